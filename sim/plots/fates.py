@@ -1,4 +1,4 @@
-"""Figure 2: each leader's institutional fall, step by step: median date and 10-90% range, beside one replicate."""
+"""Figure 2: each leader's institutional fall step by step: median date, 10-90% range, one replicate."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ STEPS: dict[str, tuple[str, str]] = {  # sanction kind -> (label, marker)
 
 
 def step_dates(summary: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.DataFrame:
-    """First date of every step per replicate and leader (replicate, leader, step, date), from summary or events."""
+    """Return the first date of every step per replicate and leader, from the summary or else the events."""
     rows = []
     summ = normalise(summary) if summary is not None else pd.DataFrame()
     cols = [c for c in summ.columns if "__" in str(c) and str(c).split("__", 1)[1] in STEPS]
@@ -29,8 +29,16 @@ def step_dates(summary: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.
         long = long[long["date"].notna()]
         parts = long["col"].str.split("__", n=1, expand=True)
         if not long.empty:
-            rows.append(pd.DataFrame({"replicate": long["replicate"].to_numpy(), "leader": parts[0].to_numpy(),
-                                      "step": parts[1].to_numpy(), "date": long["date"].to_numpy()}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "replicate": long["replicate"].to_numpy(),
+                        "leader": parts[0].to_numpy(),
+                        "step": parts[1].to_numpy(),
+                        "date": long["date"].to_numpy(),
+                    }
+                )
+            )
     elif events is not None:
         ev = normalise(events)
         if not ev.empty:
@@ -44,25 +52,41 @@ def step_dates(summary: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.
     return out.dropna(subset=["date"])
 
 
-def institutional_fates(summary: pd.DataFrame, events: pd.DataFrame | None = None, *, replicate: int | None = None,
-                        leaders: list[str] | None = None, caption: str = "") -> Figure:
-    """One timeline per leader: median date of each step (bar = 10-90% of replicates where it happened) and replicate K."""
+def institutional_fates(
+    summary: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    replicate: int | None = None,
+    leaders: list[str] | None = None,
+    caption: str = "",
+) -> Figure:
+    """Draw one timeline per leader: median date of each step, its 10-90% range, and replicate K's dates."""
     title = "Institutional fates: when each leader lost his seats, his party card and his country"
     summ = normalise(summary) if summary is not None else pd.DataFrame(columns=["replicate"])
-    ev = normalise(events) if events is not None else pd.DataFrame(columns=["replicate", "date", "kind", "actor"])
+    ev = (
+        normalise(events)
+        if events is not None
+        else pd.DataFrame(columns=["replicate", "date", "kind", "actor"])
+    )
     steps = step_dates(summ, ev)
-    reps = int(summ["replicate"].nunique()) if "replicate" in summ and len(summ) else (
-        int(ev["replicate"].nunique()) if len(ev) else 0)
+    reps = (
+        int(summ["replicate"].nunique())
+        if "replicate" in summ and len(summ)
+        else (int(ev["replicate"].nunique()) if len(ev) else 0)
+    )
     if steps.empty:
-        return style.empty_figure(title, "No leader was removed from the Politburo or sanctioned further "
-                                  "in any replicate", caption)
+        return style.empty_figure(
+            title, "No leader was removed from the Politburo or sanctioned further in any replicate", caption
+        )
     if replicate is None:
         replicate = int(summ["replicate"].min()) if len(summ) else int(steps["replicate"].min())
     names = leaders or style.order_leaders(set(steps["leader"]) | set(_leaders_in(summ)))
     hit = set(steps["leader"])
     ratios = [2.6 if n in hit else 0.8 for n in names]
     fig = style.new_figure((12.0, 1.6 + 0.42 * sum(ratios)))
-    axes = fig.subplots(nrows=len(names), sharex=True, squeeze=False, gridspec_kw={"height_ratios": ratios})[:, 0]
+    axes = fig.subplots(nrows=len(names), sharex=True, squeeze=False, gridspec_kw={"height_ratios": ratios})[
+        :, 0
+    ]
     fig.suptitle(title)
     sessions = session_dates(ev)
     keys = list(STEPS)
@@ -80,34 +104,77 @@ def institutional_fates(summary: pd.DataFrame, events: pd.DataFrame | None = Non
             lo, med, hi = d.quantile(0.1), d.median(), d.quantile(0.9)
             ax.plot([lo, hi], [y, y], color=colour, lw=3, alpha=0.45, solid_capstyle="butt")
             ax.plot([med], [y], marker=marker, color=colour, ms=8, ls="none")
-            ax.annotate(f"{len(d) / max(reps, 1):.0%}", (hi, y), xytext=(5, 0), textcoords="offset points",
-                        va="center", fontsize=7, color="#555555")
+            ax.annotate(
+                f"{len(d) / max(reps, 1):.0%}",
+                (hi, y),
+                xytext=(5, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color="#555555",
+            )
             one = mine.loc[(mine["step"] == key) & (mine["replicate"] == replicate), "date"]
             if not one.empty:
-                ax.plot([one.min()], [y - 0.3], marker=marker, mfc="white", mec="black", mew=1.0, ms=6, ls="none")
+                ax.plot(
+                    [one.min()], [y - 0.3], marker=marker, mfc="white", mec="black", mew=1.0, ms=6, ls="none"
+                )
         if mine.empty:
-            ax.text(0.5, 0.5, "kept his seats in every replicate", transform=ax.transAxes, ha="center",
-                    va="center", fontsize=9, color="#777777")
+            ax.text(
+                0.5,
+                0.5,
+                "kept his seats in every replicate",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="#777777",
+            )
             ax.set_yticks([])
         else:
             ax.set_ylim(-0.8, len(keys) - 0.2)
-            ax.set_yticks(range(len(keys)), [STEPS[k][0].split(" ")[-1].replace("Committee", "CC")
-                                             for k in reversed(keys)], fontsize=7)
-        ax.set_ylabel(style.display_name(name), rotation=0, ha="right", va="center", color=colour,
-                      fontsize=11, fontweight="bold")
+            ax.set_yticks(
+                range(len(keys)),
+                [STEPS[k][0].split(" ")[-1].replace("Committee", "CC") for k in reversed(keys)],
+                fontsize=7,
+            )
+        ax.set_ylabel(
+            style.display_name(name),
+            rotation=0,
+            ha="right",
+            va="center",
+            color=colour,
+            fontsize=11,
+            fontweight="bold",
+        )
         date_axis(ax)
-    first_date = pd.Timestamp(ev["date"].min()) if len(ev) and ev["date"].notna().any() else steps["date"].min()
-    last_date = pd.Timestamp(ev["date"].max()) if len(ev) and ev["date"].notna().any() else steps["date"].max()
-    axes[-1].set_xlim(min(first_date, steps["date"].min()) - pd.Timedelta(days=15),
-                      max(last_date, steps["date"].max()) + pd.Timedelta(days=60))
+    first_date = (
+        pd.Timestamp(ev["date"].min()) if len(ev) and ev["date"].notna().any() else steps["date"].min()
+    )
+    last_date = (
+        pd.Timestamp(ev["date"].max()) if len(ev) and ev["date"].notna().any() else steps["date"].max()
+    )
+    axes[-1].set_xlim(
+        min(first_date, steps["date"].min()) - pd.Timedelta(days=15),
+        max(last_date, steps["date"].max()) + pd.Timedelta(days=60),
+    )
     axes[-1].set_xlabel("date")
-    handles = [Line2D([], [], marker=m, color="#444444", ls="none", ms=7, label=lab) for lab, m in STEPS.values()]
-    handles += [Line2D([], [], color="#444444", lw=3, alpha=0.45, label="10-90% range of dates"),
-                Line2D([], [], ls="none", label="% = share of replicates\n      with that step"),
-                Line2D([], [], marker="o", mfc="white", mec="black", ls="none", ms=7, label=f"replicate {replicate}"),
-                Line2D([], [], color="#cccccc", ls="--", label="Congress / Conference")]
-    fig.legend(handles=handles, loc="outside right center", fontsize=8, frameon=False,
-               title=f"filled: median date\nacross {reps} replicates", title_fontsize=8)
+    handles = [
+        Line2D([], [], marker=m, color="#444444", ls="none", ms=7, label=lab) for lab, m in STEPS.values()
+    ]
+    handles += [
+        Line2D([], [], color="#444444", lw=3, alpha=0.45, label="10-90% range of dates"),
+        Line2D([], [], ls="none", label="% = share of replicates\n      with that step"),
+        Line2D([], [], marker="o", mfc="white", mec="black", ls="none", ms=7, label=f"replicate {replicate}"),
+        Line2D([], [], color="#cccccc", ls="--", label="Congress / Conference"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="outside right center",
+        fontsize=8,
+        frameon=False,
+        title=f"filled: median date\nacross {reps} replicates",
+        title_fontsize=8,
+    )
     style.caption(fig, caption)
     return fig
 

@@ -22,7 +22,19 @@ REQUIRED = {
     "votes": ("replicate", "date", "body", "motion", "for", "against"),
     "timeseries": ("replicate", "date", "leader", "support"),
 }
-_TEXT = {"winner", "kind", "actor", "body", "detail", "motion", "leader", "camp", "gs_holder_final", "scenario", "metric"}
+_TEXT = {
+    "winner",
+    "kind",
+    "actor",
+    "body",
+    "detail",
+    "motion",
+    "leader",
+    "camp",
+    "gs_holder_final",
+    "scenario",
+    "metric",
+}
 
 
 @dataclass
@@ -78,9 +90,13 @@ def kind_of(path: Path) -> str:
     """`run`, `comparison` or `sweep`, from the manifest or else from the files present."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no such directory: expected a results directory written by run, compare or sweep")
+        raise InputError(
+            f"{path}: no such directory: expected a results directory written by run, compare or sweep"
+        )
     if not path.is_dir():
-        raise InputError(f"{path}: not a directory: expected a results directory written by run, compare or sweep")
+        raise InputError(
+            f"{path}: not a directory: expected a results directory written by run, compare or sweep"
+        )
     manifest = read_manifest(path, required=False)
     kind = str(manifest.get("kind", "")).lower()
     if kind in ("run", "comparison", "sweep"):
@@ -110,7 +126,7 @@ def load(path: Path) -> RunData | ComparisonData | SweepData:
 
 
 def read_manifest(path: Path, required: bool = True) -> dict:
-    """The directory's manifest.json as a dict ({} when absent and not required)."""
+    """Read the directory's manifest.json as a dict ({} when absent and not required)."""
     f = Path(path) / "manifest.json"
     if not f.exists():
         if required:
@@ -119,7 +135,9 @@ def read_manifest(path: Path, required: bool = True) -> dict:
     try:
         data = json.loads(f.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{f}: unreadable JSON ({exc}): expected the manifest written with the results") from None
+        raise InputError(
+            f"{f}: unreadable JSON ({exc}): expected the manifest written with the results"
+        ) from None
     if not isinstance(data, dict):
         raise InputError(f"{f}: top level is {type(data).__name__}: expected a JSON object")
     return data
@@ -139,10 +157,14 @@ def read_table(path: Path, required_columns: tuple[str, ...] = ()) -> pd.DataFra
         raise
     except Exception as exc:  # pandas/pyarrow raise many types for a damaged file
         msg = " ".join(str(exc).split())[:160]
-        raise InputError(f"{path}: cannot read table ({type(exc).__name__}: {msg}): expected a valid results table") from None
+        raise InputError(
+            f"{path}: cannot read table ({type(exc).__name__}: {msg}): expected a valid results table"
+        ) from None
     missing = [c for c in required_columns if c not in df.columns]
     if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}: expected {', '.join(required_columns)}")
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)}: expected {', '.join(required_columns)}"
+        )
     return df
 
 
@@ -167,8 +189,12 @@ def load_run(path: Path) -> RunData:
             df = pd.DataFrame(columns=list(REQUIRED[name]))
         tables[name] = df
     if len(missing) == len(RUN_TABLES):
-        raise InputError(f"{path}: no run tables: expected summary.csv, events.csv, votes.csv and timeseries.csv")
-    return RunData(manifest=manifest, path=path, missing=missing, **{k: normalise(v) for k, v in tables.items()})
+        raise InputError(
+            f"{path}: no run tables: expected summary.csv, events.csv, votes.csv and timeseries.csv"
+        )
+    return RunData(
+        manifest=manifest, path=path, missing=missing, **{k: normalise(v) for k, v in tables.items()}
+    )
 
 
 def load_comparison(path: Path) -> ComparisonData:
@@ -193,7 +219,9 @@ def load_comparison(path: Path) -> ComparisonData:
         else:
             missing.append(f"{name}/")
     if comparison.empty and not runs:
-        raise InputError(f"{path}: empty comparison: expected comparison.csv or one run directory per scenario")
+        raise InputError(
+            f"{path}: empty comparison: expected comparison.csv or one run directory per scenario"
+        )
     return ComparisonData(manifest=manifest, comparison=comparison, runs=runs, path=path, missing=missing)
 
 
@@ -218,17 +246,37 @@ def load_sweep(path: Path) -> SweepData:
     points = normalise(points) if points is not None else pd.DataFrame()
     runs = normalise(runs) if runs is not None else pd.DataFrame()
     params = sweep_parameters(manifest, points, runs)
-    return SweepData(manifest=manifest, points=points, runs=runs, parameters=params, path=path, missing=missing)
+    return SweepData(
+        manifest=manifest, points=points, runs=runs, parameters=params, path=path, missing=missing
+    )
 
 
-_NOT_PARAMS = {"run_id", "point_id", "replicate", "seed", "winner", "consolidation_date", "n", "replicates",
-               "runs", "failed", "failures", "status", "error", "seconds", "wins"}
+_NOT_PARAMS = {
+    "run_id",
+    "point_id",
+    "replicate",
+    "seed",
+    "winner",
+    "consolidation_date",
+    "n",
+    "replicates",
+    "runs",
+    "failed",
+    "failures",
+    "status",
+    "error",
+    "seconds",
+    "wins",
+}
 
 
 def sweep_parameters(manifest: dict, points: pd.DataFrame, runs: pd.DataFrame) -> list[str]:
-    """The swept parameters: from the manifest when it lists them, else the dotted columns of the tables."""
+    """Name the swept parameters: the manifest's list, else the dotted numeric columns."""
     cols = set(points.columns) | set(runs.columns)
-    declared = manifest.get("parameters") or manifest.get("swept") or manifest.get("axes")
+    declared = (manifest.get("parameters") or manifest.get("swept") or manifest.get("axes")
+                or manifest.get("columns"))
+    if declared is None and isinstance(manifest.get("design"), dict):
+        declared = manifest["design"].get("columns") or manifest["design"].get("parameters")
     names: list[str] = []
     if isinstance(declared, dict):
         names = [str(k) for k in declared]
@@ -239,9 +287,11 @@ def sweep_parameters(manifest: dict, points: pd.DataFrame, runs: pd.DataFrame) -
             if item:
                 names.append(str(item))
     names = [n for n in names if n in cols]
+    frame = points if not points.empty else runs
+    # a crossed `scenario` column is a swept dimension only when it takes more than one value
+    names = [n for n in names if n != "scenario" or frame[n].nunique() > 1]
     if names:
         return names
-    frame = points if not points.empty else runs
     out = []
     for c in frame.columns:
         c = str(c)
@@ -273,5 +323,7 @@ def run_from_results(results: object) -> RunData:
     frames = {}
     for name in RUN_TABLES:
         df = getattr(results, name, None)
-        frames[name] = normalise(df) if isinstance(df, pd.DataFrame) else pd.DataFrame(columns=list(REQUIRED[name]))
+        frames[name] = (
+            normalise(df) if isinstance(df, pd.DataFrame) else pd.DataFrame(columns=list(REQUIRED[name]))
+        )
     return RunData(manifest=dict(getattr(results, "manifest", {}) or {}), **frames)

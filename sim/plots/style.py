@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-#: The historical cast in the order the model lists them; the colour of a leader never changes between figures.
+#: The historical cast in the model's order; a leader's colour never changes between figures.
 LEADERS: tuple[str, ...] = ("stalin", "trotsky", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky")
 
 LEADER_COLOURS: dict[str, str] = {
@@ -70,7 +70,7 @@ def order_leaders(names: Iterable[str]) -> list[str]:
 
 
 def new_figure(size: tuple[float, float] = WIDE) -> Figure:
-    """A Figure with its own Agg canvas: renders headless without pyplot and shows inline in notebooks."""
+    """Make a Figure with its own Agg canvas: headless without pyplot, still inline in notebooks."""
     fig = Figure(figsize=size, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -86,8 +86,8 @@ def caption_text(manifest: dict | None, replicates: int | None = None, what: str
     """Caption naming the scenario or experiment, the number of replicates and the master seed."""
     m = manifest or {}
     name = m.get("scenario_name") or m.get("experiment") or m.get("name") or m.get("experiment_name")
-    if not name and m.get("scenarios"):
-        name = ", ".join(map(str, m["scenarios"]))
+    if not name and isinstance(m.get("scenarios"), list):
+        name = ", ".join(str(x.get("name", "?")) if isinstance(x, dict) else str(x) for x in m["scenarios"])
     parts = [f"{what}: {name}" if name else f"{what}: unnamed"]
     n = replicates if replicates is not None else m.get("replicates")
     if n is not None:
@@ -102,11 +102,21 @@ def no_data(ax: Axes, message: str) -> None:
     """Say plainly on the axes that there is nothing to show, instead of an empty or broken plot."""
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=12, color="#555555", wrap=True)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=12,
+        color="#555555",
+        wrap=True,
+    )
 
 
 def empty_figure(title: str, message: str, caption_line: str = "") -> Figure:
-    """A whole figure whose only content is the reason it is empty."""
+    """Make a figure whose only content is the reason it is empty."""
     fig = new_figure((10.0, 4.0))
     ax = fig.add_subplot()
     ax.set_title(title)
@@ -133,7 +143,7 @@ def save(fig: Figure, path: Path) -> Path:
 
 
 def _umask() -> int:
-    """The process umask (mkstemp creates files 0600; figures should get the usual permissions)."""
+    """Return the umask (mkstemp makes files 0600; figures should get the usual permissions)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

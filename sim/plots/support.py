@@ -77,24 +77,42 @@ def enrolment_span(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | 
 
 
 def mark_context(ax: Axes, events: pd.DataFrame, replicates: int, labels: bool = True) -> list:
-    """Draw Congress/Conference dates, exogenous events and the Lenin Enrolment on a date axis; return legend handles."""
+    """Mark Congresses, exogenous events and the Lenin Enrolment on a date axis; return legend handles."""
     handles = []
     sessions = session_dates(events)
     for _, row in sessions.iterrows():
         ax.axvline(row["date"], color="#555555", lw=0.8, ls="--", zorder=1)
         if labels:
-            ax.annotate(short_body(row["body"]), (row["date"], 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(2, -4), textcoords="offset points", rotation=90, va="top", ha="left",
-                        fontsize=7.5, color="#333333")
+            ax.annotate(
+                short_body(row["body"]),
+                (row["date"], 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -4),
+                textcoords="offset points",
+                rotation=90,
+                va="top",
+                ha="left",
+                fontsize=7.5,
+                color="#333333",
+            )
     if len(sessions):
         handles.append(Line2D([], [], color="#555555", lw=0.8, ls="--", label="Congress / Conference opens"))
     exo = exogenous_dates(events, replicates)
     for date, text in exo:
         ax.axvline(date, color="#999999", lw=0.8, ls=":", zorder=1)
         if labels:
-            ax.annotate(text, (date, 0.0), xycoords=("data", "axes fraction"), xytext=(2, 4),
-                        textcoords="offset points", rotation=90, va="bottom", ha="left", fontsize=7.5,
-                        color="#666666")
+            ax.annotate(
+                text,
+                (date, 0.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, 4),
+                textcoords="offset points",
+                rotation=90,
+                va="bottom",
+                ha="left",
+                fontsize=7.5,
+                color="#666666",
+            )
     if exo:
         handles.append(Line2D([], [], color="#999999", lw=0.8, ls=":", label="exogenous event (median date)"))
     span = enrolment_span(events)
@@ -105,23 +123,34 @@ def mark_context(ax: Axes, events: pd.DataFrame, replicates: int, labels: bool =
 
 
 def date_axis(ax: Axes) -> None:
-    """Years as major ticks, quarters as minor ticks."""
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    """Readable date ticks at any span (years over the whole period, months when zoomed in)."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
     ax.grid(axis="y", color="#e5e5e5", lw=0.6)
 
 
-def support_over_time(timeseries: pd.DataFrame, events: pd.DataFrame | None = None, *,
-                      leaders: list[str] | None = None, caption: str = "") -> Figure:
+def support_over_time(
+    timeseries: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    leaders: list[str] | None = None,
+    caption: str = "",
+) -> Figure:
     """Share of delegates backing each leader by month: median line, 50% band (dark) and 90% band (light)."""
     ts = normalise(timeseries)
-    ev = normalise(events) if events is not None else pd.DataFrame(columns=["replicate", "date", "kind", "actor"])
+    ev = (
+        normalise(events)
+        if events is not None
+        else pd.DataFrame(columns=["replicate", "date", "kind", "actor"])
+    )
     title = "Support over time: each leader's share of Congress delegates"
     fig = style.new_figure(style.WIDE)
     ax = fig.add_subplot()
     ax.set_title(title)
-    ts = ts[ts["date"].notna() & pd.to_numeric(ts["support"], errors="coerce").notna()] if not ts.empty else ts
+    ts = (
+        ts[ts["date"].notna() & pd.to_numeric(ts["support"], errors="coerce").notna()] if not ts.empty else ts
+    )
     if ts.empty:
         style.no_data(ax, "No support time series in these results")
         style.caption(fig, caption)
@@ -140,8 +169,10 @@ def support_over_time(timeseries: pd.DataFrame, events: pd.DataFrame | None = No
         ax.fill_between(d.index, d[0.25], d[0.75], color=c, alpha=0.25, lw=0)
         (line,) = ax.plot(d.index, d[0.5], color=c, lw=2, label=style.display_name(name))
         handles.append(line)
-    handles += [Patch(color="#777777", alpha=0.45, label="50% of replicates"),
-                Patch(color="#777777", alpha=0.15, label="90% of replicates")]
+    handles += [
+        Patch(color="#777777", alpha=0.45, label="50% of replicates"),
+        Patch(color="#777777", alpha=0.15, label="90% of replicates"),
+    ]
     handles += mark_context(ax, ev, reps)
     date_axis(ax)
     ax.set_xlim(ts["date"].min(), ts["date"].max())
@@ -149,7 +180,14 @@ def support_over_time(timeseries: pd.DataFrame, events: pd.DataFrame | None = No
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax.set_xlabel("date (monthly)")
     ax.set_ylabel("share of delegates backing him")
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False,
-              title=f"median across {reps} replicates", title_fontsize=8.5)
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8.5,
+        frameon=False,
+        title=f"median across {reps} replicates",
+        title_fontsize=8.5,
+    )
     style.caption(fig, caption)
     return fig
