@@ -109,6 +109,8 @@ def kind_of(path: Path) -> str:
         return "sweep"
     if any((path / f"{t}.csv").exists() for t in RUN_TABLES) or (path / "timeseries.parquet").exists():
         return "run"
+    if any((p / "summary.csv").exists() for p in path.iterdir() if p.is_dir()):
+        return "comparison"
     raise InputError(
         f"{path}: no results found: expected manifest.json with kind run, comparison or sweep "
         "(or summary.csv, comparison.csv or points.csv)"

@@ -215,7 +215,7 @@ def _many(t: pd.DataFrame, params: list[str], outcome: str, caption: str) -> Fig
     for ax, param in zip(axes, params, strict=False):
         x = pd.to_numeric(t[param], errors="coerce")
         ok = x.notna()
-        if not ok.any():  # a categorical dimension (such as crossed scenarios): one column of points per value
+        if not ok.any():  # categorical (crossed scenarios): a column of points per value
             cats = list(dict.fromkeys(t[param].astype(str)))
             pos = t[param].astype(str).map({c: i for i, c in enumerate(cats)}).to_numpy(float)
             ax.scatter(pos, t["p"], s=14, color=colour, alpha=0.45, lw=0)

@@ -1,0 +1,54 @@
+"""The dated calendar: monthly steps, sessions on their dates, CC plenums by rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sim.scenario import ScenarioModel
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    """First day of every month from start's month to end's month inclusive."""
+    out: list[date] = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_key(d: date) -> tuple[int, int]:
+    """(year, month) of a date, the key of its step."""
+    return (d.year, d.month)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSlot:
+    """A session of a voting body on a date: a Congress, a Conference or a CC plenum."""
+
+    date: date
+    body: str
+    kind: str  # "congress" | "conference" | "cc_plenum"
+    voting_delegates: int
+    cc_full_members: int = 0
+
+
+def build_sessions(cfg: ScenarioModel, months: list[date]) -> dict[tuple[int, int], list[SessionSlot]]:
+    """Sessions per month: the listed Congresses and Conferences, plus a CC plenum every few months.
+
+    Plenums are not in the sources, so a rule places one on the 15th of every n-th month that has
+    no Congress or Conference; n is `calendar.cc_plenum_interval_months`.
+    """
+    by_month: dict[tuple[int, int], list[SessionSlot]] = {}
+    for s in cfg.calendar.sessions:
+        by_month.setdefault(month_key(s.date), []).append(
+            SessionSlot(s.date, s.body, s.kind, s.voting_delegates, s.cc_full_members)
+        )
+    every = cfg.calendar.cc_plenum_interval_months
+    for i, m in enumerate(months):
+        if i % every == every - 1 and month_key(m) not in by_month:
+            by_month[month_key(m)] = [SessionSlot(date(m.year, m.month, 15), "CC plenum", "cc_plenum", 0)]
+    for slots in by_month.values():
+        slots.sort(key=lambda s: s.date)
+    return by_month

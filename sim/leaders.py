@@ -1,0 +1,99 @@
+"""Leaders: the faction heads whose parameters the brief names and whose fates the model produces."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.scenario import LeaderParams
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+# The sanctions ladder, mildest first; a leader's `rung` is the index of the last step applied.
+LADDER: tuple[str, ...] = (
+    "none",
+    "censure",
+    "post_removal",
+    "politburo_removal",
+    "cc_removal",
+    "party_expulsion",
+    "internal_exile",
+    "exile_abroad",
+)
+RUNG = {kind: i for i, kind in enumerate(LADDER)}
+
+_JITTERED = (
+    "appointment_control",
+    "charisma",
+    "compromise_willingness",
+    "organisational_skill",
+    "ruthlessness",
+    "flexibility",
+    "lenin_legitimacy",
+    "mobilisation",
+    "vulnerability",
+)
+
+
+class Leader(mesa.Agent):
+    """A faction leader: fixed traits from the scenario, plus the state the struggle changes."""
+
+    def __init__(self, model: PowerStruggleModel, name: str, params: LeaderParams, index: int) -> None:
+        super().__init__(model)
+        self.name = name
+        self.index = index
+        self.params = params
+        unc = model.cfg.parameter_uncertainty
+        # Parameter uncertainty: each replicate draws the traits around the scenario's values.
+        for trait in _JITTERED:
+            base = getattr(params, trait)
+            value = base + model.rng.normal(0.0, unc) if unc > 0 and 0.0 < base < 1.0 else base
+            setattr(self, trait, float(min(1.0, max(0.0, value))))
+        self.position = float(params.ideology)
+        self.legitimacy = self.lenin_legitimacy
+        self.standing = 1.0
+        self.rung = 0
+        self.last_sanction_month = -999
+        self.pb_seat = {"full": 2, "candidate": 1, "none": 0}[params.politburo]
+        self.in_cc = True
+        self.posts = set(params.posts)
+        self.home_bloc = params.home_bloc
+        self.holds_home_post = bool(params.home_bloc)
+        self.mobilised = False
+        self.capitulated = False
+
+    @property
+    def holds_secretariat(self) -> bool:
+        """Whether the leader holds the General Secretary's post (the appointment lever)."""
+        return "general_secretary" in self.posts
+
+    @property
+    def active(self) -> bool:
+        """Still a player: in the party, or readmitted after capitulating."""
+        return self.rung < RUNG["party_expulsion"] or (self.capitulated and self.rung == RUNG["party_expulsion"])
+
+    @property
+    def eligible(self) -> bool:
+        """Whether delegates can still back him: expelled and exiled leaders cannot lead a following."""
+        return self.rung < RUNG["party_expulsion"]
+
+    @property
+    def in_politburo(self) -> bool:
+        """Full or candidate member of the Politburo."""
+        return self.pb_seat > 0
+
+    def apply_sanction(self, kind: str, month: int) -> None:
+        """Move one step down the ladder; the offices that go with each step go too."""
+        self.rung = max(self.rung, RUNG[kind])
+        self.last_sanction_month = month
+        if kind == "post_removal":
+            self.holds_home_post = False
+            self.posts.discard("general_secretary")
+        if self.rung >= RUNG["politburo_removal"]:
+            self.pb_seat = 0
+            self.holds_home_post = False
+            self.posts.clear()
+        if self.rung >= RUNG["cc_removal"]:
+            self.in_cc = False

@@ -1,0 +1,92 @@
+"""Mechanism 6, alliances: coalitions against the strongest rival, dissolved when the threat fades.
+
+Seed: the Troika against Trotsky; Stalin "turned on his former allies"; the bloc with Bukharin.
+A leader whose camp lacks a majority seeks a partner who fears the same rival and is close enough
+(compromise willingness minus ideological distance minus distrust). A coalition breaks when its
+common threat is weak or its members have drifted apart; its betrayed partners then distrust the
+strongest member.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.mechanisms.information import foresight_discount
+from sim.politics import Coalition, camp_of, head, main_threat, power
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+
+def compatibility(model: PowerStruggleModel, a: int, b: int) -> float:
+    """How readily a and b work together: mean compromise willingness less distance and distrust."""
+    mech = model.cfg.mechanisms.alliances
+    la, lb = model.leaders[a], model.leaders[b]
+    distance = abs(la.position - lb.position)
+    return (la.compromise_willingness + lb.compromise_willingness) / 2 - mech.distance_weight * distance - model.distrust[a, b]
+
+
+def camp_compatibility(model: PowerStruggleModel, members: set[int] | frozenset[int]) -> float:
+    """The weakest pairwise compatibility inside a camp."""
+    ms = sorted(members)
+    return min((compatibility(model, a, b) for i, a in enumerate(ms) for b in ms[i + 1 :]), default=1.0)
+
+
+def update(model: PowerStruggleModel) -> None:
+    """Dissolve coalitions that lost their reason, then let threatened leaders seek partners."""
+    mech = model.cfg.mechanisms.alliances
+    model.distrust *= 1.0 - mech.distrust_decay
+    if not mech.enabled:
+        return
+    _dissolve(model)
+    for j in model.rng.permutation(len(model.leaders)):
+        _seek_partner(model, int(j))
+
+
+def _dissolve(model: PowerStruggleModel) -> None:
+    mech = model.cfg.mechanisms.alliances
+    for c in list(model.coalitions):
+        target = model.leaders[c.against]
+        threat_power = power(model, camp_of(model, c.against)) if target.eligible else 0.0
+        weak_threat = threat_power < mech.threat_floor or target.rung >= 3
+        drifted = camp_compatibility(model, c.members) < mech.threshold - 0.1
+        if not (weak_threat or drifted):
+            continue
+        if model.rng.random() >= mech.dissolve_rate * mech.strength:
+            continue
+        strongest = head(model, frozenset(c.members))
+        for k in c.members:
+            if k != strongest:
+                model.distrust[strongest, k] += mech.betrayal
+                model.distrust[k, strongest] += mech.betrayal
+        reason = "the common threat is spent" if weak_threat else "their lines have drifted apart"
+        model.end_coalition(c, reason)
+
+
+def _seek_partner(model: PowerStruggleModel, j: int) -> None:
+    mech = model.cfg.mechanisms.alliances
+    leader = model.leaders[j]
+    if not leader.eligible or leader.capitulated:
+        return
+    own = camp_of(model, j)
+    if power(model, own) >= mech.majority:
+        return
+    threat = main_threat(model, j)
+    if threat is None or power(model, threat) < mech.threat_min:
+        return
+    best, best_score = None, mech.threshold
+    for m, other in enumerate(model.leaders):
+        if m in own or m in threat or not other.eligible or other.capitulated:
+            continue
+        if main_threat(model, m) != threat:
+            continue  # a partner must fear the same rival
+        score = camp_compatibility(model, own | camp_of(model, m))
+        if score > best_score:
+            best, best_score = m, score
+    if best is None:
+        return
+    eagerness = min(1.0, (best_score - mech.threshold) / 0.2)
+    p = mech.form_rate * mech.strength * eagerness * foresight_discount(model, threat)
+    if model.rng.random() < p:
+        members = set(own | camp_of(model, best))
+        model.start_coalition(members, against=head(model, threat))

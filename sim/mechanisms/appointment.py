@@ -1,0 +1,86 @@
+"""Mechanism 1, the circular flow of power: the Secretariat replaces cadres with loyal appointees.
+
+Seed: "Control over party membership and personnel appointments ... build a loyal base."
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.delegates import NO_PATRON
+from sim.politics import camp_of, secretariat_holder
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+
+def secretariat_rate(model: PowerStruggleModel, holder: int) -> float:
+    """Monthly share of cadres the holder can place: the lever times his control and skill."""
+    mech = model.cfg.mechanisms.appointment
+    leader = model.leaders[holder]
+    return mech.monthly_rate * mech.strength * leader.appointment_control * (0.5 + 0.5 * leader.organisational_skill)
+
+
+def appoint(model: PowerStruggleModel) -> None:
+    """One month of placements: the Secretariat's across the party, regional bosses' at home."""
+    mech = model.cfg.mechanisms.appointment
+    pool = model.pool
+    pool.tenure += 1
+    if not mech.enabled:
+        return
+    holder = secretariat_holder(model)
+    if holder is not None:
+        rate = secretariat_rate(model, holder)
+        allies = np.array(sorted(camp_of(model, holder)), dtype=np.int8)
+        weight = 1.0 + mech.targeting * ~np.isin(pool.allegiance, allies)
+        closed = model.closed_blocs_for(holder)
+        if closed.any():
+            weight = weight * np.where(closed[pool.bloc], 1.0 - mech.home_protection, 1.0)
+        place(model, rate * weight / weight.mean(), holder)
+    for j, leader in enumerate(model.leaders):
+        if leader.holds_home_post and leader.eligible and j != holder:
+            in_bloc = pool.bloc == model.bloc_index[leader.home_bloc]
+            rate = mech.regional_rate * mech.strength * leader.organisational_skill
+            place(model, np.where(in_bloc, rate, 0.0), j)
+
+
+def place(model: PowerStruggleModel, prob: np.ndarray, patron: int) -> int:
+    """Replace each cadre with probability `prob[i]` by an appointee of `patron`; return how many."""
+    chosen = np.flatnonzero(model.rng.random(model.pool.n) < prob)
+    if chosen.size:
+        spread = model.cfg.mechanisms.appointment.appointee_spread
+        line = model.leaders[patron].position + model.rng.normal(0.0, spread, chosen.size)
+        model.pool.replace(chosen, patron, np.clip(line, -1.0, 1.0))
+    return int(chosen.size)
+
+
+def loyalty(model: PowerStruggleModel) -> np.ndarray:
+    """An appointee's tie to his patron grows with tenure: the lever pays off with a lag."""
+    lag = model.cfg.mechanisms.appointment.loyalty_lag_months
+    return np.minimum(1.0, (model.pool.tenure.astype(np.float32) + 1.0) / lag)
+
+
+def enrol(model: PowerStruggleModel, months: int) -> None:
+    """The Lenin Enrolment: raw recruits through the apparatus take a share of the cadres.
+
+    Recruits are placed by the Secretariat in proportion to its appointment power; without that
+    power they come in without a patron.
+    """
+    ev = model.cfg.events.lenin_enrolment
+    mech = model.cfg.mechanisms.appointment
+    share = ev.delegate_share / max(1, months)
+    chosen = np.flatnonzero(model.rng.random(model.pool.n) < share)
+    if not chosen.size:
+        return
+    holder = secretariat_holder(model)
+    patronised = np.zeros(chosen.size, dtype=bool)
+    if holder is not None and mech.enabled:
+        p = min(1.0, mech.strength * model.leaders[holder].appointment_control)
+        patronised = model.rng.random(chosen.size) < p
+    line = np.clip(model.agenda + model.rng.normal(0.0, 0.4, chosen.size), -1.0, 1.0)
+    if holder is not None and patronised.any():
+        model.pool.replace(chosen[patronised], holder, line[patronised], enrolee=True)
+    if (~patronised).any():
+        model.pool.replace(chosen[~patronised], NO_PATRON, line[~patronised], enrolee=True)

@@ -1,0 +1,182 @@
+"""Mechanism 7, institutions and votes: sessions vote on the line and move opponents down the ladder.
+
+Seed: "Expulsion of Trotsky from the Politburo in 1926, removal from the Communist Party in 1927."
+The leadership proposes the next sanction against an opponent when it has grounds and the will; the
+body votes, and the sanction passes only with the majority the party's rules ask (two thirds to
+remove a Central Committee member or to expel, after the 1921 resolution on party unity).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.calendar import SessionSlot
+from sim.leaders import LADDER, RUNG
+from sim.mechanisms import legacy, repression
+from sim.politics import camp_of, in_opposition, main_threat, ruling_ruthlessness
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+REQUIRED_MAJORITY = {
+    "censure": 0.5,
+    "post_removal": 0.5,
+    "politburo_removal": 0.5,
+    "cc_removal": 2 / 3,
+    "party_expulsion": 2 / 3,
+}
+# A sanction from Politburo removal on needs the charge of factionalism, or a spent rival.
+NEEDS_FACTIONALISM_FROM = RUNG["politburo_removal"]
+SPENT_STANDING = 0.15
+REFERENCE_CONGRESS = 750  # delegates of the reference Congress, to scale smaller bodies
+
+
+def voters_for(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray:
+    """Who votes: all delegates at a Congress, a sample at a Conference, the CC at a plenum."""
+    pool = model.pool
+    if session.kind == "cc_plenum":
+        return np.flatnonzero(pool.in_cc)
+    if session.kind == "conference":
+        share = model.cfg.mechanisms.institutions.conference_share
+        rows = np.flatnonzero(model.rng.random(pool.n) < share)
+        return rows if rows.size else np.arange(pool.n)
+    return np.arange(pool.n)
+
+
+def record_vote(
+    model: PowerStruggleModel, session: SessionSlot, motion: str, yes: int, no: int, abstain: int, n: int
+) -> None:
+    """Append one vote to the run's vote table."""
+    model.votes.append(
+        {
+            "date": session.date.isoformat(),
+            "body": session.body,
+            "motion": motion,
+            "for": yes,
+            "against": no,
+            "abstain": abstain,
+            "voting_delegates": n,
+        }
+    )
+
+
+def tally(model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int]) -> tuple[int, int, int]:
+    """For the leadership, against with the opposing camp; others bend to the majority or abstain."""
+    ruling = model.ruling
+    allegiance = model.pool.allegiance[voters]
+    n_leaders = len(model.leaders)
+    side = np.zeros(n_leaders, dtype=np.int8)  # 1 for, -1 against, 0 neutral
+    for k in ruling:
+        side[k] = 1
+    for k in against_camp:
+        side[k] = -1
+    bend = np.array([lead.compromise_willingness for lead in model.leaders])
+    s = side[allegiance]
+    neutral = s == 0
+    bends = model.rng.random(voters.size) < bend[allegiance]
+    yes = int((s == 1).sum() + (neutral & bends).sum())
+    no = int((s == -1).sum())
+    return yes, no, int(voters.size) - yes - no
+
+
+def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
+    """A Congress, Conference or plenum: the line, the testament if read, sanctions, elections."""
+    mech = model.cfg.mechanisms.institutions
+    kind = {"congress": "congress", "conference": "conference", "cc_plenum": "cc_plenum"}[session.kind]
+    model.log_event(session.date, kind, "", session.body, "")
+    if not mech.enabled:
+        return
+    voters = voters_for(model, session)
+    if voters.size == 0:
+        return
+    ruling = model.ruling
+    opposition = frozenset(k for k in range(len(model.leaders)) if in_opposition(model, k, ruling))
+    if session.kind != "cc_plenum":
+        yes, no, ab = tally(model, voters, opposition)
+        record_vote(model, session, "leadership line", yes, no, ab, voters.size)
+    if session.kind == "congress" and model.testament_pending:
+        legacy.retention_vote(model, session, voters)
+        model.testament_pending = False
+        model.refresh_ruling()
+    for target in _targets(model):
+        _move_sanction(model, session, voters, target)
+    if session.kind == "congress":
+        elect_central_committee(model, session)
+    fill_politburo(model)
+
+
+def _targets(model: PowerStruggleModel) -> list[int]:
+    """Opponents the leadership may move against: its main rival's camp and every open oppositionist."""
+    ruling = model.ruling
+    head = max(ruling, key=lambda k: model.support[k])
+    threat = main_threat(model, head) or frozenset()
+    out = set(threat)
+    out |= {k for k in range(len(model.leaders)) if in_opposition(model, k, ruling)}
+    return sorted(k for k in out if model.leaders[k].eligible and not model.leaders[k].capitulated)
+
+
+def _move_sanction(model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray, target: int) -> None:
+    mech = model.cfg.mechanisms.institutions
+    leader = model.leaders[target]
+    if leader.rung >= RUNG["party_expulsion"]:
+        return
+    if model.month - leader.last_sanction_month < mech.min_months_between_sanctions:
+        return
+    kind = LADDER[leader.rung + 1]
+    if kind == "cc_removal" and not leader.in_cc:
+        kind = "party_expulsion"
+    ruling = model.ruling
+    factional = in_opposition(model, target, ruling)
+    if leader.rung + 1 >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > SPENT_STANDING:
+        return
+    mob = model.cfg.mechanisms.mobilisation
+    charge = mob.factionalism_charge * mob.strength * (1.0 + model.fear) if (factional and mob.enabled) else 0.0
+    will = mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0
+    if model.rng.random() >= min(1.0, will):
+        return
+    yes, no, ab = tally(model, voters, camp_of(model, target))
+    record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
+    if yes + no == 0 or yes / (yes + no) < REQUIRED_MAJORITY[kind]:
+        return
+    was_full = leader.pb_seat == 2
+    leader.apply_sanction(kind, model.month)
+    if leader.pb_seat == 0 and was_full:
+        model.pb_vacancies += 1
+    if kind == "cc_removal":
+        model.pool.in_cc[model.pool.allegiance == target] &= model.rng.random(int((model.pool.allegiance == target).sum())) < 0.5
+    model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
+    repression.after_sanction(model, target)
+    if kind == "party_expulsion":
+        model.leave_coalitions(target, session.date, "expelled")
+
+
+def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:
+    if factional:
+        return "charged with factionalism"
+    return "after a campaign against him"
+
+
+def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> None:
+    """The Congress elects a CC from the leadership's slate: its followers are favoured."""
+    mech = model.cfg.mechanisms.institutions
+    pool = model.pool
+    size = model.cc_size(session.cc_full_members)
+    favoured = np.isin(pool.allegiance, np.array(sorted(model.ruling), dtype=np.int8))
+    weight = 1.0 + mech.slate_bias * favoured
+    chosen = model.rng.choice(pool.n, size=size, replace=False, p=weight / weight.sum())
+    pool.in_cc[:] = False
+    pool.in_cc[chosen] = True
+
+
+def fill_politburo(model: PowerStruggleModel) -> None:
+    """Vacant full seats go to the leadership: first its candidate members, then its clients."""
+    while model.pb_vacancies > 0:
+        ruling = sorted(model.ruling, key=lambda k: -model.support[k])
+        cands = [k for k in ruling if model.leaders[k].pb_seat == 1]
+        if cands:
+            model.leaders[cands[0]].pb_seat = 2
+        else:
+            model.pb_clients[ruling[0]] += 1
+        model.pb_vacancies -= 1

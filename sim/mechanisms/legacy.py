@@ -1,0 +1,80 @@
+"""Mechanism 4, Lenin's legacy: the cult, the funeral and the testament move `legitimacy`.
+
+Seed: Stalin as "guardian of Lenin's ideology"; Trotsky missed the funeral; the testament, suppressed
+at the 13th Congress, suggested removing Stalin. If it is published the Congress votes on him.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.calendar import SessionSlot
+    from sim.model import PowerStruggleModel
+
+
+def cult(model: PowerStruggleModel) -> None:
+    """After Lenin's death the leadership, as guardian of his memory, gains legitimacy monthly."""
+    mech = model.cfg.mechanisms.legacy
+    if not mech.enabled or not model.lenin_dead:
+        return
+    for k in model.ruling:
+        leader = model.leaders[k]
+        leader.legitimacy += mech.cult_rate * mech.strength * (1.0 - leader.legitimacy)
+
+
+def funeral(model: PowerStruggleModel) -> None:
+    """Those who stood by the coffin gain standing as heirs; an absent heir loses it."""
+    mech = model.cfg.mechanisms.legacy
+    absent = set(model.cfg.events.funeral.absent)
+    if not mech.enabled:
+        return
+    for leader in model.leaders:
+        if leader.name in absent:
+            leader.legitimacy = max(0.0, leader.legitimacy - mech.funeral_penalty * mech.strength)
+        else:
+            leader.legitimacy = min(1.0, leader.legitimacy + mech.funeral_bonus * mech.strength)
+
+
+def publish_testament(model: PowerStruggleModel) -> None:
+    """The letter is read to the party: each leader it criticises loses legitimacy."""
+    mech = model.cfg.mechanisms.legacy
+    if not mech.enabled:
+        return
+    for name, weight in model.cfg.events.testament.criticism.items():
+        leader = model.leaders[model.leader_index[name]]
+        leader.legitimacy = max(0.0, leader.legitimacy - weight * mech.strength)
+        leader.testament_criticism = weight
+
+
+def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray) -> None:
+    """With the testament published, the Congress votes on keeping the General Secretary.
+
+    His camp's delegates vote to keep him, except those the letter turns (a share set by
+    `testament_defection` times the criticism of him); the rest vote to remove him.
+    """
+    from sim.mechanisms.institutions import record_vote
+    from sim.politics import camp_of, secretariat_holder
+
+    holder = secretariat_holder(model)
+    if holder is None:
+        return
+    mech = model.cfg.mechanisms.legacy
+    leader = model.leaders[holder]
+    camp = np.array(sorted(camp_of(model, holder)), dtype=np.int8)
+    allegiance = model.pool.allegiance[voters]
+    in_camp = np.isin(allegiance, camp)
+    p_turn = min(1.0, mech.testament_defection * mech.strength * getattr(leader, "testament_criticism", 0.0))
+    turned = model.rng.random(voters.size) < p_turn
+    keep = int((in_camp & ~turned).sum())
+    remove = int((~in_camp | turned).sum())
+    record_vote(model, session, f"retain general secretary: {leader.name}", keep, remove, 0, voters.size)
+    if remove > keep:
+        leader.posts.discard("general_secretary")
+        model.log_event(session.date, "gs_removal", leader.name, session.body, "testament read; the Congress votes him out")
+        successor = model.successor_for_secretariat(holder)
+        if successor is not None:
+            model.leaders[successor].posts.add("general_secretary")
+            model.log_event(session.date, "gs_appointed", model.leaders[successor].name, session.body, "")

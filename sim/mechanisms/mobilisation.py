@@ -1,0 +1,36 @@
+"""Mechanism 8, mobilisation and factionalism: a leader under attack may organise a faction.
+
+Seed: Trotsky declined to mobilise after Lenin's death and refused to build a faction. A faction pulls
+like-minded delegates (see `choice`) and answers campaigns (see `propaganda`), but hands the majority
+the charge of factionalism that unlocks the upper rungs of the ladder (see `institutions`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.politics import camp_of, main_threat
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+
+def organise(model: PowerStruggleModel) -> None:
+    """Leaders who face the leadership decide whether to organise this month."""
+    mech = model.cfg.mechanisms.mobilisation
+    if not mech.enabled:
+        return
+    ruling = model.ruling
+    head = max(ruling, key=lambda k: model.support[k])
+    threat = main_threat(model, head) or frozenset()
+    for k, leader in enumerate(model.leaders):
+        if k in ruling or leader.mobilised or leader.capitulated or not leader.eligible:
+            continue
+        allied = len(camp_of(model, k)) > 1 and any(c.against in ruling for c in model.coalitions if k in c.members)
+        if not allied and k not in threat:
+            continue
+        # Alone, a leader needs both the will and the nerve; partners share the work of organising.
+        will = leader.mobilisation if allied else leader.mobilisation**2
+        if model.rng.random() < mech.rate * mech.strength * will:
+            leader.mobilised = True
+            model.log_event(model.mid_month, "mobilisation", leader.name, "", "organises a faction and platform")

@@ -1,0 +1,93 @@
+"""Mechanism 9, repression and erasure: the defeated lose reach, followers and finally the country.
+
+Seed: Trotsky "erased from official photographs and records"; exile "from the Soviet Union in 1929".
+Sanctioned leaders lose standing and legitimacy monthly; their followers risk demotion; expelled
+leaders who keep fighting go into internal exile and then abroad, at a pace set by the leadership's
+ruthlessness; those willing to compromise capitulate instead and may be readmitted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.delegates import NO_PATRON
+from sim.leaders import RUNG
+from sim.politics import ruling_ruthlessness, secretariat_holder
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+
+def after_sanction(model: PowerStruggleModel, target: int) -> None:
+    """Followers of a sanctioned leader are demoted and replaced by the leadership's people."""
+    mech = model.cfg.mechanisms.repression
+    if not mech.enabled:
+        return
+    ruling = model.ruling
+    share = mech.demotion * mech.strength * ruling_ruthlessness(model, ruling)
+    followers = np.flatnonzero(model.pool.allegiance == target)
+    out = followers[model.rng.random(followers.size) < share]
+    if out.size == 0:
+        return
+    holder = secretariat_holder(model)
+    patron = holder if holder is not None and holder in ruling else NO_PATRON
+    head = max(ruling, key=lambda k: model.support[k])
+    line = np.clip(model.leaders[head].position + model.rng.normal(0.0, 0.3, out.size), -1.0, 1.0)
+    model.pool.replace(out, patron, line)
+    if patron == NO_PATRON:
+        model.pool.allegiance[out] = head
+
+
+def monthly(model: PowerStruggleModel) -> None:
+    """Erasure of the sanctioned, capitulation, readmission and exile."""
+    mech = model.cfg.mechanisms.repression
+    if not mech.enabled:
+        return
+    ruling = model.ruling
+    ruth = ruling_ruthlessness(model, ruling)
+    for k, leader in enumerate(model.leaders):
+        if leader.rung == 0 or k in ruling:
+            continue
+        leader.standing *= 1.0 - mech.erasure * mech.strength * leader.rung / 7.0
+        leader.legitimacy *= 1.0 - mech.erasure * mech.strength * leader.rung / 14.0
+        if leader.capitulated:
+            _readmit(model, leader)
+            continue
+        if leader.rung >= RUNG["politburo_removal"] and leader.rung < RUNG["internal_exile"]:
+            if model.rng.random() < mech.capitulation_rate * mech.strength * leader.compromise_willingness**2:
+                _capitulate(model, k)
+                continue
+        if leader.rung == RUNG["party_expulsion"]:
+            if model.rng.random() < mech.internal_exile_rate * mech.strength * ruth:
+                _exile(model, k, "internal_exile", "OGPU", "deported to a remote province")
+        elif leader.rung == RUNG["internal_exile"]:
+            waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
+            still_dangerous = 0.5 + leader.standing
+            if waited and model.rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous:
+                _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
+
+
+def _exile(model: PowerStruggleModel, k: int, kind: str, body: str, detail: str) -> None:
+    leader = model.leaders[k]
+    leader.apply_sanction(kind, model.month)
+    model.log_event(model.mid_month, kind, leader.name, body, detail)
+
+
+def _capitulate(model: PowerStruggleModel, k: int) -> None:
+    leader = model.leaders[k]
+    leader.capitulated = True
+    leader.mobilised = False
+    leader.capitulated_month = model.month
+    model.log_event(model.mid_month, "capitulation", leader.name, "", "renounces opposition")
+    model.leave_coalitions(k, model.mid_month, "capitulated")
+
+
+def _readmit(model: PowerStruggleModel, leader: object) -> None:
+    mech = model.cfg.mechanisms.repression
+    if getattr(leader, "readmitted", False) or leader.rung != RUNG["party_expulsion"]:
+        return
+    if model.month - leader.capitulated_month >= mech.readmission_months:
+        leader.readmitted = True
+        model.log_event(model.mid_month, "readmission", leader.name, "Central Control Commission", "readmitted after recanting")

@@ -1,0 +1,34 @@
+"""Mechanism 10, exogenous shocks and policy drift: the war scare and the grain crisis move the agenda.
+
+Seed: the turn against the Right. A shock shifts the policy agenda or the climate of fear; flexible
+leaders move their line toward the agenda, opening distances that break old alliances.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+    from sim.scenario import ShockEvent
+
+
+def strike(model: PowerStruggleModel, event: ShockEvent) -> None:
+    """Apply a shock's agenda shift and fear."""
+    mech = model.cfg.mechanisms.shocks
+    if not mech.enabled:
+        return
+    model.agenda = max(-1.0, min(1.0, model.agenda + event.agenda_shift * mech.strength))
+    model.fear = min(2.0, model.fear + event.fear_boost * mech.strength)
+
+
+def drift(model: PowerStruggleModel) -> None:
+    """Leaders move toward the agenda in proportion to their flexibility; delegates slowly follow."""
+    mech = model.cfg.mechanisms.shocks
+    model.fear *= 1.0 - mech.fear_decay
+    if not mech.enabled:
+        return
+    for leader in model.leaders:
+        leader.position += mech.drift_rate * mech.strength * leader.flexibility * (model.agenda - leader.position)
+    pool = model.pool
+    pool.ideology += mech.delegate_drift * mech.strength * (model.agenda - pool.ideology)

@@ -1,0 +1,337 @@
+"""PowerStruggleModel: the monthly rhythm of party life from January 1924, as an ordinary mesa.Model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim.calendar import SessionSlot, build_sessions, month_key, month_starts
+from sim.delegates import NO_PATRON, Delegate, DelegatePool
+from sim.leaders import Leader
+from sim.mechanisms import alliances, appointment, choice, institutions, legacy, mobilisation, propaganda, repression, shocks
+from sim.outcome import consolidated_leader
+from sim.politics import Coalition, camp_of, ruling_camp
+from sim.scenario import Scenario, load_scenario
+
+INITIAL_SETTLING_ROUNDS = 4  # re-weighing rounds before January 1924 so that the start is an equilibrium
+
+
+class PowerStruggleModel(mesa.Model):
+    """The succession struggle: leaders and delegates, stepped one month at a time.
+
+    Build it from a scenario path, mapping or `Scenario`, optional dotted `overrides` and an `rng`
+    seed; call `step()` once per month (or `run_model()`); `running` turns False after the last month.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Mapping[str, Any] | Scenario = "scenarios/historical.toml",
+        overrides: Mapping[str, Any] | None = None,
+        rng: int | np.random.Generator | None = None,
+        replicate: int = 0,
+    ) -> None:
+        super().__init__(rng=rng)
+        if isinstance(scenario, Scenario):
+            self.spec = scenario if not overrides else load_scenario(scenario.resolved(), overrides)
+        else:
+            self.spec = load_scenario(scenario, overrides)
+        self.cfg = cfg = self.spec.model
+        self.replicate = replicate
+        self.months = month_starts(cfg.start, cfg.end)
+        self.sessions = build_sessions(cfg, self.months)
+        self.month = -1
+        self.events: list[dict[str, str]] = []
+        self.votes: list[dict[str, Any]] = []
+        self.coalitions: list[Coalition] = []
+        self.agenda = cfg.initial_agenda
+        self.fear = 0.0
+        self.lenin_dead = False
+        self.testament_pending = False
+        self.pb_vacancies = 0
+        self.lenin_seat = 1
+        self.consolidation_history: list[int] = []
+
+        self.leader_names = list(cfg.leaders)
+        self.leader_index = {n: i for i, n in enumerate(self.leader_names)}
+        self.leaders = [Leader(self, n, p, i) for i, (n, p) in enumerate(cfg.leaders.items())]
+        self.pb_clients = np.zeros(len(self.leaders), dtype=int)
+        for name, seats in cfg.initial_state.politburo_client_seats.items():
+            self.pb_clients[self.leader_index[name]] = seats
+        self.distrust = np.zeros((len(self.leaders), len(self.leaders)))
+
+        self.bloc_names = list(cfg.blocs)
+        self.bloc_index = {n: i for i, n in enumerate(self.bloc_names)}
+        self.bloc_home = np.full(len(self.bloc_names), -1, dtype=np.int8)
+        for leader in self.leaders:
+            if leader.home_bloc:
+                self.bloc_home[self.bloc_index[leader.home_bloc]] = leader.index
+        self.pool = DelegatePool(cfg.delegates)
+        self._seed_delegates()
+        self.delegate_agents = [Delegate(self, i) for i in range(cfg.delegates)]
+        self._agenda_items = self._schedule_exogenous_events()
+
+        self.support = np.full(len(self.leaders), 1.0 / len(self.leaders))
+        self.ruling = frozenset({0})
+        for alliance in cfg.initial_state.alliances:
+            members = {self.leader_index[m] for m in alliance.members}
+            self.start_coalition(members, self.leader_index[alliance.against], when=cfg.start, detail="in force since 1923")
+        self._settle_initial_allegiance()
+        self.winner_now = -1
+        self.date_iso = cfg.start.isoformat()
+        self.leader_state: tuple[tuple[Any, ...], ...] = ()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"date": "date_iso", "winner_now": "winner_now", "leader_state": "leader_state"}
+        )
+        self.running = True
+
+    # --- set-up ----------------------------------------------------------------------------------
+
+    def _seed_delegates(self) -> None:
+        """Blocs, ideologies, susceptibilities and the appointees already placed by January 1924."""
+        cfg, pool, rng = self.cfg, self.pool, self.rng
+        shares = np.array([b.share for b in cfg.blocs.values()])
+        shares = shares / shares.sum()
+        pool.bloc[:] = rng.choice(len(shares), size=pool.n, p=shares)
+        centre = np.array([b.ideology for b in cfg.blocs.values()])[pool.bloc]
+        pool.ideology[:] = np.clip(centre + rng.normal(0.0, 0.35, pool.n), -1.0, 1.0)
+        pool.charisma_weight[:] = rng.gamma(4.0, 0.25, pool.n)
+        pool.fear_weight[:] = rng.gamma(4.0, 0.25, pool.n)
+        pool.tenure[:] = rng.integers(0, 36, pool.n)
+        holder = next((lead.index for lead in self.leaders if lead.holds_secretariat), None)
+        open_to_centre = self.bloc_home[pool.bloc] < 0
+        if holder is not None:
+            appointed = open_to_centre & (rng.random(pool.n) < cfg.initial_state.appointee_share / max(open_to_centre.mean(), 1e-9))
+            pool.patron[appointed] = holder
+        for leader in self.leaders:
+            if leader.home_bloc:
+                home = (pool.bloc == self.bloc_index[leader.home_bloc]) & (rng.random(pool.n) < 0.5)
+                pool.patron[home] = leader.index
+        cc = min(self.cc_size(cfg.calendar.initial_cc_full_members), pool.n)
+        pool.in_cc[rng.choice(pool.n, size=cc, replace=False)] = True
+
+    def _settle_initial_allegiance(self) -> None:
+        """Let every delegate choose a few times before the first month (no inertia from a blank start)."""
+        rows = np.arange(self.pool.n)
+        w = self.cfg.mechanisms.delegate_choice
+        for i in range(INITIAL_SETTLING_ROUNDS):
+            u = choice.utilities(self, rows)
+            if i == 0:
+                u[rows, self.pool.allegiance] -= w.inertia * w.strength
+            u += w.noise * self.rng.gumbel(size=u.shape)
+            self.pool.allegiance[:] = np.argmax(u, axis=1).astype(np.int8)
+            self.refresh_support()
+
+    def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[tuple[date, Callable[[], None]]]]:
+        """The dated exogenous events, keyed by month; bound methods keep them picklable and explicit."""
+        ev = self.cfg.events
+        items: list[tuple[date, Callable[[], None]]] = []
+        if ev.lenin_death.enabled:
+            items.append((ev.lenin_death.date, self._lenin_dies))
+        if ev.funeral.enabled:
+            items.append((ev.funeral.date, self._funeral))
+        if ev.testament.enabled:
+            items.append((ev.testament.date, self._testament))
+        if ev.war_scare.enabled:
+            items.append((ev.war_scare.date, self._war_scare))
+        if ev.grain_crisis.enabled:
+            items.append((ev.grain_crisis.date, self._grain_crisis))
+        if ev.lenin_enrolment.enabled:
+            items.append((ev.lenin_enrolment.start, self._enrolment_opens))
+            items.append((ev.lenin_enrolment.end, self._enrolment_closes))
+        by_month: dict[tuple[int, int], list[tuple[date, Callable[[], None]]]] = {}
+        for when, fn in sorted(items, key=lambda x: x[0]):
+            by_month.setdefault(month_key(when), []).append((when, fn))
+        return by_month
+
+    # --- exogenous events --------------------------------------------------------------------------
+
+    def _lenin_dies(self) -> None:
+        self.lenin_dead = True
+        self.lenin_seat = 0
+        self.pb_vacancies += 1
+        self.log_event(self.cfg.events.lenin_death.date, "lenin_death", "", "", "Lenin dies at Gorki")
+
+    def _funeral(self) -> None:
+        legacy.funeral(self)
+        absent = ", ".join(self.cfg.events.funeral.absent) or "nobody"
+        self.log_event(self.cfg.events.funeral.date, "funeral", "", "Red Square", f"absent: {absent}")
+
+    def _testament(self) -> None:
+        ev = self.cfg.events.testament
+        if ev.published:
+            legacy.publish_testament(self)
+            self.testament_pending = True
+            self.log_event(ev.date, "testament_published", "", "Central Committee", "the letter is read to the Congress")
+        else:
+            self.log_event(ev.date, "testament_handled", "", "Central Committee", "read to delegation heads only")
+
+    def _war_scare(self) -> None:
+        shocks.strike(self, self.cfg.events.war_scare)
+        self.log_event(self.cfg.events.war_scare.date, "war_scare", "", "", "Britain breaks off relations")
+
+    def _grain_crisis(self) -> None:
+        shocks.strike(self, self.cfg.events.grain_crisis)
+        self.log_event(self.cfg.events.grain_crisis.date, "grain_crisis", "", "", "procurements fall short")
+
+    def _enrolment_opens(self) -> None:
+        self.log_event(self.cfg.events.lenin_enrolment.start, "lenin_enrolment_start", "", "", "mass recruitment")
+
+    def _enrolment_closes(self) -> None:
+        self.log_event(self.cfg.events.lenin_enrolment.end, "lenin_enrolment_end", "", "", "")
+
+    # --- the monthly rhythm -------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One month: events, appointments, campaigns, factions, delegates, alliances, sessions, repression."""
+        if self.month + 1 >= len(self.months):
+            self.running = False
+            return
+        self.month += 1
+        now = self.months[self.month]
+        self.date_iso = now.isoformat()
+        self.mid_month = date(now.year, now.month, 15)
+        for _, fn in self._agenda_items.get(month_key(now), []):
+            fn()
+        appointment.appoint(self)
+        if self._enrolment_month(now):
+            appointment.enrol(self, self._enrolment_months())
+        self.refresh_support()
+        propaganda.campaign(self)
+        legacy.cult(self)
+        mobilisation.organise(self)
+        choice.reweigh(self)
+        self.refresh_support()
+        alliances.update(self)
+        self.refresh_ruling()
+        for session in self.sessions.get(month_key(now), []):
+            institutions.hold_session(self, session)
+            self.refresh_support()
+        repression.monthly(self)
+        shocks.drift(self)
+        self.refresh_support()
+        self.winner_now = consolidated_leader(self)
+        self.consolidation_history.append(self.winner_now)
+        self.leader_state = self._leader_state()
+        self.datacollector.collect(self)
+        if self.month + 1 >= len(self.months):
+            self.running = False
+
+    def _enrolment_month(self, now: date) -> bool:
+        ev = self.cfg.events.lenin_enrolment
+        return ev.enabled and month_key(ev.start) <= month_key(now) <= month_key(ev.end)
+
+    def _enrolment_months(self) -> int:
+        ev = self.cfg.events.lenin_enrolment
+        return (ev.end.year - ev.start.year) * 12 + ev.end.month - ev.start.month + 1
+
+    # --- shared state helpers ------------------------------------------------------------------------
+
+    def refresh_support(self) -> None:
+        """Recount each leader's share of delegates and who leads."""
+        self.support = self.pool.support(len(self.leaders))
+        self.refresh_ruling()
+
+    def refresh_ruling(self) -> None:
+        """Recompute the majority leadership from the current camps and support."""
+        self.ruling = ruling_camp(self)
+
+    def cc_support(self) -> np.ndarray:
+        """Share of Central Committee members backing each leader."""
+        return self.pool.support(len(self.leaders), self.pool.in_cc)
+
+    def cc_size(self, wanted: int) -> int:
+        """Size of the CC in this model: the historical size, capped at a fifth of the delegates."""
+        if wanted <= 0:
+            return int(self.pool.in_cc.sum())
+        return max(3, min(wanted, self.pool.n // 5))
+
+    def pb_full_seats(self) -> int:
+        """Full seats of the Politburo, filled or vacant."""
+        filled = sum(lead.pb_seat == 2 for lead in self.leaders) + int(self.pb_clients.sum())
+        return filled + self.pb_vacancies + self.lenin_seat
+
+    def bloc_head_active(self) -> np.ndarray:
+        """Per bloc, the home leader who still holds its post, else -1."""
+        out = self.bloc_home.copy()
+        for b, k in enumerate(self.bloc_home):
+            if k >= 0 and not (self.leaders[k].holds_home_post and self.leaders[k].eligible):
+                out[b] = -1
+        return out
+
+    def closed_blocs_for(self, holder: int) -> np.ndarray:
+        """Blocs whose boss keeps the centre's appointees out: he holds his post and is not an ally."""
+        heads = self.bloc_head_active()
+        allies = camp_of(self, holder)
+        return np.array([k >= 0 and k not in allies for k in heads])
+
+    def successor_for_secretariat(self, removed: int) -> int | None:
+        """Who takes the Secretariat from a removed holder: the leadership's best organiser."""
+        pool = [k for k in self.ruling if k != removed and self.leaders[k].eligible]
+        if not pool:
+            return None
+        return max(pool, key=lambda k: (self.leaders[k].organisational_skill, -k))
+
+    def start_coalition(self, members: set[int], against: int, when: date | None = None, detail: str = "") -> None:
+        """Form a coalition; members leave any coalition they were in (it is enlarged or broken)."""
+        when = when or self.mid_month
+        for c in [c for c in self.coalitions if c.members & members]:
+            self.end_coalition(c, "merged into a larger bloc", when)
+        c = Coalition(set(members), against, when)
+        self.coalitions.append(c)
+        names = "+".join(sorted(self.leader_names[k] for k in members))
+        self.log_event(when, "alliance_formed", names, "", detail or f"against {self.leader_names[against]}")
+        self.refresh_ruling()
+
+    def end_coalition(self, c: Coalition, reason: str, when: date | None = None) -> None:
+        """Dissolve a coalition and record why."""
+        self.coalitions.remove(c)
+        names = "+".join(sorted(self.leader_names[k] for k in c.members))
+        self.log_event(when or self.mid_month, "alliance_dissolved", names, "", reason)
+        self.refresh_ruling()
+
+    def leave_coalitions(self, k: int, when: date, reason: str) -> None:
+        """A leader drops out of his coalition; the rest carry on if two or more remain."""
+        for c in [c for c in self.coalitions if k in c.members]:
+            rest = c.members - {k}
+            self.end_coalition(c, f"{self.leader_names[k]} {reason}", when)
+            if len(rest) >= 2 and c.against not in rest:
+                self.start_coalition(rest, c.against, when, detail=f"against {self.leader_names[c.against]}")
+
+    def log_event(self, when: date, kind: str, actor: str, body: str, detail: str) -> None:
+        """Append one dated event to the run's event table."""
+        self.events.append({"date": when.isoformat(), "kind": kind, "actor": actor, "body": body, "detail": detail})
+
+    def _leader_state(self) -> tuple[tuple[Any, ...], ...]:
+        cc = self.cc_support()
+        out = []
+        for k, lead in enumerate(self.leaders):
+            camp = "+".join(sorted(self.leader_names[m] for m in camp_of(self, k)))
+            out.append(
+                (
+                    lead.name,
+                    round(float(self.support[k]), 5),
+                    lead.pb_seat,
+                    round(float(cc[k]), 5),
+                    lead.rung,
+                    round(lead.legitimacy, 5),
+                    round(lead.standing, 5),
+                    camp,
+                    "general_secretary" in lead.posts,
+                )
+            )
+        return tuple(out)
+
+    @property
+    def delegates_with_patron(self) -> float:
+        """Share of delegates who owe their post to a patron."""
+        return float((self.pool.patron != NO_PATRON).mean())
+
+    @property
+    def current_session(self) -> list[SessionSlot]:
+        """Sessions held in the current month."""
+        return self.sessions.get(month_key(self.months[max(self.month, 0)]), [])

@@ -1,0 +1,49 @@
+"""Who won: the consolidation rule of docs/model.md, checked every month."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.politics import camp_of
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+
+def consolidated_leader(model: PowerStruggleModel) -> int:
+    """Index of the leader who holds consolidated power this month, or -1.
+
+    Leader j holds it when (1) his camp has at least `consolidation.delegate_share` of delegates,
+    (2) a majority of the Central Committee, (3) a majority of the Politburo's full seats (his camp's
+    members plus the clients they placed), and (4) no other leader in the Politburo keeps a following
+    of `consolidation.rival_following` or more, allies included.
+    """
+    rule = model.cfg.consolidation
+    support = model.support
+    j = int(np.argmax(support))
+    camp = camp_of(model, j)
+    if sum(support[k] for k in camp) < rule.delegate_share:
+        return -1
+    cc = model.cc_support()
+    if sum(cc[k] for k in camp) <= 0.5:
+        return -1
+    seats = sum((model.leaders[k].pb_seat == 2) + model.pb_clients[k] for k in camp)
+    if seats * 2 <= model.pb_full_seats():
+        return -1
+    for k, leader in enumerate(model.leaders):
+        if k != j and leader.in_politburo and support[k] >= rule.rival_following:
+            return -1
+    return j
+
+
+def winner_from_history(history: list[int]) -> tuple[int, int]:
+    """(leader, first month) of the streak that holds to the end of the run, or (-1, -1)."""
+    if not history or history[-1] < 0:
+        return -1, -1
+    j = history[-1]
+    t = len(history) - 1
+    while t > 0 and history[t - 1] == j:
+        t -= 1
+    return j, t

@@ -1,0 +1,130 @@
+"""`draw_all`: every figure that fits what a results directory holds, written in one go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.errors import InputError
+from sim.plots import style
+from sim.plots.alliances import alliances
+from sim.plots.compare import comparison_from_summaries, key_dates, winner_probabilities
+from sim.plots.fates import institutional_fates
+from sim.plots.load import ComparisonData, RunData, SweepData, load
+from sim.plots.support import support_over_time
+from sim.plots.sweep import outcomes, sweep_outcome
+from sim.plots.votes import votes
+
+
+def run_figures(
+    run: RunData, replicate: int | None = None, caption: str | None = None, notes: list[str] | None = None
+) -> dict[str, Figure]:
+    """Build the four figures of one run, keyed by file stem; a table the run lacks skips its figure."""
+    cap = caption if caption is not None else style.caption_text(run.manifest, run.replicates)
+    where = f"{run.path}: " if run.path else ""
+    if replicate is not None and len(run.summary) and replicate not in set(run.summary["replicate"]):
+        have = sorted(run.summary["replicate"].unique())
+        raise InputError(
+            f"{where}replicate {replicate} not in the results: expected one of {have[0]}..{have[-1]}"
+        )
+    out: dict[str, Figure] = {}
+    leaders = [str(x).lower() for x in run.manifest.get("leaders") or []] or None
+    if "timeseries.csv" not in run.missing:
+        out["support_over_time"] = support_over_time(run.timeseries, run.events, leaders=leaders, caption=cap)
+    if "summary.csv" not in run.missing or "events.csv" not in run.missing:
+        out["institutional_fates"] = institutional_fates(
+            run.summary, run.events, replicate=replicate, leaders=leaders, caption=cap
+        )
+    if "events.csv" not in run.missing:
+        out["alliances"] = alliances(run.events, replicates=run.replicates or None, caption=cap)
+    if "votes.csv" not in run.missing:
+        out["votes"] = votes(run.votes, caption=cap)
+    if notes is not None and run.missing:
+        notes.append(f"{where}no {', '.join(run.missing)}: the figures that need them were skipped")
+    return out
+
+
+def comparison_figures(
+    cmp: ComparisonData, replicate: int | None = None, notes: list[str] | None = None
+) -> dict[str, Figure]:
+    """P(winner) and key dates across scenarios, then each scenario's own run figures in a sub-folder."""
+    names = list(cmp.runs) or list(dict.fromkeys(cmp.comparison.get("scenario", pd.Series(dtype=str))))
+    reps = cmp.manifest.get("replicates") or next((r.replicates for r in cmp.runs.values()), None)
+    cap = style.caption_text({**cmp.manifest, "scenarios": names}, reps, what="comparison")
+    if reps:
+        cap = cap.replace(" replicates", " replicates per scenario", 1)
+    table = cmp.comparison
+    if table.empty or not table["metric"].str.startswith("p_winner_", na=False).any():
+        table = comparison_from_summaries({n: r.summary for n, r in cmp.runs.items()})
+    out = {"winner_probabilities": winner_probabilities(table, scenarios=names, caption=cap)}
+    if cmp.runs:
+        out["key_dates"] = key_dates({n: r.summary for n, r in cmp.runs.items()}, caption=cap)
+    for name, run in cmp.runs.items():
+        rep = (
+            replicate
+            if replicate is not None and (run.summary.empty or replicate in set(run.summary["replicate"]))
+            else None
+        )
+        for stem, fig in run_figures(run, rep, notes=notes).items():
+            out[f"{name}/{stem}"] = fig
+    if notes is not None and cmp.missing:
+        notes.append(f"{cmp.path}: no {', '.join(cmp.missing)}")
+    return out
+
+
+def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Figure]:
+    """P(Stalin wins) against the swept parameters (and P of any other winner the sweep saw)."""
+    m = sw.manifest
+    n_points = (
+        len(sw.points)
+        if not sw.points.empty
+        else (sw.runs["point_id"].nunique() if "point_id" in sw.runs else None)
+    )
+    cap = style.caption_text(m, None, what="experiment")
+    reps = m.get("replicates")
+    extra = [
+        f"{n_points} points" if n_points is not None else "",
+        f"{reps} replicates per point" if reps else "",
+    ]
+    cap = "  ·  ".join([cap.split("  ·  ")[0], *[e for e in extra if e], *cap.split("  ·  ")[1:]])
+    names = outcomes(sw.points, sw.runs)
+    winners = [w for w in names if w != "none"]
+    focus = "stalin" if "stalin" in winners or not winners else winners[0]
+    out = {
+        f"sweep_p_{focus}": sweep_outcome(sw.points, sw.parameters, runs=sw.runs, outcome=focus, caption=cap)
+    }
+    if notes is not None and sw.missing:
+        notes.append(f"{sw.path}: no {', '.join(sw.missing)}")
+    return out
+
+
+def draw_all(
+    results_dir: Path,
+    out_dir: Path | None = None,
+    fmt: str = "png",
+    *,
+    replicate: int | None = None,
+    notes: list[str] | None = None,
+) -> list[Path]:
+    """Draw every figure that fits the directory (run, comparison or sweep); return the files written.
+
+    All figures are built before any file is written, and each file is written atomically, so bad input
+    fails with an InputError and leaves no half-finished set of figures behind.
+    """
+    results_dir = Path(results_dir)
+    fmt = str(fmt).lower().lstrip(".")
+    if fmt not in style.FORMATS:
+        raise InputError(f"{results_dir}: figure format {fmt!r}: expected one of {', '.join(style.FORMATS)}")
+    data = load(results_dir)
+    if isinstance(data, RunData):
+        figures = run_figures(data, replicate, notes=notes)
+    elif isinstance(data, ComparisonData):
+        figures = comparison_figures(data, replicate, notes=notes)
+    else:
+        figures = sweep_figures(data, notes=notes)
+    out_dir = Path(out_dir) if out_dir is not None else results_dir / "figures"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: not a directory: expected a folder for the figures")
+    return [style.save(fig, out_dir / f"{stem}.{fmt}") for stem, fig in figures.items()]

@@ -1,0 +1,115 @@
+"""Camps and their standing: who rules, who opposes, who threatens whom. Read-only helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+
+@dataclass(slots=True)
+class Coalition:
+    """An alliance of two or more leaders against a common threat (a leader's index)."""
+
+    members: set[int]
+    against: int
+    since: date
+    label: str = field(default="")
+
+
+def camp_of(model: PowerStruggleModel, j: int) -> frozenset[int]:
+    """The leaders j stands with: his coalition, or himself alone."""
+    for c in model.coalitions:
+        if j in c.members:
+            return frozenset(c.members)
+    return frozenset((j,))
+
+
+def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
+    """Every camp of leaders still in the game (coalitions and unallied leaders)."""
+    seen: set[int] = set()
+    out: list[frozenset[int]] = []
+    for j, leader in enumerate(model.leaders):
+        if j in seen or not leader.eligible:
+            continue
+        c = frozenset(k for k in camp_of(model, j) if model.leaders[k].eligible)
+        seen |= c
+        out.append(c)
+    return out
+
+
+def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
+    """A camp's power: the share of delegates backing its members."""
+    return float(sum(model.support[k] for k in camp))
+
+
+def ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
+    """The majority leadership: the camp with the largest following among delegates."""
+    return max(camps(model), key=lambda c: (power(model, c), -min(c)))
+
+
+def camp_position(model: PowerStruggleModel, camp: frozenset[int]) -> float:
+    """Support-weighted policy position of a camp."""
+    w = np.array([model.support[k] + 1e-6 for k in camp])
+    x = np.array([model.leaders[k].position for k in camp])
+    return float((w * x).sum() / w.sum())
+
+
+def perceived_threat(model: PowerStruggleModel, j: int, camp: frozenset[int]) -> float:
+    """How much leader j fears a camp: its power, amplified by ideological distance."""
+    iw = model.cfg.mechanisms.alliances.ideology_weight
+    d = abs(model.leaders[j].position - camp_position(model, camp))
+    return power(model, camp) * (1.0 + iw * d)
+
+
+def main_threat(model: PowerStruggleModel, j: int) -> frozenset[int] | None:
+    """The camp leader j fears most, among camps he is not part of."""
+    own = camp_of(model, j)
+    others = [c for c in camps(model) if not c & own]
+    if not others:
+        return None
+    return max(others, key=lambda c: (perceived_threat(model, j, c), -min(c)))
+
+
+def head(model: PowerStruggleModel, camp: frozenset[int]) -> int:
+    """The strongest member of a camp."""
+    return max(camp, key=lambda k: (model.support[k], -k))
+
+
+def in_opposition(model: PowerStruggleModel, j: int, ruling: frozenset[int]) -> bool:
+    """Open opposition: a faction of one's own, or a coalition formed against the leadership."""
+    if j in ruling or not model.leaders[j].eligible or model.leaders[j].capitulated:
+        return False
+    if model.leaders[j].mobilised:
+        return True
+    camp = camp_of(model, j)
+    return len(camp) > 1 and any(c.against in ruling for c in model.coalitions if j in c.members)
+
+
+def ruling_ruthlessness(model: PowerStruggleModel, ruling: frozenset[int]) -> float:
+    """The leadership's readiness to escalate: its most ruthless member sets the pace."""
+    return max(model.leaders[k].ruthlessness for k in ruling)
+
+
+def secretariat_holder(model: PowerStruggleModel) -> int | None:
+    """Index of the leader holding the General Secretary's post, if any."""
+    for j, leader in enumerate(model.leaders):
+        if leader.holds_secretariat and leader.eligible:
+            return j
+    return None
+
+
+def information_edge(model: PowerStruggleModel, camp: frozenset[int]) -> float:
+    """The records advantage a camp draws from holding the Secretariat (mechanism 2)."""
+    mech = model.cfg.mechanisms.information
+    if not mech.enabled:
+        return 0.0
+    h = secretariat_holder(model)
+    if h is None or h not in camp:
+        return 0.0
+    return mech.strength * model.leaders[h].appointment_control

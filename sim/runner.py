@@ -1,0 +1,143 @@
+"""Running replicates: one replicate in-process, many across worker processes, seeds from one tree."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from sim.leaders import LADDER
+from sim.model import PowerStruggleModel
+from sim.outcome import winner_from_history
+from sim.scenario import Scenario
+
+SANCTION_KINDS: tuple[str, ...] = (*LADDER[1:], "gs_removal")
+
+
+@dataclass(slots=True)
+class ReplicateOutput:
+    """The four tables of one replicate, as plain rows (picklable, cheap to ship between processes)."""
+
+    summary: dict[str, Any]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    votes: list[dict[str, Any]] = field(default_factory=list)
+    timeseries: list[dict[str, Any]] = field(default_factory=list)
+    steps: int = 0
+
+
+def replicate_seeds(master_seed: int, n: int) -> list[int]:
+    """Per-replicate seeds from one SeedSequence: the same master seed gives the same runs anywhere."""
+    children = np.random.SeedSequence(master_seed).spawn(n)
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+def simulate(scenario: Scenario, seed: int, replicate: int = 0) -> ReplicateOutput:
+    """Run one replicate to the end of the window and return its tables."""
+    model = PowerStruggleModel(scenario=scenario, rng=seed, replicate=replicate)
+    while model.running:
+        model.step()
+    return collect_output(model, seed, replicate)
+
+
+def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> ReplicateOutput:
+    """Turn a finished model into its table rows."""
+    winner, first = winner_from_history(model.consolidation_history)
+    winner_name = model.leader_names[winner] if winner >= 0 else "none"
+    consolidation_date = model.months[first].isoformat() if winner >= 0 else ""
+    events = [{"replicate": replicate, **e} for e in model.events]
+    if winner >= 0:
+        events.append(
+            {
+                "replicate": replicate,
+                "date": consolidation_date,
+                "kind": "consolidation",
+                "actor": winner_name,
+                "body": "",
+                "detail": "holds the Politburo, the CC and two thirds of delegates to the end",
+            }
+        )
+    events.sort(key=lambda e: e["date"])
+    votes = [{"replicate": replicate, **v} for v in model.votes]
+    summary: dict[str, Any] = {
+        "replicate": replicate,
+        "seed": seed,
+        "winner": winner_name,
+        "consolidation_date": consolidation_date,
+    }
+    for k, name in enumerate(model.leader_names):
+        summary[f"support_final_{name}"] = round(float(model.support[k]), 5)
+    firsts: dict[tuple[str, str], str] = {}
+    for e in events:
+        key = (e["actor"], e["kind"])
+        if e["kind"] in SANCTION_KINDS and key not in firsts:
+            firsts[key] = e["date"]
+    for name in model.leader_names:
+        for kind in SANCTION_KINDS:
+            summary[f"{name}__{kind}"] = firsts.get((name, kind), "")
+    line = [v["for"] / max(1, v["for"] + v["against"] + v["abstain"]) for v in model.votes if v["motion"] == "leadership line"]
+    summary["line_for_share_mean"] = round(float(np.mean(line)), 5) if line else float("nan")
+    holder = next((lead.name for lead in model.leaders if lead.holds_secretariat and lead.eligible), "none")
+    summary["gs_holder_final"] = holder
+    summary["n_alliances"] = sum(e["kind"] == "alliance_formed" for e in events)
+    timeseries = timeseries_rows(model, replicate)
+    return ReplicateOutput(summary, events, votes, timeseries, steps=len(model.consolidation_history))
+
+
+def timeseries_rows(model: PowerStruggleModel, replicate: int) -> list[dict[str, Any]]:
+    """Monthly rows per leader, read from the model's DataCollector."""
+    data = model.datacollector.model_vars
+    rows = []
+    for when, state in zip(data["date"], data["leader_state"], strict=True):
+        for name, support, pb, cc, rung, legit, standing, camp, _gs in state:
+            rows.append(
+                {
+                    "replicate": replicate,
+                    "date": when,
+                    "leader": name,
+                    "support": support,
+                    "pb_seat": pb,
+                    "cc_share": cc,
+                    "rung": rung,
+                    "legitimacy": legit,
+                    "standing": standing,
+                    "camp": camp,
+                }
+            )
+    return rows
+
+
+def _simulate_job(args: tuple[Scenario, int, int]) -> ReplicateOutput:
+    return simulate(*args)
+
+
+def run_replicates(
+    scenario: Scenario, seeds: list[int], workers: int = 1, on_done: Callable[[], None] | None = None
+) -> Iterator[ReplicateOutput]:
+    """Yield replicates in order; with workers > 1 they run in a process pool (same results)."""
+    jobs = [(scenario, s, i) for i, s in enumerate(seeds)]
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            out = _simulate_job(job)
+            if on_done:
+                on_done()
+            yield out
+        return
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        for out in pool.map(_simulate_job, jobs, chunksize=chunk):
+            if on_done:
+                on_done()
+            yield out
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)

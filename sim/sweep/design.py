@@ -1,0 +1,236 @@
+"""The design: expand an experiment into points (grid x sample), per-run seeds and chunks of runs."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.errors import InputError
+from sim.sweep.experiment import Experiment, RangeSpec, Scalar, ValuesSpec
+
+SCENARIO_COLUMN = "scenario"
+# Distinguishes the design's random stream from the runs' streams under the same master seed.
+_DESIGN_STREAM = 0x5EED_DE51
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One combination of parameter values; every replicate of a point shares it."""
+
+    point_id: int
+    scenario: str
+    values: dict[str, Scalar]
+
+
+@dataclass(slots=True)
+class Design:
+    """Everything a sweep needs to plan, run and resume: points, scenarios, seeds and fingerprint."""
+
+    experiment: Experiment
+    replicates: int
+    seed: int
+    columns: list[str]
+    points: list[Point]
+    fixed: dict[str, Any]
+    scenarios: dict[str, dict[str, Any]] = field(repr=False)
+    scenario_files: dict[str, str] = field(default_factory=dict)
+    scenario_sha256: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_runs(self) -> int:
+        """Planned runs: points times replicates."""
+        return len(self.points) * self.replicates
+
+    def run(self, run_id: int) -> tuple[int, int, int]:
+        """`(point_id, replicate, seed)` of a run; runs are numbered point-major."""
+        point_id, replicate = divmod(run_id, self.replicates)
+        return point_id, replicate, run_seed(self.seed, point_id, replicate)
+
+    def fingerprint(self) -> str:
+        """A digest of everything that decides the results, so `--resume` cannot mix two designs."""
+        payload = {
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "outputs": list(self.experiment.outputs),
+            "fixed": self.fixed,
+            "columns": self.columns,
+            "points": [[p.scenario, p.values] for p in self.points],
+            "scenarios": self.scenario_sha256,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+    def describe(self) -> dict[str, Any]:
+        """The resolved design for the manifest."""
+        spec = self.experiment.spec
+        return {
+            "replicates": self.replicates,
+            "master_seed": self.seed,
+            "outputs": list(self.experiment.outputs),
+            "fixed": self.fixed,
+            "grid": {k: v.model_dump() if not isinstance(v, list) else v for k, v in spec.grid.items()},
+            "sample": spec.sample.model_dump() if spec.sample else None,
+            "columns": self.columns,
+            "n_points": len(self.points),
+            "n_runs": self.n_runs,
+            "scenarios": [{"name": n, "file": self.scenario_files[n], "sha256": self.scenario_sha256[n]}
+                          for n in self.scenarios],
+            "points": [{"point_id": p.point_id, **self.point_columns(p)} for p in self.points],
+        }
+
+    def point_columns(self, point: Point) -> dict[str, Scalar]:
+        """A point's swept values keyed by column (with `scenario` when several scenarios are crossed)."""
+        row: dict[str, Scalar] = {}
+        if SCENARIO_COLUMN in self.columns:
+            row[SCENARIO_COLUMN] = point.scenario
+        row.update(point.values)
+        return row
+
+
+def run_seed(master_seed: int, point_id: int, replicate: int) -> int:
+    """The seed of one run from the seed tree (master, point, replicate): the same on every backend."""
+    state = np.random.SeedSequence(master_seed, spawn_key=(point_id, replicate)).generate_state(2, np.uint32)
+    return (int(state[0]) << 31) | (int(state[1]) >> 1)  # 62 bits: fits a signed int64 column
+
+
+def expand_range(spec: RangeSpec) -> list[Scalar]:
+    """`steps` evenly spaced values, inclusive; integers stay integers when the spacing is whole."""
+    if spec.steps == 1:
+        return [spec.start]
+    if isinstance(spec.start, int) and isinstance(spec.stop, int) and (spec.stop - spec.start) % (spec.steps - 1) == 0:
+        step = (spec.stop - spec.start) // (spec.steps - 1)
+        return [spec.start + i * step for i in range(spec.steps)]
+    # Rounding to 12 significant digits drops float noise (0.30000000000000004) from column values.
+    return [float(f"{v:.12g}") for v in np.linspace(spec.start, spec.stop, spec.steps)]
+
+
+def _uniform(values: list[Scalar]) -> list[Scalar]:
+    """One type per column: a numeric axis mixing ints and floats becomes all floats."""
+    if any(isinstance(v, float) for v in values) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                                         for v in values):
+        return [float(v) for v in values]
+    return list(values)
+
+
+def grid_axes(experiment: Experiment) -> dict[str, list[Scalar]]:
+    """Each `[grid]` parameter with its list of values, in file order."""
+    axes: dict[str, list[Scalar]] = {}
+    for path, spec in experiment.spec.grid.items():
+        if isinstance(spec, RangeSpec):
+            values = expand_range(spec)
+        elif isinstance(spec, ValuesSpec):
+            values = list(spec.values)
+        else:
+            values = list(spec)
+        axes[path] = _uniform(values)
+    return axes
+
+
+def sample_rows(experiment: Experiment) -> list[dict[str, Scalar]]:
+    """The sampled design (LHS or Sobol) scaled to its bounds; integer bounds give integer values."""
+    sample = experiment.spec.sample
+    if sample is None:
+        return [{}]
+    from scipy.stats import qmc
+
+    paths = list(sample.bounds)
+    rng = np.random.default_rng(np.random.SeedSequence([experiment.seed, _DESIGN_STREAM]))
+    if sample.method == "lhs":
+        unit = qmc.LatinHypercube(d=len(paths), rng=rng).random(sample.points)
+    else:
+        unit = qmc.Sobol(d=len(paths), rng=rng).random_base2(int(math.log2(sample.points)))
+    rows: list[dict[str, Scalar]] = [{} for _ in range(sample.points)]
+    for j, path in enumerate(paths):
+        low, high = sample.bounds[path]
+        for i, u in enumerate(unit[:, j]):
+            if isinstance(low, int) and isinstance(high, int):
+                rows[i][path] = min(high, low + int(math.floor(u * (high - low + 1))))
+            else:
+                rows[i][path] = float(low + u * (high - low))
+    return rows
+
+
+def build_design(experiment: Experiment, replicates: int | None = None) -> Design:
+    """Resolve scenarios, check every parameter path and value against them, and list the points."""
+    from sim.scenario import load_scenario
+
+    where = experiment.where
+    scenarios: dict[str, dict[str, Any]] = {}
+    files: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    for path in experiment.scenario_files:
+        try:
+            scenario = load_scenario(path)
+        except InputError as exc:
+            raise InputError(f"{where}: experiment.scenario: {exc}") from None
+        if scenario.name in scenarios:
+            raise InputError(f"{where}: experiment.scenario: expected scenarios with distinct names "
+                             f"({scenario.name!r} twice)")
+        scenarios[scenario.name] = scenario.resolved()
+        files[scenario.name] = str(path)
+        digests[scenario.name] = scenario.sha256
+    fixed = dict(experiment.spec.fixed)
+    axes = grid_axes(experiment)
+    sampled = sample_rows(experiment)
+    _check_parameters(experiment, scenarios, fixed, axes)
+    columns = ([SCENARIO_COLUMN] if len(scenarios) > 1 else []) + list(axes) + list(sampled[0])
+    points: list[Point] = []
+    for scenario_name in scenarios:
+        for combo in itertools.product(*axes.values()):
+            for row in sampled:
+                values = dict(zip(axes, combo, strict=True)) | row
+                points.append(Point(len(points), scenario_name, values))
+    return Design(experiment, replicates or experiment.replicates, experiment.seed, columns, points, fixed,
+                  scenarios, files, digests)
+
+
+def _check_parameters(experiment: Experiment, scenarios: dict[str, dict[str, Any]], fixed: dict[str, Any],
+                      axes: dict[str, list[Scalar]]) -> None:
+    """Reject unknown paths, tables and out-of-range values before a single run starts."""
+    from sim.scenario import known_paths, load_scenario
+
+    where = experiment.where
+    sample = experiment.spec.sample
+    trials: list[tuple[str, str, Scalar]] = [("fixed", p, v) for p, v in fixed.items()]
+    trials += [("grid", p, v) for p, values in axes.items() for v in values]
+    if sample:
+        trials += [("sample.bounds", p, v) for p, pair in sample.bounds.items() for v in pair]
+    for name, resolved in scenarios.items():
+        known = known_paths(resolved)
+        leaves = {p for p in known if not any(q.startswith(p + ".") for q in known)}
+        for table, path, _ in trials:
+            if path not in known:
+                raise InputError(f"{where}: {table}.{path}: unknown parameter path: expected a key of scenario "
+                                 f"'{name}' such as leaders.stalin.appointment_control")
+            if path not in leaves:
+                raise InputError(f"{where}: {table}.{path}: is a table: expected a single parameter below it")
+        base = _load(load_scenario, resolved, fixed, where, "fixed", name)
+        del base
+        for table, path, value in trials:
+            if table != "fixed":
+                _load(load_scenario, resolved, fixed | {path: value}, where, f"{table}.{path}", name, value)
+
+
+def _load(load: Any, resolved: dict[str, Any], overrides: dict[str, Any], where: str, key: str, name: str,
+          value: Any = None) -> Any:
+    try:
+        return load(resolved, overrides)
+    except InputError as exc:
+        detail = str(exc).split(": ", 1)[-1]
+        shown = f"value {value!r} " if value is not None else ""
+        raise InputError(f"{where}: {key}: {shown}rejected by scenario '{name}': {detail}") from None
+
+
+def chunk_size_for(n_runs: int, workers: int) -> int:
+    """Runs per chunk: about 16 chunks per worker (balanced tails), at most 200 runs (bounded memory)."""
+    return max(1, min(200, math.ceil(n_runs / (max(1, workers) * 16))))
+
+
+def chunks(n_runs: int, chunk_size: int) -> list[range]:
+    """Consecutive run-id ranges; chunk k is always the same runs for a given chunk size (resume)."""
+    return [range(start, min(start + chunk_size, n_runs)) for start in range(0, n_runs, chunk_size)]

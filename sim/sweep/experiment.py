@@ -1,0 +1,278 @@
+"""Experiment files: load the TOML, validate it with pydantic, and reject bad input in one line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sim.errors import InputError
+
+BACKENDS = ("local", "dask", "serial")
+OUTPUTS = ("summary", "events", "votes", "timeseries")
+Scalar = bool | int | float | str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RangeSpec(_Strict):
+    """`{start, stop, steps}`: `steps` evenly spaced values from start to stop inclusive."""
+
+    start: float | int
+    stop: float | int
+    steps: Annotated[int, Field(ge=1)]
+
+    @field_validator("stop")
+    @classmethod
+    def _ascending(cls, stop: float, info: Any) -> float:
+        start = info.data.get("start")
+        if start is not None and stop <= start:
+            raise ValueError(f"expected stop > start (got start {start!r}, stop {stop!r}): bounds reversed")
+        return stop
+
+
+class ValuesSpec(_Strict):
+    """`{values = [...]}`: the explicit form of a plain list."""
+
+    values: list[Scalar]
+
+
+class SampleSpec(_Strict):
+    """A sampled design (Latin hypercube or Sobol) over `[low, high]` bounds per parameter."""
+
+    method: Literal["lhs", "sobol"]
+    points: Annotated[int, Field(ge=1)]
+    bounds: dict[str, tuple[float | int, float | int]]
+
+    @field_validator("points")
+    @classmethod
+    def _sobol_power_of_two(cls, points: int, info: Any) -> int:
+        # Sobol points keep their balance only in powers of two; scipy would warn, we refuse up front.
+        if info.data.get("method") == "sobol" and points & (points - 1):
+            raise ValueError(f"expected a power of two for method 'sobol' (got {points})")
+        return points
+
+
+class ExperimentTable(_Strict):
+    """The `[experiment]` table: what to run, how often and with which seed."""
+
+    name: str | None = None
+    description: str = ""
+    scenario: str | list[str]
+    replicates: Annotated[int, Field(ge=1)]
+    seed: Annotated[int, Field(ge=0)]
+    outputs: list[Literal["summary", "events", "votes", "timeseries"]] = ["summary"]
+    chunk_size: Annotated[int, Field(ge=1)] | None = None
+    backend: Literal["local", "dask", "serial"] | None = None
+    workers: Annotated[int, Field(ge=1)] | None = None
+    scheduler: str | None = None
+
+
+class ExperimentFile(_Strict):
+    """The whole file: `[experiment]`, then `[fixed]`, `[grid]` and `[sample]` (each optional)."""
+
+    experiment: ExperimentTable
+    fixed: dict[str, Any] = {}
+    grid: dict[str, list[Scalar] | ValuesSpec | RangeSpec] = {}
+
+    sample: SampleSpec | None = None
+
+
+class Experiment:
+    """A validated experiment with its provenance; `scenarios` maps a scenario's name to its file."""
+
+    def __init__(self, spec: ExperimentFile, source: Path | None, sha256: str, raw: dict[str, Any]) -> None:
+        self.spec = spec
+        self.source = source
+        self.sha256 = sha256
+        self.raw = raw
+        self.replicates = spec.experiment.replicates
+        self.seed = spec.experiment.seed
+        self.outputs = tuple(o for o in OUTPUTS if o == "summary" or o in spec.experiment.outputs)
+        self.scenario_files = _scenario_files(spec.experiment.scenario, source)
+
+    @property
+    def name(self) -> str:
+        """The `name` key, else the file stem, else 'experiment' for a mapping."""
+        if self.spec.experiment.name:
+            return self.spec.experiment.name
+        return self.source.stem if self.source else "experiment"
+
+    @property
+    def where(self) -> str:
+        """How error messages name this experiment."""
+        return str(self.source) if self.source else "<experiment mapping>"
+
+    def with_replicates(self, replicates: int | None) -> Experiment:
+        """A copy with the replicate count overridden (`--replicates`); None keeps the file's count."""
+        if replicates is None:
+            return self
+        if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+            raise InputError(f"--replicates: expected an integer >= 1 (got {replicates!r})")
+        copy = Experiment(self.spec, self.source, self.sha256, self.raw)
+        copy.replicates = replicates
+        return copy
+
+
+def _grid_axis(path: str, spec: Any) -> list[Scalar] | ValuesSpec | RangeSpec:
+    """Parse one `[grid]` entry: a list, `{values = [...]}` or `{start, stop, steps}`."""
+    if isinstance(spec, list):
+        return spec
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"{path}: expected a list of values or a table {{start, stop, steps}} (got {spec!r})")
+    model = ValuesSpec if "values" in spec else RangeSpec
+    try:
+        return model.model_validate(spec)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        if err.get("type") == "extra_forbidden":
+            raise ValueError(f"{path}.{loc}: unknown key: expected start, stop, steps or values") from None
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        raise ValueError(f"{path}{'.' + loc if loc else ''}: {msg}") from None
+
+
+def is_experiment(data: Mapping[str, Any]) -> bool:
+    """An experiment file is recognised by its top-level `[experiment]` table (scenarios never have one)."""
+    return isinstance(data.get("experiment"), Mapping)
+
+
+def flatten_paths(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Turn nested TOML tables into dotted paths, stopping at a value spec (list or values/start table)."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and not ({"values", "start", "stop", "steps"} & set(value)):
+            flat.update(flatten_paths(value, f"{path}."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _scenario_files(scenario: str | list[str], source: Path | None) -> list[Path]:
+    names = [scenario] if isinstance(scenario, str) else list(scenario)
+    root = source.parent if source else Path.cwd()
+    return [(root / name).resolve() for name in names]
+
+
+def _format(where: str, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith(("list[", "function-")))
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return f"{where}: {loc}: unknown key: expected one of the keys documented in docs/sweeps.md"
+    if kind == "missing":
+        return f"{where}: {loc}: missing: expected a value"
+    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
+    got = err.get("input")
+    shown = "" if isinstance(got, dict | list | tuple) else f" (got {got!r})"
+    return f"{where}: {loc}: {msg}{shown}"
+
+
+def _check_shape(raw: Mapping[str, Any], where: str) -> None:
+    """Checks pydantic's messages would make obscure: empty lists, mixed types, reversed bounds."""
+    grid = raw.get("grid", {}) or {}
+    for path, spec in grid.items():
+        values = spec.get("values") if isinstance(spec, Mapping) else spec
+        if isinstance(values, list):
+            if not values:
+                raise InputError(f"{where}: grid.{path}: expected a non-empty list of values")
+            kinds = {"bool" if isinstance(v, bool) else "number" if isinstance(v, int | float) else type(v).__name__
+                     for v in values}
+            if len(kinds) > 1:
+                raise InputError(f"{where}: grid.{path}: expected values of one type (got {', '.join(sorted(kinds))})")
+            if len(set(map(repr, values))) < len(values):
+                raise InputError(f"{where}: grid.{path}: expected distinct values (got {values!r})")
+    sample = raw.get("sample")
+    if isinstance(sample, Mapping):
+        bounds = sample.get("bounds")
+        if isinstance(bounds, Mapping) and not bounds:
+            raise InputError(f"{where}: sample.bounds: expected at least one parameter with [low, high]")
+        for path, pair in (bounds or {}).items() if isinstance(bounds, Mapping) else ():
+            if not (isinstance(pair, list) and len(pair) == 2
+                    and all(isinstance(x, int | float) and not isinstance(x, bool) for x in pair)):
+                raise InputError(f"{where}: sample.bounds.{path}: expected [low, high], two numbers (got {pair!r})")
+            if not all(math.isfinite(x) for x in pair) or pair[0] >= pair[1]:
+                raise InputError(f"{where}: sample.bounds.{path}: expected low < high (got {pair!r}): bounds reversed")
+    experiment = raw.get("experiment", {})
+    scen = experiment.get("scenario") if isinstance(experiment, Mapping) else None
+    if isinstance(scen, list) and not scen:
+        raise InputError(f"{where}: experiment.scenario: expected a scenario file or a non-empty list of them")
+
+
+def parse_experiment(raw: Mapping[str, Any], source: Path | None = None, sha256: str = "") -> Experiment:
+    """Validate a parsed experiment (from a file or a notebook mapping); raise InputError in one line."""
+    where = str(source) if source else "<experiment mapping>"
+    if not is_experiment(raw):
+        raise InputError(f"{where}: experiment: missing: expected an [experiment] table (see docs/sweeps.md)")
+    if not sha256:
+        sha256 = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+    data = dict(raw)
+    for table in ("fixed", "grid"):
+        if table in data:
+            if not isinstance(data[table], Mapping):
+                raise InputError(f"{where}: {table}: expected a table of dotted parameter paths")
+            data[table] = flatten_paths(data[table])
+    if isinstance(data.get("sample"), Mapping) and isinstance(data["sample"].get("bounds"), Mapping):
+        data["sample"] = {**data["sample"], "bounds": flatten_paths(data["sample"]["bounds"])}
+    _check_shape(data, where)
+    if isinstance(data.get("grid"), Mapping):
+        try:
+            data["grid"] = {path: _grid_axis(path, spec) for path, spec in data["grid"].items()}
+        except ValueError as exc:
+            raise InputError(f"{where}: grid.{exc}") from None
+    try:
+        spec = ExperimentFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_format(where, exc)) from None
+    _check_overlaps(spec, where)
+    experiment = Experiment(spec, source, sha256, dict(raw))
+    for path in experiment.scenario_files:
+        if not path.is_file():
+            raise InputError(f"{where}: experiment.scenario: file {path} not found: expected a scenario TOML file")
+    return experiment
+
+
+def _check_overlaps(spec: ExperimentFile, where: str) -> None:
+    """A path set in two places would make one of them silently lose."""
+    grid = set(spec.grid)
+    sampled = set(spec.sample.bounds) if spec.sample else set()
+    for path in sorted(grid & sampled):
+        raise InputError(f"{where}: sample.bounds.{path}: expected a parameter not already in [grid]")
+    for path in sorted((grid | sampled) & set(spec.fixed)):
+        raise InputError(f"{where}: fixed.{path}: expected a parameter not also varied in [grid] or [sample]")
+    if "scenario" in grid | sampled | set(spec.fixed):
+        raise InputError(f"{where}: grid.scenario: expected scenarios as a list in experiment.scenario")
+
+
+def load_experiment(source: str | Path | Mapping[str, Any], replicates: int | None = None) -> Experiment:
+    """Read and validate an experiment file or mapping; `replicates` overrides the file's count."""
+    if isinstance(source, Mapping):
+        return parse_experiment(source).with_replicates(replicates)
+    path = Path(source)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found: expected an experiment TOML file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        raw = tomllib.loads(blob.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: malformed TOML: {exc}") from None
+    return parse_experiment(raw, path, hashlib.sha256(blob).hexdigest()).with_replicates(replicates)
+
+
+def validate_experiment(path: str | Path) -> None:
+    """Check an experiment file completely (scenario paths, parameter paths, values) without running it."""
+    from sim.sweep.design import build_design
+
+    build_design(load_experiment(path), check_values=True)

@@ -1,0 +1,102 @@
+"""points.csv: per point, P(each winner) with its Wilson interval, median dates and mean final support.
+
+It reads runs.parquet part by part and keeps only small per-run numbers (dates as day counts), so
+summarising stays cheap in memory however many runs the sweep has.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+# A date that never happened sorts after every real one: the median of "never" is "never".
+_NEVER = np.iinfo(np.int32).max
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for k successes in n trials (sensible at 0 and n, unlike the Wald one)."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, (centre - half) / denom), min(1.0, (centre + half) / denom))
+
+
+def _date_columns(names: list[str]) -> list[str]:
+    return [c for c in names if c == "consolidation_date" or "__" in c]
+
+
+def _to_days(column: pd.Series) -> np.ndarray:
+    dates = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").to_numpy(dtype="datetime64[D]")
+    days = (dates - _EPOCH).astype("int64")
+    days[np.isnat(dates)] = _NEVER
+    return days.astype(np.int32)
+
+
+def _from_days(days: float) -> str:
+    if days >= _NEVER or math.isnan(days):
+        return ""
+    return str(_EPOCH + np.timedelta64(int(days), "D"))
+
+
+def _collect(parts: list[Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Per-run point id, winner, dates as day counts and final supports, read part by part."""
+    frames: list[pd.DataFrame] = []
+    dates: list[str] = []
+    supports: list[str] = []
+    for part in parts:
+        names = pq.read_schema(part).names
+        dates = _date_columns(names)
+        supports = [c for c in names if c.startswith("support_final_")]
+        wanted = ["point_id", "winner", *dates, *supports]
+        table = pq.read_table(part, columns=[c for c in wanted if c in names]).to_pandas()
+        frame = pd.DataFrame({"point_id": table["point_id"].to_numpy(),
+                              "winner": table["winner"].astype(object).fillna("none").to_numpy()})
+        for column in dates:
+            frame[column] = _to_days(table[column])
+        for column in supports:
+            frame[column] = table[column].astype("float64").to_numpy()
+        frames.append(frame)
+    runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"point_id": [], "winner": []})
+    return runs, dates, supports
+
+
+def summarise_points(parts: list[Path], points: list[dict[str, Any]], failures: list[dict[str, Any]],
+                     leaders: list[str] | None = None) -> pd.DataFrame:
+    """One row per point (all planned points, in order), from the committed parts and failure records."""
+    runs, dates, supports = _collect(parts)
+    leaders = leaders or [c.removeprefix("support_final_") for c in supports]
+    winners = [*leaders, *sorted(set(runs["winner"]) - set(leaders) - {"none"}), "none"]
+    counts = runs.groupby(["point_id", "winner"]).size() if len(runs) else pd.Series(dtype="int64")
+    totals = runs.groupby("point_id").size() if len(runs) else pd.Series(dtype="int64")
+    failed = pd.Series([f["point_id"] for f in failures], dtype="int64").value_counts()
+    medians = (runs.groupby("point_id")[dates].quantile(0.5, interpolation="lower")
+               if len(runs) and dates else pd.DataFrame())
+    means = runs.groupby("point_id")[supports].mean() if len(runs) and supports else pd.DataFrame()
+    rows = []
+    for point in points:
+        pid = point["point_id"]
+        n = int(totals.get(pid, 0))
+        row: dict[str, Any] = dict(point)
+        row["runs"] = n
+        row["failed"] = int(failed.get(pid, 0))
+        for winner in winners:
+            k = int(counts.get((pid, winner), 0))
+            lo, hi = wilson(k, n)
+            row[f"p_{winner}"] = round(k / n, 6) if n else math.nan
+            row[f"p_{winner}_lo"] = round(lo, 6)
+            row[f"p_{winner}_hi"] = round(hi, 6)
+        for column in dates:
+            row[f"median_{column}"] = _from_days(medians.at[pid, column]) if pid in medians.index else ""
+        for column in supports:
+            row[f"mean_{column}"] = round(float(means.at[pid, column]), 6) if pid in means.index else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,126 @@
+"""The runner of one chunk: load each point's scenario once, run its replicates, return Arrow tables.
+
+This is the only code that executes on workers (local processes or Dask workers), so it imports
+nothing from the coordinator's side and returns plain picklable data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+RUN_FUNCTION = "sim.runner:simulate"
+DETAIL_TABLES = ("events", "votes", "timeseries")
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    """One run: its coordinates in the design and its seed."""
+
+    run_id: int
+    point_id: int
+    replicate: int
+    seed: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkTask:
+    """Everything a worker needs for one chunk; the scenarios travel resolved, so workers need no files."""
+
+    chunk_id: int
+    runs: tuple[RunSpec, ...]
+    points: dict[int, tuple[str, dict[str, Any]]]
+    columns: dict[int, dict[str, Any]]
+    scenarios: dict[str, dict[str, Any]]
+    fixed: dict[str, Any]
+    outputs: tuple[str, ...]
+    run_function: str = RUN_FUNCTION
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """The chunk's tables (None when empty) and its failed runs."""
+
+    chunk_id: int
+    tables: dict[str, Any] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    completed: int = 0
+    seconds: float = 0.0
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def resolve_function(name: str) -> Callable[..., Any]:
+    """Import `module:function` once per process (importing the model costs seconds)."""
+    if name not in _FUNCTIONS:
+        module, _, attr = name.partition(":")
+        _FUNCTIONS[name] = getattr(importlib.import_module(module), attr)
+    return _FUNCTIONS[name]
+
+
+def warm_up(run_function: str = RUN_FUNCTION) -> None:
+    """Pay the model's import cost when a worker starts, not inside the first chunk's timing."""
+    resolve_function(run_function)
+    importlib.import_module("sim.scenario")
+    importlib.import_module("pyarrow")
+
+
+def _error_text(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" (at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" if where else ""
+    return " ".join(f"{type(exc).__name__}: {exc}{at}".split())
+
+
+def _summary_row(run: RunSpec, columns: dict[str, Any], summary: dict[str, Any], elapsed: float) -> dict[str, Any]:
+    row: dict[str, Any] = {"run_id": run.run_id, "point_id": run.point_id, "replicate": run.replicate,
+                           "seed": run.seed}
+    row.update(columns)
+    for key, value in summary.items():
+        if key in ("replicate", "seed"):
+            continue
+        # The contract writes a missing date as an empty string; in Parquet it is a null.
+        row[key] = None if value == "" else value
+    row["elapsed"] = elapsed
+    return row
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Run every run of a chunk; a run that raises becomes a failure record and the chunk goes on."""
+    import pyarrow as pa
+
+    from sim.scenario import load_scenario
+
+    started = time.perf_counter()
+    simulate = resolve_function(task.run_function)
+    result = ChunkResult(task.chunk_id)
+    rows: dict[str, list[dict[str, Any]]] = {"runs": [], **{t: [] for t in DETAIL_TABLES}}
+    loaded: dict[int, Any] = {}
+    for run in task.runs:
+        t0 = time.perf_counter()
+        try:
+            if run.point_id not in loaded:
+                name, overrides = task.points[run.point_id]
+                loaded = {run.point_id: load_scenario(task.scenarios[name], task.fixed | overrides)}
+            output = simulate(loaded[run.point_id], run.seed, run.replicate)
+        except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
+            loaded.pop(run.point_id, None)
+            result.failures.append({"run_id": run.run_id, "point_id": run.point_id, "replicate": run.replicate,
+                                    "seed": run.seed, "error": _error_text(exc)})
+            continue
+        elapsed = time.perf_counter() - t0
+        rows["runs"].append(_summary_row(run, task.columns[run.point_id], output.summary, elapsed))
+        for table in DETAIL_TABLES:
+            if table in task.outputs:
+                keys = {"run_id": run.run_id, "point_id": run.point_id}
+                rows[table].extend(keys | {k: v for k, v in r.items()} for r in getattr(output, table))
+        result.completed += 1
+    for table, table_rows in rows.items():
+        if table_rows:
+            result.tables[table] = pa.Table.from_pylist(table_rows)
+    result.seconds = time.perf_counter() - started
+    return result
