@@ -1,0 +1,259 @@
+"""A chronicle of one replicate: its alliances, votes and sanctions as dated plain sentences.
+
+The point is to read a simulated run the way a historian summarises the real one ("Nov 1927:
+Trotsky is expelled from the party"), so a user can judge whether a replicate tells a plausible story.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import InputError
+from sim.plots.load import ComparisonData, RunData, SweepData, load, normalise
+
+_EXOGENOUS = {
+    "lenin_death": "Lenin dies.",
+    "funeral": "Lenin is buried in Red Square.",
+    "lenin_enrolment_start": "The Lenin Enrolment begins: a mass recruitment of new party members.",
+    "lenin_enrolment_end": "The Lenin Enrolment closes.",
+    "testament_handled": "Lenin's Testament is read to the delegations but kept from publication.",
+    "testament_published": "Lenin's Testament is published, with its warning against Stalin.",
+    "war_scare": "A war scare grips the country.",
+    "grain_crisis": "The grain procurement crisis breaks out.",
+}
+_SANCTIONS = {
+    "censure": "{who} is censured{by}.",
+    "post_removal": "{who} loses his post{detail}.",
+    "politburo_removal": "{who} is removed from the Politburo{by}.",
+    "cc_removal": "{who} is removed from the Central Committee{by}.",
+    "party_expulsion": "{who} is expelled from the party{by}.",
+    "internal_exile": "{who} is sent into internal exile{detail}.",
+    "exile_abroad": "{who} is deported from the Soviet Union{detail}.",
+    "gs_removal": "{who} is removed as General Secretary{by}.",
+    "capitulation": "{who} capitulates and recants his views.",
+    "readmission": "{who} is readmitted to the party.",
+    "mobilisation": "{who} organises a faction and takes his case to the party ranks.",
+    "consolidation": "{who} has consolidated power: no rival is left who could challenge him.",
+}
+_MOTION_VERB = {
+    "censure": "to censure {who}",
+    "post_removal": "to remove {who} from his post",
+    "politburo_removal": "to remove {who} from the Politburo",
+    "cc_removal": "to remove {who} from the Central Committee",
+    "party_expulsion": "to expel {who} from the party",
+    "internal_exile": "to send {who} into internal exile",
+    "exile_abroad": "to deport {who}",
+    "gs_removal": "to remove {who} as General Secretary",
+    "readmission": "to readmit {who}",
+}
+# Within a day: context first, then sessions, votes, sanctions and alliances, then the outcome.
+_ORDER = {"exogenous": 0, "session": 1, "vote": 2, "event": 3, "alliance": 4, "consolidation": 5}
+
+
+def _name(actor: object) -> str:
+    """`stalin` -> `Stalin`."""
+    return str(actor).strip().capitalize() if pd.notna(actor) and str(actor).strip() else "someone"
+
+
+def _members(actor: object) -> str:
+    """`kamenev+stalin+zinoviev` -> `Stalin, Zinoviev and Kamenev` (model order)."""
+    from sim.plots.style import order_leaders
+
+    names = [n.capitalize() for n in order_leaders(str(actor).split("+"))]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _cap(text: str) -> str:
+    """Capitalise the first letter only (`str.capitalize` would lower-case `Party Congress`)."""
+    return text[:1].upper() + text[1:]
+
+
+def _the(body: object) -> str:
+    """`13th Party Congress` -> `the 13th Party Congress`."""
+    b = str(body).strip() if pd.notna(body) else ""
+    return f"the {b}" if b else "the party"
+
+
+def _detail(row: pd.Series) -> str:
+    """Detail text, or empty."""
+    d = row.get("detail")
+    return str(d).strip() if pd.notna(d) and str(d).strip() else ""
+
+
+def event_sentence(row: pd.Series) -> tuple[str, str] | None:
+    """Sentence and ordering class for one event row; None for rows not worth a line (e.g. CC plenums)."""
+    kind = str(row.get("kind", "")).strip().lower()
+    detail = _detail(row)
+    if kind in _EXOGENOUS:
+        text = _EXOGENOUS[kind]
+        return (text[:-1] + f" ({detail})." if detail else text), "exogenous"
+    if kind in ("congress", "conference"):
+        body = row.get("body")
+        name = body if pd.notna(body) and str(body).strip() else f"party {kind}"
+        return f"{_cap(_the(name))} opens.", "session"
+    if kind == "cc_plenum":
+        return None
+    if kind == "alliance_formed":
+        text = f"{_members(row['actor'])} form an alliance"
+        return text + (f" ({detail})." if detail else "."), "alliance"
+    if kind == "alliance_dissolved":
+        return f"The alliance of {_members(row['actor'])} breaks up" + (
+            f" ({detail})." if detail else "."
+        ), "alliance"
+    if kind in _SANCTIONS:
+        body = row.get("body")
+        by = f" by {_the(body)}" if pd.notna(body) and str(body).strip() else ""
+        det = f" ({detail})" if detail else ""
+        text = _SANCTIONS[kind].format(who=_name(row.get("actor")), by=by, detail=det)
+        return text, "consolidation" if kind == "consolidation" else "event"
+    actor = (
+        f"{_name(row.get('actor'))}: " if pd.notna(row.get("actor")) and str(row.get("actor")).strip() else ""
+    )
+    return f"{actor}{kind.replace('_', ' ')}" + (f" ({detail})." if detail else "."), "event"
+
+
+def vote_sentence(row: pd.Series) -> str:
+    """One vote as a sentence: who voted how on what, and whether it carried."""
+
+    def num(col: str) -> int:
+        v = pd.to_numeric(row.get(col), errors="coerce")
+        return int(v) if pd.notna(v) else 0
+
+    f, a, ab = num("for"), num("against"), num("abstain")
+    body = _the(row.get("body"))
+    motion = str(row.get("motion", "")).strip()
+    carried = f > a
+    tail = f" ({ab} abstaining)" if ab else ""
+    if motion.lower() == "leadership line":
+        total = num("voting_delegates") or (f + a + ab)
+        notes = [f"{f / total:.0%} of voting delegates"] if total else []
+        notes += [f"{ab} abstaining"] if ab else []
+        verb = "endorses the leadership line" if carried else "rejects the leadership line"
+        return f"{_cap(body)} {verb} by {f} to {a}" + (f" ({'; '.join(notes)})." if notes else ".")
+    if ":" in motion:
+        kind, who = (s.strip() for s in motion.split(":", 1))
+        action = _MOTION_VERB.get(kind.lower(), f"on {kind.replace('_', ' ')} of {{who}}").format(
+            who=_members(who)
+        )
+        if carried:
+            return f"{_cap(body)} votes {f} to {a}{tail} {action}."
+        return f"{_cap(body)} refuses {action.removeprefix('to ')}: {a} against, {f} for{tail}."
+    if motion.lower() == "retain general secretary":
+        what = (
+            "keeps the General Secretary in office" if carried else "votes to replace the General Secretary"
+        )
+        return f"{_cap(body)} {what}, {f} to {a}{tail}."
+    return f'{_cap(body)} votes on "{motion}": {f} for, {a} against{tail}.'
+
+
+def chronicle(
+    events: pd.DataFrame,
+    votes: pd.DataFrame | None = None,
+    summary: pd.DataFrame | None = None,
+    *,
+    replicate: int = 0,
+    manifest: dict | None = None,
+) -> list[str]:
+    """Tell one replicate's story as dated lines, headed by what was simulated and ending with the outcome."""
+    ev = (
+        normalise(events)
+        if events is not None
+        else pd.DataFrame(columns=["replicate", "date", "kind", "actor"])
+    )
+    vt = (
+        normalise(votes)
+        if votes is not None
+        else pd.DataFrame(columns=["replicate", "date", "body", "motion"])
+    )
+    sm = normalise(summary) if summary is not None else pd.DataFrame(columns=["replicate"])
+    have = set(ev.get("replicate", pd.Series(dtype=int))) | set(sm.get("replicate", pd.Series(dtype=int)))
+    if replicate not in have:
+        span = f"{min(have)}..{max(have)}" if have else "none in these results"
+        raise InputError(f"replicate {replicate} not in the results: expected one of {span}")
+    m = manifest or {}
+    srow = (
+        sm[sm["replicate"] == replicate].iloc[0]
+        if "replicate" in sm and (sm["replicate"] == replicate).any()
+        else pd.Series(dtype=object)
+    )
+    seed = srow.get("seed") if len(srow) else None
+    head = f"Chronicle of replicate {replicate}"
+    if m.get("scenario_name"):
+        head += f" of scenario '{m['scenario_name']}'"
+    if seed is not None and pd.notna(seed):
+        head += f" (seed {int(seed)})"
+    items: list[tuple[pd.Timestamp, int, int, str]] = []
+    e = ev[(ev["replicate"] == replicate) & ev["date"].notna()] if len(ev) else ev
+    v = vt[(vt["replicate"] == replicate) & vt["date"].notna()] if len(vt) else vt
+    carried = set()
+    for i, (_, row) in enumerate(v.iterrows()):
+        items.append((row["date"], _ORDER["vote"], i, vote_sentence(row)))
+        motion = str(row.get("motion", ""))
+        if ":" in motion and pd.to_numeric(row.get("for"), errors="coerce") > pd.to_numeric(
+            row.get("against"), errors="coerce"
+        ):
+            kind, who = (s.strip().lower() for s in motion.split(":", 1))
+            carried.add((row["date"], kind, who))
+    for i, (_, row) in enumerate(e.iterrows()):
+        if (row["date"], str(row.get("kind")), str(row.get("actor"))) in carried:
+            continue  # the vote's sentence already says it
+        said = event_sentence(row)
+        if said:
+            items.append((row["date"], _ORDER[said[1]], i, said[0]))
+    items.sort(key=lambda x: (x[0], x[1], x[2]))
+    lines = [head + ":"]
+    lines += [f"{d:%d %b %Y}  {text}" for d, _, _, text in items]
+    if not items:
+        lines.append("(nothing happened in this replicate: no events or votes were recorded)")
+    lines.append(_outcome(srow))
+    return lines
+
+
+def _outcome(srow: pd.Series) -> str:
+    """Say who won and when power was consolidated (the closing line)."""
+    if not len(srow):
+        return "Outcome: not recorded (no summary row for this replicate)."
+    winner = str(srow.get("winner", "")).strip().lower()
+    date = srow.get("consolidation_date")
+    if winner in ("", "none", "nan", "<na>"):
+        text = "Outcome: no one consolidates power by the end of the period; the struggle is unresolved."
+    else:
+        text = f"Outcome: {winner.capitalize()} wins"
+        text += f", consolidating power on {date:%d %b %Y}." if pd.notna(date) else "."
+    gs = srow.get("gs_holder_final")
+    if pd.notna(gs) and str(gs).strip() and str(gs).lower() not in ("none", "nan"):
+        text += f" General Secretary at the end: {str(gs).capitalize()}."
+    return text
+
+
+def chronicle_of(results_dir: Path, replicate: int = 0, scenario: str | None = None) -> list[str]:
+    """Chronicle of one replicate of a run directory (or of one scenario of a comparison directory)."""
+    data = load(Path(results_dir))
+    if isinstance(data, SweepData):
+        raise InputError(
+            f"{results_dir}: a sweep directory: expected a run or comparison directory "
+            "(sweeps keep no per-replicate story)"
+        )
+    run: RunData
+    if isinstance(data, ComparisonData):
+        if not data.runs:
+            raise InputError(
+                f"{results_dir}: no scenario runs in this comparison: expected one folder per scenario"
+            )
+        name = scenario or next(iter(data.runs))
+        if name not in data.runs:
+            raise InputError(
+                f"{results_dir}: scenario {name!r} not in this comparison: expected one of "
+                f"{', '.join(data.runs)}"
+            )
+        run = data.runs[name]
+    else:
+        run = data
+    if "events.csv" in run.missing and "votes.csv" in run.missing:
+        raise InputError(f"{run.path}: no events.csv or votes.csv: expected the run's event and vote tables")
+    try:
+        return chronicle(run.events, run.votes, run.summary, replicate=replicate, manifest=run.manifest)
+    except InputError as err:
+        raise InputError(f"{run.path}: {err}") from None
