@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c = subparsers.add_parser(
         "chronicle",
         help="tell one replicate's story: dated alliances, votes and sanctions",
-        description="Print the dated sequence of alliances, votes and sanctions of one replicate in plain sentences.",
+        description="Print one replicate's alliances, votes and sanctions as dated plain sentences.",
     )
     c.add_argument(
         "results_dir", metavar="RESULTS_DIR", type=Path, help="directory written by run or compare"
