@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.mechanisms.information import foresight_discount
-from sim.politics import Coalition, camp_of, head, main_threat, power
+from sim.politics import camp_of, head, main_threat, perceived_threat, power
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -63,6 +63,14 @@ def _dissolve(model: PowerStruggleModel) -> None:
         model.end_coalition(c, reason)
 
 
+def _threatened(model: PowerStruggleModel, j: int, threat: frozenset[int]) -> bool:
+    """A leader balances when the leadership targets him, or, inside it, when a rival camp grows."""
+    ruling = model.ruling
+    if j in ruling:
+        return True
+    return j in (main_threat(model, head(model, ruling)) or frozenset())
+
+
 def _seek_partner(model: PowerStruggleModel, j: int) -> None:
     mech = model.cfg.mechanisms.alliances
     leader = model.leaders[j]
@@ -72,15 +80,17 @@ def _seek_partner(model: PowerStruggleModel, j: int) -> None:
     if power(model, own) >= mech.majority:
         return
     threat = main_threat(model, j)
-    if threat is None or power(model, threat) < mech.threat_min:
+    if threat is None or power(model, threat) < mech.threat_min or not _threatened(model, j, threat):
         return
     best, best_score = None, mech.threshold
     for m, other in enumerate(model.leaders):
         if m in own or m in threat or not other.eligible or other.capitulated:
             continue
-        if main_threat(model, m) != threat:
-            continue  # a partner must fear the same rival
-        score = camp_compatibility(model, own | camp_of(model, m))
+        theirs = camp_of(model, m)
+        # A partner must fear the common rival more than he fears the suitor.
+        if perceived_threat(model, m, threat) <= perceived_threat(model, m, own):
+            continue
+        score = camp_compatibility(model, own | theirs)
         if score > best_score:
             best, best_score = m, score
     if best is None:

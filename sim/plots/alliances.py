@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -89,8 +91,12 @@ def alliances(
     for side in ("top", "right"):
         ax_m.spines[side].set_visible(False)
     x = mdates.date2num(edges.to_pydatetime())
+    # zero stays white; any share above it is at least a visible grey, so rare coalitions do not vanish
+    cmap = ListedColormap(colormaps["Greys"](np.linspace(0.2, 1.0, 256)))
+    cmap.set_bad("white")
+    shown = np.ma.masked_less_equal(held, 0.0)
     mesh = ax_h.pcolormesh(
-        x, np.arange(len(rows) + 1) - 0.5, held, cmap="Greys", vmin=0, vmax=1, shading="flat"
+        x, np.arange(len(rows) + 1) - 0.5, shown, cmap=cmap, vmin=0, vmax=1, shading="flat"
     )
     ax_h.set_ylim(len(rows) - 0.5, -0.5)
     ax_h.set_yticks(y, [""] * len(rows))

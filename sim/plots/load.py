@@ -275,8 +275,9 @@ _NOT_PARAMS = {
 def sweep_parameters(manifest: dict, points: pd.DataFrame, runs: pd.DataFrame) -> list[str]:
     """Name the swept parameters: the manifest's list, else the dotted numeric columns."""
     cols = set(points.columns) | set(runs.columns)
-    declared = (manifest.get("parameters") or manifest.get("swept") or manifest.get("axes")
-                or manifest.get("columns"))
+    declared = (
+        manifest.get("parameters") or manifest.get("swept") or manifest.get("axes") or manifest.get("columns")
+    )
     if declared is None and isinstance(manifest.get("design"), dict):
         declared = manifest["design"].get("columns") or manifest["design"].get("parameters")
     names: list[str] = []

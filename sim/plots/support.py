@@ -21,6 +21,7 @@ EXOGENOUS = {
     "grain_crisis": "grain crisis",
 }
 SESSIONS = ("congress", "conference")
+_LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
 
 
 def session_dates(events: pd.DataFrame) -> pd.DataFrame:
@@ -94,6 +95,7 @@ def mark_context(ax: Axes, events: pd.DataFrame, replicates: int, labels: bool =
                 ha="left",
                 fontsize=7.5,
                 color="#333333",
+                bbox=_LABEL_BOX,
             )
     if len(sessions):
         handles.append(Line2D([], [], color="#555555", lw=0.8, ls="--", label="Congress / Conference opens"))
@@ -111,7 +113,8 @@ def mark_context(ax: Axes, events: pd.DataFrame, replicates: int, labels: bool =
                 va="bottom",
                 ha="left",
                 fontsize=7.5,
-                color="#666666",
+                color="#555555",
+                bbox=_LABEL_BOX,
             )
     if exo:
         handles.append(Line2D([], [], color="#999999", lw=0.8, ls=":", label="exogenous event (median date)"))

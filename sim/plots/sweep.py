@@ -105,10 +105,24 @@ def _one(t: pd.DataFrame, param: str, outcome: str, caption: str, by: str | None
             ax.set_xticks(x, g[param].astype(str))
         tag = f" · {key}" if by else ""
         if g["lo"].notna().all() and g["hi"].notna().all():
-            ax.fill_between(x, g["lo"], g["hi"], color=colour, alpha=0.2 if not by else 0.12, lw=0,
-                            label=f"95% interval (Wilson){tag}" if i == 0 or not by else None)
-        ax.plot(x, g["p"], ls=styles[i % len(styles)], marker=markers[i % len(markers)], color=colour, lw=2,
-                label=f"P({who} wins){tag}")
+            ax.fill_between(
+                x,
+                g["lo"],
+                g["hi"],
+                color=colour,
+                alpha=0.2 if not by else 0.12,
+                lw=0,
+                label=f"95% interval (Wilson){tag}" if i == 0 or not by else None,
+            )
+        ax.plot(
+            x,
+            g["p"],
+            ls=styles[i % len(styles)],
+            marker=markers[i % len(markers)],
+            color=colour,
+            lw=2,
+            label=f"P({who} wins){tag}",
+        )
     ax.axhline(0.5, color="#999999", lw=0.8, ls=":", label="50%")
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")

@@ -86,7 +86,8 @@ def votes(votes: pd.DataFrame, *, caption: str = "") -> Figure:
     labels = [f"{short_body(b)}\n{order[b]:%b %Y}" for b in order.index]
     ax.set_xticks(x, labels, fontsize=8.5)
     ax.set_xlim(-0.6, len(order) - 0.4)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.1)
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.axhline(0.5, color="#aaaaaa", lw=0.8, ls=":")
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     ax.grid(axis="y", color="#eeeeee")

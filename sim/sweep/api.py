@@ -13,10 +13,19 @@ if TYPE_CHECKING:
     from sim.sweep.engine import SweepReport
 
 
-def sweep(experiment: str | Path | Mapping[str, Any], backend: str = "local", workers: int | None = None, *,
-          scheduler: str | None = None, out: str | Path | None = None, resume: bool = False,
-          replicates: int | None = None, progress: bool = False, raise_on_failure: bool = False,
-          run_function: str | None = None) -> pd.DataFrame:
+def sweep(
+    experiment: str | Path | Mapping[str, Any],
+    backend: str = "local",
+    workers: int | None = None,
+    *,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    replicates: int | None = None,
+    progress: bool = False,
+    raise_on_failure: bool = False,
+    run_function: str | None = None,
+) -> pd.DataFrame:
     """Run an experiment (file path or mapping) and return one row per completed run.
 
     With `out` the usual sweep directory is kept (and `resume=True` continues it); without it the
@@ -29,9 +38,17 @@ def sweep(experiment: str | Path | Mapping[str, Any], backend: str = "local", wo
     from sim.sweep.worker import RUN_FUNCTION
 
     def go(directory: Path) -> tuple[pd.DataFrame, SweepReport]:
-        report = run_sweep(experiment, directory, backend=backend, workers=workers, scheduler=scheduler,
-                           resume=resume, replicates=replicates, progress="auto" if progress else "off",
-                           run_function=run_function or RUN_FUNCTION)
+        report = run_sweep(
+            experiment,
+            directory,
+            backend=backend,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            replicates=replicates,
+            progress="auto" if progress else "off",
+            run_function=run_function or RUN_FUNCTION,
+        )
         parts = sorted((directory / "runs.parquet").glob("part-*.parquet"))
         frame = pd.read_parquet(directory / "runs.parquet") if parts else pd.DataFrame()
         failures = directory / "failures.csv"

@@ -77,8 +77,9 @@ class LocalBackend:
         if context.get_start_method() == "forkserver":
             module = self.run_function.partition(":")[0]
             context.set_forkserver_preload(["sim.sweep.worker", "sim.scenario", "pyarrow", module])
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_local_worker_init,
-                                        initargs=(self.run_function,))
+        self.pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_local_worker_init, initargs=(self.run_function,)
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -97,7 +98,11 @@ class LocalBackend:
 
     def describe(self) -> dict[str, Any]:
         """Backend facts for the manifest."""
-        return {"backend": self.name, "workers": self.workers, "start_method": _start_method().get_start_method()}
+        return {
+            "backend": self.name,
+            "workers": self.workers,
+            "start_method": _start_method().get_start_method(),
+        }
 
     def run(self, tasks: Iterable[ChunkTask], window: int) -> Iterator[Outcome]:
         """Keep `window` chunks queued on the pool; yield each as it finishes."""
@@ -131,8 +136,13 @@ class DaskBackend:
 
     name = "dask"
 
-    def __init__(self, workers: int | None, scheduler: str | None, run_function: str = RUN_FUNCTION,
-                 connect_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        workers: int | None,
+        scheduler: str | None,
+        run_function: str = RUN_FUNCTION,
+        connect_timeout: float = 10.0,
+    ) -> None:
         self.requested = workers
         self.workers = workers or 1
         self.scheduler = scheduler
@@ -148,20 +158,29 @@ class DaskBackend:
             try:
                 self.client = Client(self.scheduler, timeout=self.connect_timeout)
             except (OSError, TimeoutError, ValueError) as exc:
-                raise InputError(f"--scheduler {self.scheduler}: cannot connect ({type(exc).__name__}): "
-                                 "expected the address of a running Dask scheduler, e.g. tcp://host:8786") from None
+                raise InputError(
+                    f"--scheduler {self.scheduler}: cannot connect ({type(exc).__name__}): "
+                    "expected the address of a running Dask scheduler, e.g. tcp://host:8786"
+                ) from None
             try:
                 self.client.wait_for_workers(1, timeout=60)
             except TimeoutError:
                 self.client.close()
-                raise InputError(f"--scheduler {self.scheduler}: no worker joined within 60 s: "
-                                 "expected at least one dask worker connected to the scheduler") from None
+                raise InputError(
+                    f"--scheduler {self.scheduler}: no worker joined within 60 s: "
+                    "expected at least one dask worker connected to the scheduler"
+                ) from None
             threads = sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values())
             self.workers = self.requested or max(1, threads)
         else:
             self.workers = self.requested or os.cpu_count() or 1
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+            self.cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             self.client = Client(self.cluster)
         self.client.run(warm_up, self.run_function)
         return self
@@ -175,9 +194,14 @@ class DaskBackend:
 
     def describe(self) -> dict[str, Any]:
         """Backend facts for the manifest."""
-        return {"backend": self.name, "workers": self.workers,
-                "scheduler": self.scheduler or "LocalCluster", "dashboard": self.client.dashboard_link
-                if self.client is not None and self.cluster is None else None}
+        return {
+            "backend": self.name,
+            "workers": self.workers,
+            "scheduler": self.scheduler or "LocalCluster",
+            "dashboard": self.client.dashboard_link
+            if self.client is not None and self.cluster is None
+            else None,
+        }
 
     def run(self, tasks: Iterable[ChunkTask], window: int) -> Iterator[Outcome]:
         """Submit up to `window` chunks; as each completes, yield it, release it and submit the next."""
@@ -186,8 +210,9 @@ class DaskBackend:
         source = iter(tasks)
 
         def submit(task: ChunkTask) -> Any:
-            future = self.client.submit(run_chunk, task, key=f"powerstruggle-chunk-{task.chunk_id}-{os.getpid()}",
-                                        pure=False)
+            future = self.client.submit(
+                run_chunk, task, key=f"powerstruggle-chunk-{task.chunk_id}-{os.getpid()}", pure=False
+            )
             owner[future.key] = task
             return future
 
@@ -208,8 +233,9 @@ class DaskBackend:
             yield task, outcome
 
 
-def make_backend(name: str, workers: int | None, scheduler: str | None,
-                 run_function: str = RUN_FUNCTION) -> SerialBackend | LocalBackend | DaskBackend:
+def make_backend(
+    name: str, workers: int | None, scheduler: str | None, run_function: str = RUN_FUNCTION
+) -> SerialBackend | LocalBackend | DaskBackend:
     """The backend named on the command line or in the experiment; checks the name and worker count."""
     if name not in BACKENDS:
         raise InputError(f"--backend {name}: unknown backend: expected one of {', '.join(BACKENDS)}")

@@ -23,24 +23,51 @@ def _positive(text: str) -> int:
 def register(subparsers: Any) -> None:
     """Add the `sweep` subcommand to the CLI's subparsers."""
     parser = subparsers.add_parser(
-        "sweep", help="run an experiment file: a parameter sweep with replicates (see docs/sweeps.md)",
+        "sweep",
+        help="run an experiment file: a parameter sweep with replicates (see docs/sweeps.md)",
         description="Run every point x replicate of an experiment file, writing runs.parquet, points.csv "
-                    "and manifest.json. Results are committed chunk by chunk; --resume continues a stopped sweep.")
+        "and manifest.json. Results are committed chunk by chunk; --resume continues a stopped sweep.",
+    )
     parser.add_argument("experiment", type=Path, help="experiment TOML file (see experiments/)")
-    parser.add_argument("--backend", default=None,
-                        help="local (default: worker processes on all cores), serial (in-process) or dask")
-    parser.add_argument("--workers", type=_positive, default=None,
-                        help="worker processes (local) or LocalCluster workers (dask); default: all cores")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="Dask scheduler to use, e.g. tcp://head:8786 (default: start a LocalCluster)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="output directory (default: results/sweeps/<experiment name>); must be new or empty")
+    parser.add_argument(
+        "--backend",
+        default=None,
+        help="local (default: worker processes on all cores), serial (in-process) or dask",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="worker processes (local) or LocalCluster workers (dask); default: all cores",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler to use, e.g. tcp://head:8786 (default: start a LocalCluster)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory (default: results/sweeps/<experiment name>); must be new or empty",
+    )
     parser.add_argument("--resume", action="store_true", help="continue the sweep already in --out")
-    parser.add_argument("--replicates", type=_positive, default=None,
-                        help="replicates per point, overriding the file (for a quick look)")
-    parser.add_argument("--chunk-size", type=_positive, default=None, help="runs per chunk (default: automatic)")
-    parser.add_argument("--progress", choices=("auto", "bar", "lines", "off"), default="auto",
-                        help="progress display (default: a bar on a terminal, periodic lines otherwise)")
+    parser.add_argument(
+        "--replicates",
+        type=_positive,
+        default=None,
+        help="replicates per point, overriding the file (for a quick look)",
+    )
+    parser.add_argument(
+        "--chunk-size", type=_positive, default=None, help="runs per chunk (default: automatic)"
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "bar", "lines", "off"),
+        default="auto",
+        help="progress display (default: a bar on a terminal, periodic lines otherwise)",
+    )
     parser.add_argument("--plot", action="store_true", help="draw the figures of the results when done")
     parser.set_defaults(func=handler)
 
@@ -54,9 +81,17 @@ def handler(args: argparse.Namespace) -> int:
     if out is None:
         out = Path("results") / "sweeps" / load_experiment(args.experiment).name
     try:
-        report = run_sweep(args.experiment, out, backend=args.backend, workers=args.workers,
-                           scheduler=args.scheduler, resume=args.resume, replicates=args.replicates,
-                           chunk_size=args.chunk_size, progress=args.progress)
+        report = run_sweep(
+            args.experiment,
+            out,
+            backend=args.backend,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            replicates=args.replicates,
+            chunk_size=args.chunk_size,
+            progress=args.progress,
+        )
     except KeyboardInterrupt:
         print(f"interrupted: committed chunks are saved in {out}; continue with --resume", file=sys.stderr)
         return 130

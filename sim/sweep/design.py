@@ -78,8 +78,10 @@ class Design:
             "columns": self.columns,
             "n_points": len(self.points),
             "n_runs": self.n_runs,
-            "scenarios": [{"name": n, "file": self.scenario_files[n], "sha256": self.scenario_sha256[n]}
-                          for n in self.scenarios],
+            "scenarios": [
+                {"name": n, "file": self.scenario_files[n], "sha256": self.scenario_sha256[n]}
+                for n in self.scenarios
+            ],
             "points": [{"point_id": p.point_id, **self.point_columns(p)} for p in self.points],
         }
 
@@ -102,7 +104,11 @@ def expand_range(spec: RangeSpec) -> list[Scalar]:
     """`steps` evenly spaced values, inclusive; integers stay integers when the spacing is whole."""
     if spec.steps == 1:
         return [spec.start]
-    if isinstance(spec.start, int) and isinstance(spec.stop, int) and (spec.stop - spec.start) % (spec.steps - 1) == 0:
+    if (
+        isinstance(spec.start, int)
+        and isinstance(spec.stop, int)
+        and (spec.stop - spec.start) % (spec.steps - 1) == 0
+    ):
         step = (spec.stop - spec.start) // (spec.steps - 1)
         return [spec.start + i * step for i in range(spec.steps)]
     # Rounding to 12 significant digits drops float noise (0.30000000000000004) from column values.
@@ -111,8 +117,9 @@ def expand_range(spec: RangeSpec) -> list[Scalar]:
 
 def _uniform(values: list[Scalar]) -> list[Scalar]:
     """One type per column: a numeric axis mixing ints and floats becomes all floats."""
-    if any(isinstance(v, float) for v in values) and all(isinstance(v, int | float) and not isinstance(v, bool)
-                                                         for v in values):
+    if any(isinstance(v, float) for v in values) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    ):
         return [float(v) for v in values]
     return list(values)
 
@@ -169,8 +176,10 @@ def build_design(experiment: Experiment, replicates: int | None = None) -> Desig
         except InputError as exc:
             raise InputError(f"{where}: experiment.scenario: {exc}") from None
         if scenario.name in scenarios:
-            raise InputError(f"{where}: experiment.scenario: expected scenarios with distinct names "
-                             f"({scenario.name!r} twice)")
+            raise InputError(
+                f"{where}: experiment.scenario: expected scenarios with distinct names "
+                f"({scenario.name!r} twice)"
+            )
         scenarios[scenario.name] = scenario.resolved()
         files[scenario.name] = str(path)
         digests[scenario.name] = scenario.sha256
@@ -185,12 +194,25 @@ def build_design(experiment: Experiment, replicates: int | None = None) -> Desig
             for row in sampled:
                 values = dict(zip(axes, combo, strict=True)) | row
                 points.append(Point(len(points), scenario_name, values))
-    return Design(experiment, replicates or experiment.replicates, experiment.seed, columns, points, fixed,
-                  scenarios, files, digests)
+    return Design(
+        experiment,
+        replicates or experiment.replicates,
+        experiment.seed,
+        columns,
+        points,
+        fixed,
+        scenarios,
+        files,
+        digests,
+    )
 
 
-def _check_parameters(experiment: Experiment, scenarios: dict[str, dict[str, Any]], fixed: dict[str, Any],
-                      axes: dict[str, list[Scalar]]) -> None:
+def _check_parameters(
+    experiment: Experiment,
+    scenarios: dict[str, dict[str, Any]],
+    fixed: dict[str, Any],
+    axes: dict[str, list[Scalar]],
+) -> None:
     """Reject unknown paths, tables and out-of-range values before a single run starts."""
     from sim.scenario import known_paths, load_scenario
 
@@ -205,8 +227,10 @@ def _check_parameters(experiment: Experiment, scenarios: dict[str, dict[str, Any
         leaves = {p for p in known if not any(q.startswith(p + ".") for q in known)}
         for table, path, _ in trials:
             if path not in known:
-                raise InputError(f"{where}: {table}.{path}: unknown parameter path: expected a key of scenario "
-                                 f"'{name}' such as leaders.stalin.appointment_control")
+                raise InputError(
+                    f"{where}: {table}.{path}: unknown parameter path: expected a key of scenario "
+                    f"'{name}' such as leaders.stalin.appointment_control"
+                )
             if path not in leaves:
                 raise InputError(f"{where}: {table}.{path}: is a table: expected a single parameter below it")
         base = _load(load_scenario, resolved, fixed, where, "fixed", name)
@@ -216,8 +240,15 @@ def _check_parameters(experiment: Experiment, scenarios: dict[str, dict[str, Any
                 _load(load_scenario, resolved, fixed | {path: value}, where, f"{table}.{path}", name, value)
 
 
-def _load(load: Any, resolved: dict[str, Any], overrides: dict[str, Any], where: str, key: str, name: str,
-          value: Any = None) -> Any:
+def _load(
+    load: Any,
+    resolved: dict[str, Any],
+    overrides: dict[str, Any],
+    where: str,
+    key: str,
+    name: str,
+    value: Any = None,
+) -> Any:
     try:
         return load(resolved, overrides)
     except InputError as exc:

@@ -66,8 +66,16 @@ def _tasks(design: Design, plan: list[range], todo: list[int], run_function: str
         point_ids = sorted({r.point_id for r in runs})
         points = {pid: (design.points[pid].scenario, design.points[pid].values) for pid in point_ids}
         names = {name for name, _ in points.values()}
-        yield ChunkTask(chunk_id, runs, points, {pid: design.point_columns(design.points[pid]) for pid in point_ids},
-                        {n: design.scenarios[n] for n in names}, design.fixed, design.experiment.outputs, run_function)
+        yield ChunkTask(
+            chunk_id,
+            runs,
+            points,
+            {pid: design.point_columns(design.points[pid]) for pid in point_ids},
+            {n: design.scenarios[n] for n in names},
+            design.fixed,
+            design.experiment.outputs,
+            run_function,
+        )
 
 
 class Sweep:
@@ -90,19 +98,25 @@ class Sweep:
     def _write_manifest(self) -> None:
         exp = self.design.experiment
         now = _now()
-        self.manifest.update({
-            "kind": "sweep",
-            "experiment_name": exp.name,
-            "experiment_file": str(exp.source) if exp.source else None,
-            "experiment_sha256": exp.sha256,
-            "experiment": exp.raw,
-            "fingerprint": self.design.fingerprint(),
-            "design": self.design.describe(),
-            "versions": versions(),
-            "status": self.report.status,
-            "counts": {"planned": self.report.planned, "completed": self.report.completed,
-                       "failed": self.report.failed, "missing": self.report.missing},
-        })
+        self.manifest.update(
+            {
+                "kind": "sweep",
+                "experiment_name": exp.name,
+                "experiment_file": str(exp.source) if exp.source else None,
+                "experiment_sha256": exp.sha256,
+                "experiment": exp.raw,
+                "fingerprint": self.design.fingerprint(),
+                "design": self.design.describe(),
+                "versions": versions(),
+                "status": self.report.status,
+                "counts": {
+                    "planned": self.report.planned,
+                    "completed": self.report.completed,
+                    "failed": self.report.failed,
+                    "missing": self.report.missing,
+                },
+            }
+        )
         timings = self.manifest.setdefault("timings", {"started": now, "sessions": []})
         timings["finished"] = now if self.report.status != "running" else None
         atomic_write_text(self.store.out / "manifest.json", json.dumps(self.manifest, indent=2, default=str))
@@ -113,7 +127,9 @@ class Sweep:
             path.unlink(missing_ok=True)
             return
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=FAILURE_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            buffer, fieldnames=FAILURE_COLUMNS, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(sorted(self.failures, key=lambda f: f["run_id"]))
         atomic_write_text(path, buffer.getvalue())
@@ -125,8 +141,15 @@ class Sweep:
         table = summarise_points(self.store.run_parts(), points, self.failures)
         atomic_write_text(self.store.out / "points.csv", table.to_csv(index=False, lineterminator="\n"))
 
-    def execute(self, backend_name: str, workers: int | None, scheduler: str | None, resume: bool,
-                chunk_size: int | None, progress: str) -> SweepReport:
+    def execute(
+        self,
+        backend_name: str,
+        workers: int | None,
+        scheduler: str | None,
+        resume: bool,
+        chunk_size: int | None,
+        progress: str,
+    ) -> SweepReport:
         """Run every missing chunk; on Ctrl-C or a lost chunk keep what is committed and say so."""
         started = time.monotonic()
         fingerprint = self.design.fingerprint()
@@ -134,10 +157,17 @@ class Sweep:
         backend = make_backend(backend_name, workers, scheduler, self.run_function)
         with backend:  # connecting (or failing to) happens here, before anything is written
             if state is None:
-                size = chunk_size or self.design.experiment.spec.experiment.chunk_size \
+                size = (
+                    chunk_size
+                    or self.design.experiment.spec.experiment.chunk_size
                     or chunk_size_for(self.design.n_runs, backend.workers)
-                state = {"fingerprint": fingerprint, "chunk_size": size, "n_runs": self.design.n_runs,
-                         "started": _now()}
+                )
+                state = {
+                    "fingerprint": fingerprint,
+                    "chunk_size": size,
+                    "n_runs": self.design.n_runs,
+                    "started": _now(),
+                }
             self.store.open(state, self.design.experiment.outputs)
             try:
                 old = self.store.out / "manifest.json"
@@ -171,8 +201,10 @@ class Sweep:
             window = 2 * backend.workers + 2
             for task, outcome in backend.run(_tasks(self.design, plan, todo, self.run_function), window):
                 if isinstance(outcome, BaseException):
-                    self.report.errors.append(f"chunk {task.chunk_id} (runs {plan[task.chunk_id].start}-"
-                                              f"{plan[task.chunk_id].stop - 1}): {type(outcome).__name__}: {outcome}")
+                    self.report.errors.append(
+                        f"chunk {task.chunk_id} (runs {plan[task.chunk_id].start}-"
+                        f"{plan[task.chunk_id].stop - 1}): {type(outcome).__name__}: {outcome}"
+                    )
                     continue
                 self._commit(plan[task.chunk_id], outcome)
                 bar.update(outcome.completed + len(outcome.failures))
@@ -180,7 +212,9 @@ class Sweep:
             bar.close()
 
     def _commit(self, run_ids: range, result: ChunkResult) -> None:
-        self.store.commit(result.chunk_id, run_ids, result.tables, result.failures, result.completed, result.seconds)
+        self.store.commit(
+            result.chunk_id, run_ids, result.tables, result.failures, result.completed, result.seconds
+        )
         self.report.completed += result.completed
         if result.failures:
             self.failures.extend(result.failures)
@@ -188,26 +222,42 @@ class Sweep:
             self._write_failures()
 
 
-def run_sweep(experiment: str | Path | Mapping[str, Any], out: str | Path, *, backend: str | None = None,
-              workers: int | None = None, scheduler: str | None = None, resume: bool = False,
-              replicates: int | None = None, chunk_size: int | None = None, progress: str = "auto",
-              run_function: str = RUN_FUNCTION) -> SweepReport:
+def run_sweep(
+    experiment: str | Path | Mapping[str, Any],
+    out: str | Path,
+    *,
+    backend: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    replicates: int | None = None,
+    chunk_size: int | None = None,
+    progress: str = "auto",
+    run_function: str = RUN_FUNCTION,
+) -> SweepReport:
     """Validate everything, then run the sweep into `out`; InputError before any run on bad input."""
     exp = load_experiment(experiment, replicates)
     spec = exp.spec.experiment
     backend = backend or spec.backend or "local"
-    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1
+    ):
         raise InputError(f"--chunk-size {chunk_size}: expected an integer >= 1")
     design = build_design(exp)
     sweep = Sweep(design, Path(out), run_function)
-    return sweep.execute(backend, workers or spec.workers, scheduler or spec.scheduler, resume, chunk_size, progress)
+    return sweep.execute(
+        backend, workers or spec.workers, scheduler or spec.scheduler, resume, chunk_size, progress
+    )
 
 
 def print_report(report: SweepReport, stream: Any = None) -> int:
     """One-paragraph outcome for the terminal; returns the exit status (0 only if every run succeeded)."""
     stream = stream or sys.stderr
-    print(f"sweep {report.status}: {report.completed} of {report.planned} runs completed, {report.failed} failed, "
-          f"{report.missing} missing, in {report.seconds:.1f} s -> {report.out_dir}", file=stream)
+    print(
+        f"sweep {report.status}: {report.completed} of {report.planned} runs completed, {report.failed} failed, "
+        f"{report.missing} missing, in {report.seconds:.1f} s -> {report.out_dir}",
+        file=stream,
+    )
     for error in report.errors[:5]:
         print(f"error: {error}", file=stream)
     if report.failed:

@@ -127,7 +127,9 @@ def _grid_axis(path: str, spec: Any) -> list[Scalar] | ValuesSpec | RangeSpec:
     if isinstance(spec, list):
         return spec
     if not isinstance(spec, Mapping):
-        raise ValueError(f"{path}: expected a list of values or a table {{start, stop, steps}} (got {spec!r})")
+        raise ValueError(
+            f"{path}: expected a list of values or a table {{start, stop, steps}} (got {spec!r})"
+        )
     model = ValuesSpec if "values" in spec else RangeSpec
     try:
         return model.model_validate(spec)
@@ -185,10 +187,18 @@ def _check_shape(raw: Mapping[str, Any], where: str) -> None:
         if isinstance(values, list):
             if not values:
                 raise InputError(f"{where}: grid.{path}: expected a non-empty list of values")
-            kinds = {"bool" if isinstance(v, bool) else "number" if isinstance(v, int | float) else type(v).__name__
-                     for v in values}
+            kinds = {
+                "bool"
+                if isinstance(v, bool)
+                else "number"
+                if isinstance(v, int | float)
+                else type(v).__name__
+                for v in values
+            }
             if len(kinds) > 1:
-                raise InputError(f"{where}: grid.{path}: expected values of one type (got {', '.join(sorted(kinds))})")
+                raise InputError(
+                    f"{where}: grid.{path}: expected values of one type (got {', '.join(sorted(kinds))})"
+                )
             if len(set(map(repr, values))) < len(values):
                 raise InputError(f"{where}: grid.{path}: expected distinct values (got {values!r})")
     sample = raw.get("sample")
@@ -197,15 +207,24 @@ def _check_shape(raw: Mapping[str, Any], where: str) -> None:
         if isinstance(bounds, Mapping) and not bounds:
             raise InputError(f"{where}: sample.bounds: expected at least one parameter with [low, high]")
         for path, pair in (bounds or {}).items() if isinstance(bounds, Mapping) else ():
-            if not (isinstance(pair, list) and len(pair) == 2
-                    and all(isinstance(x, int | float) and not isinstance(x, bool) for x in pair)):
-                raise InputError(f"{where}: sample.bounds.{path}: expected [low, high], two numbers (got {pair!r})")
+            if not (
+                isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(x, int | float) and not isinstance(x, bool) for x in pair)
+            ):
+                raise InputError(
+                    f"{where}: sample.bounds.{path}: expected [low, high], two numbers (got {pair!r})"
+                )
             if not all(math.isfinite(x) for x in pair) or pair[0] >= pair[1]:
-                raise InputError(f"{where}: sample.bounds.{path}: expected low < high (got {pair!r}): bounds reversed")
+                raise InputError(
+                    f"{where}: sample.bounds.{path}: expected low < high (got {pair!r}): bounds reversed"
+                )
     experiment = raw.get("experiment", {})
     scen = experiment.get("scenario") if isinstance(experiment, Mapping) else None
     if isinstance(scen, list) and not scen:
-        raise InputError(f"{where}: experiment.scenario: expected a scenario file or a non-empty list of them")
+        raise InputError(
+            f"{where}: experiment.scenario: expected a scenario file or a non-empty list of them"
+        )
 
 
 def parse_experiment(raw: Mapping[str, Any], source: Path | None = None, sha256: str = "") -> Experiment:
@@ -237,7 +256,9 @@ def parse_experiment(raw: Mapping[str, Any], source: Path | None = None, sha256:
     experiment = Experiment(spec, source, sha256, dict(raw))
     for path in experiment.scenario_files:
         if not path.is_file():
-            raise InputError(f"{where}: experiment.scenario: file {path} not found: expected a scenario TOML file")
+            raise InputError(
+                f"{where}: experiment.scenario: file {path} not found: expected a scenario TOML file"
+            )
     return experiment
 
 

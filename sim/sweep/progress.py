@@ -15,8 +15,14 @@ def _clock(seconds: float) -> str:
 class Progress:
     """Counts finished runs; `mode` is 'bar', 'lines' or 'off' ('auto' picks bar on a terminal)."""
 
-    def __init__(self, total: int, initial: int = 0, mode: str = "auto", stream: TextIO | None = None,
-                 every: float = 10.0) -> None:
+    def __init__(
+        self,
+        total: int,
+        initial: int = 0,
+        mode: str = "auto",
+        stream: TextIO | None = None,
+        every: float = 10.0,
+    ) -> None:
         self.stream = stream or sys.stderr
         if mode == "auto":
             mode = "bar" if self.stream.isatty() else "lines"
@@ -31,8 +37,15 @@ class Progress:
         if mode == "bar":
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, initial=initial, unit="run", file=self.stream, dynamic_ncols=True,
-                            desc="sweep", smoothing=0.1)
+            self.bar = tqdm(
+                total=total,
+                initial=initial,
+                unit="run",
+                file=self.stream,
+                dynamic_ncols=True,
+                desc="sweep",
+                smoothing=0.1,
+            )
         elif mode == "lines" and initial:
             self._line(prefix="resuming: ")
 
@@ -52,8 +65,11 @@ class Progress:
         eta = (self.total - self.done) / rate if rate > 0 else float("nan")
         share = 100 * self.done / self.total if self.total else 100.0
         eta_text = _clock(eta) if rate > 0 else "?"
-        print(f"{prefix}sweep: {self.done}/{self.total} runs ({share:.1f}%), {rate:.1f} runs/s, ETA {eta_text}",
-              file=self.stream, flush=True)
+        print(
+            f"{prefix}sweep: {self.done}/{self.total} runs ({share:.1f}%), {rate:.1f} runs/s, ETA {eta_text}",
+            file=self.stream,
+            flush=True,
+        )
 
     def close(self) -> None:
         """Finish the bar, or print a last line."""

@@ -120,16 +120,22 @@ class SweepStore:
         if not used:
             return None
         if not resume:
-            raise InputError(f"--out {self.out}: directory exists and is not empty: expected a new directory, "
-                             "or --resume to continue the sweep in it")
+            raise InputError(
+                f"--out {self.out}: directory exists and is not empty: expected a new directory, "
+                "or --resume to continue the sweep in it"
+            )
         state_file = self.meta / "state.json"
         if not state_file.is_file():
-            raise InputError(f"--out {self.out}: not a sweep directory (no .sweep/state.json): "
-                             "expected the directory of an interrupted sweep for --resume")
+            raise InputError(
+                f"--out {self.out}: not a sweep directory (no .sweep/state.json): "
+                "expected the directory of an interrupted sweep for --resume"
+            )
         state = json.loads(state_file.read_text(encoding="utf-8"))
         if state.get("fingerprint") != fingerprint:
-            raise InputError(f"--out {self.out}: holds a sweep of a different design (experiment, scenario, "
-                             "replicates or seed changed): expected the same experiment for --resume")
+            raise InputError(
+                f"--out {self.out}: holds a sweep of a different design (experiment, scenario, "
+                "replicates or seed changed): expected the same experiment for --resume"
+            )
         return state
 
     # --- opening ---------------------------------------------------------------------------------
@@ -141,8 +147,9 @@ class SweepStore:
         try:
             fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise InputError(f"--out {self.out}: another sweep is writing to this directory: "
-                             "expected it to finish first") from None
+            raise InputError(
+                f"--out {self.out}: another sweep is writing to this directory: expected it to finish first"
+            ) from None
         self.outputs = tuple(t for t in TABLES if t == "runs" or t in outputs)
         for table in self.outputs:
             (self.out / f"{table}.parquet").mkdir(exist_ok=True)
@@ -187,18 +194,33 @@ class SweepStore:
             self.schemas[table] = pq.read_schema(parts[0]).remove_metadata() if parts else decide_schema(data)
         return self.schemas[table]
 
-    def commit(self, chunk_id: int, run_ids: range, tables: dict[str, pa.Table], failures: list[dict[str, Any]],
-               completed: int, seconds: float) -> None:
+    def commit(
+        self,
+        chunk_id: int,
+        run_ids: range,
+        tables: dict[str, pa.Table],
+        failures: list[dict[str, Any]],
+        completed: int,
+        seconds: float,
+    ) -> None:
         """Write a chunk's parts (details first, runs last), then its marker: the chunk is now durable."""
         for table in (*[t for t in self.outputs if t != "runs"], "runs"):
             data = tables.get(table)
             if data is None or data.num_rows == 0:
                 continue
             data, self.schemas[table] = conform(data, self._schema(table, data))
-            atomic_write(self.out / f"{table}.parquet" / part_name(chunk_id),
-                         lambda handle, data=data: pq.write_table(data, handle, compression="zstd"))
-        marker = {"chunk": chunk_id, "first_run": run_ids.start, "stop_run": run_ids.stop,
-                  "completed": completed, "seconds": round(seconds, 3), "failures": failures}
+            atomic_write(
+                self.out / f"{table}.parquet" / part_name(chunk_id),
+                lambda handle, data=data: pq.write_table(data, handle, compression="zstd"),
+            )
+        marker = {
+            "chunk": chunk_id,
+            "first_run": run_ids.start,
+            "stop_run": run_ids.stop,
+            "completed": completed,
+            "seconds": round(seconds, 3),
+            "failures": failures,
+        }
         atomic_write_text(self.done_dir / f"chunk-{chunk_id:08d}.json", json.dumps(marker))
 
     def run_parts(self) -> list[Path]:

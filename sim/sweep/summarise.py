@@ -58,8 +58,12 @@ def _collect(parts: list[Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
         supports = [c for c in names if c.startswith("support_final_")]
         wanted = ["point_id", "winner", *dates, *supports]
         table = pq.read_table(part, columns=[c for c in wanted if c in names]).to_pandas()
-        frame = pd.DataFrame({"point_id": table["point_id"].to_numpy(),
-                              "winner": table["winner"].astype(object).fillna("none").to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "point_id": table["point_id"].to_numpy(),
+                "winner": table["winner"].astype(object).fillna("none").to_numpy(),
+            }
+        )
         for column in dates:
             frame[column] = _to_days(table[column])
         for column in supports:
@@ -69,8 +73,12 @@ def _collect(parts: list[Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
     return runs, dates, supports
 
 
-def summarise_points(parts: list[Path], points: list[dict[str, Any]], failures: list[dict[str, Any]],
-                     leaders: list[str] | None = None) -> pd.DataFrame:
+def summarise_points(
+    parts: list[Path],
+    points: list[dict[str, Any]],
+    failures: list[dict[str, Any]],
+    leaders: list[str] | None = None,
+) -> pd.DataFrame:
     """One row per point (all planned points, in order), from the committed parts and failure records."""
     runs, dates, supports = _collect(parts)
     leaders = leaders or [c.removeprefix("support_final_") for c in supports]
@@ -78,8 +86,11 @@ def summarise_points(parts: list[Path], points: list[dict[str, Any]], failures: 
     counts = runs.groupby(["point_id", "winner"]).size() if len(runs) else pd.Series(dtype="int64")
     totals = runs.groupby("point_id").size() if len(runs) else pd.Series(dtype="int64")
     failed = pd.Series([f["point_id"] for f in failures], dtype="int64").value_counts()
-    medians = (runs.groupby("point_id")[dates].quantile(0.5, interpolation="lower")
-               if len(runs) and dates else pd.DataFrame())
+    medians = (
+        runs.groupby("point_id")[dates].quantile(0.5, interpolation="lower")
+        if len(runs) and dates
+        else pd.DataFrame()
+    )
     means = runs.groupby("point_id")[supports].mean() if len(runs) and supports else pd.DataFrame()
     rows = []
     for point in points:

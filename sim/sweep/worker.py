@@ -76,9 +76,15 @@ def _error_text(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}{at}".split())
 
 
-def _summary_row(run: RunSpec, columns: dict[str, Any], summary: dict[str, Any], elapsed: float) -> dict[str, Any]:
-    row: dict[str, Any] = {"run_id": run.run_id, "point_id": run.point_id, "replicate": run.replicate,
-                           "seed": run.seed}
+def _summary_row(
+    run: RunSpec, columns: dict[str, Any], summary: dict[str, Any], elapsed: float
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "run_id": run.run_id,
+        "point_id": run.point_id,
+        "replicate": run.replicate,
+        "seed": run.seed,
+    }
     row.update(columns)
     for key, value in summary.items():
         if key in ("replicate", "seed"):
@@ -109,8 +115,15 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             output = simulate(loaded[run.point_id], run.seed, run.replicate)
         except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
             loaded.pop(run.point_id, None)
-            result.failures.append({"run_id": run.run_id, "point_id": run.point_id, "replicate": run.replicate,
-                                    "seed": run.seed, "error": _error_text(exc)})
+            result.failures.append(
+                {
+                    "run_id": run.run_id,
+                    "point_id": run.point_id,
+                    "replicate": run.replicate,
+                    "seed": run.seed,
+                    "error": _error_text(exc),
+                }
+            )
             continue
         elapsed = time.perf_counter() - t0
         rows["runs"].append(_summary_row(run, task.columns[run.point_id], output.summary, elapsed))
