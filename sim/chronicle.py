@@ -6,6 +6,7 @@ Trotsky is expelled from the party"), so a user can judge whether a replicate te
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -77,9 +78,30 @@ def _the(body: object) -> str:
 
 
 def _detail(row: pd.Series) -> str:
-    """Detail text, or empty."""
+    """Detail text with leaders' names capitalised, or empty."""
+    from sim.plots.style import LEADERS
+
     d = row.get("detail")
-    return str(d).strip() if pd.notna(d) and str(d).strip() else ""
+    if not (pd.notna(d) and str(d).strip()):
+        return ""
+    return re.sub(r"\b(" + "|".join(LEADERS) + r")\b", lambda m: m.group(1).capitalize(), str(d).strip())
+
+
+def _words(text: str) -> set[str]:
+    """Content words of a sentence, for telling whether a detail only repeats it."""
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+
+
+def _with_detail(sentence: str, detail: str) -> str:
+    """Add the detail in parentheses, or use it instead when it says the same thing more precisely."""
+    if not detail:
+        return sentence
+    base, extra = _words(sentence), _words(detail)
+    if extra and extra <= base:
+        return sentence  # the detail adds nothing
+    if base and len(base & extra) >= 0.6 * len(base):
+        return _cap(detail.rstrip(".")) + "."  # e.g. "Lenin dies at Gorki" for "Lenin dies"
+    return sentence[:-1] + f" ({detail})."
 
 
 def event_sentence(row: pd.Series) -> tuple[str, str] | None:
@@ -87,8 +109,7 @@ def event_sentence(row: pd.Series) -> tuple[str, str] | None:
     kind = str(row.get("kind", "")).strip().lower()
     detail = _detail(row)
     if kind in _EXOGENOUS:
-        text = _EXOGENOUS[kind]
-        return (text[:-1] + f" ({detail})." if detail else text), "exogenous"
+        return _with_detail(_EXOGENOUS[kind], detail), "exogenous"
     if kind in ("congress", "conference"):
         body = row.get("body")
         name = body if pd.notna(body) and str(body).strip() else f"party {kind}"
