@@ -8,7 +8,8 @@ from sim.plots.alliances import alliances
 from sim.plots.compare import comparison_from_summaries, key_dates, winner_probabilities
 from sim.plots.draw import draw_all
 from sim.plots.fates import institutional_fates
-from sim.plots.load import load, run_from_results
+from sim.plots.load import load as load_results
+from sim.plots.load import run_from_results
 from sim.plots.support import support_over_time
 from sim.plots.sweep import sweep_outcome
 from sim.plots.votes import votes
@@ -19,7 +20,7 @@ __all__ = [
     "draw_all",
     "institutional_fates",
     "key_dates",
-    "load",
+    "load_results",
     "run_from_results",
     "support_over_time",
     "sweep_outcome",

@@ -88,12 +88,12 @@ def alliances(
     ax_m.set_xlim(-0.6, len(cast) - 0.4)
     ax_m.set_ylim(len(rows) - 0.5, -0.5)
     ax_m.set_title("members", fontsize=9)
+    ax_m.set_ylabel("coalition")
     for side in ("top", "right"):
         ax_m.spines[side].set_visible(False)
     x = mdates.date2num(edges.to_pydatetime())
     # zero stays white; any share above it is at least a visible grey, so rare coalitions do not vanish
-    cmap = ListedColormap(colormaps["Greys"](np.linspace(0.2, 1.0, 256)))
-    cmap.set_bad("white")
+    cmap = ListedColormap(colormaps["Greys"](np.linspace(0.2, 1.0, 256))).with_extremes(bad="white")
     shown = np.ma.masked_less_equal(held, 0.0)
     mesh = ax_h.pcolormesh(
         x, np.arange(len(rows) + 1) - 0.5, shown, cmap=cmap, vmin=0, vmax=1, shading="flat"
