@@ -160,7 +160,7 @@ def vote_sentence(row: pd.Series) -> str:
         )
         if carried:
             return f"{_cap(body)} votes {f} to {a}{tail} {action}."
-        return f"{_cap(body)} refuses {action.removeprefix('to ')}: {a} against, {f} for{tail}."
+        return f"{_cap(body)} refuses {action}: {a} against, {f} for{tail}."
     if motion.lower() == "retain general secretary":
         what = (
             "keeps the General Secretary in office" if carried else "votes to replace the General Secretary"
