@@ -236,7 +236,7 @@ class DaskBackend:
 def make_backend(
     name: str, workers: int | None, scheduler: str | None, run_function: str = RUN_FUNCTION
 ) -> SerialBackend | LocalBackend | DaskBackend:
-    """The backend named on the command line or in the experiment; checks the name and worker count."""
+    """Build the backend named on the command line or in the experiment, checking name and workers."""
     if name not in BACKENDS:
         raise InputError(f"--backend {name}: unknown backend: expected one of {', '.join(BACKENDS)}")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):

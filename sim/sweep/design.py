@@ -53,7 +53,7 @@ class Design:
         return point_id, replicate, run_seed(self.seed, point_id, replicate)
 
     def fingerprint(self) -> str:
-        """A digest of everything that decides the results, so `--resume` cannot mix two designs."""
+        """Digest everything that decides the results, so `--resume` cannot mix two designs."""
         payload = {
             "replicates": self.replicates,
             "seed": self.seed,
@@ -66,7 +66,7 @@ class Design:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     def describe(self) -> dict[str, Any]:
-        """The resolved design for the manifest."""
+        """Describe the resolved design for the manifest."""
         spec = self.experiment.spec
         return {
             "replicates": self.replicates,
@@ -86,7 +86,7 @@ class Design:
         }
 
     def point_columns(self, point: Point) -> dict[str, Scalar]:
-        """A point's swept values keyed by column (with `scenario` when several scenarios are crossed)."""
+        """Return a point's swept values by column (with `scenario` when several scenarios are crossed)."""
         row: dict[str, Scalar] = {}
         if SCENARIO_COLUMN in self.columns:
             row[SCENARIO_COLUMN] = point.scenario
@@ -95,13 +95,13 @@ class Design:
 
 
 def run_seed(master_seed: int, point_id: int, replicate: int) -> int:
-    """The seed of one run from the seed tree (master, point, replicate): the same on every backend."""
+    """Derive one run's seed from the tree (master, point, replicate): the same on every backend."""
     state = np.random.SeedSequence(master_seed, spawn_key=(point_id, replicate)).generate_state(2, np.uint32)
     return (int(state[0]) << 31) | (int(state[1]) >> 1)  # 62 bits: fits a signed int64 column
 
 
 def expand_range(spec: RangeSpec) -> list[Scalar]:
-    """`steps` evenly spaced values, inclusive; integers stay integers when the spacing is whole."""
+    """Return `steps` evenly spaced values, inclusive; integers stay integers if the spacing is whole."""
     if spec.steps == 1:
         return [spec.start]
     if (
@@ -139,7 +139,7 @@ def grid_axes(experiment: Experiment) -> dict[str, list[Scalar]]:
 
 
 def sample_rows(experiment: Experiment) -> list[dict[str, Scalar]]:
-    """The sampled design (LHS or Sobol) scaled to its bounds; integer bounds give integer values."""
+    """Draw the sampled design (LHS or Sobol) scaled to its bounds; integer bounds give integers."""
     sample = experiment.spec.sample
     if sample is None:
         return [{}]
@@ -258,7 +258,7 @@ def _load(
 
 
 def chunk_size_for(n_runs: int, workers: int) -> int:
-    """Runs per chunk: about 16 chunks per worker (balanced tails), at most 200 runs (bounded memory)."""
+    """Choose runs per chunk: ~16 chunks per worker (balanced tails), at most 200 (bounded memory)."""
     return max(1, min(200, math.ceil(n_runs / (max(1, workers) * 16))))
 
 

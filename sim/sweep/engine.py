@@ -251,11 +251,11 @@ def run_sweep(
 
 
 def print_report(report: SweepReport, stream: Any = None) -> int:
-    """One-paragraph outcome for the terminal; returns the exit status (0 only if every run succeeded)."""
+    """Print the outcome for the terminal; return the exit status (0 only if every run succeeded)."""
     stream = stream or sys.stderr
     print(
-        f"sweep {report.status}: {report.completed} of {report.planned} runs completed, {report.failed} failed, "
-        f"{report.missing} missing, in {report.seconds:.1f} s -> {report.out_dir}",
+        f"sweep {report.status}: {report.completed} of {report.planned} runs completed, "
+        f"{report.failed} failed, {report.missing} missing, in {report.seconds:.1f} s -> {report.out_dir}",
         file=stream,
     )
     for error in report.errors[:5]:

@@ -112,7 +112,7 @@ class Experiment:
         return str(self.source) if self.source else "<experiment mapping>"
 
     def with_replicates(self, replicates: int | None) -> Experiment:
-        """A copy with the replicate count overridden (`--replicates`); None keeps the file's count."""
+        """Return a copy with the replicate count overridden (`--replicates`); None keeps the file's."""
         if replicates is None:
             return self
         if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
@@ -134,16 +134,18 @@ def _grid_axis(path: str, spec: Any) -> list[Scalar] | ValuesSpec | RangeSpec:
     try:
         return model.model_validate(spec)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = _first_error(exc)
         loc = ".".join(str(p) for p in err.get("loc", ()))
         if err.get("type") == "extra_forbidden":
             raise ValueError(f"{path}.{loc}: unknown key: expected start, stop, steps or values") from None
+        if err.get("type") == "missing":
+            raise ValueError(f"{path}.{loc}: missing: expected a value") from None
         msg = err.get("msg", "invalid").removeprefix("Value error, ")
         raise ValueError(f"{path}{'.' + loc if loc else ''}: {msg}") from None
 
 
 def is_experiment(data: Mapping[str, Any]) -> bool:
-    """An experiment file is recognised by its top-level `[experiment]` table (scenarios never have one)."""
+    """Recognise an experiment by its top-level `[experiment]` table (scenarios never have one)."""
     return isinstance(data.get("experiment"), Mapping)
 
 
@@ -165,8 +167,14 @@ def _scenario_files(scenario: str | list[str], source: Path | None) -> list[Path
     return [(root / name).resolve() for name in names]
 
 
+def _first_error(exc: ValidationError) -> Any:
+    """Report a misspelt key before the 'missing' error it causes: the typo is the real mistake."""
+    errors = exc.errors()
+    return next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+
+
 def _format(where: str, exc: ValidationError) -> str:
-    err = exc.errors()[0]
+    err = _first_error(exc)
     loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith(("list[", "function-")))
     kind = err.get("type", "")
     if kind == "extra_forbidden":
@@ -180,7 +188,7 @@ def _format(where: str, exc: ValidationError) -> str:
 
 
 def _check_shape(raw: Mapping[str, Any], where: str) -> None:
-    """Checks pydantic's messages would make obscure: empty lists, mixed types, reversed bounds."""
+    """Check what pydantic's messages would make obscure: empty lists, mixed types, reversed bounds."""
     grid = raw.get("grid", {}) or {}
     for path, spec in grid.items():
         values = spec.get("values") if isinstance(spec, Mapping) else spec
@@ -263,7 +271,7 @@ def parse_experiment(raw: Mapping[str, Any], source: Path | None = None, sha256:
 
 
 def _check_overlaps(spec: ExperimentFile, where: str) -> None:
-    """A path set in two places would make one of them silently lose."""
+    """Refuse a path set in two places, where one of them would silently lose."""
     grid = set(spec.grid)
     sampled = set(spec.sample.bounds) if spec.sample else set()
     for path in sorted(grid & sampled):
@@ -296,4 +304,4 @@ def validate_experiment(path: str | Path) -> None:
     """Check an experiment file completely (scenario paths, parameter paths, values) without running it."""
     from sim.sweep.design import build_design
 
-    build_design(load_experiment(path), check_values=True)
+    build_design(load_experiment(path))

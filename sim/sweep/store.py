@@ -224,5 +224,5 @@ class SweepStore:
         atomic_write_text(self.done_dir / f"chunk-{chunk_id:08d}.json", json.dumps(marker))
 
     def run_parts(self) -> list[Path]:
-        """The committed parts of runs.parquet, in run order."""
+        """List the committed parts of runs.parquet, in run order."""
         return sorted((self.out / "runs.parquet").glob("part-*.parquet"))
