@@ -1,0 +1,42 @@
+"""powerstruggle: an agent-based model of the 1924-1929 Soviet succession struggle (Mesa 3).
+
+    import sim
+    res = sim.run_scenario("scenarios/historical.toml", replicates=50, seed=1)
+
+Imports stay light: `run_scenario`, `compare_scenarios`, `Results` and `Comparison` load on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+from typing import TYPE_CHECKING, Any
+
+try:
+    __version__ = _metadata.version("powerstruggle")
+except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled source tree
+    __version__ = "0+unknown"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.api import compare_scenarios, run_scenario
+    from sim.results import Comparison, Results
+
+__all__ = ["Comparison", "Results", "__version__", "compare_scenarios", "run_scenario"]
+
+_LAZY = {
+    "run_scenario": "sim.api",
+    "compare_scenarios": "sim.api",
+    "Results": "sim.results",
+    "Comparison": "sim.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the public API on first access, so `import sim` (and worker processes) stay quick."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

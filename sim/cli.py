@@ -1,0 +1,299 @@
+"""The `powerstruggle` command line: run, compare, validate, plus commands registered by other modules.
+
+Every bad input ends as one line `error: <message>` on stderr and exit status 2, with no traceback and
+no output directory left behind; Ctrl-C exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sim.errors import InputError
+
+#: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ("sim.sweep.cli", "sim.plots.cli")
+
+#: Top-level keys that mark an experiment (sweep) file rather than a scenario.
+_EXPERIMENT_KEYS = ("experiment", "design")
+
+
+class _UsageError(Exception):
+    """argparse's complaint, turned into our one-line error."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (`error: ...`, exit 2) instead of usage + message."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of printing the usage block; `main` prints one line and returns 2."""
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _version() -> str:
+    from sim import __version__
+
+    return __version__
+
+
+def _positive_int(option: str) -> Any:
+    """Make a type function for an option that must be a positive integer (argparse names the option)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= 1 (got {text!r})") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected an integer >= 1 (got {value})")
+        return value
+
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0 (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0 (got {value})")
+    return value
+
+
+def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
+    p.add_argument(
+        "--replicates", type=_positive_int("--replicates"), default=100, help="replicates (default 100)"
+    )
+    p.add_argument("--seed", type=_seed, default=0, help="master seed of the seed tree (default 0)")
+    p.add_argument("--out", type=Path, default=None, help=out_help)
+    p.add_argument(
+        "--workers",
+        type=_positive_int("--workers"),
+        default=None,
+        help="worker processes (default: all cores); results do not depend on it",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value by dotted path, e.g. --set leaders.stalin.charisma=0.5 (repeatable)",
+    )
+    p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
+    p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
+
+
+def build_parser() -> ArgumentParser:
+    """Build the full parser, including the subcommands of EXTRA_COMMAND_MODULES that exist."""
+    parser = ArgumentParser(
+        prog="powerstruggle",
+        description="Agent-based simulation of the 1924-1929 Soviet succession struggle (Mesa 3).",
+    )
+    parser.add_argument("--version", action="version", version=f"powerstruggle {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="run a scenario's replicates, write the tables and print a summary",
+        description="Run the replicates of one scenario; write summary.csv, events.csv, votes.csv, "
+        "timeseries.csv and manifest.json to OUT; print P(winner) and the sanction dates.",
+    )
+    run.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario TOML file (see scenarios/)")
+    _add_run_options(run, "output directory (default: results/<scenario name>)")
+    run.set_defaults(func=cmd_run)
+
+    cmp = sub.add_parser(
+        "compare",
+        help="run several scenarios with the same seeds and compare them with the first",
+        description="Run each scenario with the same replicates and seeds; write OUT/<name>/ per scenario, "
+        "OUT/comparison.csv and OUT/manifest.json; print the differences from the first scenario.",
+    )
+    cmp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="two or more scenario files")
+    _add_run_options(cmp, "output directory (default: results/compare_<first>_vs_<n-1>)")
+    cmp.set_defaults(func=cmd_compare)
+
+    val = sub.add_parser(
+        "validate",
+        help="check scenario or experiment files without running them",
+        description="Load each scenario file (or experiment file) and report `ok FILE` or the error; "
+        "exit 0 when all are valid, 2 otherwise.",
+    )
+    val.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    val.set_defaults(func=cmd_validate)
+
+    register_extra_commands(sub)
+    return parser
+
+
+def register_extra_commands(subparsers: Any, modules: Sequence[str] = EXTRA_COMMAND_MODULES) -> list[str]:
+    """Import each command module and let it register; skip only modules that do not exist yet."""
+    loaded = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            missing = exc.name or ""
+            if missing == name or (missing.startswith("sim.") and name.startswith(missing + ".")):
+                continue
+            raise
+        module.register(subparsers)
+        loaded.append(name)
+    return loaded
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    from sim.scenario import parse_assignment
+
+    out: dict[str, Any] = {}
+    for text in args.overrides:
+        path, value = parse_assignment(text)
+        out[path] = value
+    return out
+
+
+def _check_plot_available(args: argparse.Namespace) -> None:
+    if args.plot and importlib.util.find_spec("sim.plots") is None:
+        raise InputError("--plot: the plotting module sim.plots is not available in this installation")
+
+
+def _plot(out: Path, quiet: bool) -> None:
+    from sim.plots import draw_all
+
+    notes: list[str] = []
+    paths = draw_all(out, notes=notes)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not quiet:
+        where = paths[0].parent if paths else out / "figures"
+        print(f"{len(paths)} figures written to {where}")
+
+
+def _workers(args: argparse.Namespace) -> int:
+    from sim.runner import default_workers
+
+    return args.workers if args.workers is not None else default_workers()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """`powerstruggle run SCENARIO ...`."""
+    from sim.api import prepare, run_loaded
+    from sim.report import run_report
+    from sim.results import check_out_dir
+
+    _check_plot_available(args)
+    overrides = _overrides(args)
+    scenario = prepare(args.scenario, overrides)
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    check_out_dir(out)
+    res = run_loaded(scenario, args.replicates, args.seed, _workers(args), not args.quiet, overrides)
+    res.write(out)
+    if not args.quiet:
+        print(run_report(res, out))
+    if args.plot:
+        _plot(out, args.quiet)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """`powerstruggle compare A B ...`."""
+    from sim.api import compare_loaded, load_all
+    from sim.report import comparison_report
+    from sim.results import check_out_dir
+
+    _check_plot_available(args)
+    overrides = _overrides(args)
+    scenarios = load_all(args.scenarios, overrides)
+    if args.out is not None:
+        out = args.out
+    else:
+        out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
+    check_out_dir(out)
+    cmp = compare_loaded(scenarios, args.replicates, args.seed, _workers(args), not args.quiet, overrides)
+    cmp.write(out)
+    if not args.quiet:
+        print(comparison_report(cmp, out))
+    if args.plot:
+        _plot(out, args.quiet)
+    return 0
+
+
+def _is_experiment(path: Path) -> bool:
+    """Tell an experiment file by its top-level [experiment] (or [design]) table; scenarios have none."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # let the scenario loader report it
+    if importlib.util.find_spec("sim.sweep.experiment") is not None:
+        from sim.sweep.experiment import is_experiment
+
+        if is_experiment(data):
+            return True
+    if any(isinstance(data.get(k), dict) for k in _EXPERIMENT_KEYS):
+        return True
+    return "parameters" in data and "leaders" not in data
+
+
+def _validate_one(path: Path) -> None:
+    if _is_experiment(path):
+        if importlib.util.find_spec("sim.sweep.experiment") is None:
+            raise InputError(f"{path}: experiment file, but the sweep module (sim.sweep) is not available")
+        from sim.sweep.experiment import validate_experiment
+
+        validate_experiment(path)
+        return
+    from sim.api import prepare
+
+    prepare(path)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """`powerstruggle validate FILE ...`: `ok FILE` or `error: ...` for each; exit 0 only if all are ok."""
+    bad = 0
+    for path in args.files:
+        try:
+            _validate_one(path)
+        except InputError as err:
+            bad += 1
+            print(f"error: {err}", file=sys.stderr)
+        else:
+            print(f"ok {path}")
+    return 2 if bad else 0
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse `argv` (default sys.argv[1:]) and run the command; return the exit status."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        func = getattr(args, "func", None)
+        if func is None:
+            parser.print_help(sys.stderr)
+            print("error: expected a command (run, compare, validate, ...)", file=sys.stderr)
+            return 2
+        return int(func(args) or 0)
+    except (InputError, _UsageError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `powerstruggle run ... | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

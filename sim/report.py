@@ -1,0 +1,123 @@
+"""The short text summary printed at the end of `run` and `compare`."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from sim.results import Comparison, Results
+
+
+def _p(x: float) -> str:
+    return "  nan" if math.isnan(x) else f"{x:.2f}"
+
+
+def _ci(lo: float, hi: float) -> str:
+    return f"[{_p(lo)}, {_p(hi)}]"
+
+
+def _d(x: float) -> str:
+    return "   nan" if math.isnan(x) else f"{x:+.2f}"
+
+
+def _pct(k: int, n: int) -> str:
+    return f"{100 * k / n:.0f}%" if n else "-"
+
+
+def run_report(res: Results, out_dir: object = None) -> str:
+    """P(each winner) with its 95% Wilson interval; median and 10-90% dates of each sanction per leader."""
+    m = res.manifest
+    n = res.replicates
+    head = f"{res.name}: {n} replicates, master seed {m.get('master_seed', '?')}"
+    secs = (m.get("timings") or {}).get("seconds")
+    if secs is not None:
+        head += f", {secs:.1f} s"
+    lines = [head]
+    if out_dir is not None:
+        lines.append(f"tables written to {out_dir}")
+    lines += ["", "Winner (consolidated power by the end)   P     95% interval (Wilson)"]
+    probs = res.winner_probabilities()
+    for r in probs.itertuples():
+        if r.wins or r.winner == "none":
+            lines.append(f"  {r.winner:<38} {_p(r.p)}  {_ci(r.lo, r.hi)}   ({r.wins}/{r.n})")
+    never = probs[(probs["wins"] == 0) & (probs["winner"] != "none")]
+    if len(never):
+        lines.append(
+            f"  never won ({_p(0.0)}, 95% interval up to {_p(float(never['hi'].iloc[0]))}): "
+            + ", ".join(never["winner"])
+        )
+    dates = res.sanction_dates()
+    dates = dates[dates["count"] > 0]
+    lines += ["", "First date of each sanction: median [10%, 90%] (share of replicates in which it happened)"]
+    if dates.empty:
+        lines.append("  no sanctions in any replicate")
+    previous = None
+    for r in dates.itertuples():
+        who = r.leader if r.leader != previous else ""
+        previous = r.leader
+        lines.append(f"  {who:<10} {r.kind:<18} {r.median} [{r.q10}, {r.q90}]  {_pct(r.count, r.n):>4}")
+    return "\n".join(lines)
+
+
+def comparison_report(cmp: Comparison, out_dir: object = None) -> str:
+    """Side by side: P(winner) per scenario with Wilson intervals and differences from the first.
+
+    Differences come with Newcombe 95% intervals; sanction dates are medians per scenario.
+    """
+    names = cmp.names
+    t = cmp.table
+    m = cmp.manifest
+    lines = [
+        f"comparison of {len(names)} scenarios, {m.get('replicates', '?')} replicates each, "
+        f"master seed {m.get('master_seed', '?')} (same seeds in every scenario)"
+    ]
+    if out_dir is not None:
+        lines.append(f"tables written to {out_dir}")
+    legend = "  ".join(f"[{i + 1}] {n}" for i, n in enumerate(names))
+    lines += ["", f"Scenarios: {legend}", "Differences are against [1] " + names[0] + "."]
+    width = max(12, *(len(n) for n in names)) + 6
+    p = t[t["metric"].str.startswith("p_winner_")]
+    lines += ["", f"{'P(winner)':<{width}}  P     95% interval     diff   95% interval (Newcombe)"]
+    for metric, group in p.groupby("metric", sort=False):
+        if (group["n"] == 0).all():
+            continue
+        lines.append(f"  {metric.removeprefix('p_winner_')}")
+        for i, r in enumerate(group.itertuples()):
+            label = f"[{i + 1}] {r.scenario}"
+            row = f"    {label:<{width - 2}}{_p(r.value)}  {_ci(r.lo, r.hi)}"
+            if i > 0:
+                row += f"   {_d(r.diff)}  [{_d(r.diff_lo)}, {_d(r.diff_hi)}]"
+            lines.append(row)
+    never = [
+        metric.removeprefix("p_winner_")
+        for metric, g in p.groupby("metric", sort=False)
+        if (g["n"] == 0).all()
+    ]
+    if never:
+        lines.append(f"  never won in any scenario: {', '.join(never)}")
+    lines += ["", _dates_side_by_side(t, names)]
+    return "\n".join(lines)
+
+
+def _dates_side_by_side(t: pd.DataFrame, names: list[str]) -> str:
+    d = t[t["metric"].str.startswith("median_")]
+    wide = d.pivot(index="metric", columns="scenario", values="value")
+    wide = wide.reindex(index=list(dict.fromkeys(d["metric"])), columns=names)
+    counts = d.pivot(index="metric", columns="scenario", values="n").reindex(index=wide.index, columns=names)
+    header = f"  {'median first date':<32}" + "".join(f"{f'[{i + 1}]':<12}" for i in range(len(names)))
+    lines = [
+        "Sanction dates side by side: median per scenario, '-' = never (10%/90% dates in comparison.csv)"
+    ]
+    lines.append(header)
+    shown = 0
+    for metric, row in wide.iterrows():
+        if counts.loc[metric].fillna(0).sum() == 0:
+            continue
+        leader, kind = metric.removeprefix("median_").split("__", 1)
+        cells = "".join(f"{(v if isinstance(v, str) and v else '-'):<12}" for v in row.tolist())
+        lines.append(f"  {leader + ' ' + kind:<32}{cells}")
+        shown += 1
+    if not shown:
+        lines.append("  no sanctions in any scenario")
+    return "\n".join(lines)
