@@ -83,7 +83,8 @@ def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Fi
         else (sw.runs["point_id"].nunique() if "point_id" in sw.runs else None)
     )
     cap = style.caption_text(m, None, what="experiment")
-    reps = m.get("replicates")
+    design = m.get("design") if isinstance(m.get("design"), dict) else {}
+    reps = m.get("replicates") or design.get("replicates")
     extra = [
         f"{n_points} points" if n_points is not None else "",
         f"{reps} replicates per point" if reps else "",

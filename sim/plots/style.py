@@ -85,14 +85,16 @@ def caption(fig: Figure, text: str) -> None:
 def caption_text(manifest: dict | None, replicates: int | None = None, what: str = "scenario") -> str:
     """Caption naming the scenario or experiment, the number of replicates and the master seed."""
     m = manifest or {}
-    name = m.get("scenario_name") or m.get("experiment") or m.get("name") or m.get("experiment_name")
+    keys = ("scenario_name", "experiment_name", "experiment", "name")
+    name = next((m[k] for k in keys if isinstance(m.get(k), str) and m[k]), None)
     if not name and isinstance(m.get("scenarios"), list):
         name = ", ".join(str(x.get("name", "?")) if isinstance(x, dict) else str(x) for x in m["scenarios"])
     parts = [f"{what}: {name}" if name else f"{what}: unnamed"]
     n = replicates if replicates is not None else m.get("replicates")
     if n is not None:
         parts.append(f"{n} replicate{'s' if n != 1 else ''}")
-    seed = m.get("master_seed", m.get("seed"))
+    design = m.get("design") if isinstance(m.get("design"), dict) else {}
+    seed = m.get("master_seed", m.get("seed", design.get("master_seed")))
     if seed is not None:
         parts.append(f"master seed {seed}")
     return "  ·  ".join(parts)
