@@ -16,7 +16,7 @@ from matplotlib.text import Text
 
 from sim.errors import InputError
 from sim.plots import (
-    alliances,
+    alliance_timeline,
     comparison_from_summaries,
     draw_all,
     institutional_fates,
@@ -25,7 +25,7 @@ from sim.plots import (
     style,
     support_over_time,
     sweep_outcome,
-    votes,
+    vote_shares,
     winner_probabilities,
 )
 from sim.plots.cli import register
@@ -450,8 +450,8 @@ def test_figures_carry_title_axes_legend_and_caption(run: RunData) -> None:
     figs = [
         support_over_time(run.timeseries, run.events, caption=cap),
         institutional_fates(run.summary, run.events, caption=cap),
-        alliances(run.events, caption=cap),
-        votes(run.votes, caption=cap),
+        alliance_timeline(run.events, caption=cap),
+        vote_shares(run.votes, caption=cap),
     ]
     for fig in figs:
         t = texts(fig)
@@ -470,7 +470,7 @@ def test_one_colour_per_leader_across_figures(run: RunData) -> None:
         lines["Stalin"] == style.LEADER_COLOURS["stalin"]
         and lines["Trotsky"] == style.LEADER_COLOURS["trotsky"]
     )
-    al = alliances(run.events)
+    al = alliance_timeline(run.events)
     member_colours = {ln.get_color() for ln in al.axes[0].get_lines()}
     assert (
         style.LEADER_COLOURS["stalin"] in member_colours
@@ -521,8 +521,8 @@ def test_empty_tables_say_so(tmp_path: Path) -> None:
     empty = {t: pd.DataFrame(columns=list(load.REQUIRED[t])) for t in load.RUN_TABLES}
     assert "No support time series" in texts(support_over_time(empty["timeseries"], empty["events"]))
     assert "No leader was removed" in texts(institutional_fates(empty["summary"], empty["events"]))
-    assert "No alliance formed" in texts(alliances(empty["events"]))
-    assert "No Congress or Conference vote" in texts(votes(empty["votes"]))
+    assert "No alliance formed" in texts(alliance_timeline(empty["events"]))
+    assert "No Congress or Conference vote" in texts(vote_shares(empty["votes"]))
     assert "No winner probabilities" in texts(winner_probabilities(pd.DataFrame()))
     assert "No key dates" in texts(key_dates({}))
     d = tmp_path / "empty"

@@ -45,7 +45,21 @@ def alliance_spells(events: pd.DataFrame, end: pd.Timestamp | None = None) -> pd
     return pd.DataFrame(rows, columns=cols)
 
 
-def alliances(
+def _held(spells: pd.DataFrame, rows: list[frozenset], edges: pd.DatetimeIndex, n: int) -> np.ndarray:
+    """Share of replicates in which each coalition held at some point of each month (rows x months)."""
+    reps = {r: k for k, r in enumerate(sorted(spells["replicate"].unique()))}
+    index = {m: i for i, m in enumerate(rows)}
+    held = np.zeros((len(rows), len(reps), len(edges) - 1), dtype=bool)
+    e = edges.to_numpy()
+    for members, rep, start, end in spells[["members", "replicate", "start", "end"]].itertuples(index=False):
+        if members in index:  # months whose [lo, hi) overlaps the spell [start, end)
+            held[
+                index[members], reps[rep], (e[:-1] < np.datetime64(end)) & (e[1:] > np.datetime64(start))
+            ] = True
+    return held.sum(axis=1) / max(n, 1)
+
+
+def alliance_timeline(
     events: pd.DataFrame, *, replicates: int | None = None, caption: str = "", end: pd.Timestamp | None = None
 ) -> Figure:
     """Show each coalition's members, how often it held month by month, and how often it ever formed."""
@@ -63,12 +77,7 @@ def alliances(
     stop = max(spells["end"].max(), ev["date"].max())
     months = pd.date_range(start.to_period("M").to_timestamp(), stop, freq="MS")
     edges = months.append(pd.DatetimeIndex([months[-1] + pd.offsets.MonthBegin(1)]))
-    held = np.zeros((len(rows), len(months)))
-    for i, members in enumerate(rows):
-        sp = spells[spells["members"] == members]
-        for j in range(len(months)):
-            lo, hi = edges[j], edges[j + 1]
-            held[i, j] = sp.loc[(sp["start"] < hi) & (sp["end"] > lo), "replicate"].nunique() / max(n, 1)
+    held = _held(spells, rows, edges, n)
     cast = style.order_leaders(set().union(*rows))
     fig = style.new_figure((13.0, max(4.5, 2.6 + 0.42 * len(rows))))
     gs = fig.add_gridspec(1, 3, width_ratios=[0.25 + 0.28 * len(cast), 7.0, 1.3])

@@ -9,13 +9,13 @@ from matplotlib.figure import Figure
 
 from sim.errors import InputError
 from sim.plots import style
-from sim.plots.alliances import alliances
+from sim.plots.alliances import alliance_timeline
 from sim.plots.compare import comparison_from_summaries, key_dates, winner_probabilities
 from sim.plots.fates import institutional_fates
 from sim.plots.load import ComparisonData, RunData, SweepData, load
 from sim.plots.support import support_over_time
 from sim.plots.sweep import outcomes, sweep_outcome
-from sim.plots.votes import votes
+from sim.plots.votes import vote_shares
 
 
 def run_figures(
@@ -38,9 +38,9 @@ def run_figures(
             run.summary, run.events, replicate=replicate, leaders=leaders, caption=cap
         )
     if "events.csv" not in run.missing:
-        out["alliances"] = alliances(run.events, replicates=run.replicates or None, caption=cap)
+        out["alliances"] = alliance_timeline(run.events, replicates=run.replicates or None, caption=cap)
     if "votes.csv" not in run.missing:
-        out["votes"] = votes(run.votes, caption=cap)
+        out["votes"] = vote_shares(run.votes, caption=cap)
     if notes is not None and run.missing:
         notes.append(f"{where}no {', '.join(run.missing)}: the figures that need them were skipped")
     return out

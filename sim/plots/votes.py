@@ -47,7 +47,7 @@ def session_votes(votes: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["for", "against"])
 
 
-def votes(votes: pd.DataFrame, *, caption: str = "") -> Figure:
+def vote_shares(votes: pd.DataFrame, *, caption: str = "") -> Figure:
     """Plot the shares for (majority) and against (opposition) the line at each Congress/Conference."""
     title = "Votes: the majority's and the opposition's share at each Congress and Conference"
     sv = session_votes(votes)

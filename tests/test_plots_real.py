@@ -1,0 +1,89 @@
+"""Plots and chronicle on real model output: one small run, comparison and sweep per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.chronicle import chronicle_of
+from sim.plots import draw_all, institutional_fates, run_from_results, support_over_time
+
+ROOT = Path(__file__).resolve().parents[1]
+HIST = ROOT / "scenarios" / "historical.toml"
+SMALL = {"delegates": 100}
+
+
+@pytest.fixture(scope="session")
+def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Write one run (10 replicates), one comparison and one 2 x 3 sweep with a small Congress."""
+    base = tmp_path_factory.mktemp("real")
+    res = sim.run_scenario(HIST, replicates=10, seed=3, overrides=SMALL)
+    res.write(base / "run")
+    cmp = sim.compare_scenarios(
+        [HIST, ROOT / "scenarios" / "testament_published.toml"], replicates=8, seed=3, overrides=SMALL
+    )
+    cmp.write(base / "cmp")
+    from sim.sweep import sweep
+
+    experiment = {
+        "experiment": {
+            "name": "tiny_grid",
+            "scenario": str(HIST),
+            "replicates": 2,
+            "seed": 5,
+            "outputs": ["summary"],
+        },
+        "fixed": SMALL,
+        "grid": {
+            "leaders.stalin.appointment_control": [0.2, 0.9],
+            "leaders.trotsky.charisma": [0.3, 0.6, 0.9],
+        },
+    }
+    sweep(experiment, backend="serial", out=base / "sweep")
+    return {"base": base, "results": res}
+
+
+def test_plot_real_run(real: dict, tmp_path: Path) -> None:
+    paths = draw_all(real["base"] / "run", tmp_path)
+    assert sorted(p.stem for p in paths) == ["alliances", "institutional_fates", "support_over_time", "votes"]
+    small = [p.name for p in paths if p.stat().st_size <= 15_000]
+    assert not small, f"figures under 15 kB: {small}"
+
+
+def test_plot_real_comparison(real: dict, tmp_path: Path) -> None:
+    paths = draw_all(real["base"] / "cmp", tmp_path)
+    names = {str(p.relative_to(tmp_path)) for p in paths}
+    assert {
+        "winner_probabilities.png",
+        "key_dates.png",
+        "historical/support_over_time.png",
+        "testament_published/alliances.png",
+    } <= names
+    assert (tmp_path / "winner_probabilities.png").stat().st_size > 15_000
+
+
+def test_plot_real_sweep(real: dict, tmp_path: Path) -> None:
+    (p,) = draw_all(real["base"] / "sweep", tmp_path)
+    assert p.name == "sweep_p_stalin.png" and p.stat().st_size > 15_000
+
+
+def test_results_object_feeds_the_plot_functions(real: dict) -> None:
+    res = real["results"]
+    fig = support_over_time(res.timeseries, res.events, caption="historical")
+    stalin = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "Stalin")
+    assert len(stalin.get_xdata()) == pd.to_datetime(res.timeseries["date"]).nunique()
+    run = run_from_results(res)
+    assert run.replicates == 10
+    assert institutional_fates(run.summary, run.events).axes
+
+
+def test_chronicle_of_a_real_replicate(real: dict) -> None:
+    lines = chronicle_of(real["base"] / "run", 0)
+    assert len([ln for ln in lines if ln.strip()]) >= 8
+    assert lines[0].startswith("Chronicle of replicate 0 of scenario 'historical'")
+    assert any("Lenin dies" in ln for ln in lines) and lines[-1].startswith("Outcome:")
+    dated = [pd.to_datetime(ln[:11], format="%d %b %Y") for ln in lines[1:-1] if ln[:2].isdigit()]
+    assert dated == sorted(dated), "the chronicle is in date order"
