@@ -198,12 +198,15 @@ def key_dates(
             ax.add_patch(_box(q[0.25], q[0.75], i))
             ax.plot([q[0.5]], [i], "|", color="#000000", ms=18, mew=2.5)
             ax.annotate(
-                f"{q[0.5]:%b %Y} · in {len(d) / max(n, 1):.0%}",
-                (q[0.9], i),
-                xytext=(4, 8),
+                f"median {q[0.5]:%b %Y} · in {len(d) / max(n, 1):.0%}",
+                (q[0.5], i - 0.2),
+                xytext=(0, 2),
                 textcoords="offset points",
+                ha="center",
+                va="bottom",
                 fontsize=7.5,
                 color="#333333",
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
             )
         ax.set_title(label, fontsize=10)
         date_axis(ax)
