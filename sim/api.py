@@ -13,9 +13,11 @@ from __future__ import annotations
 import platform
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from importlib import metadata
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -105,57 +107,111 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _outputs(
+    scenarios: Sequence[Scenario], seeds: list[int], workers: int, on_done: Callable[[], None] | None
+) -> Iterator[tuple[int, Any]]:
+    """Yield (scenario index, ReplicateOutput) in order; one process pool serves every scenario."""
+    from sim.runner import run_replicates, simulate
+
+    n = len(seeds)
+    if len(scenarios) == 1 or workers <= 1:
+        for i, sc in enumerate(scenarios):
+            for out in run_replicates(sc, seeds, workers=min(workers, n), on_done=on_done):
+                yield i, out
+        return
+    jobs = [(sc, s, r) for sc in scenarios for r, s in enumerate(seeds)]
+    chunk = max(1, len(jobs) // (workers * 8))
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn"))
+    try:
+        for k, out in enumerate(pool.map(simulate, *zip(*jobs, strict=True), chunksize=chunk)):
+            if on_done:
+                on_done()
+            yield k // n, out
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _progress(progress: bool | Callable[[], None], total: int, desc: str) -> Callable[[], None] | None:
+    if progress is True:
+        from sim.progress import ReplicateProgress
+
+        return ReplicateProgress(total, desc=desc)
+    return progress if callable(progress) else None
+
+
+def _run_all(
+    scenarios: Sequence[Scenario],
+    replicates: int,
+    seed: int,
+    workers: int,
+    progress: bool | Callable[[], None],
+    overrides: Mapping[str, Any] | None,
+) -> list[Results]:
+    replicates = _positive(replicates, "replicates")
+    workers = _positive(workers, "workers")
+    seed = _seed(seed)
+    from sim.runner import replicate_seeds
+
+    seeds = replicate_seeds(seed, replicates)
+    desc = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
+    bar = _progress(progress, replicates * len(scenarios), desc)
+    used = min(workers, replicates * len(scenarios))
+    outputs: list[list[Any]] = [[] for _ in scenarios]
+    started = [""] * len(scenarios)
+    timing: list[dict[str, Any]] = [{} for _ in scenarios]
+    t_prev, stamp_prev = time.perf_counter(), _now()
+    try:
+        for i, out in _outputs(scenarios, seeds, used, bar):
+            if not outputs[i]:
+                started[i] = stamp_prev
+            outputs[i].append(out)
+            if len(outputs[i]) == replicates:
+                t = time.perf_counter()
+                timing[i] = {"started": started[i], "finished": _now(), "seconds": round(t - t_prev, 3)}
+                t_prev, stamp_prev = t, timing[i]["finished"]
+    finally:
+        close = getattr(bar, "close", None)
+        if callable(close):
+            close()
+    vers = versions()
+    results = []
+    for sc, outs, tm in zip(scenarios, outputs, timing, strict=True):
+        cfg = sc.model
+        manifest: dict[str, Any] = {
+            "kind": "run",
+            "scenario_name": sc.name,
+            "scenario_file": str(sc.source) if sc.source else None,
+            "scenario_sha256": sc.sha256,
+            "scenario": sc.resolved(),
+            "overrides": dict(overrides or {}),
+            "master_seed": seed,
+            "seeds": seeds,
+            "replicates": replicates,
+            "step": "month",
+            "steps": outs[0].steps if outs else 0,
+            "start": cfg.start.isoformat(),
+            "end": cfg.end.isoformat(),
+            "leaders": list(cfg.leaders),
+            "workers": used,
+            "versions": vers,
+            "timings": tm,
+        }
+        results.append(Results.from_outputs(outs, manifest))
+    return results
+
+
 def run_loaded(
     scenario: Scenario,
     replicates: int,
     seed: int,
     workers: int = 1,
-    progress: bool | Any = False,
+    progress: bool | Callable[[], None] = False,
     overrides: Mapping[str, Any] | None = None,
 ) -> Results:
     """Run a loaded scenario's replicates (in order) and assemble the tables and the manifest."""
-    from sim.runner import replicate_seeds, run_replicates
-
-    replicates = _positive(replicates, "replicates")
-    workers = _positive(workers, "workers")
-    seed = _seed(seed)
-    seeds = replicate_seeds(seed, replicates)
-    started, t0 = _now(), time.perf_counter()
-    bar = None
-    if progress is True:
-        from sim.progress import ReplicateProgress
-
-        bar = ReplicateProgress(replicates, desc=scenario.name)
-    elif callable(progress):
-        bar = progress
-    try:
-        outputs = list(run_replicates(scenario, seeds, workers=min(workers, replicates), on_done=bar))
-    finally:
-        close = getattr(bar, "close", None)
-        if callable(close):
-            close()
-    seconds = time.perf_counter() - t0
-    cfg = scenario.model
-    manifest: dict[str, Any] = {
-        "kind": "run",
-        "scenario_name": scenario.name,
-        "scenario_file": str(scenario.source) if scenario.source else None,
-        "scenario_sha256": scenario.sha256,
-        "scenario": scenario.resolved(),
-        "overrides": dict(overrides or {}),
-        "master_seed": seed,
-        "seeds": seeds,
-        "replicates": replicates,
-        "step": "month",
-        "steps": outputs[0].steps if outputs else 0,
-        "start": cfg.start.isoformat(),
-        "end": cfg.end.isoformat(),
-        "leaders": list(cfg.leaders),
-        "workers": min(workers, replicates),
-        "versions": versions(),
-        "timings": {"started": started, "finished": _now(), "seconds": round(seconds, 3)},
-    }
-    return Results.from_outputs(outputs, manifest)
+    return _run_all([scenario], replicates, seed, workers, progress, overrides)[0]
 
 
 def run_scenario(
@@ -185,14 +241,13 @@ def compare_loaded(
     replicates: int,
     seed: int,
     workers: int = 1,
-    progress: bool = False,
+    progress: bool | Callable[[], None] = False,
     overrides: Mapping[str, Any] | None = None,
 ) -> Comparison:
     """Run loaded scenarios with the same seeds (common random numbers) and build the comparison."""
     started, t0 = _now(), time.perf_counter()
-    results: dict[str, Results] = {}
-    for sc in scenarios:
-        results[sc.name] = run_loaded(sc, replicates, seed, workers, progress, overrides)
+    runs = _run_all(scenarios, replicates, seed, workers, progress, overrides)
+    results = {sc.name: res for sc, res in zip(scenarios, runs, strict=True)}
     manifest = {
         "kind": "comparison",
         "scenarios": list(results),
@@ -201,6 +256,7 @@ def compare_loaded(
         "master_seed": seed,
         "overrides": dict(overrides or {}),
         "reference": scenarios[0].name,
+        "workers": runs[0].manifest["workers"],
         "versions": versions(),
         "timings": {"started": started, "finished": _now(), "seconds": round(time.perf_counter() - t0, 3)},
     }

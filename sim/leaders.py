@@ -62,6 +62,8 @@ class Leader(mesa.Agent):
         self.home_bloc = params.home_bloc
         self.holds_home_post = bool(params.home_bloc)
         self.mobilised = False
+        # Set when he joins a bloc formed against the leadership: a platform is not unsaid until he recants.
+        self.declared_opposition = False
         self.capitulated = False
 
     @property

@@ -281,6 +281,9 @@ class PowerStruggleModel(mesa.Model):
         when = when or self.mid_month
         for c in [c for c in self.coalitions if c.members & members]:
             self.end_coalition(c, "merged into a larger bloc", when)
+        if against in self.ruling:
+            for k in members - set(self.ruling):
+                self.leaders[k].declared_opposition = True
         c = Coalition(set(members), against, when)
         self.coalitions.append(c)
         names = "+".join(sorted(self.leader_names[k] for k in members))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,19 +62,33 @@ def camp_position(model: PowerStruggleModel, camp: frozenset[int]) -> float:
 
 
 def perceived_threat(model: PowerStruggleModel, j: int, camp: frozenset[int]) -> float:
-    """How much leader j fears a camp: its power, amplified by ideological distance."""
+    """How much leader j fears a camp: its power, amplified exponentially by ideological distance.
+
+    A strong camp near one's own line is a rival to work with; a camp far away would undo one's
+    policy if it won, so distance multiplies the fear (exp(ideology_weight * distance)).
+    """
     iw = model.cfg.mechanisms.alliances.ideology_weight
     d = abs(model.leaders[j].position - camp_position(model, camp))
-    return power(model, camp) * (1.0 + iw * d)
+    return power(model, camp) * math.exp(iw * d)
 
 
 def main_threat(model: PowerStruggleModel, j: int) -> frozenset[int] | None:
-    """The camp leader j fears most, among camps he is not part of."""
+    """Leader j's main rival: the strongest camp he is not part of (the seed's "main rival")."""
     own = camp_of(model, j)
     others = [c for c in camps(model) if not c & own]
     if not others:
         return None
-    return max(others, key=lambda c: (perceived_threat(model, j, c), -min(c)))
+    return max(others, key=lambda c: (power(model, c), -min(c)))
+
+
+def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
+    """Whom the leadership campaigns against: a ruling coalition's declared enemy while he lasts,
+    otherwise its head's main rival."""
+    ruling = model.ruling
+    for c in model.coalitions:
+        if c.members == set(ruling) and model.leaders[c.against].eligible and c.against not in ruling:
+            return camp_of(model, c.against)
+    return main_threat(model, head(model, ruling)) or frozenset()
 
 
 def head(model: PowerStruggleModel, camp: frozenset[int]) -> int:
@@ -85,7 +100,7 @@ def in_opposition(model: PowerStruggleModel, j: int, ruling: frozenset[int]) -> 
     """Open opposition: a faction of one's own, or a coalition formed against the leadership."""
     if j in ruling or not model.leaders[j].eligible or model.leaders[j].capitulated:
         return False
-    if model.leaders[j].mobilised:
+    if model.leaders[j].mobilised or model.leaders[j].declared_opposition:
         return True
     camp = camp_of(model, j)
     return len(camp) > 1 and any(c.against in ruling for c in model.coalitions if j in c.members)

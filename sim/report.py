@@ -76,7 +76,7 @@ def comparison_report(cmp: Comparison, out_dir: object = None) -> str:
         lines.append(f"tables written to {out_dir}")
     legend = "  ".join(f"[{i + 1}] {n}" for i, n in enumerate(names))
     lines += ["", f"Scenarios: {legend}", "Differences are against [1] " + names[0] + "."]
-    width = max(12, *(len(n) for n in names)) + 6
+    width = max(12, *(len(n) for n in names)) + len(str(len(names))) + 6
     p = t[t["metric"].str.startswith("p_winner_")]
     lines += ["", f"{'P(winner)':<{width}}  P     95% interval     diff   95% interval (Newcombe)"]
     for metric, group in p.groupby("metric", sort=False):
@@ -106,6 +106,7 @@ def _dates_side_by_side(t: pd.DataFrame, names: list[str]) -> str:
     wide = wide.reindex(index=list(dict.fromkeys(d["metric"])), columns=names)
     counts = d.pivot(index="metric", columns="scenario", values="n").reindex(index=wide.index, columns=names)
     header = f"  {'median first date':<32}" + "".join(f"{f'[{i + 1}]':<12}" for i in range(len(names)))
+    header = header.rstrip()
     lines = [
         "Sanction dates side by side: median per scenario, '-' = never (10%/90% dates in comparison.csv)"
     ]
@@ -116,7 +117,7 @@ def _dates_side_by_side(t: pd.DataFrame, names: list[str]) -> str:
             continue
         leader, kind = metric.removeprefix("median_").split("__", 1)
         cells = "".join(f"{(v if isinstance(v, str) and v else '-'):<12}" for v in row.tolist())
-        lines.append(f"  {leader + ' ' + kind:<32}{cells}")
+        lines.append(f"  {leader + ' ' + kind:<32}{cells}".rstrip())
         shown += 1
     if not shown:
         lines.append("  no sanctions in any scenario")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.mechanisms.information import foresight_discount
-from sim.politics import camp_of, head, main_threat, perceived_threat, power
+from sim.politics import camp_of, head, leadership_target, main_threat, perceived_threat, power
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -68,7 +68,7 @@ def _threatened(model: PowerStruggleModel, j: int, threat: frozenset[int]) -> bo
     ruling = model.ruling
     if j in ruling:
         return True
-    return j in (main_threat(model, head(model, ruling)) or frozenset())
+    return j in leadership_target(model)
 
 
 def _seek_partner(model: PowerStruggleModel, j: int) -> None:

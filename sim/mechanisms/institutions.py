@@ -15,7 +15,7 @@ import numpy as np
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG
 from sim.mechanisms import legacy, repression
-from sim.politics import camp_of, in_opposition, main_threat, ruling_ruthlessness
+from sim.politics import camp_of, in_opposition, leadership_target, ruling_ruthlessness
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -100,8 +100,13 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         legacy.retention_vote(model, session, voters)
         model.testament_pending = False
         model.refresh_ruling()
-    for target in _targets(model):
-        _move_sanction(model, session, voters, target)
+    main_enemy = leadership_target(model)
+    targets = _targets(model)
+    strongest = max((model.support[k] for k in targets), default=0.0)
+    for target in targets:
+        # The majority concentrates its fire on its main enemy's camp, then on the strongest of the rest.
+        focus = 1.0 if target in main_enemy or strongest <= 0 else float(np.sqrt(model.support[target] / strongest))
+        _move_sanction(model, session, voters, target, focus)
     if session.kind == "congress":
         elect_central_committee(model, session)
     fill_politburo(model)
@@ -110,14 +115,14 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
 def _targets(model: PowerStruggleModel) -> list[int]:
     """Opponents the leadership may move against: its main rival's camp and every open oppositionist."""
     ruling = model.ruling
-    head = max(ruling, key=lambda k: model.support[k])
-    threat = main_threat(model, head) or frozenset()
-    out = set(threat)
+    out = set(leadership_target(model))
     out |= {k for k in range(len(model.leaders)) if in_opposition(model, k, ruling)}
     return sorted(k for k in out if model.leaders[k].eligible and not model.leaders[k].capitulated)
 
 
-def _move_sanction(model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray, target: int) -> None:
+def _move_sanction(
+    model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray, target: int, focus: float = 1.0
+) -> None:
     mech = model.cfg.mechanisms.institutions
     leader = model.leaders[target]
     if leader.rung >= RUNG["party_expulsion"]:
@@ -133,7 +138,7 @@ def _move_sanction(model: PowerStruggleModel, session: SessionSlot, voters: np.n
         return
     mob = model.cfg.mechanisms.mobilisation
     charge = mob.factionalism_charge * mob.strength * (1.0 + model.fear) if (factional and mob.enabled) else 0.0
-    will = mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0
+    will = mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
     if model.rng.random() >= min(1.0, will):
         return
     yes, no, ab = tally(model, voters, camp_of(model, target))

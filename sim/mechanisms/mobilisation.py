@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.politics import camp_of, main_threat
+from sim.politics import camp_of, leadership_target
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -21,8 +21,7 @@ def organise(model: PowerStruggleModel) -> None:
     if not mech.enabled:
         return
     ruling = model.ruling
-    head = max(ruling, key=lambda k: model.support[k])
-    threat = main_threat(model, head) or frozenset()
+    threat = leadership_target(model)
     for k, leader in enumerate(model.leaders):
         if k in ruling or leader.mobilised or leader.capitulated or not leader.eligible:
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.mechanisms.information import attack_multiplier
-from sim.politics import in_opposition, main_threat
+from sim.politics import in_opposition, leadership_target
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -22,9 +22,8 @@ def campaign(model: PowerStruggleModel) -> None:
     if not mech.enabled:
         return
     ruling = model.ruling
-    head = max(ruling, key=lambda k: model.support[k])
-    target = main_threat(model, head)
-    if target is None:
+    target = leadership_target(model)
+    if not target:
         return
     capacity = sum(model.leaders[k].organisational_skill for k in ruling) / len(ruling)
     bite = mech.damage * mech.strength * capacity * attack_multiplier(model, ruling)

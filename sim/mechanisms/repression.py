@@ -50,8 +50,10 @@ def monthly(model: PowerStruggleModel) -> None:
     for k, leader in enumerate(model.leaders):
         if leader.rung == 0 or k in ruling:
             continue
-        leader.standing *= 1.0 - mech.erasure * mech.strength * leader.rung / 7.0
-        leader.legitimacy *= 1.0 - mech.erasure * mech.strength * leader.rung / 14.0
+        # Erasure starts once a leader is out of the Politburo and deepens with each further step.
+        depth = max(0, leader.rung - RUNG["post_removal"]) / (len(RUNG) - 1 - RUNG["post_removal"])
+        leader.standing *= 1.0 - mech.erasure * mech.strength * depth
+        leader.legitimacy *= 1.0 - mech.erasure * mech.strength * depth / 2.0
         if leader.capitulated:
             _readmit(model, leader)
             continue
@@ -79,6 +81,7 @@ def _capitulate(model: PowerStruggleModel, k: int) -> None:
     leader = model.leaders[k]
     leader.capitulated = True
     leader.mobilised = False
+    leader.declared_opposition = False
     leader.capitulated_month = model.month
     model.log_event(model.mid_month, "capitulation", leader.name, "", "renounces opposition")
     model.leave_coalitions(k, model.mid_month, "capitulated")

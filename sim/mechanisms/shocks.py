@@ -23,12 +23,18 @@ def strike(model: PowerStruggleModel, event: ShockEvent) -> None:
 
 
 def drift(model: PowerStruggleModel) -> None:
-    """Leaders move toward the agenda in proportion to their flexibility; delegates slowly follow."""
+    """Leaders move toward a line between conviction and agenda, set by flexibility; delegates follow slowly.
+
+    A leader of flexibility f settles at ideology + f * (agenda - ideology): the rigid keep their
+    convictions, the opportunist takes up whatever the agenda demands (the turn against the Right).
+    """
     mech = model.cfg.mechanisms.shocks
     model.fear *= 1.0 - mech.fear_decay
     if not mech.enabled:
         return
     for leader in model.leaders:
-        leader.position += mech.drift_rate * mech.strength * leader.flexibility * (model.agenda - leader.position)
+        conviction = leader.params.ideology
+        target = conviction + leader.flexibility * (model.agenda - conviction)
+        leader.position += min(1.0, mech.drift_rate * mech.strength) * (target - leader.position)
     pool = model.pool
     pool.ideology += mech.delegate_drift * mech.strength * (model.agenda - pool.ideology)

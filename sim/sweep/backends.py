@@ -128,6 +128,25 @@ class LocalBackend:
                     yield task, exc
 
 
+def _probe(address: str, timeout: float) -> None:
+    """Fail at once on a refused tcp:// address (Dask's own client would retry until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname:
+        return  # tls://, ucx://, ... : leave it to Dask
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 8786), timeout=timeout):
+            return
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(
+            f"--scheduler {address}: cannot connect ({reason}): "
+            "expected the address of a running Dask scheduler, e.g. tcp://host:8786"
+        ) from None
+
+
 class DaskBackend:
     """Chunks as Dask tasks: on a scheduler at ADDRESS, or on a LocalCluster started for this sweep.
 
@@ -155,6 +174,7 @@ class DaskBackend:
         from distributed import Client, LocalCluster
 
         if self.scheduler:
+            _probe(self.scheduler, self.connect_timeout)
             try:
                 self.client = Client(self.scheduler, timeout=self.connect_timeout)
             except (OSError, TimeoutError, ValueError) as exc:
