@@ -87,3 +87,29 @@ def test_chronicle_of_a_real_replicate(real: dict) -> None:
     assert any("Lenin dies" in ln for ln in lines) and lines[-1].startswith("Outcome:")
     dated = [pd.to_datetime(ln[:11], format="%d %b %Y") for ln in lines[1:-1] if ln[:2].isdigit()]
     assert dated == sorted(dated), "the chronicle is in date order"
+
+
+def test_powerstruggle_plot_and_chronicle_exit_codes(
+    real: dict, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from sim.cli import main
+
+    assert main(["plot", str(real["base"] / "sweep"), "--out", str(tmp_path / "f"), "--format", "pdf"]) == 0
+    assert (tmp_path / "f" / "sweep_p_stalin.pdf").read_bytes()[:5] == b"%PDF-"
+    capsys.readouterr()
+    assert main(["plot", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == f"error: {tmp_path / 'missing'}: no such directory: expected a results directory written by run, "
+        "compare or sweep\n"
+    )
+    assert main(["chronicle", str(real["base"] / "run"), "--replicate", "10"]) == 2
+    assert "replicate 10 not in the results: expected one of 0..9" in capsys.readouterr().err
+    assert (
+        main(
+            ["chronicle", str(real["base"] / "cmp"), "--scenario", "testament_published", "--replicate", "1"]
+        )
+        == 0
+    )
+    assert "of scenario 'testament_published'" in capsys.readouterr().out
