@@ -281,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         func = getattr(args, "func", None)
         if func is None:
-            parser.print_help(sys.stderr)
-            print("error: expected a command (run, compare, validate, ...)", file=sys.stderr)
+            commands = ", ".join(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+            print(f"error: expected a command: one of {commands} (see powerstruggle --help)", file=sys.stderr)
             return 2
         return int(func(args) or 0)
     except (InputError, _UsageError) as err:
