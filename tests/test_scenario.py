@@ -1,0 +1,79 @@
+"""Scenario loading: every shipped scenario loads and runs; inheritance, overrides and paths behave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.errors import InputError
+from sim.runner import simulate
+from sim.scenario import known_paths, load_scenario, parse_assignment
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+
+
+def test_there_are_shipped_scenarios() -> None:
+    names = {p.stem for p in SHIPPED}
+    assert {"historical", "no_appointment_power", "testament_published", "trotsky_mobilises_1924"} <= names
+    assert {"funeral_attended", "no_lenin_enrolment"} <= names
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_loads_and_runs_one_replicate(path: Path) -> None:
+    scenario = load_scenario(path, {"delegates": 100})
+    assert scenario.name == path.stem
+    assert len(scenario.sha256) == 64
+    out = simulate(scenario, seed=1)
+    assert out.summary["winner"] in {*scenario.model.leaders, "none"}
+    assert out.steps > 0
+    assert len(out.timeseries) == out.steps * len(scenario.model.leaders)
+
+
+def test_counterfactuals_inherit_from_historical() -> None:
+    base = load_scenario(HISTORICAL).resolved()
+    testament = load_scenario(ROOT / "scenarios" / "testament_published.toml").resolved()
+    assert testament["events"]["testament"]["published"] is True
+    assert base["events"]["testament"]["published"] is False
+    # everything not named in the counterfactual comes from the base
+    assert testament["leaders"] == base["leaders"]
+    assert testament["calendar"] == base["calendar"]
+
+
+def test_no_scenario_schedules_outcomes() -> None:
+    """A scenario holds inputs: no winner, vote results or sanctions among its keys."""
+    forbidden = {"winner", "votes", "sanctions", "consolidation_date", "outcome", "outcomes"}
+    for path in SHIPPED:
+        for key in known_paths(load_scenario(path)):
+            assert not forbidden & set(key.split(".")), (path, key)
+
+
+def test_parse_assignment() -> None:
+    assert parse_assignment("delegates=100") == ("delegates", 100)
+    assert parse_assignment("leaders.stalin.charisma = 0.5") == ("leaders.stalin.charisma", 0.5)
+    assert parse_assignment("events.testament.published=true") == ("events.testament.published", True)
+    assert parse_assignment("description=plain words") == ("description", "plain words")
+    assert parse_assignment('events.funeral.absent=["trotsky","zinoviev"]')[1] == ["trotsky", "zinoviev"]
+    with pytest.raises(InputError):
+        parse_assignment("delegates")
+
+
+def test_overrides_apply_and_validate() -> None:
+    s = load_scenario(HISTORICAL, {"leaders.stalin.appointment_control": 0.5, "delegates": 123})
+    assert s.model.leaders["stalin"].appointment_control == 0.5
+    assert s.model.delegates == 123
+    assert "leaders.stalin.appointment_control" in known_paths(s)
+    with pytest.raises(InputError, match="leaders.stallin"):
+        load_scenario(HISTORICAL, {"leaders.stallin.charisma": 0.5})
+    with pytest.raises(InputError, match="delegates"):
+        load_scenario(HISTORICAL, {"delegates": 0})
+
+
+def test_mapping_scenario() -> None:
+    data = load_scenario(HISTORICAL).resolved()
+    data["name"] = ""
+    s = load_scenario(data)
+    assert s.name == "custom" and s.source is None
+    assert load_scenario(data).sha256 == s.sha256
