@@ -87,7 +87,7 @@ def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Fi
     reps = m.get("replicates") or design.get("replicates")
     extra = [
         f"{n_points} points" if n_points is not None else "",
-        f"{reps} replicates per point" if reps else "",
+        f"{reps} replicate{'s' if reps != 1 else ''} per point" if reps else "",
     ]
     cap = "  ·  ".join([cap.split("  ·  ")[0], *[e for e in extra if e], *cap.split("  ·  ")[1:]])
     names = outcomes(sw.points, sw.runs)

@@ -258,6 +258,12 @@ def _many(t: pd.DataFrame, params: list[str], outcome: str, caption: str) -> Fig
         Line2D([], [], color="black", lw=2, label="smoothed trend (Gaussian kernel)"),
         Line2D([], [], color="#999999", lw=0.8, ls=":", label="50%"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=8.5)
+    spare = axes[len(params) :]
+    if len(spare):  # an unused panel holds the legend, clear of the caption and the title
+        spare[0].set_visible(True)
+        spare[0].axis("off")
+        spare[0].legend(handles=handles, loc="center", frameon=False, fontsize=9)
+    else:
+        fig.legend(handles=handles, loc="outside right center", frameon=False, fontsize=8.5)
     style.caption(fig, caption)
     return fig
