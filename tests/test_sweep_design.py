@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
 
 
-def experiment(grid: dict | None = None, sample: dict | None = None, replicates: int = 2, seed: int = 3) -> dict:
+def experiment(
+    grid: dict | None = None, sample: dict | None = None, replicates: int = 2, seed: int = 3
+) -> dict:
     data: dict = {"experiment": {"scenario": str(HISTORICAL), "replicates": replicates, "seed": seed}}
     if grid:
         data["grid"] = grid
@@ -24,19 +26,37 @@ def experiment(grid: dict | None = None, sample: dict | None = None, replicates:
 
 
 def test_grid_is_crossed_first_parameter_slowest() -> None:
-    design = build_design(load_experiment(experiment(grid={
-        "leaders.stalin.appointment_control": [0.2, 0.5],
-        "leaders.trotsky.charisma": {"start": 0.5, "stop": 0.9, "steps": 3},
-    })))
-    got = [(p.values["leaders.stalin.appointment_control"], p.values["leaders.trotsky.charisma"])
-           for p in design.points]
+    design = build_design(
+        load_experiment(
+            experiment(
+                grid={
+                    "leaders.stalin.appointment_control": [0.2, 0.5],
+                    "leaders.trotsky.charisma": {"start": 0.5, "stop": 0.9, "steps": 3},
+                }
+            )
+        )
+    )
+    got = [
+        (p.values["leaders.stalin.appointment_control"], p.values["leaders.trotsky.charisma"])
+        for p in design.points
+    ]
     assert got == [(0.2, 0.5), (0.2, 0.7), (0.2, 0.9), (0.5, 0.5), (0.5, 0.7), (0.5, 0.9)]
     assert [p.point_id for p in design.points] == list(range(6))
     assert design.n_runs == 12
 
 
 def test_range_values_are_clean_and_integers_stay_integers() -> None:
-    assert expand_range(RangeSpec(start=0.1, stop=0.9, steps=9)) == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    assert expand_range(RangeSpec(start=0.1, stop=0.9, steps=9)) == [
+        0.1,
+        0.2,
+        0.3,
+        0.4,
+        0.5,
+        0.6,
+        0.7,
+        0.8,
+        0.9,
+    ]
     assert expand_range(RangeSpec(start=100, stop=400, steps=4)) == [100, 200, 300, 400]
     assert all(isinstance(v, int) for v in expand_range(RangeSpec(start=100, stop=400, steps=4)))
     assert expand_range(RangeSpec(start=0.3, stop=0.8, steps=1)) == [0.3]
@@ -45,7 +65,9 @@ def test_range_values_are_clean_and_integers_stay_integers() -> None:
 def test_latin_hypercube_puts_one_point_in_each_stratum() -> None:
     n = 16
     bounds = {"leaders.stalin.appointment_control": [0.2, 1.0], "leaders.trotsky.charisma": [0.5, 1.0]}
-    design = build_design(load_experiment(experiment(sample={"method": "lhs", "points": n, "bounds": bounds})))
+    design = build_design(
+        load_experiment(experiment(sample={"method": "lhs", "points": n, "bounds": bounds}))
+    )
     assert len(design.points) == n
     for path, (low, high) in bounds.items():
         values = np.array([p.values[path] for p in design.points])
@@ -62,16 +84,24 @@ def test_sample_is_reproducible_from_the_master_seed_and_changes_with_it() -> No
 
 
 def test_integer_bounds_give_integers_within_bounds() -> None:
-    design = build_design(load_experiment(experiment(sample={"method": "lhs", "points": 10,
-                                                             "bounds": {"delegates": [100, 109]}})))
+    design = build_design(
+        load_experiment(
+            experiment(sample={"method": "lhs", "points": 10, "bounds": {"delegates": [100, 109]}})
+        )
+    )
     values = sorted(p.values["delegates"] for p in design.points)
     assert values == list(range(100, 110))
 
 
 def test_grid_crossed_with_sample() -> None:
-    design = build_design(load_experiment(experiment(
-        grid={"mechanisms.propaganda.enabled": [True, False]},
-        sample={"method": "lhs", "points": 4, "bounds": {"leaders.trotsky.charisma": [0.5, 1.0]}})))
+    design = build_design(
+        load_experiment(
+            experiment(
+                grid={"mechanisms.propaganda.enabled": [True, False]},
+                sample={"method": "lhs", "points": 4, "bounds": {"leaders.trotsky.charisma": [0.5, 1.0]}},
+            )
+        )
+    )
     assert len(design.points) == 8
     assert design.columns == ["mechanisms.propaganda.enabled", "leaders.trotsky.charisma"]
     first = [p.values["leaders.trotsky.charisma"] for p in design.points[:4]]
@@ -96,9 +126,13 @@ def test_more_replicates_keep_the_first_ones_seeds() -> None:
 
 def test_fingerprint_follows_what_decides_results() -> None:
     base = experiment(grid={"delegates": [100, 150]})
-    assert build_design(load_experiment(base)).fingerprint() == build_design(load_experiment(base)).fingerprint()
-    assert build_design(load_experiment(base)).fingerprint() != \
-        build_design(load_experiment(base, replicates=3)).fingerprint()
+    assert (
+        build_design(load_experiment(base)).fingerprint() == build_design(load_experiment(base)).fingerprint()
+    )
+    assert (
+        build_design(load_experiment(base)).fingerprint()
+        != build_design(load_experiment(base, replicates=3)).fingerprint()
+    )
 
 
 @pytest.mark.parametrize(("n", "size"), [(1, 1), (7, 3), (100, 7), (1001, 1000)])

@@ -20,17 +20,21 @@ TIMING = ["elapsed"]
 
 
 def small(replicates: int = 3, outputs: tuple[str, ...] = ("summary",)) -> dict[str, Any]:
-    """A 2 x 2 grid at 100 delegates: small enough for tests, big enough to cross chunk boundaries."""
+    """Build a 2 x 2 grid at 100 delegates: small for tests, big enough to cross chunk boundaries."""
     return {
-        "experiment": {"scenario": str(HISTORICAL), "replicates": replicates, "seed": 42,
-                       "outputs": list(outputs)},
+        "experiment": {
+            "scenario": str(HISTORICAL),
+            "replicates": replicates,
+            "seed": 42,
+            "outputs": list(outputs),
+        },
         "fixed": {"delegates": 100},
         "grid": {"leaders.stalin.appointment_control": [0.3, 0.9], "leaders.trotsky.charisma": [0.5, 0.95]},
     }
 
 
 def flaky(scenario: Any, seed: int, replicate: int) -> Any:
-    """A model that fails on replicate 1 of every point, to test that failures do not stop a sweep."""
+    """Fail on replicate 1 of every point, to test that failures do not stop a sweep."""
     from sim.runner import simulate
 
     if replicate == 1:
@@ -50,28 +54,52 @@ def dies_once(scenario: Any, seed: int, replicate: int) -> Any:
 
 
 def read(out: Path) -> pd.DataFrame:
-    return pd.read_parquet(out / "runs.parquet").drop(columns=TIMING).sort_values("run_id").reset_index(drop=True)
+    return (
+        pd.read_parquet(out / "runs.parquet")
+        .drop(columns=TIMING)
+        .sort_values("run_id")
+        .reset_index(drop=True)
+    )
 
 
 def test_identical_results_on_serial_local_and_dask(tmp_path: Path) -> None:
     tables = {}
     for backend in ("serial", "local", "dask"):
-        report = run_sweep(small(), tmp_path / backend, backend=backend, workers=2, chunk_size=2, progress="off")
+        report = run_sweep(
+            small(), tmp_path / backend, backend=backend, workers=2, chunk_size=2, progress="off"
+        )
         assert (report.status, report.completed, report.failed) == ("complete", 12, 0)
         tables[backend] = read(tmp_path / backend)
     ref = tables["serial"]
     assert len(ref) == 12 and ref["seed"].nunique() == 12
-    assert list(ref[["point_id", "replicate"]].itertuples(index=False, name=None)) == \
-        [(p, r) for p in range(4) for r in range(3)]
+    assert list(ref[["point_id", "replicate"]].itertuples(index=False, name=None)) == [
+        (p, r) for p in range(4) for r in range(3)
+    ]
     assert ref.groupby("point_id")["leaders.trotsky.charisma"].first().tolist() == [0.5, 0.95, 0.5, 0.95]
-    assert set(ref["winner"]) <= {"stalin", "trotsky", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky", "none"}
+    assert set(ref["winner"]) <= {
+        "stalin",
+        "trotsky",
+        "zinoviev",
+        "kamenev",
+        "bukharin",
+        "rykov",
+        "tomsky",
+        "none",
+    }
     for backend in ("local", "dask"):
         pd.testing.assert_frame_equal(tables[backend], ref, obj=backend)
 
 
 def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
-    report = run_sweep(small(), tmp_path / "out", backend="local", workers=2, chunk_size=5, progress="off",
-                       run_function="test_sweep_engine:flaky")
+    report = run_sweep(
+        small(),
+        tmp_path / "out",
+        backend="local",
+        workers=2,
+        chunk_size=5,
+        progress="off",
+        run_function="test_sweep_engine:flaky",
+    )
     assert (report.completed, report.failed, report.status) == (8, 4, "complete")
     failures = pd.read_csv(tmp_path / "out" / "failures.csv")
     assert list(failures.columns) == ["run_id", "point_id", "replicate", "seed", "error"]
@@ -86,8 +114,15 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> 
 
 def test_a_lost_dask_worker_loses_no_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SWEEP_TEST_FLAG", str(tmp_path / "flag"))
-    report = run_sweep(small(2), tmp_path / "out", backend="dask", workers=2, chunk_size=2, progress="off",
-                       run_function="test_sweep_engine:dies_once")
+    report = run_sweep(
+        small(2),
+        tmp_path / "out",
+        backend="dask",
+        workers=2,
+        chunk_size=2,
+        progress="off",
+        run_function="test_sweep_engine:dies_once",
+    )
     assert (tmp_path / "flag").read_text() == "died"
     assert (report.status, report.completed, report.failed) == ("complete", 8, 0)
     assert sorted(read(tmp_path / "out")["run_id"]) == list(range(8))
@@ -95,7 +130,9 @@ def test_a_lost_dask_worker_loses_no_results(tmp_path: Path, monkeypatch: pytest
 
 def test_detail_tables_and_manifest(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run_sweep(small(2, ("summary", "events", "timeseries")), out, backend="serial", chunk_size=3, progress="off")
+    run_sweep(
+        small(2, ("summary", "events", "timeseries")), out, backend="serial", chunk_size=3, progress="off"
+    )
     runs = read(out)
     events = pd.read_parquet(out / "events.parquet")
     series = pd.read_parquet(out / "timeseries.parquet")
@@ -124,7 +161,9 @@ def test_python_api_returns_the_runs_table(tmp_path: Path) -> None:
 
 
 def test_bad_backend_and_unreachable_scheduler_fail_before_writing(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="--backend gpu: unknown backend: expected one of local, dask, serial"):
+    with pytest.raises(
+        InputError, match="--backend gpu: unknown backend: expected one of local, dask, serial"
+    ):
         run_sweep(small(), tmp_path / "a", backend="gpu")
     with pytest.raises(InputError, match="--scheduler tcp://127.0.0.1:9: cannot connect"):
         run_sweep(small(), tmp_path / "b", backend="dask", scheduler="tcp://127.0.0.1:9")

@@ -54,28 +54,58 @@ def test_recognises_experiment_files_but_not_scenarios() -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('[grid]\n"leaders.stalin.charm" = [0.1, 0.2]\n', "grid.leaders.stalin.charm: unknown parameter path"),
-        ('[grid]\n"leaders.stalin.charisma" = []\n', "grid.leaders.stalin.charisma: expected a non-empty list"),
-        ('[grid]\n"leaders.stalin.charisma" = { start = 0.9, stop = 0.1, steps = 3 }\n', "expected stop > start"),
+        (
+            '[grid]\n"leaders.stalin.charm" = [0.1, 0.2]\n',
+            "grid.leaders.stalin.charm: unknown parameter path",
+        ),
+        (
+            '[grid]\n"leaders.stalin.charisma" = []\n',
+            "grid.leaders.stalin.charisma: expected a non-empty list",
+        ),
+        (
+            '[grid]\n"leaders.stalin.charisma" = { start = 0.9, stop = 0.1, steps = 3 }\n',
+            "expected stop > start",
+        ),
         ('[grid]\n"leaders.stalin.charisma" = { start = 0.1, stop = 0.9, step = 3 }\n', "step: unknown key"),
         ('[grid]\n"leaders.stalin.charisma" = [0.1, "high"]\n', "expected values of one type"),
-        ('[grid]\n"leaders.stalin.charisma" = [0.5, 1.5]\n', "grid.leaders.stalin.charisma: value 1.5 rejected"),
+        (
+            '[grid]\n"leaders.stalin.charisma" = [0.5, 1.5]\n',
+            "grid.leaders.stalin.charisma: value 1.5 rejected",
+        ),
         ('[grid]\n"leaders.stalin" = [0.5]\n', "grid.leaders.stalin: is a table"),
-        ('[sample]\nmethod = "lhs"\npoints = 8\n[sample.bounds]\n"leaders.stalin.charisma" = [0.9, 0.2]\n',
-         "sample.bounds.leaders.stalin.charisma: expected low < high"),
-        ('[sample]\nmethod = "sobol"\npoints = 10\n[sample.bounds]\n"leaders.stalin.charisma" = [0.1, 0.2]\n',
-         "expected a power of two"),
-        ('[sample]\nmethod = "grid"\npoints = 8\n[sample.bounds]\n"leaders.stalin.charisma" = [0.1, 0.2]\n',
-         "sample.method"),
-        ('[fixed]\ndelegates = 100\n[grid]\ndelegates = [100, 200]\n', "fixed.delegates: expected a parameter not"),
-        ('[fixed]\n"mechanisms.nonsense.enabled" = false\n', "fixed.mechanisms.nonsense.enabled: unknown parameter"),
+        (
+            '[sample]\nmethod = "lhs"\npoints = 8\n[sample.bounds]\n"leaders.stalin.charisma" = [0.9, 0.2]\n',
+            "sample.bounds.leaders.stalin.charisma: expected low < high",
+        ),
+        (
+            '[sample]\nmethod = "sobol"\npoints = 10\n[sample.bounds]\n'
+            '"leaders.stalin.charisma" = [0.1, 0.2]\n',
+            "expected a power of two",
+        ),
+        (
+            '[sample]\nmethod = "grid"\npoints = 8\n[sample.bounds]\n'
+            '"leaders.stalin.charisma" = [0.1, 0.2]\n',
+            "sample.method",
+        ),
+        (
+            "[fixed]\ndelegates = 100\n[grid]\ndelegates = [100, 200]\n",
+            "fixed.delegates: expected a parameter not",
+        ),
+        (
+            '[fixed]\n"mechanisms.nonsense.enabled" = false\n',
+            "fixed.mechanisms.nonsense.enabled: unknown parameter",
+        ),
         ('[experiment]\nscenario = "x.toml"\nreplicates = 2\nseed = 1\n', "experiment.scenario: file"),
         (f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 0\nseed = 1\n', "experiment.replicates"),
         (f'[experiment]\nscenario = "{HISTORICAL}"\nseed = 1\n', "experiment.replicates: missing"),
-        (f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 1\nseed = 1\nbackend = "gpu"\n',
-         "experiment.backend"),
-        (f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 1\nseed = 1\ncolour = "red"\n',
-         "experiment.colour: unknown key"),
+        (
+            f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 1\nseed = 1\nbackend = "gpu"\n',
+            "experiment.backend",
+        ),
+        (
+            f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 1\nseed = 1\ncolour = "red"\n',
+            "experiment.colour: unknown key",
+        ),
         ('[gird]\n"delegates" = [1]\n', "gird: unknown key"),
     ],
 )
@@ -113,6 +143,10 @@ def test_nested_tables_and_quoted_paths_are_the_same(tmp_path: Path) -> None:
 
 
 def test_mapping_experiment_for_notebooks() -> None:
-    exp = load_experiment({"experiment": {"scenario": str(HISTORICAL), "replicates": 3, "seed": 1},
-                           "grid": {"delegates": [100, 120]}})
+    exp = load_experiment(
+        {
+            "experiment": {"scenario": str(HISTORICAL), "replicates": 3, "seed": 1},
+            "grid": {"delegates": [100, 120]},
+        }
+    )
     assert exp.name == "experiment" and len(build_design(exp).points) == 2

@@ -14,9 +14,20 @@ from sim.sweep.store import SweepStore, atomic_write, conform, decide_schema
 
 
 def runs_table(first: int, n: int, date: str | None) -> pa.Table:
-    return pa.Table.from_pylist([{"run_id": first + i, "point_id": 0, "replicate": first + i, "seed": 9,
-                                  "winner": "stalin", "support_final_stalin": 1 if i % 2 else 0.5,
-                                  "trotsky__censure": date} for i in range(n)])
+    return pa.Table.from_pylist(
+        [
+            {
+                "run_id": first + i,
+                "point_id": 0,
+                "replicate": first + i,
+                "seed": 9,
+                "winner": "stalin",
+                "support_final_stalin": 1 if i % 2 else 0.5,
+                "trotsky__censure": date,
+            }
+            for i in range(n)
+        ]
+    )
 
 
 def open_store(out: Path) -> SweepStore:

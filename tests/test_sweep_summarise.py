@@ -20,14 +20,38 @@ def test_wilson_matches_the_textbook_values() -> None:
 
 def test_points_give_probabilities_intervals_and_median_dates(tmp_path: Path) -> None:
     rows = [
-        {"point_id": 0, "winner": "stalin", "consolidation_date": "1927-01-01", "trotsky__censure": "1925-01-01",
-         "support_final_stalin": 0.8, "support_final_trotsky": 0.2},
-        {"point_id": 0, "winner": "stalin", "consolidation_date": "1928-01-01", "trotsky__censure": None,
-         "support_final_stalin": 0.6, "support_final_trotsky": 0.4},
-        {"point_id": 0, "winner": "none", "consolidation_date": None, "trotsky__censure": None,
-         "support_final_stalin": 0.4, "support_final_trotsky": 0.6},
-        {"point_id": 1, "winner": "trotsky", "consolidation_date": "1926-06-01", "trotsky__censure": None,
-         "support_final_stalin": 0.1, "support_final_trotsky": 0.9},
+        {
+            "point_id": 0,
+            "winner": "stalin",
+            "consolidation_date": "1927-01-01",
+            "trotsky__censure": "1925-01-01",
+            "support_final_stalin": 0.8,
+            "support_final_trotsky": 0.2,
+        },
+        {
+            "point_id": 0,
+            "winner": "stalin",
+            "consolidation_date": "1928-01-01",
+            "trotsky__censure": None,
+            "support_final_stalin": 0.6,
+            "support_final_trotsky": 0.4,
+        },
+        {
+            "point_id": 0,
+            "winner": "none",
+            "consolidation_date": None,
+            "trotsky__censure": None,
+            "support_final_stalin": 0.4,
+            "support_final_trotsky": 0.6,
+        },
+        {
+            "point_id": 1,
+            "winner": "trotsky",
+            "consolidation_date": "1926-06-01",
+            "trotsky__censure": None,
+            "support_final_stalin": 0.1,
+            "support_final_trotsky": 0.9,
+        },
     ]
     part = tmp_path / "part-00000000.parquet"
     pq.write_table(pa.Table.from_pylist(rows), part)

@@ -1,0 +1,161 @@
+"""`powerstruggle sweep` through the real CLI: exit codes, refusal to overwrite, SIGKILL then --resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.sweep.engine import run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+
+
+def cli(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+def experiment(tmp_path: Path, replicates: int = 3, extra: str = "") -> Path:
+    path = tmp_path / "exp.toml"
+    path.write_text(
+        f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = {replicates}\nseed = 5\n{extra}'
+        "[fixed]\ndelegates = 100\n"
+        '[grid]\n"leaders.stalin.appointment_control" = [0.3, 0.9]\n'
+        '"leaders.trotsky.charisma" = [0.5, 0.95]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def runs(out: Path) -> pd.DataFrame:
+    table = pd.read_parquet(out / "runs.parquet").drop(columns=["elapsed"])
+    return table.sort_values(["point_id", "replicate"]).reset_index(drop=True)
+
+
+def test_sweep_writes_results_and_plain_progress_lines(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    r = cli("sweep", experiment(tmp_path), "--backend", "serial", "--replicates", "2", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "sweep: 8/8 runs (100.0%)" in r.stderr and "runs/s" in r.stderr and "\r" not in r.stderr
+    assert len(runs(out)) == 8
+    points = pd.read_csv(out / "points.csv")
+    assert len(points) == 4 and points["runs"].eq(2).all()
+    assert (
+        (
+            points["p_stalin"]
+            + points["p_none"]
+            + points.filter(regex=r"^p_(?!stalin|none)[a-z]+$").sum(axis=1)
+        )
+        .round(6)
+        .eq(1)
+        .all()
+    )
+    assert json.loads((out / "manifest.json").read_text())["design"]["replicates"] == 2
+
+
+def test_used_directory_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    r = cli("sweep", experiment(tmp_path), "--backend", "serial", "--out", out)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"error: --out {out}: directory exists and is not empty: expected a new directory, "
+        "or --resume to continue the sweep in it"
+    ]
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("extra_args", "toml_extra", "expected"),
+    [
+        (["--backend", "gpu"], "", "error: --backend gpu: unknown backend"),
+        (
+            ["--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"],
+            "",
+            "error: --scheduler tcp://127.0.0.1:9",
+        ),
+        ([], 'outputs = ["summary", "pictures"]\n', "experiment.outputs"),
+        (["--replicates", "0"], "", "--replicates"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    tmp_path: Path, extra_args: list[str], toml_extra: str, expected: str
+) -> None:
+    out = tmp_path / "out"
+    r = cli("sweep", experiment(tmp_path, extra=toml_extra), *extra_args, "--out", out)
+    assert r.returncode == 2, r.stderr
+    assert expected in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+def test_sigkill_midway_then_resume_equals_an_uninterrupted_sweep(tmp_path: Path) -> None:
+    exp = experiment(tmp_path, replicates=10)
+    out = tmp_path / "cut"
+    args = [
+        sys.executable,
+        "-m",
+        "sim.cli",
+        "sweep",
+        str(exp),
+        "--workers",
+        "2",
+        "--chunk-size",
+        "2",
+        "--out",
+        str(out),
+    ]
+    proc = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    done = out / ".sweep" / "done"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if done.is_dir() and len(list(done.iterdir())) >= 3:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the sweep finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    committed = len(list(done.iterdir()))
+    assert 3 <= committed < 20
+    partial = pd.read_parquet(out / "runs.parquet")  # readable: nothing half-written is visible
+    assert len(partial) == 2 * committed
+
+    refused = cli("sweep", exp, "--workers", "2", "--out", out)
+    assert refused.returncode == 2 and "--resume" in refused.stderr
+    resumed = cli("sweep", exp, "--workers", "2", "--out", out, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming: sweep: {2 * committed}/40 runs" in resumed.stderr
+
+    run_sweep(exp, tmp_path / "full", backend="serial", progress="off")
+    pd.testing.assert_frame_equal(runs(out), runs(tmp_path / "full"))
+    assert (out / "points.csv").read_text() == (tmp_path / "full" / "points.csv").read_text()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["completed"] == 40 and len(manifest["timings"]["sessions"]) == 2
+
+
+def test_validate_accepts_experiment_files(tmp_path: Path) -> None:
+    good = cli("validate", experiment(tmp_path))
+    assert good.returncode == 0 and good.stdout.startswith("ok ")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 1\nseed = 1\n'
+        '[grid]\n"leaders.stalin.charm" = [1]\n'
+    )
+    r = cli("validate", bad)
+    assert r.returncode == 2 and "grid.leaders.stalin.charm: unknown parameter path" in r.stderr
