@@ -221,6 +221,7 @@ class MobilisationParams(Mechanism):
     faction_pull: float = Field(ge=0.0, le=20.0)
     reach: float = Field(gt=0.0, le=2.0)
     factionalism_charge: float = Field(ge=0.0, le=10.0)
+    shield: float = Unit
 
 
 class RepressionParams(Mechanism):

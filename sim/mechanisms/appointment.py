@@ -35,6 +35,7 @@ def appoint(model: PowerStruggleModel) -> None:
         rate = secretariat_rate(model, holder)
         allies = np.array(sorted(camp_of(model, holder)), dtype=np.int8)
         weight = 1.0 + mech.targeting * ~np.isin(pool.allegiance, allies)
+        weight = weight * faction_shield(model, holder)
         closed = model.closed_blocs_for(holder)
         if closed.any():
             weight = weight * np.where(closed[pool.bloc], 1.0 - mech.home_protection, 1.0)
@@ -44,6 +45,22 @@ def appoint(model: PowerStruggleModel) -> None:
             in_bloc = pool.bloc == model.bloc_index[leader.home_bloc]
             rate = mech.regional_rate * mech.strength * leader.organisational_skill
             place(model, np.where(in_bloc, rate, 0.0), j)
+
+
+def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
+    """Per-delegate factor (<= 1): an organised faction defends its secretaries against removal.
+
+    Seed: Trotsky's error was refusing to build a faction; a faction's cells resist the centre's
+    reshuffles, so its members are harder to replace than an unorganised following.
+    """
+    mob = model.cfg.mechanisms.mobilisation
+    factor = np.ones(len(model.leaders))
+    if mob.enabled:
+        allies = camp_of(model, holder)
+        for k, leader in enumerate(model.leaders):
+            if leader.mobilised and leader.eligible and k not in allies:
+                factor[k] = max(0.0, 1.0 - mob.shield * mob.strength * leader.organisational_skill)
+    return factor[model.pool.allegiance]
 
 
 def place(model: PowerStruggleModel, prob: np.ndarray, patron: int) -> int:

@@ -34,7 +34,7 @@ def leader_terms(model: PowerStruggleModel) -> dict[str, np.ndarray]:
         "position": np.array([lead.position for lead in leaders]),
         "appeal": np.array([lead.charisma * lead.standing for lead in leaders]),
         "legitimacy": np.array([lead.legitimacy for lead in leaders]),
-        "danger": np.maximum(rung - 1.0, 0.0) / 6.0 + opp * (0.3 + model.fear),
+        "danger": np.maximum(rung - 1.0, 0.0) / 6.0 + opp * (0.15 + model.fear),
         "eligible": np.array([lead.eligible for lead in leaders]),
         "mobilised": np.array([lead.mobilised and lead.eligible for lead in leaders]),
         "bloc_head_active": model.bloc_head_active(),
