@@ -45,6 +45,7 @@ class PowerStruggleModel(mesa.Model):
         self.months = month_starts(cfg.start, cfg.end)
         self.sessions = build_sessions(cfg, self.months)
         self.month = -1
+        self.mid_month = date(cfg.start.year, cfg.start.month, 15)
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
         self.coalitions: list[Coalition] = []

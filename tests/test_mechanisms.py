@@ -1,0 +1,168 @@
+"""Unit tests per mechanism: each does what docs/model.md says, measured on a small model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.mechanisms import alliances, appointment
+from sim.model import PowerStruggleModel
+from sim.politics import camp_of
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+
+
+def small_model(seed: int = 1, **overrides: object) -> PowerStruggleModel:
+    return PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 2000, **overrides}, rng=seed)
+
+
+def test_appointment_raises_share_loyal_to_patron() -> None:
+    model = small_model()
+    stalin = model.leader_index["stalin"]
+    before = float((model.pool.patron == stalin).mean())
+    for _ in range(12):
+        appointment.appoint(model)
+    after = float((model.pool.patron == stalin).mean())
+    assert after > before + 0.05
+
+
+def test_appointment_switched_off_places_nobody() -> None:
+    model = small_model(**{"mechanisms.appointment.enabled": False})
+    patrons = model.pool.patron.copy()
+    for _ in range(12):
+        appointment.appoint(model)
+    assert np.array_equal(patrons, model.pool.patron)
+
+
+def test_appointees_come_to_back_their_patron() -> None:
+    model = small_model()
+    stalin = model.leader_index["stalin"]
+    for _ in range(12):
+        model.step()
+    appointed = model.pool.patron == stalin
+    share_among_appointees = float((model.pool.allegiance[appointed] == stalin).mean())
+    share_among_others = float((model.pool.allegiance[~appointed] == stalin).mean())
+    assert share_among_appointees > share_among_others + 0.2
+
+
+def test_alliance_forms_against_the_strongest_rival() -> None:
+    model = small_model(**{"initial_state.alliances": [], "mechanisms.alliances.form_rate": 1.0})
+    # Make Stalin the dominant camp; Zinoviev and Kamenev are the leadership's target.
+    stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
+    model.pool.allegiance[:] = stalin
+    model.pool.allegiance[:300] = zin
+    model.pool.allegiance[300:500] = kam
+    model.refresh_support()
+    for _ in range(20):
+        alliances.update(model)
+        model.refresh_ruling()
+    camp = camp_of(model, zin)
+    assert kam in camp and stalin not in camp
+    assert any(c.against == stalin for c in model.coalitions if zin in c.members)
+
+
+def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:
+    over = {
+        "initial_state.alliances": [],
+        "mechanisms.alliances.form_rate": 1.0,
+        "parameter_uncertainty": 0.0,
+        "leaders.kamenev.compromise_willingness": 0.0,
+        "leaders.zinoviev.compromise_willingness": 0.0,
+    }
+    model = small_model(**over)
+    stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
+    model.pool.allegiance[:] = stalin
+    model.pool.allegiance[:300] = zin
+    model.pool.allegiance[300:500] = kam
+    model.refresh_support()
+    for _ in range(20):
+        alliances.update(model)
+        model.refresh_ruling()
+    assert kam not in camp_of(model, zin)
+
+
+def test_troika_is_logged_on_the_start_date_as_an_input() -> None:
+    model = small_model()
+    first = model.events[0]
+    assert first["kind"] == "alliance_formed"
+    assert first["actor"] == "kamenev+stalin+zinoviev"
+    assert first["date"] == "1924-01-01"
+
+
+def test_funeral_absence_costs_legitimacy() -> None:
+    absent = small_model(seed=3)
+    present = PowerStruggleModel(
+        scenario=HISTORICAL, overrides={"delegates": 2000, "events.funeral.absent": []}, rng=3
+    )
+    for m in (absent, present):
+        m.step()  # January 1924: death and funeral
+    t = absent.leader_index["trotsky"]
+    assert present.leaders[t].legitimacy > absent.leaders[t].legitimacy + 0.1
+
+
+def test_published_testament_brings_a_vote_on_the_general_secretary() -> None:
+    model = small_model(**{"events.testament.published": True})
+    while model.running:
+        model.step()
+    motions = [v for v in model.votes if v["motion"].startswith("retain general secretary")]
+    assert len(motions) == 1
+    assert motions[0]["body"] == "13th Party Congress"
+    assert motions[0]["for"] + motions[0]["against"] == motions[0]["voting_delegates"]
+
+
+def test_grain_crisis_moves_flexible_leaders_more() -> None:
+    model = small_model()
+    while model.running:
+        model.step()
+    s, b = model.leaders[model.leader_index["stalin"]], model.leaders[model.leader_index["bukharin"]]
+    assert abs(s.position - s.params.ideology) > abs(b.position - b.params.ideology)
+
+
+def test_sanctions_never_skip_rungs_and_respect_the_ladder() -> None:
+    from sim.leaders import RUNG
+
+    model = small_model(seed=5)
+    while model.running:
+        model.step()
+    for leader in model.leaders:
+        kinds = [e["kind"] for e in model.events if e["actor"] == leader.name and e["kind"] in RUNG]
+        rungs = [RUNG[k] for k in kinds]
+        assert rungs == sorted(rungs)
+
+
+MECHANISMS = (
+    "appointment", "information", "propaganda", "legacy", "delegate_choice",
+    "alliances", "institutions", "mobilisation", "repression", "shocks",
+)
+
+
+def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:
+    """Outcome profile over replicates: Stalin's final support, sanction and alliance counts, P(Stalin)."""
+    from sim.runner import replicate_seeds, simulate
+
+    sc = load_scenario(HISTORICAL, {"delegates": 300, **scenario_overrides})
+    rows = []
+    for i, seed in enumerate(replicate_seeds(11, 12)):
+        out = simulate(sc, seed, i)
+        sanctions = sum(e["kind"] in ("censure", "politburo_removal", "party_expulsion") for e in out.events)
+        rows.append(
+            [out.summary["support_final_stalin"], sanctions, out.summary["n_alliances"], out.summary["winner"] == "stalin",
+             out.summary["support_final_trotsky"] + out.summary["support_final_zinoviev"]]
+        )
+    return np.array(rows, dtype=float).mean(axis=0)
+
+
+@pytest.fixture(scope="module")
+def baseline_profile() -> np.ndarray:
+    return _profile({})
+
+
+@pytest.mark.parametrize("mechanism", MECHANISMS)
+def test_no_dead_mechanism(mechanism: str, baseline_profile: np.ndarray) -> None:
+    off = _profile({f"mechanisms.{mechanism}.enabled": False})
+    tolerance = np.array([0.02, 0.5, 0.3, 0.1, 0.02])
+    assert np.any(np.abs(off - baseline_profile) > tolerance), (mechanism, off, baseline_profile)
