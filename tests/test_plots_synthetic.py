@@ -29,6 +29,7 @@ from sim.plots import (
     winner_probabilities,
 )
 from sim.plots.cli import register
+from sim.plots.draw import comparison_figures
 from sim.plots.load import RunData
 from sim.plots.sweep import outcome_table, smooth
 
@@ -436,12 +437,13 @@ def test_draw_all_run_writes_four_real_pngs(run_dir: Path, tmp_path: Path) -> No
 
 
 def test_default_out_dir_and_other_formats(run_dir: Path, tmp_path: Path) -> None:
-    paths = draw_all(run_dir)
-    assert all(p.parent == run_dir / "figures" for p in paths) and len(paths) == 4
-    svg = draw_all(run_dir, tmp_path / "svg", fmt="svg")
-    assert all(p.read_text()[:200].lstrip().startswith("<?xml") and p.stat().st_size > 20_000 for p in svg)
-    pdf = draw_all(run_dir, tmp_path / "pdf", fmt="pdf")
-    assert all(p.read_bytes()[:5] == b"%PDF-" for p in pdf)
+    sweep = make_sweep(tmp_path / "sw", {"a.x": [0.1, 0.5, 0.9]}, replicates=3)
+    (png,) = draw_all(sweep)
+    assert png == sweep / "figures" / "sweep_p_stalin.png"
+    (svg,) = draw_all(sweep, tmp_path / "svg", fmt="svg")
+    assert svg.read_text()[:200].lstrip().startswith("<?xml") and svg.stat().st_size > 20_000
+    (pdf,) = draw_all(sweep, tmp_path / "pdf", fmt="PDF")
+    assert pdf.suffix == ".pdf" and pdf.read_bytes()[:5] == b"%PDF-"
 
 
 def test_figures_carry_title_axes_legend_and_caption(run: RunData) -> None:
@@ -549,16 +551,15 @@ def test_partial_run_draws_what_it_can_and_notes_the_rest(run_dir: Path, tmp_pat
 
 def test_draw_all_comparison(tmp_path: Path) -> None:
     d = make_comparison(tmp_path / "cmp")
-    paths = draw_all(d, tmp_path / "figs")
-    names = {str(p.relative_to(tmp_path / "figs")) for p in paths}
+    figures = comparison_figures(load.load_comparison(d))
     assert {
-        "winner_probabilities.png",
-        "key_dates.png",
-        "historical/support_over_time.png",
-        "testament_published/votes.png",
-    } <= names
-    check_png(tmp_path / "figs" / "winner_probabilities.png")
-    check_png(tmp_path / "figs" / "key_dates.png")
+        "winner_probabilities",
+        "key_dates",
+        "historical/support_over_time",
+        "testament_published/votes",
+    } <= set(figures)
+    for stem in ("winner_probabilities", "key_dates"):
+        check_png(style.save(figures[stem], tmp_path / f"{stem}.png"))
 
 
 def test_winner_probabilities_draws_intervals_and_difference(tmp_path: Path) -> None:
@@ -662,10 +663,11 @@ def test_cli_plot_and_chronicle_subcommands(
 ) -> None:
     parser = argparse.ArgumentParser(prog="powerstruggle")
     register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["plot", str(run_dir), "--out", str(tmp_path / "f"), "--format", "svg"])
+    sweep = make_sweep(tmp_path / "sw", {"a.x": [0.1, 0.9]}, replicates=2)
+    args = parser.parse_args(["plot", str(sweep), "--out", str(tmp_path / "f"), "--format", "svg"])
     assert args.func(args) == 0
     out, err = capsys.readouterr()
-    assert len(out.splitlines()) == 4 and "4 figures written to" in err
+    assert out.splitlines() == [str(tmp_path / "f" / "sweep_p_stalin.svg")] and "1 figure written to" in err
     args = parser.parse_args(["chronicle", str(run_dir), "--replicate", "2"])
     assert args.func(args) == 0
     out, _ = capsys.readouterr()
