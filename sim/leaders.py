@@ -74,7 +74,9 @@ class Leader(mesa.Agent):
     @property
     def active(self) -> bool:
         """Still a player: in the party, or readmitted after capitulating."""
-        return self.rung < RUNG["party_expulsion"] or (self.capitulated and self.rung == RUNG["party_expulsion"])
+        return self.rung < RUNG["party_expulsion"] or (
+            self.capitulated and self.rung == RUNG["party_expulsion"]
+        )
 
     @property
     def eligible(self) -> bool:

@@ -13,7 +13,17 @@ import numpy as np
 from sim.calendar import SessionSlot, build_sessions, month_key, month_starts
 from sim.delegates import NO_PATRON, Delegate, DelegatePool
 from sim.leaders import Leader
-from sim.mechanisms import alliances, appointment, choice, institutions, legacy, mobilisation, propaganda, repression, shocks
+from sim.mechanisms import (
+    alliances,
+    appointment,
+    choice,
+    institutions,
+    legacy,
+    mobilisation,
+    propaganda,
+    repression,
+    shocks,
+)
 from sim.outcome import consolidated_leader
 from sim.politics import Coalition, camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
@@ -80,7 +90,9 @@ class PowerStruggleModel(mesa.Model):
         self.ruling = frozenset({0})
         for alliance in cfg.initial_state.alliances:
             members = {self.leader_index[m] for m in alliance.members}
-            self.start_coalition(members, self.leader_index[alliance.against], when=cfg.start, detail="in force since 1923")
+            self.start_coalition(
+                members, self.leader_index[alliance.against], when=cfg.start, detail="in force since 1923"
+            )
         self._settle_initial_allegiance()
         self.winner_now = -1
         self.date_iso = cfg.start.isoformat()
@@ -106,7 +118,9 @@ class PowerStruggleModel(mesa.Model):
         holder = next((lead.index for lead in self.leaders if lead.holds_secretariat), None)
         open_to_centre = self.bloc_home[pool.bloc] < 0
         if holder is not None:
-            appointed = open_to_centre & (rng.random(pool.n) < cfg.initial_state.appointee_share / max(open_to_centre.mean(), 1e-9))
+            appointed = open_to_centre & (
+                rng.random(pool.n) < cfg.initial_state.appointee_share / max(open_to_centre.mean(), 1e-9)
+            )
             pool.patron[appointed] = holder
         for leader in self.leaders:
             if leader.home_bloc:
@@ -167,9 +181,13 @@ class PowerStruggleModel(mesa.Model):
         if ev.published:
             legacy.publish_testament(self)
             self.testament_pending = True
-            self.log_event(ev.date, "testament_published", "", "Central Committee", "the letter is read to the Congress")
+            self.log_event(
+                ev.date, "testament_published", "", "Central Committee", "the letter is read to the Congress"
+            )
         else:
-            self.log_event(ev.date, "testament_handled", "", "Central Committee", "read to delegation heads only")
+            self.log_event(
+                ev.date, "testament_handled", "", "Central Committee", "read to delegation heads only"
+            )
 
     def _war_scare(self) -> None:
         shocks.strike(self, self.cfg.events.war_scare)
@@ -180,7 +198,9 @@ class PowerStruggleModel(mesa.Model):
         self.log_event(self.cfg.events.grain_crisis.date, "grain_crisis", "", "", "procurements fall short")
 
     def _enrolment_opens(self) -> None:
-        self.log_event(self.cfg.events.lenin_enrolment.start, "lenin_enrolment_start", "", "", "mass recruitment")
+        self.log_event(
+            self.cfg.events.lenin_enrolment.start, "lenin_enrolment_start", "", "", "mass recruitment"
+        )
 
     def _enrolment_closes(self) -> None:
         self.log_event(self.cfg.events.lenin_enrolment.end, "lenin_enrolment_end", "", "", "")
@@ -188,7 +208,7 @@ class PowerStruggleModel(mesa.Model):
     # --- the monthly rhythm -------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One month: events, appointments, campaigns, factions, delegates, alliances, sessions, repression."""
+        """One month: events, appointments, campaigns, factions, delegates, alliances, sessions, exile."""
         if self.month + 1 >= len(self.months):
             self.running = False
             return
@@ -277,7 +297,9 @@ class PowerStruggleModel(mesa.Model):
             return None
         return max(pool, key=lambda k: (self.leaders[k].organisational_skill, -k))
 
-    def start_coalition(self, members: set[int], against: int, when: date | None = None, detail: str = "") -> None:
+    def start_coalition(
+        self, members: set[int], against: int, when: date | None = None, detail: str = ""
+    ) -> None:
         """Form a coalition; members leave any coalition they were in (it is enlarged or broken)."""
         when = when or self.mid_month
         for c in [c for c in self.coalitions if c.members & members]:
@@ -308,7 +330,9 @@ class PowerStruggleModel(mesa.Model):
 
     def log_event(self, when: date, kind: str, actor: str, body: str, detail: str) -> None:
         """Append one dated event to the run's event table."""
-        self.events.append({"date": when.isoformat(), "kind": kind, "actor": actor, "body": body, "detail": detail})
+        self.events.append(
+            {"date": when.isoformat(), "kind": kind, "actor": actor, "body": body, "detail": detail}
+        )
 
     def _leader_state(self) -> tuple[tuple[Any, ...], ...]:
         cc = self.cc_support()

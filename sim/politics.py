@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,8 +82,10 @@ def main_threat(model: PowerStruggleModel, j: int) -> frozenset[int] | None:
 
 
 def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
-    """Whom the leadership campaigns against: a ruling coalition's declared enemy while he lasts,
-    otherwise its head's main rival."""
+    """Whom the leadership campaigns against.
+
+    A ruling coalition's declared enemy while he lasts, otherwise its head's main rival.
+    """
     ruling = model.ruling
     for c in model.coalitions:
         if c.members == set(ruling) and model.leaders[c.against].eligible and c.against not in ruling:

@@ -79,7 +79,11 @@ def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> Repl
     for name in model.leader_names:
         for kind in SANCTION_KINDS:
             summary[f"{name}__{kind}"] = firsts.get((name, kind), "")
-    line = [v["for"] / max(1, v["for"] + v["against"] + v["abstain"]) for v in model.votes if v["motion"] == "leadership line"]
+    line = [
+        v["for"] / max(1, v["for"] + v["against"] + v["abstain"])
+        for v in model.votes
+        if v["motion"] == "leadership line"
+    ]
     summary["line_for_share_mean"] = round(float(np.mean(line)), 5) if line else float("nan")
     holder = next((lead.name for lead in model.leaders if lead.holds_secretariat and lead.eligible), "none")
     summary["gs_holder_final"] = holder

@@ -390,7 +390,9 @@ def _resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
-        raise InputError(f"{chain[-1]}: base: circular inheritance ({cycle}): expected a chain ending in a file without base")
+        raise InputError(
+            f"{chain[-1]}: base: circular inheritance ({cycle}): expected a chain ending without base"
+        )
     data = _read_toml(path)
     base = data.pop("base", None)
     if base is None:
@@ -482,14 +484,18 @@ def _validate(data: Mapping[str, Any], where: str) -> ScenarioModel:
         raise InputError(_format_validation(where, exc)) from None
 
 
-def load_scenario(source: str | Path | Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    source: str | Path | Mapping[str, Any], overrides: Mapping[str, Any] | None = None
+) -> Scenario:
     """Load, inherit, override and validate a scenario; raise InputError with one line on any problem."""
     if isinstance(source, Mapping):
         where = "<scenario mapping>"
         raw = dict(source)
         path = None
         if "base" in raw:
-            raise InputError(f"{where}: base: expected a file scenario for inheritance (load the base file instead)")
+            raise InputError(
+                f"{where}: base: expected a file scenario for inheritance (load the base file instead)"
+            )
     else:
         path = Path(source)
         where = str(path)

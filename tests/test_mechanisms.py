@@ -135,8 +135,16 @@ def test_sanctions_never_skip_rungs_and_respect_the_ladder() -> None:
 
 
 MECHANISMS = (
-    "appointment", "information", "propaganda", "legacy", "delegate_choice",
-    "alliances", "institutions", "mobilisation", "repression", "shocks",
+    "appointment",
+    "information",
+    "propaganda",
+    "legacy",
+    "delegate_choice",
+    "alliances",
+    "institutions",
+    "mobilisation",
+    "repression",
+    "shocks",
 )
 
 
@@ -150,8 +158,13 @@ def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:
         out = simulate(sc, seed, i)
         sanctions = sum(e["kind"] in ("censure", "politburo_removal", "party_expulsion") for e in out.events)
         rows.append(
-            [out.summary["support_final_stalin"], sanctions, out.summary["n_alliances"], out.summary["winner"] == "stalin",
-             out.summary["support_final_trotsky"] + out.summary["support_final_zinoviev"]]
+            [
+                out.summary["support_final_stalin"],
+                sanctions,
+                out.summary["n_alliances"],
+                out.summary["winner"] == "stalin",
+                out.summary["support_final_trotsky"] + out.summary["support_final_zinoviev"],
+            ]
         )
     return np.array(rows, dtype=float).mean(axis=0)
 

@@ -23,7 +23,11 @@ def compatibility(model: PowerStruggleModel, a: int, b: int) -> float:
     mech = model.cfg.mechanisms.alliances
     la, lb = model.leaders[a], model.leaders[b]
     distance = abs(la.position - lb.position)
-    return (la.compromise_willingness + lb.compromise_willingness) / 2 - mech.distance_weight * distance - model.distrust[a, b]
+    return (
+        (la.compromise_willingness + lb.compromise_willingness) / 2
+        - mech.distance_weight * distance
+        - model.distrust[a, b]
+    )
 
 
 def camp_compatibility(model: PowerStruggleModel, members: set[int] | frozenset[int]) -> float:

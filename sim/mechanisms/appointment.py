@@ -20,7 +20,12 @@ def secretariat_rate(model: PowerStruggleModel, holder: int) -> float:
     """Monthly share of cadres the holder can place: the lever times his control and skill."""
     mech = model.cfg.mechanisms.appointment
     leader = model.leaders[holder]
-    return mech.monthly_rate * mech.strength * leader.appointment_control * (0.5 + 0.5 * leader.organisational_skill)
+    return (
+        mech.monthly_rate
+        * mech.strength
+        * leader.appointment_control
+        * (0.5 + 0.5 * leader.organisational_skill)
+    )
 
 
 def appoint(model: PowerStruggleModel) -> None:

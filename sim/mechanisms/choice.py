@@ -49,7 +49,12 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray) -> np.ndarray:
     x = pool.ideology[rows].astype(np.float64)[:, None]
     enrolee = pool.enrolee[rows][:, None]
     u = -w.ideology * np.abs(x - t["position"][None, :])
-    u += w.charisma * np.where(enrolee, ENROLEE_CHARISMA, 1.0) * pool.charisma_weight[rows][:, None] * t["appeal"]
+    u += (
+        w.charisma
+        * np.where(enrolee, ENROLEE_CHARISMA, 1.0)
+        * pool.charisma_weight[rows][:, None]
+        * t["appeal"]
+    )
     u += w.legitimacy * t["legitimacy"]
     u += w.bandwagon * np.where(enrolee, ENROLEE_BANDWAGON, 1.0) * model.support[None, :]
     u -= w.fear * pool.fear_weight[rows][:, None] * t["danger"][None, :]

@@ -62,7 +62,9 @@ def record_vote(
     )
 
 
-def tally(model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int]) -> tuple[int, int, int]:
+def tally(
+    model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int]
+) -> tuple[int, int, int]:
     """For the leadership, against with the opposing camp; others bend to the majority or abstain."""
     ruling = model.ruling
     allegiance = model.pool.allegiance[voters]
@@ -105,7 +107,11 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
         # The majority concentrates its fire on its main enemy's camp, then on the strongest of the rest.
-        focus = 1.0 if target in main_enemy or strongest <= 0 else float(np.sqrt(model.support[target] / strongest))
+        focus = (
+            1.0
+            if target in main_enemy or strongest <= 0
+            else float(np.sqrt(model.support[target] / strongest))
+        )
         _move_sanction(model, session, voters, target, focus)
     if session.kind == "congress":
         elect_central_committee(model, session)
@@ -137,8 +143,12 @@ def _move_sanction(
     if leader.rung + 1 >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > SPENT_STANDING:
         return
     mob = model.cfg.mechanisms.mobilisation
-    charge = mob.factionalism_charge * mob.strength * (1.0 + model.fear) if (factional and mob.enabled) else 0.0
-    will = mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
+    charge = (
+        mob.factionalism_charge * mob.strength * (1.0 + model.fear) if (factional and mob.enabled) else 0.0
+    )
+    will = (
+        mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
+    )
     if model.rng.random() >= min(1.0, will):
         return
     yes, no, ab = tally(model, voters, camp_of(model, target))
@@ -150,7 +160,9 @@ def _move_sanction(
     if leader.pb_seat == 0 and was_full:
         model.pb_vacancies += 1
     if kind == "cc_removal":
-        model.pool.in_cc[model.pool.allegiance == target] &= model.rng.random(int((model.pool.allegiance == target).sum())) < 0.5
+        model.pool.in_cc[model.pool.allegiance == target] &= (
+            model.rng.random(int((model.pool.allegiance == target).sum())) < 0.5
+        )
     model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
     repression.after_sanction(model, target)
     if kind == "party_expulsion":

@@ -73,7 +73,13 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     record_vote(model, session, f"retain general secretary: {leader.name}", keep, remove, 0, voters.size)
     if remove > keep:
         leader.posts.discard("general_secretary")
-        model.log_event(session.date, "gs_removal", leader.name, session.body, "testament read; the Congress votes him out")
+        model.log_event(
+            session.date,
+            "gs_removal",
+            leader.name,
+            session.body,
+            "testament read; the Congress votes him out",
+        )
         successor = model.successor_for_secretariat(holder)
         if successor is not None:
             model.leaders[successor].posts.add("general_secretary")

@@ -25,11 +25,15 @@ def organise(model: PowerStruggleModel) -> None:
     for k, leader in enumerate(model.leaders):
         if k in ruling or leader.mobilised or leader.capitulated or not leader.eligible:
             continue
-        allied = len(camp_of(model, k)) > 1 and any(c.against in ruling for c in model.coalitions if k in c.members)
+        allied = len(camp_of(model, k)) > 1 and any(
+            c.against in ruling for c in model.coalitions if k in c.members
+        )
         if not allied and k not in threat:
             continue
         # Alone, a leader needs both the will and the nerve; partners share the work of organising.
         will = leader.mobilisation if allied else leader.mobilisation**2
         if model.rng.random() < mech.rate * mech.strength * will:
             leader.mobilised = True
-            model.log_event(model.mid_month, "mobilisation", leader.name, "", "organises a faction and platform")
+            model.log_event(
+                model.mid_month, "mobilisation", leader.name, "", "organises a faction and platform"
+            )

@@ -67,7 +67,10 @@ def monthly(model: PowerStruggleModel) -> None:
         elif leader.rung == RUNG["internal_exile"]:
             waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
             still_dangerous = 0.5 + leader.standing
-            if waited and model.rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous:
+            if (
+                waited
+                and model.rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous
+            ):
                 _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
 
 
@@ -93,4 +96,10 @@ def _readmit(model: PowerStruggleModel, leader: object) -> None:
         return
     if model.month - leader.capitulated_month >= mech.readmission_months:
         leader.readmitted = True
-        model.log_event(model.mid_month, "readmission", leader.name, "Central Control Commission", "readmitted after recanting")
+        model.log_event(
+            model.mid_month,
+            "readmission",
+            leader.name,
+            "Central Control Commission",
+            "readmitted after recanting",
+        )
