@@ -203,11 +203,13 @@ class Sweep:
                 if isinstance(outcome, BaseException):
                     self.report.errors.append(
                         f"chunk {task.chunk_id} (runs {plan[task.chunk_id].start}-"
-                        f"{plan[task.chunk_id].stop - 1}): {type(outcome).__name__}: {outcome}"
+                        f"{plan[task.chunk_id].stop - 1}) lost: {type(outcome).__name__}: {outcome}"
                     )
                     continue
                 self._commit(plan[task.chunk_id], outcome)
                 bar.update(outcome.completed + len(outcome.failures))
+        except Exception as exc:  # noqa: BLE001 - e.g. a broken process pool: stop, keep what is committed
+            self.report.errors.append(f"backend {backend.name} stopped: {type(exc).__name__}: {exc}")
         finally:
             bar.close()
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 # A date that never happened sorts after every real one: the median of "never" is "never".
@@ -34,11 +36,10 @@ def _date_columns(names: list[str]) -> list[str]:
     return [c for c in names if c == "consolidation_date" or "__" in c]
 
 
-def _to_days(column: pd.Series) -> np.ndarray:
-    dates = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").to_numpy(dtype="datetime64[D]")
-    days = (dates - _EPOCH).astype("int64")
-    days[np.isnat(dates)] = _NEVER
-    return days.astype(np.int32)
+def _to_days(column: pa.ChunkedArray) -> np.ndarray:
+    """ISO date strings to day numbers, parsed by Arrow (C speed); a missing date becomes _NEVER."""
+    days = pc.cast(pc.cast(column, pa.date32()), pa.int32())
+    return pc.fill_null(days, _NEVER).to_numpy()
 
 
 def _from_days(days: float) -> str:
@@ -49,28 +50,25 @@ def _from_days(days: float) -> str:
 
 def _collect(parts: list[Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Per-run point id, winner, dates as day counts and final supports, read part by part."""
-    frames: list[pd.DataFrame] = []
+    columns: dict[str, list[np.ndarray]] = {}
     dates: list[str] = []
     supports: list[str] = []
     for part in parts:
         names = pq.read_schema(part).names
         dates = _date_columns(names)
         supports = [c for c in names if c.startswith("support_final_")]
-        wanted = ["point_id", "winner", *dates, *supports]
-        table = pq.read_table(part, columns=[c for c in wanted if c in names]).to_pandas()
-        frame = pd.DataFrame(
-            {
-                "point_id": table["point_id"].to_numpy(),
-                "winner": table["winner"].astype(object).fillna("none").to_numpy(),
-            }
-        )
-        for column in dates:
-            frame[column] = _to_days(table[column])
-        for column in supports:
-            frame[column] = table[column].astype("float64").to_numpy()
-        frames.append(frame)
-    runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"point_id": [], "winner": []})
-    return runs, dates, supports
+        table = pq.read_table(part, columns=["point_id", "winner", *dates, *supports])
+        arrays = {
+            "point_id": table["point_id"].to_numpy(),
+            "winner": pc.fill_null(table["winner"], "none").to_numpy(zero_copy_only=False),
+        }
+        arrays.update({c: _to_days(table[c]) for c in dates})
+        arrays.update({c: pc.cast(table[c], pa.float64()).to_numpy() for c in supports})
+        for name, array in arrays.items():
+            columns.setdefault(name, []).append(array)
+    if not columns:
+        return pd.DataFrame({"point_id": [], "winner": []}), dates, supports
+    return pd.DataFrame({name: np.concatenate(arrays) for name, arrays in columns.items()}), dates, supports
 
 
 def summarise_points(

@@ -1,0 +1,158 @@
+"""Sweep benchmark: runs/s with 1 and 2 local workers, machinery overhead, 10,000-run wall time, peak memory.
+
+    .venv/bin/python benchmarks/bench_sweep.py            # full: about 15 minutes on 2 cores
+    .venv/bin/python benchmarks/bench_sweep.py --quick    # smaller sweeps, for a smoke check
+
+Every sweep runs in a fresh `python -m sim.sweep` process (as a user would start it), so times include
+interpreter start, the model's import in each worker and writing the results. Memory is sampled every
+0.1 s over the whole process tree (coordinator plus workers) with psutil.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+DELEGATES = 1000
+
+
+def write_experiment(directory: Path, runs: int) -> Path:
+    """Write a 1,000-delegate historical replay: 10 values of Stalin's appointment control x runs/10 reps."""
+    path = directory / f"bench-{runs}.toml"
+    path.write_text(
+        f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = {max(1, runs // 10)}\nseed = 1\n'
+        f"[fixed]\ndelegates = {DELEGATES}\n"
+        '[grid]\n"leaders.stalin.appointment_control" = { start = 0.45, stop = 0.9, steps = 10 }\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def timed_sweep(experiment: Path, out: Path, workers: int, backend: str = "local") -> dict[str, float]:
+    """Run one sweep in a child process; return wall seconds and peak RSS (coordinator and whole tree)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim.sweep",
+        "sweep",
+        str(experiment),
+        "--backend",
+        backend,
+        "--workers",
+        str(workers),
+        "--out",
+        str(out),
+        "--progress",
+        "off",
+    ]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    root = psutil.Process(proc.pid)
+    peak_tree = peak_root = 0
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            rss = [p.memory_info().rss for p in tree if p.is_running()]
+            peak_tree, peak_root = max(peak_tree, sum(rss)), max(peak_root, rss[0])
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"sweep failed (exit {proc.returncode}): {proc.stderr.read() if proc.stderr else ''}"
+        )
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {
+        "seconds": seconds,
+        "runs": manifest["counts"]["completed"],
+        "peak_tree_mb": peak_tree / 2**20,
+        "peak_coordinator_mb": peak_root / 2**20,
+    }
+
+
+def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float]:
+    """Per-run seconds calling the model directly and through the serial sweep, same seeds, same process.
+
+    The two alternate for a few rounds and each keeps its fastest round, so that load from other
+    processes on the machine does not masquerade as overhead.
+    """
+    from sim.runner import simulate
+    from sim.scenario import load_scenario
+    from sim.sweep.design import run_seed
+    from sim.sweep.engine import run_sweep
+
+    scenario = load_scenario(HISTORICAL, {"delegates": DELEGATES})
+    simulate(scenario, 0, 0)  # warm caches before timing either side
+    experiment = {
+        "experiment": {"scenario": str(HISTORICAL), "replicates": runs, "seed": 3},
+        "fixed": {"delegates": DELEGATES},
+    }
+    seeds = [run_seed(3, 0, r) for r in range(runs)]
+    direct, serial = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for replicate, seed in enumerate(seeds):
+            simulate(scenario, seed, replicate)
+        direct.append((time.perf_counter() - t0) / runs)
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            run_sweep(experiment, Path(tmp) / "s", backend="serial", progress="off")
+            serial.append((time.perf_counter() - t0) / runs)
+    return min(direct), min(serial)
+
+
+def main() -> None:
+    """Print the figures the issue asks for."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sweeps only (about 2 minutes)")
+    parser.add_argument("--big", type=int, default=None, help="runs in the large sweep (default 10,000)")
+    args = parser.parse_args()
+    rate_runs, big = (100, 1000) if args.quick else (400, 10_000)
+    big = args.big or big
+    print(f"machine: {psutil.cpu_count()} cores; model: historical replay at {DELEGATES} delegates")
+
+    direct, serial = direct_and_serial(30 if args.quick else 100)
+    print(f"direct model calls:        {1 / direct:6.2f} runs/s ({direct * 1000:.0f} ms/run)")
+    print(
+        f"serial sweep (in-process): {1 / serial:6.2f} runs/s; "
+        f"machinery overhead {100 * (serial / direct - 1):+.1f}%"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
+        base = Path(tmp)
+        exp = write_experiment(base, rate_runs)
+        rates = {}
+        for workers in (1, 2):
+            best = min(
+                (timed_sweep(exp, base / f"w{workers}-{i}", workers) for i in range(2)),
+                key=lambda r: r["seconds"],
+            )
+            rates[workers] = best["runs"] / best["seconds"]
+            overhead = 100 * ((best["seconds"] / best["runs"]) * workers / direct - 1)
+            print(
+                f"local, {workers} worker(s):      {rates[workers]:6.2f} runs/s over {best['runs']} runs "
+                f"(wall {best['seconds']:.1f} s, incl. start-up; {overhead:+.1f}% per run vs direct)"
+            )
+        print(f"speed-up 2 vs 1 worker:    x{rates[2] / rates[1]:.2f} (target >= 1.8)")
+
+        for runs in sorted({1000, big}):
+            result = timed_sweep(write_experiment(base, runs), base / f"big-{runs}", 2)
+            print(
+                f"{result['runs']:>6} runs, 2 workers:     wall {result['seconds']:7.1f} s "
+                f"({result['runs'] / result['seconds']:.2f} runs/s); peak RSS coordinator "
+                f"{result['peak_coordinator_mb']:.0f} MB, whole tree {result['peak_tree_mb']:.0f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()
