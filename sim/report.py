@@ -22,7 +22,11 @@ def _d(x: float) -> str:
 
 
 def _pct(k: int, n: int) -> str:
-    return f"{100 * k / n:.0f}%" if n else "-"
+    if not n:
+        return "-"
+    if 0 < k and 100 * k / n < 0.5:
+        return "<1%"
+    return f"{100 * k / n:.0f}%"
 
 
 def run_report(res: Results, out_dir: object = None) -> str:
@@ -96,28 +100,34 @@ def comparison_report(cmp: Comparison, out_dir: object = None) -> str:
     ]
     if never:
         lines.append(f"  never won in any scenario: {', '.join(never)}")
-    lines += ["", _dates_side_by_side(t, names)]
+    reps = cmp.results[names[0]].replicates
+    lines += ["", _dates_side_by_side(t, names, reps)]
     return "\n".join(lines)
 
 
-def _dates_side_by_side(t: pd.DataFrame, names: list[str]) -> str:
+def _dates_side_by_side(t: pd.DataFrame, names: list[str], replicates: int) -> str:
     d = t[t["metric"].str.startswith("median_")]
     wide = d.pivot(index="metric", columns="scenario", values="value")
     wide = wide.reindex(index=list(dict.fromkeys(d["metric"])), columns=names)
     counts = d.pivot(index="metric", columns="scenario", values="n").reindex(index=wide.index, columns=names)
-    header = f"  {'median first date':<32}" + "".join(f"{f'[{i + 1}]':<12}" for i in range(len(names)))
-    header = header.rstrip()
+    cell = 14
+    header = f"  {'leader, sanction':<28}" + "".join(f"{f'[{i + 1}]':<{cell}}" for i in range(len(names)))
     lines = [
-        "Sanction dates side by side: median per scenario, '-' = never (10%/90% dates in comparison.csv)"
+        "First date of each sanction: median month per scenario and the share of replicates in which it",
+        "happened ('-' = never; median, 10% and 90% dates in comparison.csv)",
+        header.rstrip(),
     ]
-    lines.append(header)
     shown = 0
     for metric, row in wide.iterrows():
-        if counts.loc[metric].fillna(0).sum() == 0:
+        ns = counts.loc[metric].fillna(0)
+        if ns.sum() == 0:
             continue
         leader, kind = metric.removeprefix("median_").split("__", 1)
-        cells = "".join(f"{(v if isinstance(v, str) and v else '-'):<12}" for v in row.tolist())
-        lines.append(f"  {leader + ' ' + kind:<32}{cells}".rstrip())
+        cells = ""
+        for v, n in zip(row.tolist(), ns.tolist(), strict=True):
+            text = f"{v[:7]} {_pct(int(n), replicates):>4}" if isinstance(v, str) and v else "-"
+            cells += f"{text:<{cell}}"
+        lines.append(f"  {leader + ' ' + kind:<28}{cells}".rstrip())
         shown += 1
     if not shown:
         lines.append("  no sanctions in any scenario")
