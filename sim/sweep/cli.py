@@ -74,12 +74,18 @@ def register(subparsers: Any) -> None:
 
 def handler(args: argparse.Namespace) -> int:
     """Run the sweep; exit 0 if every run succeeded, 1 if some failed or were not done, 130 on Ctrl-C."""
-    from sim.sweep.engine import print_report, run_sweep
     from sim.sweep.experiment import load_experiment
+
+    experiment = load_experiment(args.experiment, args.replicates)
+    if (args.backend or experiment.spec.experiment.backend or "local") == "local":
+        from sim.sweep.backends import prestart_local
+
+        prestart_local()  # the model's import overlaps the rest of the validation
+    from sim.sweep.engine import print_report, run_sweep
 
     out = args.out
     if out is None:
-        out = Path("results") / "sweeps" / load_experiment(args.experiment).name
+        out = Path("results") / "sweeps" / experiment.name
     try:
         report = run_sweep(
             args.experiment,

@@ -258,8 +258,8 @@ def _load(
 
 
 def chunk_size_for(n_runs: int, workers: int) -> int:
-    """Choose runs per chunk: ~16 chunks per worker (balanced tails), at most 200 (bounded memory)."""
-    return max(1, min(200, math.ceil(n_runs / (max(1, workers) * 16))))
+    """Choose runs per chunk: ~24 chunks per worker (short tails), at most 200 (bounded memory)."""
+    return max(1, min(200, math.ceil(n_runs / (max(1, workers) * 24))))
 
 
 def chunks(n_runs: int, chunk_size: int) -> list[range]:
