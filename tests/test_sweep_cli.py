@@ -149,6 +149,31 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_sweep(tmp_path: Path
     assert manifest["counts"]["completed"] == 40 and len(manifest["timings"]["sessions"]) == 2
 
 
+def test_ctrl_c_keeps_committed_chunks_and_exits_130(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "sim.cli", "sweep", str(experiment(tmp_path, replicates=10))]
+    proc = subprocess.Popen(
+        [*args, "--workers", "2", "--chunk-size", "2", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    done = out / ".sweep" / "done"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not (done.is_dir() and any(done.iterdir())):
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the foreground process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert f"interrupted: committed chunks are saved in {out}; continue with --resume" in err
+    assert "Traceback" not in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and 0 < manifest["counts"]["completed"] < 40
+    assert len(pd.read_parquet(out / "runs.parquet")) == manifest["counts"]["completed"]
+
+
 def test_validate_accepts_experiment_files(tmp_path: Path) -> None:
     good = cli("validate", experiment(tmp_path))
     assert good.returncode == 0 and good.stdout.startswith("ok ")
