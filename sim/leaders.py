@@ -92,6 +92,7 @@ class Leader(mesa.Agent):
         """Move one step down the ladder; the offices that go with each step go too."""
         self.rung = max(self.rung, RUNG[kind])
         self.last_sanction_month = month
+        self.model.structure_version += 1  # eligibility may have changed
         if kind == "post_removal":
             self.holds_home_post = False
             self.posts.discard("general_secretary")

@@ -31,6 +31,15 @@ from sim.scenario import Scenario, load_scenario
 INITIAL_SETTLING_ROUNDS = 4  # re-weighing rounds before January 1924 so that the start is an equilibrium
 
 
+class FrozenRecord(tuple):
+    """An immutable record of one month; the DataCollector's deepcopy can keep it as it is."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenRecord:
+        return self
+
+
 class PowerStruggleModel(mesa.Model):
     """The succession struggle: leaders and delegates, stepped one month at a time.
 
@@ -59,6 +68,13 @@ class PowerStruggleModel(mesa.Model):
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
         self.coalitions: list[Coalition] = []
+        # Bumped whenever alliances or a leader's eligibility change; keys the camp cache.
+        self.structure_version = 0
+        self.camp_cache: tuple[int, list[frozenset[int]], list[frozenset[int]]] | None = None
+        self.support_version = 0
+        self._camp_labels: tuple[int, list[str]] = (-1, [])
+        self.memo_key: tuple[int, int] = (-1, -1)
+        self.memo: dict[object, object] = {}
         self.agenda = cfg.initial_agenda
         self.fear = 0.0
         self.lenin_dead = False
@@ -87,6 +103,7 @@ class PowerStruggleModel(mesa.Model):
         self._agenda_items = self._schedule_exogenous_events()
 
         self.support = np.full(len(self.leaders), 1.0 / len(self.leaders))
+        self.support_list = self.support.tolist()
         self.ruling = frozenset({0})
         for alliance in cfg.initial_state.alliances:
             members = {self.leader_index[m] for m in alliance.members}
@@ -137,7 +154,7 @@ class PowerStruggleModel(mesa.Model):
             u = choice.utilities(self, rows)
             if i == 0:
                 u[rows, self.pool.allegiance] -= w.inertia * w.strength
-            u += w.noise * self.rng.gumbel(size=u.shape)
+            u += np.float32(w.noise) * choice.gumbel_noise(self, u.shape)
             self.pool.allegiance[:] = np.argmax(u, axis=1).astype(np.int8)
             self.refresh_support()
 
@@ -255,6 +272,8 @@ class PowerStruggleModel(mesa.Model):
     def refresh_support(self) -> None:
         """Recount each leader's share of delegates and who leads."""
         self.support = self.pool.support(len(self.leaders))
+        self.support_list = self.support.tolist()
+        self.support_version += 1
         self.refresh_ruling()
 
     def refresh_ruling(self) -> None:
@@ -309,6 +328,7 @@ class PowerStruggleModel(mesa.Model):
                 self.leaders[k].declared_opposition = True
         c = Coalition(set(members), against, when)
         self.coalitions.append(c)
+        self.structure_version += 1
         names = "+".join(sorted(self.leader_names[k] for k in members))
         self.log_event(when, "alliance_formed", names, "", detail or f"against {self.leader_names[against]}")
         self.refresh_ruling()
@@ -316,6 +336,7 @@ class PowerStruggleModel(mesa.Model):
     def end_coalition(self, c: Coalition, reason: str, when: date | None = None) -> None:
         """Dissolve a coalition and record why."""
         self.coalitions.remove(c)
+        self.structure_version += 1
         names = "+".join(sorted(self.leader_names[k] for k in c.members))
         self.log_event(when or self.mid_month, "alliance_dissolved", names, "", reason)
         self.refresh_ruling()
@@ -334,25 +355,31 @@ class PowerStruggleModel(mesa.Model):
             {"date": when.isoformat(), "kind": kind, "actor": actor, "body": body, "detail": detail}
         )
 
-    def _leader_state(self) -> tuple[tuple[Any, ...], ...]:
-        cc = self.cc_support()
-        out = []
-        for k, lead in enumerate(self.leaders):
-            camp = "+".join(sorted(self.leader_names[m] for m in camp_of(self, k)))
-            out.append(
-                (
-                    lead.name,
-                    round(float(self.support[k]), 5),
-                    lead.pb_seat,
-                    round(float(cc[k]), 5),
-                    lead.rung,
-                    round(lead.legitimacy, 5),
-                    round(lead.standing, 5),
-                    camp,
-                    "general_secretary" in lead.posts,
-                )
+    def _leader_state(self) -> FrozenRecord:
+        cc = self.cc_support().tolist()
+        if self._camp_labels[0] != self.structure_version:
+            labels = [
+                "+".join(sorted(self.leader_names[m] for m in camp_of(self, k)))
+                for k in range(len(self.leaders))
+            ]
+            self._camp_labels = (self.structure_version, labels)
+        labels = self._camp_labels[1]
+        support = self.support_list
+        out = [
+            (
+                lead.name,
+                support[k],
+                lead.pb_seat,
+                cc[k],
+                lead.rung,
+                lead.legitimacy,
+                lead.standing,
+                labels[k],
+                "general_secretary" in lead.posts,
             )
-        return tuple(out)
+            for k, lead in enumerate(self.leaders)
+        ]
+        return FrozenRecord(out)
 
     @property
     def delegates_with_patron(self) -> float:

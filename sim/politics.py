@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
 
@@ -23,42 +21,70 @@ class Coalition:
     label: str = field(default="")
 
 
-def camp_of(model: PowerStruggleModel, j: int) -> frozenset[int]:
-    """The leaders j stands with: his coalition, or himself alone."""
+def _structure(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
+    """Return (camp of each leader, camps of eligible leaders), cached.
+
+    Recomputed only when alliances or eligibility change (`model.structure_version`): both are asked
+    for many times a month.
+    """
+    cache = model.camp_cache
+    if cache is not None and cache[0] == model.structure_version:
+        return cache[1], cache[2]
+    of = [frozenset((j,)) for j in range(len(model.leaders))]
     for c in model.coalitions:
-        if j in c.members:
-            return frozenset(c.members)
-    return frozenset((j,))
-
-
-def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
-    """Every camp of leaders still in the game (coalitions and unallied leaders)."""
+        members = frozenset(c.members)
+        for j in members:
+            of[j] = members
     seen: set[int] = set()
     out: list[frozenset[int]] = []
     for j, leader in enumerate(model.leaders):
         if j in seen or not leader.eligible:
             continue
-        c = frozenset(k for k in camp_of(model, j) if model.leaders[k].eligible)
+        c = frozenset(k for k in of[j] if model.leaders[k].eligible)
         seen |= c
         out.append(c)
-    return out
+    model.camp_cache = (model.structure_version, of, out)
+    return of, out
+
+
+def camp_of(model: PowerStruggleModel, j: int) -> frozenset[int]:
+    """The leaders j stands with: his coalition, or himself alone."""
+    return _structure(model)[0][j]
+
+
+def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
+    """Every camp of leaders still in the game (coalitions and unallied leaders)."""
+    return _structure(model)[1]
+
+
+def _memo(model: PowerStruggleModel) -> dict[object, object]:
+    """A scratch cache valid while neither alliances, eligibility nor support change."""
+    key = (model.structure_version, model.support_version)
+    if model.memo_key != key:
+        model.memo_key = key
+        model.memo = {}
+    return model.memo
 
 
 def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
     """A camp's power: the share of delegates backing its members."""
-    return float(sum(model.support[k] for k in camp))
+    support = model.support_list
+    return sum(support[k] for k in camp)
 
 
 def ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
     """The majority leadership: the camp with the largest following among delegates."""
-    return max(camps(model), key=lambda c: (power(model, c), -min(c)))
+    memo = _memo(model)
+    if "ruling" not in memo:
+        memo["ruling"] = max(camps(model), key=lambda c: (power(model, c), -min(c)))
+    return memo["ruling"]  # type: ignore[return-value]
 
 
 def camp_position(model: PowerStruggleModel, camp: frozenset[int]) -> float:
     """Support-weighted policy position of a camp."""
-    w = np.array([model.support[k] + 1e-6 for k in camp])
-    x = np.array([model.leaders[k].position for k in camp])
-    return float((w * x).sum() / w.sum())
+    support = model.support_list
+    total = sum(support[k] + 1e-6 for k in camp)
+    return sum((support[k] + 1e-6) * model.leaders[k].position for k in camp) / total
 
 
 def perceived_threat(model: PowerStruggleModel, j: int, camp: frozenset[int]) -> float:
@@ -74,11 +100,13 @@ def perceived_threat(model: PowerStruggleModel, j: int, camp: frozenset[int]) ->
 
 def main_threat(model: PowerStruggleModel, j: int) -> frozenset[int] | None:
     """Leader j's main rival: the strongest camp he is not part of (the seed's "main rival")."""
-    own = camp_of(model, j)
-    others = [c for c in camps(model) if not c & own]
-    if not others:
-        return None
-    return max(others, key=lambda c: (power(model, c), -min(c)))
+    memo = _memo(model)
+    key = ("main_threat", j)
+    if key not in memo:
+        own = camp_of(model, j)
+        others = [c for c in camps(model) if not c & own]
+        memo[key] = max(others, key=lambda c: (power(model, c), -min(c))) if others else None
+    return memo[key]  # type: ignore[return-value]
 
 
 def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
@@ -86,16 +114,24 @@ def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
 
     A ruling coalition's declared enemy while he lasts, otherwise its head's main rival.
     """
-    ruling = model.ruling
+    memo = _memo(model)
+    key = ("target", model.ruling)
+    if key not in memo:
+        memo[key] = _leadership_target(model, model.ruling)
+    return memo[key]  # type: ignore[return-value]
+
+
+def _leadership_target(model: PowerStruggleModel, ruling: frozenset[int]) -> frozenset[int]:
     for c in model.coalitions:
-        if c.members == set(ruling) and model.leaders[c.against].eligible and c.against not in ruling:
+        if c.members == ruling and model.leaders[c.against].eligible and c.against not in ruling:
             return camp_of(model, c.against)
     return main_threat(model, head(model, ruling)) or frozenset()
 
 
 def head(model: PowerStruggleModel, camp: frozenset[int]) -> int:
     """The strongest member of a camp."""
-    return max(camp, key=lambda k: (model.support[k], -k))
+    support = model.support_list
+    return max(camp, key=lambda k: (support[k], -k))
 
 
 def in_opposition(model: PowerStruggleModel, j: int, ruling: frozenset[int]) -> bool:

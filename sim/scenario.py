@@ -362,7 +362,25 @@ class Scenario:
 # --- loading ---------------------------------------------------------------------------------------
 
 
+_TOML_CACHE: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a file unchanged since its last parse (same mtime and size) is not re-read."""
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size) if st else None
+    if key in _TOML_CACHE:
+        return copy.deepcopy(_TOML_CACHE[key])
+    data = _parse_toml(path)
+    if key is not None:
+        _TOML_CACHE[key] = copy.deepcopy(data)
+    return data
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -38,22 +38,43 @@ def appoint(model: PowerStruggleModel) -> None:
     holder = secretariat_holder(model)
     if holder is not None:
         rate = secretariat_rate(model, holder)
-        allies = np.array(sorted(camp_of(model, holder)), dtype=np.int8)
-        weight = 1.0 + mech.targeting * ~np.isin(pool.allegiance, allies)
-        weight = weight * faction_shield(model, holder)
-        closed = model.closed_blocs_for(holder)
-        if closed.any():
-            weight = weight * np.where(closed[pool.bloc], 1.0 - mech.home_protection, 1.0)
+        allies = camp_of(model, holder)
+        # Per-leader and per-bloc factors, looked up per delegate: two gathers, no Python loop.
+        by_leader = np.array(
+            [1.0 if k in allies else 1.0 + mech.targeting for k in range(len(model.leaders))]
+        )
+        by_leader *= faction_shield(model, holder)
+        by_bloc = np.where(model.closed_blocs_for(holder), 1.0 - mech.home_protection, 1.0)
+        weight = by_leader[pool.allegiance] * by_bloc[pool.bloc]
         place(model, rate * weight / weight.mean(), holder)
+    _regional(model, holder)
+
+
+def _regional(model: PowerStruggleModel, holder: int | None) -> None:
+    """Regional bosses who hold their post place cadres inside their own organisation (one draw)."""
+    mech = model.cfg.mechanisms.appointment
+    rate_by_bloc = np.zeros(len(model.bloc_names))
+    boss_by_bloc = np.full(len(model.bloc_names), -1)
     for j, leader in enumerate(model.leaders):
         if leader.holds_home_post and leader.eligible and j != holder:
-            in_bloc = pool.bloc == model.bloc_index[leader.home_bloc]
-            rate = mech.regional_rate * mech.strength * leader.organisational_skill
-            place(model, np.where(in_bloc, rate, 0.0), j)
+            b = model.bloc_index[leader.home_bloc]
+            rate_by_bloc[b] = mech.regional_rate * mech.strength * leader.organisational_skill
+            boss_by_bloc[b] = j
+    if not rate_by_bloc.any():
+        return
+    pool = model.pool
+    chosen = np.flatnonzero(model.rng.random(pool.n) < rate_by_bloc[pool.bloc])
+    bosses = boss_by_bloc[pool.bloc[chosen]]
+    for j in sorted({int(k) for k in boss_by_bloc if k >= 0}):
+        idx = chosen[bosses == j]
+        if not idx.size:
+            continue
+        line = model.leaders[j].position + model.rng.normal(0.0, mech.appointee_spread, idx.size)
+        pool.replace(idx, int(j), np.clip(line, -1.0, 1.0))
 
 
 def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
-    """Per-delegate factor (<= 1): an organised faction defends its secretaries against removal.
+    """Per-leader factor (<= 1) on his followers' chance of removal: a faction defends its cadres.
 
     Seed: Trotsky's error was refusing to build a faction; a faction's cells resist the centre's
     reshuffles, so its members are harder to replace than an unorganised following.
@@ -65,7 +86,7 @@ def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
         for k, leader in enumerate(model.leaders):
             if leader.mobilised and leader.eligible and k not in allies:
                 factor[k] = max(0.0, 1.0 - mob.shield * mob.strength * leader.organisational_skill)
-    return factor[model.pool.allegiance]
+    return factor
 
 
 def place(model: PowerStruggleModel, prob: np.ndarray, patron: int) -> int:
@@ -78,10 +99,10 @@ def place(model: PowerStruggleModel, prob: np.ndarray, patron: int) -> int:
     return int(chosen.size)
 
 
-def loyalty(model: PowerStruggleModel) -> np.ndarray:
+def loyalty(model: PowerStruggleModel, rows: np.ndarray) -> np.ndarray:
     """An appointee's tie to his patron grows with tenure: the lever pays off with a lag."""
-    lag = model.cfg.mechanisms.appointment.loyalty_lag_months
-    return np.minimum(1.0, (model.pool.tenure.astype(np.float32) + 1.0) / lag)
+    lag = np.float32(model.cfg.mechanisms.appointment.loyalty_lag_months)
+    return np.minimum(np.float32(1.0), (model.pool.tenure[rows].astype(np.float32) + 1) / lag)
 
 
 def enrol(model: PowerStruggleModel, months: int) -> None:
