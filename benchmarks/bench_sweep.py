@@ -111,6 +111,32 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float]:
     return min(direct), min(serial)
 
 
+_RAW = """
+import sys, time
+from sim.runner import simulate
+from sim.scenario import load_scenario
+scenario = load_scenario(sys.argv[1], {"delegates": int(sys.argv[2])})
+simulate(scenario, 0, 0)
+t0 = time.perf_counter()
+for seed in range(int(sys.argv[3])):
+    simulate(scenario, seed, 0)
+print(time.perf_counter() - t0)
+"""
+
+
+def hardware_ceiling(runs: int) -> float:
+    """Speed-up of two plain model processes side by side over one: what any parallel sweep can reach here."""
+    cmd = [sys.executable, "-c", _RAW, str(HISTORICAL), str(DELEGATES), str(runs)]
+
+    def together(n: int) -> list[float]:
+        procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        return [float(p.communicate()[0]) for p in procs]
+
+    solo = together(1)[0]
+    pair = max(together(2))
+    return 2 * solo / pair
+
+
 def main() -> None:
     """Print the figures the issue asks for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -121,6 +147,10 @@ def main() -> None:
     big = args.big or big
     print(f"machine: {psutil.cpu_count()} cores; model: historical replay at {DELEGATES} delegates")
 
+    ceiling = hardware_ceiling(40 if args.quick else 100)
+    print(
+        f"hardware ceiling:          x{ceiling:.2f} (two independent model processes vs one, no sweep code)"
+    )
     direct, serial = direct_and_serial(30 if args.quick else 100)
     print(f"direct model calls:        {1 / direct:6.2f} runs/s ({direct * 1000:.0f} ms/run)")
     print(
