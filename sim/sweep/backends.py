@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -220,7 +221,15 @@ class DaskBackend:
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)
-        self.client.run(warm_up, self.run_function)
+        try:
+            self.client.run(warm_up, self.run_function)
+        except Exception as exc:  # noqa: BLE001 - typically the project is not installed on a worker
+            self.__exit__(None, None, None)
+            where = self.scheduler or "LocalCluster"
+            raise InputError(
+                f"--scheduler {where}: a Dask worker cannot load the model ({type(exc).__name__}: {exc}): "
+                "expected powerstruggle installed on every worker host"
+            ) from None
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -246,10 +255,11 @@ class DaskBackend:
         from distributed import as_completed
 
         source = iter(tasks)
+        token = uuid.uuid4().hex[:12]  # task keys unique to this sweep on a shared scheduler
 
         def submit(task: ChunkTask) -> Any:
             future = self.client.submit(
-                run_chunk, task, key=f"powerstruggle-chunk-{task.chunk_id}-{os.getpid()}", pure=False
+                run_chunk, task, key=f"powerstruggle-{token}-{task.chunk_id}", pure=False
             )
             owner[future.key] = task
             return future

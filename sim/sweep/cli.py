@@ -77,7 +77,8 @@ def handler(args: argparse.Namespace) -> int:
     from sim.sweep.experiment import load_experiment
 
     experiment = load_experiment(args.experiment, args.replicates)
-    if (args.backend or experiment.spec.experiment.backend or "local") == "local":
+    spec = experiment.spec.experiment
+    if (args.backend or spec.backend or ("dask" if args.scheduler or spec.scheduler else "local")) == "local":
         from sim.sweep.backends import prestart_local
 
         prestart_local()  # the model's import overlaps the rest of the validation

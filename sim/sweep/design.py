@@ -62,6 +62,8 @@ class Design:
             "columns": self.columns,
             "points": [[p.scenario, p.values] for p in self.points],
             "scenarios": self.scenario_sha256,
+            # the resolved content too: a changed base file changes a child scenario without its sha256
+            "resolved": {name: data for name, data in self.scenarios.items()},
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -240,16 +240,16 @@ def run_sweep(
     """Validate everything, then run the sweep into `out`; InputError before any run on bad input."""
     exp = load_experiment(experiment, replicates)
     spec = exp.spec.experiment
-    backend = backend or spec.backend or "local"
+    backend = backend or spec.backend or ("dask" if scheduler or spec.scheduler else "local")
+    if backend == "dask":
+        scheduler = scheduler or spec.scheduler  # the file's scheduler only matters for the dask backend
     if chunk_size is not None and (
         isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1
     ):
         raise InputError(f"--chunk-size {chunk_size}: expected an integer >= 1")
     design = build_design(exp)
     sweep = Sweep(design, Path(out), run_function)
-    return sweep.execute(
-        backend, workers or spec.workers, scheduler or spec.scheduler, resume, chunk_size, progress
-    )
+    return sweep.execute(backend, workers or spec.workers, scheduler, resume, chunk_size, progress)
 
 
 def print_report(report: SweepReport, stream: Any = None) -> int:
