@@ -233,6 +233,7 @@ class RepressionParams(Mechanism):
     exile_abroad_rate: float = Unit
     min_months_before_abroad: int = Field(ge=0, le=60)
     capitulation_rate: float = Unit
+    capitulation_threshold: float = Field(ge=0.0, lt=1.0)
     readmission_months: int = Field(ge=0, le=60)
 
 

@@ -133,7 +133,9 @@ def _move_sanction(
     leader = model.leaders[target]
     if leader.rung >= RUNG["party_expulsion"]:
         return
-    if model.month - leader.last_sanction_month < mech.min_months_between_sanctions:
+    # Once out of the Politburo, a leader's case goes to the Control Commission: the next steps wait longer.
+    gap = mech.min_months_between_sanctions * (2 if leader.rung >= RUNG["politburo_removal"] else 1)
+    if model.month - leader.last_sanction_month < gap:
         return
     kind = LADDER[leader.rung + 1]
     if kind == "cc_removal" and not leader.in_cc:

@@ -26,16 +26,25 @@ def cult(model: PowerStruggleModel) -> None:
 
 
 def funeral(model: PowerStruggleModel) -> None:
-    """Those who stood by the coffin gain standing as heirs; an absent heir loses it."""
+    """The funeral is a contest for the heir's mantle: those at the coffin share it, the absent lose.
+
+    A fixed pool (`funeral_bonus` per leader) is shared among those present in proportion to their
+    legitimacy, so an absent heir's share goes to the others (Stalin's oath speech); the absent also
+    lose `funeral_penalty`.
+    """
     mech = model.cfg.mechanisms.legacy
-    absent = set(model.cfg.events.funeral.absent)
     if not mech.enabled:
         return
+    absent = set(model.cfg.events.funeral.absent)
+    present = [lead for lead in model.leaders if lead.name not in absent]
+    pool = mech.funeral_bonus * mech.strength * len(model.leaders)
+    total = sum(lead.legitimacy for lead in present) or 1.0
+    gains = {lead.name: pool * lead.legitimacy / total for lead in present}
     for leader in model.leaders:
         if leader.name in absent:
             leader.legitimacy = max(0.0, leader.legitimacy - mech.funeral_penalty * mech.strength)
         else:
-            leader.legitimacy = min(1.0, leader.legitimacy + mech.funeral_bonus * mech.strength)
+            leader.legitimacy = min(1.0, leader.legitimacy + gains[leader.name])
 
 
 def publish_testament(model: PowerStruggleModel) -> None:

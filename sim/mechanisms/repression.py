@@ -58,7 +58,10 @@ def monthly(model: PowerStruggleModel) -> None:
             _readmit(model, leader)
             continue
         if leader.rung >= RUNG["politburo_removal"] and leader.rung < RUNG["internal_exile"]:
-            if model.rng.random() < mech.capitulation_rate * mech.strength * leader.compromise_willingness**2:
+            # Below the threshold a leader never recants (Trotsky); above it, the readier the sooner.
+            readiness = max(0.0, leader.compromise_willingness - mech.capitulation_threshold)
+            readiness /= 1.0 - mech.capitulation_threshold
+            if model.rng.random() < mech.capitulation_rate * mech.strength * readiness:
                 _capitulate(model, k)
                 continue
         if leader.rung == RUNG["party_expulsion"]:
