@@ -195,12 +195,16 @@ class PowerStruggleModel(mesa.Model):
 
     def _testament(self) -> None:
         ev = self.cfg.events.testament
-        if ev.published:
+        forcer = None if ev.published else legacy.faction_forcing_reading(self)
+        if ev.published or forcer is not None:
             legacy.publish_testament(self)
             self.testament_pending = True
-            self.log_event(
-                ev.date, "testament_published", "", "Central Committee", "the letter is read to the Congress"
+            detail = (
+                "the letter is read to the Congress"
+                if ev.published
+                else f"{forcer}'s faction forces the letter's reading"
             )
+            self.log_event(ev.date, "testament_published", forcer or "", "Central Committee", detail)
         else:
             self.log_event(
                 ev.date, "testament_handled", "", "Central Committee", "read to delegation heads only"

@@ -107,7 +107,11 @@ class EnrolmentEvent(_Strict):
 
 
 class TestamentEvent(DatedEvent):
-    """Lenin's testament: suppressed historically; `published` is the counterfactual switch."""
+    """Lenin's testament and how the CC handles it.
+
+    `published = true` makes the CC publish it (the counterfactual switch); with `false` the CC keeps
+    it to delegation heads unless an organised faction forces its reading.
+    """
 
     published: bool = False
     criticism: dict[str, float] = Field(default_factory=dict)
@@ -173,6 +177,7 @@ class LegacyParams(Mechanism):
     funeral_bonus: float = Unit
     funeral_penalty: float = Unit
     testament_defection: float = Field(ge=0.0, le=5.0)
+    forced_reading: float = Unit
 
 
 class ChoiceParams(Mechanism):

@@ -179,3 +179,23 @@ def test_no_dead_mechanism(mechanism: str, baseline_profile: np.ndarray) -> None
     off = _profile({f"mechanisms.{mechanism}.enabled": False})
     tolerance = np.array([0.02, 0.5, 0.3, 0.1, 0.02])
     assert np.any(np.abs(off - baseline_profile) > tolerance), (mechanism, off, baseline_profile)
+
+
+def test_an_organised_faction_forces_the_testament_reading() -> None:
+    over = {
+        "parameter_uncertainty": 0.0,
+        "mechanisms.legacy.forced_reading": 1.0,
+        "leaders.trotsky.organisational_skill": 1.0,
+    }
+    forced = small_model(**over)
+    forced.leaders[forced.leader_index["trotsky"]].mobilised = True
+    quiet = small_model(**over)  # same, but nobody organises a faction
+    quiet.leaders[quiet.leader_index["trotsky"]].mobilisation = 0.0
+    for m in (forced, quiet):
+        for _ in range(5):  # January to May 1924
+            m.step()
+    kinds = {e["kind"] for e in forced.events}
+    assert "testament_published" in kinds
+    assert any(e["kind"] == "testament_published" and e["actor"] == "trotsky" for e in forced.events)
+    assert "testament_handled" in {e["kind"] for e in quiet.events}
+    assert "testament_published" not in {e["kind"] for e in quiet.events}

@@ -47,6 +47,24 @@ def funeral(model: PowerStruggleModel) -> None:
             leader.legitimacy = min(1.0, leader.legitimacy + gains[leader.name])
 
 
+def faction_forcing_reading(model: PowerStruggleModel) -> str | None:
+    """Whether an organised opposition forces the testament's reading, and whose faction does.
+
+    The CC majority meant to keep the letter to delegation heads; Krupskaya pressed for more and
+    Trotsky kept silent. A leader outside the leadership who has organised a faction by then forces
+    the reading with probability `forced_reading x organisational_skill x standing`.
+    """
+    mech = model.cfg.mechanisms.legacy
+    if not mech.enabled or not model.cfg.mechanisms.mobilisation.enabled:
+        return None
+    for k, leader in enumerate(model.leaders):
+        if leader.mobilised and leader.eligible and k not in model.ruling:
+            p = mech.forced_reading * mech.strength * leader.organisational_skill * leader.standing
+            if model.rng.random() < p:
+                return leader.name
+    return None
+
+
 def publish_testament(model: PowerStruggleModel) -> None:
     """The letter is read to the party: each leader it criticises loses legitimacy."""
     mech = model.cfg.mechanisms.legacy
