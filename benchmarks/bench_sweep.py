@@ -80,11 +80,12 @@ def timed_sweep(experiment: Path, out: Path, workers: int, backend: str = "local
     }
 
 
-def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float]:
-    """Per-run seconds calling the model directly and through the serial sweep, same seeds, same process.
+def direct_and_serial(runs: int, rounds: int = 2) -> tuple[float, float, float]:
+    """Per-run CPU seconds of direct model calls and of serial sweeps of `runs` and `3 * runs` runs.
 
-    The two alternate for a few rounds and each keeps its fastest round, so that load from other
-    processes on the machine does not masquerade as overhead.
+    Returns (direct per run, sweep marginal per run, sweep fixed cost per sweep). The slope between
+    the two sweep sizes separates per-run overhead from per-sweep set-up; CPU time of this process
+    and the fastest of a few rounds keep other load on the machine out of the figures.
     """
     from sim.runner import simulate
     from sim.scenario import load_scenario
@@ -93,22 +94,31 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float]:
 
     scenario = load_scenario(HISTORICAL, {"delegates": DELEGATES})
     simulate(scenario, 0, 0)  # warm caches before timing either side
-    experiment = {
-        "experiment": {"scenario": str(HISTORICAL), "replicates": runs, "seed": 3},
-        "fixed": {"delegates": DELEGATES},
-    }
-    seeds = [run_seed(3, 0, r) for r in range(runs)]
-    direct, serial = [], []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        for replicate, seed in enumerate(seeds):
-            simulate(scenario, seed, replicate)
-        direct.append((time.perf_counter() - t0) / runs)
+
+    def direct(n: int) -> float:
+        t0 = time.process_time()
+        for replicate in range(n):
+            simulate(scenario, run_seed(3, 0, replicate), replicate)
+        return time.process_time() - t0
+
+    def serial(n: int) -> float:
+        experiment = {
+            "experiment": {"scenario": str(HISTORICAL), "replicates": n, "seed": 3},
+            "fixed": {"delegates": DELEGATES},
+        }
         with tempfile.TemporaryDirectory() as tmp:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             run_sweep(experiment, Path(tmp) / "s", backend="serial", progress="off")
-            serial.append((time.perf_counter() - t0) / runs)
-    return min(direct), min(serial)
+            return time.process_time() - t0
+
+    serial(2)  # first-call imports (pandas, pyarrow) are not per-run costs
+    small, large = runs, 3 * runs
+    d_small, d_large = (min(direct(n) for _ in range(rounds)) for n in (small, large))
+    s_small, s_large = (min(serial(n) for _ in range(rounds)) for n in (small, large))
+    per_run_direct = (d_large - d_small) / (large - small)
+    per_run_sweep = (s_large - s_small) / (large - small)
+    fixed = s_small - small * per_run_sweep
+    return per_run_direct, per_run_sweep, fixed
 
 
 _RAW = """
@@ -151,11 +161,11 @@ def main() -> None:
     print(
         f"hardware ceiling:          x{ceiling:.2f} (two independent model processes vs one, no sweep code)"
     )
-    direct, serial = direct_and_serial(30 if args.quick else 100)
-    print(f"direct model calls:        {1 / direct:6.2f} runs/s ({direct * 1000:.0f} ms/run)")
+    direct, marginal, fixed = direct_and_serial(20 if args.quick else 50)
+    print(f"direct model calls:        {1 / direct:6.2f} runs/s ({direct * 1000:.1f} ms CPU per run)")
     print(
-        f"serial sweep (in-process): {1 / serial:6.2f} runs/s; "
-        f"machinery overhead {100 * (serial / direct - 1):+.1f}%"
+        f"serial sweep machinery:    {100 * (marginal / direct - 1):+.1f}% per run over direct calls "
+        f"({marginal * 1000:.1f} ms CPU per run), plus {fixed:.2f} s CPU per sweep"
     )
 
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
@@ -174,6 +184,7 @@ def main() -> None:
                 f"(wall {best['seconds']:.1f} s, incl. start-up; {overhead:+.1f}% per run vs direct)"
             )
         print(f"speed-up 2 vs 1 worker:    x{rates[2] / rates[1]:.2f} (target >= 1.8)")
+        print(f"hardware ceiling again:    x{hardware_ceiling(40 if args.quick else 100):.2f}")
 
         for runs in sorted({1000, big}):
             result = timed_sweep(write_experiment(base, runs), base / f"big-{runs}", 2)

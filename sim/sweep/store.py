@@ -147,6 +147,7 @@ class SweepStore:
         try:
             fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            self.close()
             raise InputError(
                 f"--out {self.out}: another sweep is writing to this directory: expected it to finish first"
             ) from None
