@@ -48,8 +48,10 @@ def runs(out: Path) -> pd.DataFrame:
 
 def test_sweep_writes_results_and_plain_progress_lines(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    r = cli("sweep", experiment(tmp_path), "--backend", "serial", "--replicates", "2", "--out", out)
+    r = cli("sweep", experiment(tmp_path), "--backend", "serial", "--replicates", "2", "--out", out, "--plot")
     assert r.returncode == 0, r.stderr
+    figures = [Path(line) for line in r.stdout.splitlines()]
+    assert figures and all(f.is_file() and f.stat().st_size > 0 for f in figures)
     assert "sweep: 8/8 runs (100.0%)" in r.stderr and "runs/s" in r.stderr and "\r" not in r.stderr
     assert len(runs(out)) == 8
     points = pd.read_csv(out / "points.csv")
