@@ -53,6 +53,7 @@ class Leader(mesa.Agent):
             setattr(self, trait, float(min(1.0, max(0.0, value))))
         self.position = float(params.ideology)
         self.legitimacy = self.lenin_legitimacy
+        self.mantle = 1.0  # claim on the Lenin cult, staked at the funeral (see legacy.funeral)
         self.standing = 1.0
         self.rung = 0
         self.last_sanction_month = -999

@@ -215,8 +215,8 @@ class InstitutionParams(Mechanism):
 
     proposal_rate: float = Unit
     min_months_between_sanctions: int = Field(ge=0, le=60)
+    proceedings_months: int = Field(ge=0, le=60)
     slate_bias: float = Field(ge=0.0, le=20.0)
-    conference_share: float = Unit
 
 
 class MobilisationParams(Mechanism):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.leaders import RUNG
 from sim.mechanisms.information import foresight_discount
 from sim.politics import camp_of, head, leadership_target, main_threat, perceived_threat, power
 
@@ -52,7 +53,7 @@ def _dissolve(model: PowerStruggleModel) -> None:
     for c in list(model.coalitions):
         target = model.leaders[c.against]
         threat_power = power(model, camp_of(model, c.against)) if target.eligible else 0.0
-        weak_threat = threat_power < mech.threat_floor or target.rung >= 3
+        weak_threat = threat_power < mech.threat_floor or target.rung >= RUNG["party_expulsion"]
         drifted = camp_compatibility(model, c.members) < mech.threshold - 0.1
         if not (weak_threat or drifted):
             continue

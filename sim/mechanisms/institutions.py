@@ -30,18 +30,24 @@ REQUIRED_MAJORITY = {
 # A sanction from Politburo removal on needs the charge of factionalism, or a spent rival.
 NEEDS_FACTIONALISM_FROM = RUNG["politburo_removal"]
 SPENT_STANDING = 0.15
-REFERENCE_CONGRESS = 750  # delegates of the reference Congress, to scale smaller bodies
+FOCUS_FLOOR = 0.5
 
 
 def voters_for(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray:
-    """Who votes: all delegates at a Congress, a sample at a Conference, the CC at a plenum."""
+    """Who votes: all delegates at a Congress, the CC at a plenum, a sample at a Conference.
+
+    A Conference's sample is scaled like the calendar: the 13th Conference's 128 voting delegates
+    against the 13th Congress's 748.
+    """
     pool = model.pool
     if session.kind == "cc_plenum":
         return np.flatnonzero(pool.in_cc)
     if session.kind == "conference":
-        share = model.cfg.mechanisms.institutions.conference_share
-        rows = np.flatnonzero(model.rng.random(pool.n) < share)
-        return rows if rows.size else np.arange(pool.n)
+        reference = next(
+            (s.voting_delegates for s in model.cfg.calendar.sessions if s.kind == "congress"), pool.n
+        )
+        size = int(np.clip(round(pool.n * session.voting_delegates / reference), 1, pool.n))
+        return np.sort(model.rng.choice(pool.n, size=size, replace=False))
     return np.arange(pool.n)
 
 
@@ -106,12 +112,11 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     targets = _targets(model)
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
-        # The majority concentrates its fire on its main enemy's camp, then on the strongest of the rest.
-        focus = (
-            1.0
-            if target in main_enemy or strongest <= 0
-            else float(np.sqrt(model.support[target] / strongest))
-        )
+        # The majority concentrates its fire on the strongest opponent of the moment; the members of its
+        # main enemy's camp never drop below FOCUS_FLOOR.
+        focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
+        if target in main_enemy:
+            focus = max(focus, FOCUS_FLOOR)
         _move_sanction(model, session, voters, target, focus)
     if session.kind == "congress":
         elect_central_committee(model, session)
@@ -134,7 +139,8 @@ def _move_sanction(
     if leader.rung >= RUNG["party_expulsion"]:
         return
     # Once out of the Politburo, a leader's case goes to the Control Commission: the next steps wait longer.
-    gap = mech.min_months_between_sanctions * (2 if leader.rung >= RUNG["politburo_removal"] else 1)
+    out_of_politburo = leader.rung >= RUNG["politburo_removal"]
+    gap = mech.proceedings_months if out_of_politburo else mech.min_months_between_sanctions
     if model.month - leader.last_sanction_month < gap:
         return
     kind = LADDER[leader.rung + 1]
@@ -142,12 +148,14 @@ def _move_sanction(
         kind = "party_expulsion"
     ruling = model.ruling
     factional = in_opposition(model, target, ruling)
-    if leader.rung + 1 >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > SPENT_STANDING:
+    if kind == "censure" and factional:
+        kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
+    if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > SPENT_STANDING:
         return
     mob = model.cfg.mechanisms.mobilisation
-    charge = (
-        mob.factionalism_charge * mob.strength * (1.0 + model.fear) if (factional and mob.enabled) else 0.0
-    )
+    # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
+    organised = leader.mobilised and mob.enabled
+    charge = mob.factionalism_charge * mob.strength * (1.0 + model.fear) if organised else 0.0
     will = (
         mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
     )

@@ -16,13 +16,17 @@ if TYPE_CHECKING:
 
 
 def cult(model: PowerStruggleModel) -> None:
-    """After Lenin's death the leadership, as guardian of his memory, gains legitimacy monthly."""
+    """After Lenin's death the leadership, as guardian of his memory, gains legitimacy monthly.
+
+    Each member gains in proportion to the guardian's claim he staked at the funeral
+    (`Leader.mantle`, 1 for everyone until the funeral): the chief mourners own the cult.
+    """
     mech = model.cfg.mechanisms.legacy
     if not mech.enabled or not model.lenin_dead:
         return
     for k in model.ruling:
         leader = model.leaders[k]
-        leader.legitimacy += mech.cult_rate * mech.strength * (1.0 - leader.legitimacy)
+        leader.legitimacy += mech.cult_rate * mech.strength * leader.mantle * (1.0 - leader.legitimacy)
 
 
 def funeral(model: PowerStruggleModel) -> None:
@@ -43,8 +47,11 @@ def funeral(model: PowerStruggleModel) -> None:
     for leader in model.leaders:
         if leader.name in absent:
             leader.legitimacy = max(0.0, leader.legitimacy - mech.funeral_penalty * mech.strength)
+            leader.mantle = 0.0
         else:
             leader.legitimacy = min(1.0, leader.legitimacy + gains[leader.name])
+            # His claim on the cult: his share of the mantle relative to an even share.
+            leader.mantle = len(model.leaders) * leader.legitimacy / total
 
 
 def faction_forcing_reading(model: PowerStruggleModel) -> str | None:

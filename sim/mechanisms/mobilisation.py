@@ -30,8 +30,12 @@ def organise(model: PowerStruggleModel) -> None:
         )
         if not allied and k not in threat:
             continue
-        # Alone, a leader needs both the will and the nerve; partners share the work of organising.
-        will = leader.mobilisation if allied else leader.mobilisation**2
+        # Alone, a leader needs both the will and the nerve; in a bloc the most determined partner
+        # organises for all (the United Opposition's faction was Zinoviev's machine as much as Trotsky's).
+        if allied:
+            will = max(model.leaders[m].mobilisation for m in camp_of(model, k))
+        else:
+            will = leader.mobilisation**2
         if model.rng.random() < mech.rate * mech.strength * will:
             leader.mobilised = True
             model.log_event(
