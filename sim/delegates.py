@@ -40,13 +40,17 @@ class DelegatePool:
             return np.zeros(n_leaders)
         return np.bincount(a, minlength=n_leaders)[:n_leaders] / a.size
 
-    def replace(self, idx: np.ndarray, patron: int, ideology: np.ndarray, enrolee: bool = False) -> None:
-        """New cadres take the posts at `idx`: a new patron, a new line, loyalty still to build."""
+    def replace(
+        self, idx: np.ndarray, patron: int | np.ndarray, ideology: np.ndarray, enrolee: bool = False
+    ) -> None:
+        """New cadres take the posts at `idx`: a new patron (one, or one each), a new line, no tenure."""
         self.patron[idx] = patron
         self.tenure[idx] = 0
         self.ideology[idx] = ideology
         self.enrolee[idx] = enrolee
-        if patron != NO_PATRON:
+        if isinstance(patron, np.ndarray):
+            self.allegiance[idx] = np.where(patron != NO_PATRON, patron, self.allegiance[idx])
+        elif patron != NO_PATRON:
             self.allegiance[idx] = patron
 
 

@@ -37,8 +37,20 @@ _JITTERED = (
 )
 
 
+# State that decides camps, eligibility, opposition and offices: setting it invalidates the model's
+# caches of who stands where (see `PowerStruggleModel.structure_version`).
+_STRUCTURAL = frozenset(
+    {"mobilised", "declared_opposition", "capitulated", "holds_home_post", "rung", "pb_seat"}
+)
+
+
 class Leader(mesa.Agent):
     """A faction leader: fixed traits from the scenario, plus the state the struggle changes."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _STRUCTURAL and "model" in self.__dict__:
+            self.model.structure_version += 1
+        super().__setattr__(name, value)
 
     def __init__(self, model: PowerStruggleModel, name: str, params: LeaderParams, index: int) -> None:
         super().__init__(model)
@@ -93,7 +105,7 @@ class Leader(mesa.Agent):
         """Move one step down the ladder; the offices that go with each step go too."""
         self.rung = max(self.rung, RUNG[kind])
         self.last_sanction_month = month
-        self.model.structure_version += 1  # eligibility may have changed
+        self.model.structure_version += 1  # offices may have changed
         if kind == "post_removal":
             self.holds_home_post = False
             self.posts.discard("general_secretary")

@@ -72,9 +72,12 @@ class PowerStruggleModel(mesa.Model):
         self.structure_version = 0
         self.camp_cache: tuple[int, list[frozenset[int]], list[frozenset[int]]] | None = None
         self.support_version = 0
+        self._structural_cache: dict[tuple[str, int], np.ndarray] = {}
         self._camp_labels: tuple[int, list[str]] = (-1, [])
         self.memo_key: tuple[int, int] = (-1, -1)
         self.memo: dict[object, object] = {}
+        self.structural_memo_key = -1
+        self.structural_memo: dict[object, object] = {}
         self.agenda = cfg.initial_agenda
         self.fear = 0.0
         self.lenin_dead = False
@@ -300,12 +303,16 @@ class PowerStruggleModel(mesa.Model):
         return filled + self.pb_vacancies + self.lenin_seat
 
     def bloc_head_active(self) -> np.ndarray:
-        """Per bloc, the home leader who still holds its post, else -1."""
-        out = self.bloc_home.copy()
-        for b, k in enumerate(self.bloc_home):
-            if k >= 0 and not (self.leaders[k].holds_home_post and self.leaders[k].eligible):
-                out[b] = -1
-        return out
+        """Per bloc, the home leader who still holds its post, else -1 (cached per structure)."""
+        key = ("bloc_heads", self.structure_version)
+        cached = self._structural_cache.get(key)
+        if cached is None:
+            cached = self.bloc_home.copy()
+            for b, k in enumerate(self.bloc_home):
+                if k >= 0 and not (self.leaders[k].holds_home_post and self.leaders[k].eligible):
+                    cached[b] = -1
+            self._structural_cache = {key: cached}
+        return cached
 
     def closed_blocs_for(self, holder: int) -> np.ndarray:
         """Blocs whose boss keeps the centre's appointees out: he holds his post and is not an ally."""

@@ -57,7 +57,7 @@ def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
     return _structure(model)[1]
 
 
-def _memo(model: PowerStruggleModel) -> dict[object, object]:
+def memo_for(model: PowerStruggleModel) -> dict[object, object]:
     """A scratch cache valid while neither alliances, eligibility nor support change."""
     key = (model.structure_version, model.support_version)
     if model.memo_key != key:
@@ -66,18 +66,34 @@ def _memo(model: PowerStruggleModel) -> dict[object, object]:
     return model.memo
 
 
+def structural_memo(model: PowerStruggleModel) -> dict[object, object]:
+    """A scratch cache valid while neither alliances, eligibility nor offices change."""
+    if model.structural_memo_key != model.structure_version:
+        model.structural_memo_key = model.structure_version
+        model.structural_memo = {}
+    return model.structural_memo
+
+
 def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
     """A camp's power: the share of delegates backing its members."""
     support = model.support_list
     return sum(support[k] for k in camp)
 
 
+def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
+    """Camps strongest first (ties to the lowest leader index), computed once per state."""
+    memo = memo_for(model)
+    ranked = memo.get("ranked")
+    if ranked is None:
+        support = model.support_list
+        ranked = sorted(camps(model), key=lambda c: (-sum(support[k] for k in c), min(c)))
+        memo["ranked"] = ranked
+    return ranked  # type: ignore[return-value]
+
+
 def ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
     """The majority leadership: the camp with the largest following among delegates."""
-    memo = _memo(model)
-    if "ruling" not in memo:
-        memo["ruling"] = max(camps(model), key=lambda c: (power(model, c), -min(c)))
-    return memo["ruling"]  # type: ignore[return-value]
+    return _ranked_camps(model)[0]
 
 
 def camp_position(model: PowerStruggleModel, camp: frozenset[int]) -> float:
@@ -100,13 +116,8 @@ def perceived_threat(model: PowerStruggleModel, j: int, camp: frozenset[int]) ->
 
 def main_threat(model: PowerStruggleModel, j: int) -> frozenset[int] | None:
     """Leader j's main rival: the strongest camp he is not part of (the seed's "main rival")."""
-    memo = _memo(model)
-    key = ("main_threat", j)
-    if key not in memo:
-        own = camp_of(model, j)
-        others = [c for c in camps(model) if not c & own]
-        memo[key] = max(others, key=lambda c: (power(model, c), -min(c))) if others else None
-    return memo[key]  # type: ignore[return-value]
+    own = camp_of(model, j)
+    return next((c for c in _ranked_camps(model) if not c & own), None)
 
 
 def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
@@ -114,7 +125,7 @@ def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
 
     A ruling coalition's declared enemy while he lasts, otherwise its head's main rival.
     """
-    memo = _memo(model)
+    memo = memo_for(model)
     key = ("target", model.ruling)
     if key not in memo:
         memo[key] = _leadership_target(model, model.ruling)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.delegates import NO_PATRON
-from sim.politics import camp_of, secretariat_holder
+from sim.politics import camp_of, secretariat_holder, structural_memo
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -40,11 +40,15 @@ def appoint(model: PowerStruggleModel) -> None:
         rate = secretariat_rate(model, holder)
         allies = camp_of(model, holder)
         # Per-leader and per-bloc factors, looked up per delegate: two gathers, no Python loop.
-        by_leader = np.array(
-            [1.0 if k in allies else 1.0 + mech.targeting for k in range(len(model.leaders))]
-        )
-        by_leader *= faction_shield(model, holder)
-        by_bloc = np.where(model.closed_blocs_for(holder), 1.0 - mech.home_protection, 1.0)
+        memo = structural_memo(model)
+        key = ("secretariat_factors", holder)
+        if key not in memo:
+            n_leaders = len(model.leaders)
+            by_leader = np.array([1.0 if k in allies else 1.0 + mech.targeting for k in range(n_leaders)])
+            by_leader *= faction_shield(model, holder)
+            by_bloc = np.where(model.closed_blocs_for(holder), 1.0 - mech.home_protection, 1.0)
+            memo[key] = (by_leader, by_bloc)
+        by_leader, by_bloc = memo[key]  # type: ignore[misc]
         weight = by_leader[pool.allegiance] * by_bloc[pool.bloc]
         place(model, rate * weight / weight.mean(), holder)
     _regional(model, holder)
@@ -53,24 +57,28 @@ def appoint(model: PowerStruggleModel) -> None:
 def _regional(model: PowerStruggleModel, holder: int | None) -> None:
     """Regional bosses who hold their post place cadres inside their own organisation (one draw)."""
     mech = model.cfg.mechanisms.appointment
-    rate_by_bloc = np.zeros(len(model.bloc_names))
-    boss_by_bloc = np.full(len(model.bloc_names), -1)
-    for j, leader in enumerate(model.leaders):
-        if leader.holds_home_post and leader.eligible and j != holder:
-            b = model.bloc_index[leader.home_bloc]
-            rate_by_bloc[b] = mech.regional_rate * mech.strength * leader.organisational_skill
-            boss_by_bloc[b] = j
+    memo = structural_memo(model)
+    key = ("regional", holder)
+    if key not in memo:
+        rate_by_bloc = np.zeros(len(model.bloc_names))
+        boss_by_bloc = np.full(len(model.bloc_names), -1, dtype=np.int8)
+        for j, leader in enumerate(model.leaders):
+            if leader.holds_home_post and leader.eligible and j != holder:
+                b = model.bloc_index[leader.home_bloc]
+                rate_by_bloc[b] = mech.regional_rate * mech.strength * leader.organisational_skill
+                boss_by_bloc[b] = j
+        memo[key] = (rate_by_bloc, boss_by_bloc)
+    rate_by_bloc, boss_by_bloc = memo[key]  # type: ignore[misc]
     if not rate_by_bloc.any():
         return
     pool = model.pool
     chosen = np.flatnonzero(model.rng.random(pool.n) < rate_by_bloc[pool.bloc])
+    if not chosen.size:
+        return
     bosses = boss_by_bloc[pool.bloc[chosen]]
-    for j in sorted({int(k) for k in boss_by_bloc if k >= 0}):
-        idx = chosen[bosses == j]
-        if not idx.size:
-            continue
-        line = model.leaders[j].position + model.rng.normal(0.0, mech.appointee_spread, idx.size)
-        pool.replace(idx, int(j), np.clip(line, -1.0, 1.0))
+    position = np.array([lead.position for lead in model.leaders])
+    line = position[bosses] + model.rng.normal(0.0, mech.appointee_spread, chosen.size)
+    pool.replace(chosen, bosses, np.clip(line, -1.0, 1.0))
 
 
 def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 from sim.delegates import NO_PATRON
 from sim.mechanisms.appointment import loyalty
 from sim.mechanisms.information import foresight_discount
-from sim.politics import in_opposition
+from sim.politics import in_opposition, memo_for, structural_memo
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -24,20 +24,37 @@ ENROLEE_CHARISMA = 0.5  # raw recruits of 1924 knew the apparatus, not the heroe
 ENROLEE_BANDWAGON = 1.5
 
 
+def eligible_mask(model: PowerStruggleModel) -> np.ndarray:
+    """Which leaders delegates may back, cached until a sanction changes it."""
+    memo = structural_memo(model)
+    if "eligible" not in memo:
+        memo["eligible"] = np.array([lead.eligible for lead in model.leaders])
+    return memo["eligible"]  # type: ignore[return-value]
+
+
 def leader_terms(model: PowerStruggleModel) -> dict[str, np.ndarray]:
     """Per-leader quantities every delegate weighs."""
     leaders = model.leaders
-    ruling = model.ruling
-    opp = np.array([in_opposition(model, k, ruling) for k in range(len(leaders))])
-    rung = np.array([lead.rung for lead in leaders], dtype=float)
+    memo = memo_for(model)
+    structural = memo.get("leader_terms")
+    if structural is None:
+        ruling = model.ruling
+        opp = np.array([in_opposition(model, k, ruling) for k in range(len(leaders))])
+        rung = np.array([lead.rung for lead in leaders], dtype=float)
+        structural = {
+            "rung_danger": np.maximum(rung - 1.0, 0.0) / 6.0,
+            "opposition": opp,
+            "eligible": eligible_mask(model),
+            "mobilised": np.array([lead.mobilised and lead.eligible for lead in leaders]),
+            "bloc_head_active": model.bloc_head_active(),
+        }
+        memo["leader_terms"] = structural
     return {
+        **structural,
         "position": np.array([lead.position for lead in leaders]),
         "appeal": np.array([lead.charisma * lead.standing for lead in leaders]),
         "legitimacy": np.array([lead.legitimacy for lead in leaders]),
-        "danger": np.maximum(rung - 1.0, 0.0) / 6.0 + opp * (0.15 + model.fear),
-        "eligible": np.array([lead.eligible for lead in leaders]),
-        "mobilised": np.array([lead.mobilised and lead.eligible for lead in leaders]),
-        "bloc_head_active": model.bloc_head_active(),
+        "danger": structural["rung_danger"] + structural["opposition"] * (0.15 + model.fear),
     }
 
 
@@ -65,15 +82,17 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray) -> np.ndarray:
         extra = f32(w.bandwagon * (ENROLEE_BANDWAGON - 1.0))
         u[enrolee] += extra * support[None, :]
     u -= (pool.fear_weight[rows] * f32(w.fear))[:, None] * t["danger"].astype(f32)[None, :]
-    n = rows.size
-    ar = np.arange(n)
+    # One-hot terms added through flat indices (row * leaders + leader): cheaper than 2-D fancy indexing.
+    n_leaders = u.shape[1]
+    flat = u.reshape(-1)
+    base = np.arange(rows.size) * n_leaders
     patron = pool.patron[rows]
     has = patron != NO_PATRON
-    u[ar[has], patron[has]] += f32(w.patronage) * loyalty(model, rows[has])
+    flat[base[has] + patron[has]] += f32(w.patronage) * loyalty(model, rows[has])
     head = t["bloc_head_active"][pool.bloc[rows]]
     hb = head >= 0
-    u[ar[hb], head[hb]] += f32(w.bloc)
-    u[ar, pool.allegiance[rows]] += f32(w.inertia)
+    flat[base[hb] + head[hb]] += f32(w.bloc)
+    flat[base + pool.allegiance[rows]] += f32(w.inertia)
     mob = model.cfg.mechanisms.mobilisation
     if mob.enabled:
         for k in np.flatnonzero(t["mobilised"]):
@@ -87,10 +106,12 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray) -> np.ndarray:
 
 
 def gumbel_noise(model: PowerStruggleModel, shape: tuple[int, int]) -> np.ndarray:
-    """Standard Gumbel draws in float32 (-log(-log U)), from the model's generator."""
-    u = model.rng.random(shape, dtype=np.float32)
-    np.maximum(u, np.float32(1e-30), out=u)
-    return -np.log(-np.log(u))
+    """Standard Gumbel draws in float32, as -log of standard exponentials from the model's generator."""
+    e = model.rng.standard_exponential(shape, dtype=np.float32)
+    np.maximum(e, np.float32(1e-30), out=e)
+    np.log(e, out=e)
+    np.negative(e, out=e)
+    return e
 
 
 def reweigh(model: PowerStruggleModel) -> None:
@@ -98,7 +119,7 @@ def reweigh(model: PowerStruggleModel) -> None:
     w = model.cfg.mechanisms.delegate_choice
     pool = model.pool
     # Delegates whose leader was expelled must choose again, whatever the rate.
-    stranded = ~np.array([lead.eligible for lead in model.leaders])[pool.allegiance]
+    stranded = ~eligible_mask(model)[pool.allegiance]
     if w.enabled:
         stranded |= model.rng.random(pool.n) < w.reconsider_rate
     rows = np.flatnonzero(stranded)

@@ -107,6 +107,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     record_vote(model, session, f"retain general secretary: {leader.name}", keep, remove, 0, voters.size)
     if remove > keep:
         leader.posts.discard("general_secretary")
+        model.structure_version += 1
         model.log_event(
             session.date,
             "gs_removal",
