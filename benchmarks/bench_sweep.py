@@ -80,7 +80,7 @@ def timed_sweep(experiment: Path, out: Path, workers: int, backend: str = "local
     }
 
 
-def direct_and_serial(runs: int, rounds: int = 2) -> tuple[float, float, float]:
+def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     """Per-run CPU seconds of direct model calls and of serial sweeps of `runs` and `3 * runs` runs.
 
     Returns (direct per run, sweep marginal per run, sweep fixed cost per sweep). The slope between
@@ -113,8 +113,14 @@ def direct_and_serial(runs: int, rounds: int = 2) -> tuple[float, float, float]:
 
     serial(2)  # first-call imports (pandas, pyarrow) are not per-run costs
     small, large = runs, 3 * runs
-    d_small, d_large = (min(direct(n) for _ in range(rounds)) for n in (small, large))
-    s_small, s_large = (min(serial(n) for _ in range(rounds)) for n in (small, large))
+    times: dict[tuple[str, int], list[float]] = {}
+    for _ in range(rounds):  # interleaved, so that both sides see the same conditions
+        for n in (small, large):
+            times.setdefault(("direct", n), []).append(direct(n))
+            times.setdefault(("sweep", n), []).append(serial(n))
+    d_small, d_large, s_small, s_large = (
+        min(times[key]) for key in (("direct", small), ("direct", large), ("sweep", small), ("sweep", large))
+    )
     per_run_direct = (d_large - d_small) / (large - small)
     per_run_sweep = (s_large - s_small) / (large - small)
     fixed = s_small - small * per_run_sweep
