@@ -19,14 +19,16 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled sour
 if TYPE_CHECKING:  # pragma: no cover
     from sim.api import compare_scenarios, run_scenario
     from sim.results import Comparison, Results
+    from sim.sweep.api import sweep as run_sweep
 
-__all__ = ["Comparison", "Results", "__version__", "compare_scenarios", "run_scenario"]
+__all__ = ["Comparison", "Results", "__version__", "compare_scenarios", "run_scenario", "run_sweep"]
 
 _LAZY = {
     "run_scenario": "sim.api",
     "compare_scenarios": "sim.api",
     "Results": "sim.results",
     "Comparison": "sim.results",
+    "run_sweep": "sim.sweep.api",
 }
 
 
@@ -37,6 +39,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), "sweep" if name == "run_sweep" else name)
     globals()[name] = value
     return value

@@ -281,3 +281,19 @@ def test_failure_while_writing_leaves_no_directory(tmp_path: Path, monkeypatch: 
     )
     assert code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_starts_without_importing_matplotlib() -> None:
+    code = (
+        "import sys; from sim.cli import main; "
+        "rc = main(['validate', 'scenarios/historical.toml']); "
+        "print(rc, 'matplotlib' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert proc.stdout.split()[-2:] == ["0", "False"]
+
+
+def test_plot_formats_match_the_styles() -> None:
+    from sim.plots import cli, style
+
+    assert cli.FORMATS == style.FORMATS

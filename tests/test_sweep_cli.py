@@ -188,3 +188,17 @@ def test_validate_accepts_experiment_files(tmp_path: Path) -> None:
     )
     r = cli("validate", bad)
     assert r.returncode == 2 and "grid.leaders.stalin.charm: unknown parameter path" in r.stderr
+
+
+def test_sweep_is_callable_from_the_package_as_the_api_promises(tmp_path: Path) -> None:
+    import sim
+    import sim.sweep
+
+    exp = experiment(tmp_path, replicates=1)
+    table = sim.sweep(exp, backend="serial", out=tmp_path / "a", progress=False)
+    again = sim.run_sweep(exp, backend="serial", out=tmp_path / "b", progress=False)
+    assert len(table) == len(again) > 0
+    pd.testing.assert_frame_equal(
+        table.drop(columns=["elapsed"]).reset_index(drop=True),
+        again.drop(columns=["elapsed"]).reset_index(drop=True),
+    )

@@ -4,15 +4,36 @@ Each function takes the DataFrames of the Python API (`sim.run_scenario(...)` ->
 CSV tables and returns a `matplotlib.figure.Figure`; `draw_all` writes every fitting figure for a directory.
 """
 
-from sim.plots.alliances import alliance_timeline
-from sim.plots.compare import comparison_from_summaries, key_dates, winner_probabilities
-from sim.plots.draw import draw_all
-from sim.plots.fates import institutional_fates
-from sim.plots.load import load as load_results
-from sim.plots.load import run_from_results
-from sim.plots.support import support_over_time
-from sim.plots.sweep import sweep_outcome
-from sim.plots.votes import vote_shares
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+# Public name -> (module, attribute). Loaded on first use (PEP 562) so that the CLI, which registers the
+# `plot` command on every start, does not pay for matplotlib and pandas unless a figure is drawn.
+_EXPORTS = {
+    "alliance_timeline": ("sim.plots.alliances", "alliance_timeline"),
+    "comparison_from_summaries": ("sim.plots.compare", "comparison_from_summaries"),
+    "key_dates": ("sim.plots.compare", "key_dates"),
+    "winner_probabilities": ("sim.plots.compare", "winner_probabilities"),
+    "draw_all": ("sim.plots.draw", "draw_all"),
+    "institutional_fates": ("sim.plots.fates", "institutional_fates"),
+    "load_results": ("sim.plots.load", "load"),
+    "run_from_results": ("sim.plots.load", "run_from_results"),
+    "support_over_time": ("sim.plots.support", "support_over_time"),
+    "sweep_outcome": ("sim.plots.sweep", "sweep_outcome"),
+    "vote_shares": ("sim.plots.votes", "vote_shares"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module, attribute = _EXPORTS[name]
+        value = getattr(import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim.plots' has no attribute {name!r}")
+
 
 __all__ = [
     "alliance_timeline",

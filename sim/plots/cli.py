@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.plots import style
+FORMATS = ("png", "svg", "pdf")  # as sim.plots.style.FORMATS, kept here so the CLI starts without matplotlib
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--out", type=Path, default=None, help="folder for the figures (default: RESULTS_DIR/figures)"
     )
     p.add_argument(
-        "--format", dest="fmt", choices=style.FORMATS, default="png", help="image format (default png)"
+        "--format", dest="fmt", choices=FORMATS, default="png", help="image format (default png)"
     )
     p.add_argument(
         "--replicate",
