@@ -166,7 +166,7 @@ def test_ctrl_c_keeps_committed_chunks_and_exits_130(tmp_path: Path) -> None:
     )
     done = out / ".sweep" / "done"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not (done.is_dir() and any(done.iterdir())):
+    while time.monotonic() < deadline and proc.poll() is None and not any(done.glob("chunk-*.json")):
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the foreground process group
     _, err = proc.communicate(timeout=60)

@@ -18,6 +18,8 @@ import contextlib
 import fcntl
 import json
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +32,22 @@ from sim.errors import InputError
 TABLES = ("runs", "events", "votes", "timeseries")
 _ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
 _FLOAT_PREFIXES = ("support_final_", "line_for_share", "elapsed")
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, so a chunk's parts and marker land together.
+
+    Only the main thread can block them; elsewhere (a Dask worker thread) the block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
@@ -204,7 +222,22 @@ class SweepStore:
         completed: int,
         seconds: float,
     ) -> None:
-        """Write a chunk's parts (details first, runs last), then its marker: the chunk is now durable."""
+        """Write a chunk's parts (details first, runs last), then its marker: the chunk is now durable.
+
+        Ctrl-C is held while this runs, so an interrupted sweep never shows a part without its marker.
+        """
+        with signals_deferred():
+            self._commit(chunk_id, run_ids, tables, failures, completed, seconds)
+
+    def _commit(
+        self,
+        chunk_id: int,
+        run_ids: range,
+        tables: dict[str, pa.Table],
+        failures: list[dict[str, Any]],
+        completed: int,
+        seconds: float,
+    ) -> None:
         for table in (*[t for t in self.outputs if t != "runs"], "runs"):
             data = tables.get(table)
             if data is None or data.num_rows == 0:
