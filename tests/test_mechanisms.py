@@ -10,7 +10,7 @@ import pytest
 from sim.mechanisms import alliances, appointment
 from sim.model import PowerStruggleModel
 from sim.politics import camp_of
-from sim.scenario import load_scenario
+from sim.scenario import MECHANISMS, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
@@ -132,20 +132,6 @@ def test_sanctions_never_skip_rungs_and_respect_the_ladder() -> None:
         kinds = [e["kind"] for e in model.events if e["actor"] == leader.name and e["kind"] in RUNG]
         rungs = [RUNG[k] for k in kinds]
         assert rungs == sorted(rungs)
-
-
-MECHANISMS = (
-    "appointment",
-    "information",
-    "propaganda",
-    "legacy",
-    "delegate_choice",
-    "alliances",
-    "institutions",
-    "mobilisation",
-    "repression",
-    "shocks",
-)
 
 
 def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:

@@ -23,9 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", type=Path, default=None, help="folder for the figures (default: RESULTS_DIR/figures)"
     )
-    p.add_argument(
-        "--format", dest="fmt", choices=FORMATS, default="png", help="image format (default png)"
-    )
+    p.add_argument("--format", dest="fmt", choices=FORMATS, default="png", help="image format (default png)")
     p.add_argument(
         "--replicate",
         type=int,

@@ -20,7 +20,7 @@ from sim.sweep.backends import make_backend
 from sim.sweep.design import Design, build_design, chunk_size_for, chunks
 from sim.sweep.experiment import load_experiment
 from sim.sweep.progress import Progress
-from sim.sweep.store import SweepStore, atomic_write_text
+from sim.sweep.store import SweepStore, atomic_write_text, signals_deferred
 from sim.sweep.worker import RUN_FUNCTION, ChunkResult, ChunkTask, RunSpec
 
 FAILURE_COLUMNS = ("run_id", "point_id", "replicate", "seed", "error")
@@ -214,14 +214,16 @@ class Sweep:
             bar.close()
 
     def _commit(self, run_ids: range, result: ChunkResult) -> None:
-        self.store.commit(
-            result.chunk_id, run_ids, result.tables, result.failures, result.completed, result.seconds
-        )
-        self.report.completed += result.completed
-        if result.failures:
-            self.failures.extend(result.failures)
-            self.report.failed = len(self.failures)
-            self._write_failures()
+        # Disk and the counts the manifest reports move together: Ctrl-C waits until both are done.
+        with signals_deferred():
+            self.store.commit(
+                result.chunk_id, run_ids, result.tables, result.failures, result.completed, result.seconds
+            )
+            self.report.completed += result.completed
+            if result.failures:
+                self.failures.extend(result.failures)
+                self.report.failed = len(self.failures)
+                self._write_failures()
 
 
 def run_sweep(

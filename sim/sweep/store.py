@@ -227,35 +227,24 @@ class SweepStore:
         Ctrl-C is held while this runs, so an interrupted sweep never shows a part without its marker.
         """
         with signals_deferred():
-            self._commit(chunk_id, run_ids, tables, failures, completed, seconds)
-
-    def _commit(
-        self,
-        chunk_id: int,
-        run_ids: range,
-        tables: dict[str, pa.Table],
-        failures: list[dict[str, Any]],
-        completed: int,
-        seconds: float,
-    ) -> None:
-        for table in (*[t for t in self.outputs if t != "runs"], "runs"):
-            data = tables.get(table)
-            if data is None or data.num_rows == 0:
-                continue
-            data, self.schemas[table] = conform(data, self._schema(table, data))
-            atomic_write(
-                self.out / f"{table}.parquet" / part_name(chunk_id),
-                lambda handle, data=data: pq.write_table(data, handle, compression="zstd"),
-            )
-        marker = {
-            "chunk": chunk_id,
-            "first_run": run_ids.start,
-            "stop_run": run_ids.stop,
-            "completed": completed,
-            "seconds": round(seconds, 3),
-            "failures": failures,
-        }
-        atomic_write_text(self.done_dir / f"chunk-{chunk_id:08d}.json", json.dumps(marker))
+            for table in (*[t for t in self.outputs if t != "runs"], "runs"):
+                data = tables.get(table)
+                if data is None or data.num_rows == 0:
+                    continue
+                data, self.schemas[table] = conform(data, self._schema(table, data))
+                atomic_write(
+                    self.out / f"{table}.parquet" / part_name(chunk_id),
+                    lambda handle, data=data: pq.write_table(data, handle, compression="zstd"),
+                )
+            marker = {
+                "chunk": chunk_id,
+                "first_run": run_ids.start,
+                "stop_run": run_ids.stop,
+                "completed": completed,
+                "seconds": round(seconds, 3),
+                "failures": failures,
+            }
+            atomic_write_text(self.done_dir / f"chunk-{chunk_id:08d}.json", json.dumps(marker))
 
     def run_parts(self) -> list[Path]:
         """List the committed parts of runs.parquet, in run order."""
