@@ -10,8 +10,8 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.calendar import SessionSlot, build_sessions, month_key, month_starts
-from sim.delegates import NO_PATRON, Delegate, DelegatePool
+from sim.calendar import build_sessions, month_key, month_starts
+from sim.delegates import Delegate, DelegatePool
 from sim.leaders import Leader
 from sim.mechanisms import (
     alliances,
@@ -391,13 +391,3 @@ class PowerStruggleModel(mesa.Model):
             for k, lead in enumerate(self.leaders)
         ]
         return FrozenRecord(out)
-
-    @property
-    def delegates_with_patron(self) -> float:
-        """Share of delegates who owe their post to a patron."""
-        return float((self.pool.patron != NO_PATRON).mean())
-
-    @property
-    def current_session(self) -> list[SessionSlot]:
-        """Sessions held in the current month."""
-        return self.sessions.get(month_key(self.months[max(self.month, 0)]), [])

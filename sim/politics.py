@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,6 @@ class Coalition:
     members: set[int]
     against: int
     since: date
-    label: str = field(default="")
 
 
 def _structure(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
