@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sim.argtypes import non_negative_int, positive_int
 from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
@@ -42,40 +43,15 @@ def _version() -> str:
     return __version__
 
 
-def _positive_int(option: str) -> Any:
-    """Make a type function for an option that must be a positive integer (argparse names the option)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer >= 1 (got {text!r})") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"expected an integer >= 1 (got {value})")
-        return value
-
-    return parse
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0 (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0 (got {value})")
-    return value
-
-
 def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
+    p.add_argument("--replicates", type=positive_int, default=100, help="replicates (default 100)")
     p.add_argument(
-        "--replicates", type=_positive_int("--replicates"), default=100, help="replicates (default 100)"
+        "--seed", type=non_negative_int, default=0, help="master seed of the seed tree (default 0)"
     )
-    p.add_argument("--seed", type=_seed, default=0, help="master seed of the seed tree (default 0)")
     p.add_argument("--out", type=Path, default=None, help=out_help)
     p.add_argument(
         "--workers",
-        type=_positive_int("--workers"),
+        type=positive_int,
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )

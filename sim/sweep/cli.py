@@ -7,17 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.argtypes import positive_int
 from sim.errors import InputError
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1 (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1 (got {value})")
-    return value
 
 
 def register(subparsers: Any) -> None:
@@ -36,7 +27,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=positive_int,
         default=None,
         help="worker processes (local) or LocalCluster workers (dask); default: all cores",
     )
@@ -55,12 +46,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--resume", action="store_true", help="continue the sweep already in --out")
     parser.add_argument(
         "--replicates",
-        type=_positive,
+        type=positive_int,
         default=None,
         help="replicates per point, overriding the file (for a quick look)",
     )
     parser.add_argument(
-        "--chunk-size", type=_positive, default=None, help="runs per chunk (default: automatic)"
+        "--chunk-size", type=positive_int, default=None, help="runs per chunk (default: automatic)"
     )
     parser.add_argument(
         "--progress",
