@@ -102,7 +102,7 @@ class PowerStruggleModel(mesa.Model):
                 self.bloc_home[self.bloc_index[leader.home_bloc]] = leader.index
         self.pool = DelegatePool(cfg.delegates)
         self._seed_delegates()
-        self.delegate_agents = [Delegate(self, i) for i in range(cfg.delegates)]
+        self._delegate_agents: list[Delegate] | None = None
         self._agenda_items = self._schedule_exogenous_events()
 
         self.support = np.full(len(self.leaders), 1.0 / len(self.leaders))
@@ -121,6 +121,43 @@ class PowerStruggleModel(mesa.Model):
             model_reporters={"date": "date_iso", "winner_now": "winner_now", "leader_state": "leader_state"}
         )
         self.running = True
+
+    # --- delegates as Mesa agents -------------------------------------------------------------------
+
+    @property
+    def delegate_agents(self) -> list[Delegate]:
+        """One `Delegate` Mesa agent per pool row, created the first time anyone asks.
+
+        The replay itself reads and writes only the pool's arrays; building 10,000 Mesa agents costs
+        about 30 ms (a quarter of a 10,000-delegate replay), so the views are made on demand. Asking
+        for `agents`, `agents_by_type` or `agent_types` makes them too, so Mesa's own tools
+        (DataCollector agent reporters, batch_run) always see every delegate.
+        """
+        if self._delegate_agents is None:
+            self._delegate_agents = [Delegate(self, i) for i in range(self.pool.n)]
+        return self._delegate_agents
+
+    @property
+    def agents(self) -> Any:
+        """Mesa's AgentSet of every agent: the leaders and (made on first access) the delegates."""
+        self.delegate_agents  # noqa: B018 - materialise the delegate views
+        return super().agents
+
+    @agents.setter
+    def agents(self, value: Any) -> None:
+        mesa.Model.agents.fset(self, value)  # type: ignore[attr-defined]  # Mesa's own error
+
+    @property
+    def agents_by_type(self) -> Any:
+        """Mesa's AgentSets by agent type, delegates included."""
+        self.delegate_agents  # noqa: B018
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent types registered with Mesa, delegates included."""
+        self.delegate_agents  # noqa: B018
+        return super().agent_types
 
     # --- set-up ----------------------------------------------------------------------------------
 

