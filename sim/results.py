@@ -70,9 +70,7 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.Data
         if row.keys() != keys.keys():
             keys.update(dict.fromkeys(row))
     order = [*columns, *(k for k in keys if k not in columns)]
-    data = {
-        k: [row.get(k) for row in rows] if k in keys else pd.Series(dtype="object") for k in order
-    }
+    data = {k: [row.get(k) for row in rows] if k in keys else pd.Series(dtype="object") for k in order}
     return pd.DataFrame(data)
 
 
