@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import platform
 import re
 import time
@@ -31,6 +32,7 @@ Overrides = Mapping[str, Any] | Iterable[str] | None
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
+@functools.cache
 def package_version() -> str:
     """Return the installed powerstruggle version (or the source tree's, when not installed)."""
     try:
@@ -40,7 +42,10 @@ def package_version() -> str:
 
 
 def versions() -> dict[str, str]:
-    """Versions of powerstruggle, mesa, python, numpy and pandas for the manifest."""
+    """Versions of powerstruggle, mesa, python, numpy and pandas for the manifest.
+
+    The package's own is read once per process: reading installed metadata costs about a millisecond.
+    """
     import mesa
     import numpy
     import pandas

@@ -22,11 +22,13 @@ class DelegatePool:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.allegiance = np.zeros(n, dtype=np.int8)
-        self.patron = np.full(n, NO_PATRON, dtype=np.int8)
+        # Leader and bloc indices are kept as intp, numpy's index type: they index per-leader and
+        # per-bloc arrays every month, and an int8 index would be converted on every use.
+        self.allegiance = np.zeros(n, dtype=np.intp)
+        self.patron = np.full(n, NO_PATRON, dtype=np.intp)
         self.tenure = np.zeros(n, dtype=np.int16)
         self.ideology = np.zeros(n, dtype=np.float32)
-        self.bloc = np.zeros(n, dtype=np.int8)
+        self.bloc = np.zeros(n, dtype=np.intp)
         self.enrolee = np.zeros(n, dtype=bool)
         self.in_cc = np.zeros(n, dtype=bool)
         # Heterogeneous susceptibilities: how strongly each cadre heeds charisma and fear.

@@ -37,20 +37,36 @@ _JITTERED = (
 )
 
 
-# State that decides camps, eligibility, opposition and offices: setting it invalidates the model's
-# caches of who stands where (see `PowerStruggleModel.structure_version`).
-_STRUCTURAL = frozenset(
-    {"mobilised", "declared_opposition", "capitulated", "holds_home_post", "rung", "pb_seat"}
-)
+# State that decides camps, eligibility, opposition and offices (mobilised, declared_opposition,
+# capitulated, holds_home_post, rung, pb_seat): setting it invalidates the model's caches of who
+# stands where (see `PowerStruggleModel.structure_version`).
+def _structural(name: str) -> property:
+    """An attribute whose every assignment bumps the model's `structure_version`.
+
+    A property per structural field rather than a `__setattr__` hook: the hook taxed every
+    assignment (legitimacy and standing change monthly), the property only these six.
+    """
+    private = f"_{name}"
+
+    def get(self: Leader) -> object:
+        return self.__dict__[private]
+
+    def set(self: Leader, value: object) -> None:
+        self.model.structure_version += 1
+        self.__dict__[private] = value
+
+    return property(get, set, doc=f"{name} (structural: changing it invalidates camp caches)")
 
 
 class Leader(mesa.Agent):
     """A faction leader: fixed traits from the scenario, plus the state the struggle changes."""
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _STRUCTURAL and "model" in self.__dict__:
-            self.model.structure_version += 1
-        super().__setattr__(name, value)
+    mobilised = _structural("mobilised")
+    declared_opposition = _structural("declared_opposition")
+    capitulated = _structural("capitulated")
+    holds_home_post = _structural("holds_home_post")
+    rung = _structural("rung")
+    pb_seat = _structural("pb_seat")
 
     def __init__(self, model: PowerStruggleModel, name: str, params: LeaderParams, index: int) -> None:
         super().__init__(model)

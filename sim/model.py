@@ -72,6 +72,7 @@ class PowerStruggleModel(mesa.Model):
         self.structure_version = 0
         self.camp_cache: tuple[int, list[frozenset[int]], list[frozenset[int]]] | None = None
         self.support_version = 0
+        self._support_counts: np.ndarray | None = None
         self._structural_cache: dict[tuple[str, int], np.ndarray] = {}
         self._camp_labels: tuple[int, list[str]] = (-1, [])
         self.memo_key: tuple[int, int] = (-1, -1)
@@ -96,7 +97,7 @@ class PowerStruggleModel(mesa.Model):
 
         self.bloc_names = list(cfg.blocs)
         self.bloc_index = {n: i for i, n in enumerate(self.bloc_names)}
-        self.bloc_home = np.full(len(self.bloc_names), -1, dtype=np.int8)
+        self.bloc_home = np.full(len(self.bloc_names), -1, dtype=np.intp)
         for leader in self.leaders:
             if leader.home_bloc:
                 self.bloc_home[self.bloc_index[leader.home_bloc]] = leader.index
@@ -195,7 +196,7 @@ class PowerStruggleModel(mesa.Model):
             if i == 0:
                 u[rows, self.pool.allegiance] -= w.inertia * w.strength
             u += np.float32(w.noise) * choice.gumbel_noise(self, u.shape)
-            self.pool.allegiance[:] = np.argmax(u, axis=1).astype(np.int8)
+            self.pool.allegiance[:] = np.argmax(u, axis=1)
             self.refresh_support()
 
     def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[tuple[date, Callable[[], None]]]]:
@@ -314,10 +315,17 @@ class PowerStruggleModel(mesa.Model):
     # --- shared state helpers ------------------------------------------------------------------------
 
     def refresh_support(self) -> None:
-        """Recount each leader's share of delegates and who leads."""
-        self.support = self.pool.support(len(self.leaders))
-        self.support_list = self.support.tolist()
-        self.support_version += 1
+        """Recount each leader's share of delegates and who leads.
+
+        When no delegate changed sides the shares stay the same objects, so the caches keyed on
+        `support_version` (ranked camps, targets, utilities' terms) stay valid.
+        """
+        counts = np.bincount(self.pool.allegiance, minlength=len(self.leaders))
+        if not np.array_equal(counts, self._support_counts):
+            self._support_counts = counts
+            self.support = counts / self.pool.n
+            self.support_list = self.support.tolist()
+            self.support_version += 1
         self.refresh_ruling()
 
     def refresh_ruling(self) -> None:

@@ -61,7 +61,7 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
     key = ("regional", holder)
     if key not in memo:
         rate_by_bloc = np.zeros(len(model.bloc_names))
-        boss_by_bloc = np.full(len(model.bloc_names), -1, dtype=np.int8)
+        boss_by_bloc = np.full(len(model.bloc_names), -1, dtype=np.intp)
         for j, leader in enumerate(model.leaders):
             if leader.holds_home_post and leader.eligible and j != holder:
                 b = model.bloc_index[leader.home_bloc]

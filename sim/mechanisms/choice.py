@@ -15,7 +15,7 @@ import numpy as np
 from sim.delegates import NO_PATRON
 from sim.mechanisms.appointment import loyalty
 from sim.mechanisms.information import foresight_discount
-from sim.politics import in_opposition, memo_for, structural_memo
+from sim.politics import in_opposition, structural_memo
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -35,10 +35,10 @@ def eligible_mask(model: PowerStruggleModel) -> np.ndarray:
 def leader_terms(model: PowerStruggleModel) -> dict[str, np.ndarray]:
     """Per-leader quantities every delegate weighs."""
     leaders = model.leaders
-    memo = memo_for(model)
-    structural = memo.get("leader_terms")
+    ruling = model.ruling
+    memo = structural_memo(model)
+    structural = memo.get(("leader_terms", ruling))
     if structural is None:
-        ruling = model.ruling
         opp = np.array([in_opposition(model, k, ruling) for k in range(len(leaders))])
         rung = np.array([lead.rung for lead in leaders], dtype=float)
         structural = {
@@ -48,7 +48,7 @@ def leader_terms(model: PowerStruggleModel) -> dict[str, np.ndarray]:
             "mobilised": np.array([lead.mobilised and lead.eligible for lead in leaders]),
             "bloc_head_active": model.bloc_head_active(),
         }
-        memo["leader_terms"] = structural
+        memo[("leader_terms", ruling)] = structural
     return {
         **structural,
         "position": np.array([lead.position for lead in leaders]),
@@ -127,4 +127,4 @@ def reweigh(model: PowerStruggleModel) -> None:
         return
     u = utilities(model, rows)
     u += np.float32(w.noise) * gumbel_noise(model, u.shape)
-    pool.allegiance[rows] = np.argmax(u, axis=1).astype(np.int8)
+    pool.allegiance[rows] = np.argmax(u, axis=1)

@@ -190,7 +190,7 @@ def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> 
     mech = model.cfg.mechanisms.institutions
     pool = model.pool
     size = model.cc_size(session.cc_full_members)
-    favoured = np.isin(pool.allegiance, np.array(sorted(model.ruling), dtype=np.int8))
+    favoured = np.isin(pool.allegiance, np.array(sorted(model.ruling), dtype=np.intp))
     weight = 1.0 + mech.slate_bias * favoured
     chosen = model.rng.choice(pool.n, size=size, replace=False, p=weight / weight.sum())
     pool.in_cc[:] = False

@@ -97,7 +97,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
         return
     mech = model.cfg.mechanisms.legacy
     leader = model.leaders[holder]
-    camp = np.array(sorted(camp_of(model, holder)), dtype=np.int8)
+    camp = np.array(sorted(camp_of(model, holder)), dtype=np.intp)
     allegiance = model.pool.allegiance[voters]
     in_camp = np.isin(allegiance, camp)
     p_turn = min(1.0, mech.testament_defection * mech.strength * getattr(leader, "testament_criticism", 0.0))
