@@ -72,7 +72,7 @@ class PowerStruggleModel(mesa.Model):
         self.structure_version = 0
         self.camp_cache: tuple[int, list[frozenset[int]], list[frozenset[int]]] | None = None
         self.support_version = 0
-        self._support_counts: np.ndarray | None = None
+        self._support_counts = b""
         self._structural_cache: dict[tuple[str, int], np.ndarray] = {}
         self._camp_labels: tuple[int, list[str]] = (-1, [])
         self.memo_key: tuple[int, int] = (-1, -1)
@@ -321,8 +321,9 @@ class PowerStruggleModel(mesa.Model):
         `support_version` (ranked camps, targets, utilities' terms) stay valid.
         """
         counts = np.bincount(self.pool.allegiance, minlength=len(self.leaders))
-        if not np.array_equal(counts, self._support_counts):
-            self._support_counts = counts
+        key = counts.tobytes()  # comparing bytes is several times cheaper than np.array_equal
+        if key != self._support_counts:
+            self._support_counts = key
             self.support = counts / self.pool.n
             self.support_list = self.support.tolist()
             self.support_version += 1

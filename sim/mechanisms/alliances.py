@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.leaders import RUNG
 from sim.mechanisms.information import foresight_discount
 from sim.politics import camp_of, head, leadership_target, main_threat, perceived_threat, power
@@ -31,10 +33,53 @@ def compatibility(model: PowerStruggleModel, a: int, b: int) -> float:
     )
 
 
-def camp_compatibility(model: PowerStruggleModel, members: set[int] | frozenset[int]) -> float:
+def compatibility_matrix(model: PowerStruggleModel) -> list[list[float]]:
+    """`compatibility(a, b)` for every pair at once (the same arithmetic, as nested lists)."""
+    mech = model.cfg.mechanisms.alliances
+    cw = np.array([lead.compromise_willingness for lead in model.leaders])
+    pos = np.array([lead.position for lead in model.leaders])
+    mat = (
+        (cw[:, None] + cw[None, :]) / 2
+        - mech.distance_weight * np.abs(pos[:, None] - pos[None, :])
+        - model.distrust
+    )
+    return mat.tolist()  # type: ignore[no-any-return]
+
+
+def camp_compatibility(
+    model: PowerStruggleModel,
+    members: set[int] | frozenset[int],
+    matrix: list[list[float]] | None = None,
+) -> float:
     """The weakest pairwise compatibility inside a camp."""
     ms = sorted(members)
-    return min((compatibility(model, a, b) for i, a in enumerate(ms) for b in ms[i + 1 :]), default=1.0)
+    pairs = ((a, b) for i, a in enumerate(ms) for b in ms[i + 1 :])
+    if matrix is None:
+        return min((compatibility(model, a, b) for a, b in pairs), default=1.0)
+    return min((matrix[a][b] for a, b in pairs), default=1.0)
+
+
+class _Month:
+    """What one month's partner search reuses: positions, support and distrust do not change in it."""
+
+    def __init__(self, model: PowerStruggleModel) -> None:
+        self.model = model
+        self._matrix: list[list[float]] | None = None
+        self.threats: dict[tuple[int, frozenset[int]], float] = {}
+
+    @property
+    def matrix(self) -> list[list[float]]:
+        """The compatibility matrix, built when a first partner is weighed (most months none is)."""
+        if self._matrix is None:
+            self._matrix = compatibility_matrix(self.model)
+        return self._matrix
+
+    def threat(self, m: int, camp: frozenset[int]) -> float:
+        key = (m, camp)
+        value = self.threats.get(key)
+        if value is None:
+            value = self.threats[key] = perceived_threat(self.model, m, camp)
+        return value
 
 
 def update(model: PowerStruggleModel) -> None:
@@ -44,8 +89,9 @@ def update(model: PowerStruggleModel) -> None:
     if not mech.enabled:
         return
     _dissolve(model)
+    month = _Month(model)
     for j in model.rng.permutation(len(model.leaders)):
-        _seek_partner(model, int(j))
+        _seek_partner(model, int(j), month)
 
 
 def _dissolve(model: PowerStruggleModel) -> None:
@@ -76,7 +122,7 @@ def _threatened(model: PowerStruggleModel, j: int, threat: frozenset[int]) -> bo
     return j in leadership_target(model)
 
 
-def _seek_partner(model: PowerStruggleModel, j: int) -> None:
+def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     mech = model.cfg.mechanisms.alliances
     leader = model.leaders[j]
     if not leader.eligible or leader.capitulated:
@@ -93,9 +139,9 @@ def _seek_partner(model: PowerStruggleModel, j: int) -> None:
             continue
         theirs = camp_of(model, m)
         # A partner must fear the common rival more than he fears the suitor.
-        if perceived_threat(model, m, threat) <= perceived_threat(model, m, own):
+        if month.threat(m, threat) <= month.threat(m, own):
             continue
-        score = camp_compatibility(model, own | theirs)
+        score = camp_compatibility(model, own | theirs, month.matrix)
         if score > best_score:
             best, best_score = m, score
     if best is None:
