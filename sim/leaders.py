@@ -37,36 +37,32 @@ _JITTERED = (
 )
 
 
-# State that decides camps, eligibility, opposition and offices (mobilised, declared_opposition,
-# capitulated, holds_home_post, rung, pb_seat): setting it invalidates the model's caches of who
-# stands where (see `PowerStruggleModel.structure_version`).
-def _structural(name: str) -> property:
-    """An attribute whose every assignment bumps the model's `structure_version`.
+class _Structural:
+    """A leader attribute whose every assignment bumps the model's `structure_version`.
 
-    A property per structural field rather than a `__setattr__` hook: the hook taxed every
-    assignment (legitimacy and standing change monthly), the property only these six.
+    State that decides camps, eligibility, opposition and offices (mobilised, declared_opposition,
+    capitulated, holds_home_post, rung, pb_seat) keys the model's caches of who stands where. The
+    descriptor defines only `__set__`, so reading the attribute is a plain instance-dict lookup:
+    reads outnumber writes a hundred to one.
     """
-    private = f"_{name}"
 
-    def get(self: Leader) -> object:
-        return self.__dict__[private]
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
 
-    def set(self: Leader, value: object) -> None:
-        self.model.structure_version += 1
-        self.__dict__[private] = value
-
-    return property(get, set, doc=f"{name} (structural: changing it invalidates camp caches)")
+    def __set__(self, leader: Leader, value: object) -> None:
+        leader.model.structure_version += 1
+        leader.__dict__[self.name] = value
 
 
 class Leader(mesa.Agent):
     """A faction leader: fixed traits from the scenario, plus the state the struggle changes."""
 
-    mobilised = _structural("mobilised")
-    declared_opposition = _structural("declared_opposition")
-    capitulated = _structural("capitulated")
-    holds_home_post = _structural("holds_home_post")
-    rung = _structural("rung")
-    pb_seat = _structural("pb_seat")
+    mobilised: bool = _Structural()  # type: ignore[assignment]
+    declared_opposition: bool = _Structural()  # type: ignore[assignment]
+    capitulated: bool = _Structural()  # type: ignore[assignment]
+    holds_home_post: bool = _Structural()  # type: ignore[assignment]
+    rung: int = _Structural()  # type: ignore[assignment]
+    pb_seat: int = _Structural()  # type: ignore[assignment]
 
     def __init__(self, model: PowerStruggleModel, name: str, params: LeaderParams, index: int) -> None:
         super().__init__(model)

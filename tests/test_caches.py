@@ -1,0 +1,57 @@
+"""The model's caches follow the state they summarise: a structural change or a moved delegate shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from sim.leaders import RUNG
+from sim.mechanisms import choice
+from sim.model import PowerStruggleModel
+from sim.politics import camps, ruling_camp
+
+HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
+
+
+def _model() -> PowerStruggleModel:
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 200}, rng=11)
+    model.step()
+    return model
+
+
+def test_expelling_a_leader_drops_him_from_the_camps_and_the_choice_set() -> None:
+    model = _model()
+    k = model.leader_index["trotsky"]
+    assert any(k in c for c in camps(model))
+    assert choice.eligible_mask(model)[k]
+    model.leaders[k].rung = RUNG["party_expulsion"]
+    assert not any(k in c for c in camps(model))
+    assert not choice.eligible_mask(model)[k]
+    assert not choice.leader_terms(model)["eligible"][k]
+
+
+def test_a_new_faction_counts_as_opposition_at_once() -> None:
+    model = _model()
+    k = model.leader_index["trotsky"]
+    model.leaders[k].declared_opposition = False
+    model.leaders[k].mobilised = False
+    assert k not in model.ruling  # the Troika rules in January 1924
+    assert not choice.leader_terms(model)["opposition"][k]
+    model.leaders[k].mobilised = True
+    assert choice.leader_terms(model)["opposition"][k]
+
+
+def test_support_and_ruling_follow_moved_delegates() -> None:
+    model = _model()
+    stalin = model.leader_index["stalin"]
+    zinoviev = model.leader_index["zinoviev"]
+    model.pool.allegiance[:] = zinoviev
+    model.refresh_support()
+    assert model.support[zinoviev] == 1.0
+    assert zinoviev in ruling_camp(model)
+    model.pool.allegiance[:] = stalin
+    model.refresh_support()
+    assert model.support_list[stalin] == 1.0
+    assert stalin in model.ruling
+    assert np.isclose(model.support.sum(), 1.0)
