@@ -50,8 +50,10 @@ class _Structural:
         self.name = name
 
     def __set__(self, leader: Leader, value: object) -> None:
-        leader.model.structure_version += 1
-        leader.__dict__[self.name] = value
+        state = leader.__dict__
+        if self.name not in state or state[self.name] != value:  # re-asserting a value changes nothing
+            leader.model.structure_version += 1
+        state[self.name] = value
 
 
 class Leader(mesa.Agent):

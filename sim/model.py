@@ -190,13 +190,8 @@ class PowerStruggleModel(mesa.Model):
     def _settle_initial_allegiance(self) -> None:
         """Let every delegate choose a few times before the first month (no inertia from a blank start)."""
         rows = np.arange(self.pool.n)
-        w = self.cfg.mechanisms.delegate_choice
         for i in range(INITIAL_SETTLING_ROUNDS):
-            u = choice.utilities(self, rows)
-            if i == 0:
-                u[rows, self.pool.allegiance] -= w.inertia * w.strength
-            u += np.float32(w.noise) * choice.gumbel_noise(self, u.shape)
-            self.pool.allegiance[:] = np.argmax(u, axis=1)
+            self.pool.allegiance[:] = choice.choose(self, rows, inertia=i > 0)
             self.refresh_support()
 
     def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[tuple[date, Callable[[], None]]]]:

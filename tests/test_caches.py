@@ -28,7 +28,8 @@ def test_expelling_a_leader_drops_him_from_the_camps_and_the_choice_set() -> Non
     model.leaders[k].rung = RUNG["party_expulsion"]
     assert not any(k in c for c in camps(model))
     assert not choice.eligible_mask(model)[k]
-    assert not choice.leader_terms(model)["eligible"][k]
+    assert not choice.structural_terms(model).eligible[k]
+    assert k not in choice.structural_terms(model).cols
 
 
 def test_a_new_faction_counts_as_opposition_at_once() -> None:
@@ -37,9 +38,9 @@ def test_a_new_faction_counts_as_opposition_at_once() -> None:
     model.leaders[k].declared_opposition = False
     model.leaders[k].mobilised = False
     assert k not in model.ruling  # the Troika rules in January 1924
-    assert not choice.leader_terms(model)["opposition"][k]
+    assert not choice.structural_terms(model).opposition[k]
     model.leaders[k].mobilised = True
-    assert choice.leader_terms(model)["opposition"][k]
+    assert choice.structural_terms(model).opposition[k]
 
 
 def test_support_and_ruling_follow_moved_delegates() -> None:

@@ -8,11 +8,11 @@ plus Gumbel noise (a multinomial logit).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.delegates import NO_PATRON
 from sim.mechanisms.appointment import loyalty
 from sim.mechanisms.information import foresight_discount
 from sim.politics import in_opposition, structural_memo
@@ -32,99 +32,150 @@ def eligible_mask(model: PowerStruggleModel) -> np.ndarray:
     return memo["eligible"]  # type: ignore[return-value]
 
 
-def leader_terms(model: PowerStruggleModel) -> dict[str, np.ndarray]:
-    """Per-leader quantities every delegate weighs."""
-    leaders = model.leaders
+@dataclass(frozen=True, slots=True)
+class StructuralTerms:
+    """What delegates weigh that changes only with alliances, offices, sanctions or the leadership."""
+
+    cols: np.ndarray  # the eligible leaders: the only columns a choice is computed for
+    colpos: np.ndarray  # leader index -> column (-1 if ineligible); entry -1 is -1 for NO_PATRON
+    eligible: np.ndarray
+    opposition: np.ndarray
+    danger_base: list[tuple[float, float]]  # per column: (rung danger, 1 if in open opposition)
+    mobilised: list[int]  # columns of organised factions
+    bloc_head_col: np.ndarray  # per bloc, the column of its active boss, else -1
+
+
+def structural_terms(model: PowerStruggleModel) -> StructuralTerms:
+    """The structural terms for the current leadership, cached per structure."""
     ruling = model.ruling
     memo = structural_memo(model)
-    structural = memo.get(("leader_terms", ruling))
-    if structural is None:
-        opp = np.array([in_opposition(model, k, ruling) for k in range(len(leaders))])
-        rung = np.array([lead.rung for lead in leaders], dtype=float)
-        structural = {
-            "rung_danger": np.maximum(rung - 1.0, 0.0) / 6.0,
-            "opposition": opp,
-            "eligible": eligible_mask(model),
-            "mobilised": np.array([lead.mobilised and lead.eligible for lead in leaders]),
-            "bloc_head_active": model.bloc_head_active(),
-        }
-        memo[("leader_terms", ruling)] = structural
-    return {
-        **structural,
-        "position": np.array([lead.position for lead in leaders]),
-        "appeal": np.array([lead.charisma * lead.standing for lead in leaders]),
-        "legitimacy": np.array([lead.legitimacy for lead in leaders]),
-        "danger": structural["rung_danger"] + structural["opposition"] * (0.15 + model.fear),
-    }
+    key = ("choice_terms", ruling)
+    terms = memo.get(key)
+    if terms is None:
+        leaders = model.leaders
+        eligible = eligible_mask(model)
+        cols = np.flatnonzero(eligible)
+        colpos = np.full(len(leaders) + 1, -1, dtype=np.intp)
+        colpos[cols] = np.arange(cols.size)
+        opposition = [in_opposition(model, k, ruling) for k in range(len(leaders))]
+        rung_danger = [max(lead.rung - 1.0, 0.0) / 6.0 for lead in leaders]
+        col_list = cols.tolist()
+        terms = StructuralTerms(
+            cols=cols,
+            colpos=colpos,
+            eligible=eligible,
+            opposition=np.array(opposition),
+            danger_base=[(rung_danger[k], float(opposition[k])) for k in col_list],
+            mobilised=[c for c, k in enumerate(col_list) if leaders[k].mobilised],
+            bloc_head_col=colpos[model.bloc_head_active()],
+        )
+        memo[key] = terms
+    return terms  # type: ignore[return-value]
 
 
-def utilities(model: PowerStruggleModel, rows: np.ndarray) -> np.ndarray:
-    """Utility of each leader for each delegate in `rows` (rows x leaders), noise excluded.
+def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True) -> np.ndarray:
+    """Utility of each eligible leader for each delegate in `rows` (noise excluded, strength included).
 
-    Computed in float32 with per-row and per-leader factors combined by outer products: the choice
-    is the model's hottest loop (mesa-notes: ~10 ns per array element, ~2 us per Python call).
+    Column c is leader `structural_terms(model).cols[c]`: ineligible leaders get no column at all.
+    Computed in float32; per-row and per-leader factors are combined by outer products and the weights
+    are folded into the per-leader factors: the choice is the model's hottest loop (mesa-notes:
+    ~10 ns per array element, ~2 us per numpy call).
     """
     w = model.cfg.mechanisms.delegate_choice
+    s = w.strength
     pool = model.pool
-    t = leader_terms(model)
+    st = structural_terms(model)
     f32 = np.float32
+    cols = st.cols.tolist()
+    leaders = model.leaders
+    support = model.support_list
+    fear = 0.15 + model.fear
+    enrolee_bandwagon = s * w.bandwagon * (ENROLEE_BANDWAGON - 1.0)
+    position = np.array([leaders[k].position for k in cols], dtype=f32)
+    const = np.array(
+        [s * (w.legitimacy * leaders[k].legitimacy + w.bandwagon * support[k]) for k in cols], dtype=f32
+    )
+    appeal = np.array([s * w.charisma * leaders[k].charisma * leaders[k].standing for k in cols], dtype=f32)
+    danger = np.array([s * w.fear * (rd + opp * fear) for rd, opp in st.danger_base], dtype=f32)
+
     x = pool.ideology[rows]
+    u = np.subtract.outer(x, position)
+    np.abs(u, out=u)
+    u *= f32(-s * w.ideology)
+    u += const
+    charisma = pool.charisma_weight[rows]
     enrolee = pool.enrolee[rows]
-    position = t["position"].astype(f32)
-    support = model.support.astype(f32)
-    u = np.abs(x[:, None] - position[None, :])
-    u *= f32(-w.ideology)
-    enrolee_charisma = np.where(enrolee, f32(ENROLEE_CHARISMA), f32(1.0))
-    charisma_row = pool.charisma_weight[rows] * enrolee_charisma * f32(w.charisma)
-    u += charisma_row[:, None] * t["appeal"].astype(f32)[None, :]
-    u += (w.legitimacy * t["legitimacy"] + w.bandwagon * model.support).astype(f32)[None, :]
-    if enrolee.any():
-        extra = f32(w.bandwagon * (ENROLEE_BANDWAGON - 1.0))
-        u[enrolee] += extra * support[None, :]
-    u -= (pool.fear_weight[rows] * f32(w.fear))[:, None] * t["danger"].astype(f32)[None, :]
-    # One-hot terms added through flat indices (row * leaders + leader): cheaper than 2-D fancy indexing.
-    n_leaders = u.shape[1]
+    any_enrolee = bool(enrolee.any())
+    if any_enrolee:
+        charisma[enrolee] *= f32(ENROLEE_CHARISMA)
+    u += charisma[:, None] * appeal
+    u -= pool.fear_weight[rows][:, None] * danger
+    if any_enrolee:
+        bandwagon = np.array([enrolee_bandwagon * support[k] for k in cols], dtype=f32)
+        u += enrolee.astype(f32)[:, None] * bandwagon
+    # One-hot terms added through flat indices (row * columns + column): cheaper than 2-D indexing.
+    n_cols = len(cols)
     flat = u.reshape(-1)
-    base = np.arange(rows.size) * n_leaders
-    patron = pool.patron[rows]
-    has = patron != NO_PATRON
-    flat[base[has] + patron[has]] += f32(w.patronage) * loyalty(model, rows[has])
-    head = t["bloc_head_active"][pool.bloc[rows]]
+    base = np.arange(0, rows.size * n_cols, n_cols)
+    patron_col = st.colpos[pool.patron[rows]]
+    has = patron_col >= 0
+    flat[base[has] + patron_col[has]] += f32(s * w.patronage) * loyalty(model, rows[has])
+    head = st.bloc_head_col[pool.bloc[rows]]
     hb = head >= 0
-    flat[base[hb] + head[hb]] += f32(w.bloc)
-    flat[base + pool.allegiance[rows]] += f32(w.inertia)
+    flat[base[hb] + head[hb]] += f32(s * w.bloc)
+    if inertia:
+        own = st.colpos[pool.allegiance[rows]]
+        mine = own >= 0
+        flat[base[mine] + own[mine]] += f32(s * w.inertia)
     mob = model.cfg.mechanisms.mobilisation
-    if mob.enabled:
-        for k in np.flatnonzero(t["mobilised"]):
-            lead = model.leaders[k]
-            pull = mob.faction_pull * mob.strength * lead.organisational_skill
-            pull *= foresight_discount(model, model.ruling)
-            u[:, k] += f32(pull) * np.exp(-np.abs(x - f32(lead.position)) / f32(mob.reach))
-    u *= f32(w.strength)
-    u[:, ~t["eligible"]] = f32(-1e9)
+    if mob.enabled and st.mobilised:
+        discount = foresight_discount(model, model.ruling)
+        for c in st.mobilised:
+            lead = leaders[cols[c]]
+            pull = s * mob.faction_pull * mob.strength * lead.organisational_skill * discount
+            reach = np.abs(x - f32(lead.position))
+            reach *= f32(-1.0 / mob.reach)
+            np.exp(reach, out=reach)
+            reach *= f32(pull)
+            u[:, c] += reach
     return u
 
 
-def gumbel_noise(model: PowerStruggleModel, shape: tuple[int, int]) -> np.ndarray:
-    """Standard Gumbel draws in float32, as -log of standard exponentials from the model's generator."""
-    e = model.rng.standard_exponential(shape, dtype=np.float32)
-    np.maximum(e, np.float32(1e-30), out=e)
-    np.log(e, out=e)
-    np.negative(e, out=e)
-    return e
+def add_gumbel_noise(model: PowerStruggleModel, u: np.ndarray, scale: float) -> None:
+    """Add `scale` times standard Gumbel draws to `u` in place, from the model's generator.
+
+    G = -log(-log(U)) with U uniform in float32: half the cost of -log of exponential draws. U is
+    floored at 1e-30 so that a draw of exactly 0 (probability 2**-24) gives a finite G of about -4.
+    """
+    g = model.rng.random(u.shape, dtype=np.float32)
+    np.maximum(g, np.float32(1e-30), out=g)
+    np.log(g, out=g)
+    np.negative(g, out=g)
+    np.log(g, out=g)
+    g *= np.float32(scale)
+    u -= g
+
+
+def choose(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True) -> np.ndarray:
+    """The leader each delegate in `rows` backs after weighing: the highest noisy utility (logit)."""
+    u = utilities(model, rows, inertia)
+    add_gumbel_noise(model, u, model.cfg.mechanisms.delegate_choice.noise)
+    return structural_terms(model).cols[np.argmax(u, axis=1)]  # type: ignore[no-any-return]
 
 
 def reweigh(model: PowerStruggleModel) -> None:
     """A random share of delegates reconsider; each picks the leader with the highest noisy utility."""
     w = model.cfg.mechanisms.delegate_choice
     pool = model.pool
-    # Delegates whose leader was expelled must choose again, whatever the rate.
-    stranded = ~eligible_mask(model)[pool.allegiance]
-    if w.enabled:
-        stranded |= model.rng.random(pool.n) < w.reconsider_rate
-    rows = np.flatnonzero(stranded)
+    eligible = eligible_mask(model)
+    reconsider = model.rng.random(pool.n) < w.reconsider_rate if w.enabled else None
+    if not eligible.all():
+        # Delegates whose leader was expelled must choose again, whatever the rate.
+        stranded = ~eligible[pool.allegiance]
+        reconsider = stranded if reconsider is None else reconsider | stranded
+    if reconsider is None:
+        return
+    rows = np.flatnonzero(reconsider)
     if rows.size == 0:
         return
-    u = utilities(model, rows)
-    u += np.float32(w.noise) * gumbel_noise(model, u.shape)
-    pool.allegiance[rows] = np.argmax(u, axis=1)
+    pool.allegiance[rows] = choose(model, rows)
