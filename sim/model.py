@@ -68,17 +68,17 @@ class PowerStruggleModel(mesa.Model):
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
         self.coalitions: list[Coalition] = []
-        # Bumped whenever alliances or a leader's eligibility change; keys the camp cache.
+        # Scratch caches (see sim.politics.memo_for and structural_memo), emptied when the state they
+        # summarise changes: `memo` with support or structure, `structural_memo` with structure.
+        self.memo: dict[object, object] = {}
+        self.structural_memo: dict[object, object] = {}
+        # Bumped whenever alliances, offices or a leader's eligibility change; keys the camp cache.
         self.structure_version = 0
         self.camp_cache: tuple[int, list[frozenset[int]], list[frozenset[int]]] | None = None
         self.support_version = 0
         self._support_counts = b""
         self._structural_cache: dict[tuple[str, int], np.ndarray] = {}
         self._camp_labels: tuple[int, list[str]] = (-1, [])
-        self.memo_key: tuple[int, int] = (-1, -1)
-        self.memo: dict[object, object] = {}
-        self.structural_memo_key = -1
-        self.structural_memo: dict[object, object] = {}
         self.agenda = cfg.initial_agenda
         self.fear = 0.0
         self.lenin_dead = False
@@ -122,6 +122,19 @@ class PowerStruggleModel(mesa.Model):
             model_reporters={"date": "date_iso", "winner_now": "winner_now", "leader_state": "leader_state"}
         )
         self.running = True
+
+    # --- cache keys ----------------------------------------------------------------------------------
+
+    @property
+    def structure_version(self) -> int:
+        """Counter of changes to alliances, offices and eligibility; setting it empties both memos."""
+        return self._structure_version
+
+    @structure_version.setter
+    def structure_version(self, value: int) -> None:
+        self._structure_version = value
+        self.memo = {}
+        self.structural_memo = {}
 
     # --- delegates as Mesa agents -------------------------------------------------------------------
 
@@ -322,6 +335,7 @@ class PowerStruggleModel(mesa.Model):
             self.support = counts / self.pool.n
             self.support_list = self.support.tolist()
             self.support_version += 1
+            self.memo = {}
         self.refresh_ruling()
 
     def refresh_ruling(self) -> None:

@@ -57,26 +57,25 @@ def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
 
 
 def memo_for(model: PowerStruggleModel) -> dict[object, object]:
-    """A scratch cache valid while neither alliances, eligibility nor support change."""
-    key = (model.structure_version, model.support_version)
-    if model.memo_key != key:
-        model.memo_key = key
-        model.memo = {}
+    """A scratch cache valid while neither alliances, eligibility nor support change.
+
+    The model empties it when `structure_version` is set or the support changes.
+    """
     return model.memo
 
 
 def structural_memo(model: PowerStruggleModel) -> dict[object, object]:
-    """A scratch cache valid while neither alliances, eligibility nor offices change."""
-    if model.structural_memo_key != model.structure_version:
-        model.structural_memo_key = model.structure_version
-        model.structural_memo = {}
+    """A scratch cache valid while neither alliances, eligibility nor offices change.
+
+    The model empties it when `structure_version` is set.
+    """
     return model.structural_memo
 
 
 def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
     """A camp's power: the share of delegates backing its members."""
     support = model.support_list
-    return sum(support[k] for k in camp)
+    return sum([support[k] for k in camp])  # a list is cheaper than a generator for a few items
 
 
 def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
@@ -85,7 +84,9 @@ def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
     ranked = memo.get("ranked")
     if ranked is None:
         support = model.support_list
-        ranked = sorted(camps(model), key=lambda c: (-sum(support[k] for k in c), min(c)))
+        keyed = [(-sum([support[k] for k in c]), min(c), c) for c in camps(model)]
+        keyed.sort(key=lambda t: (t[0], t[1]))
+        ranked = [c for _, _, c in keyed]
         memo["ranked"] = ranked
     return ranked  # type: ignore[return-value]
 
