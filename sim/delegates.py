@@ -34,6 +34,17 @@ class DelegatePool:
         # Heterogeneous susceptibilities: how strongly each cadre heeds charisma and fear.
         self.charisma_weight = np.ones(n, dtype=np.float32)
         self.fear_weight = np.ones(n, dtype=np.float32)
+        self._members: dict[int, np.ndarray] = {}
+
+    def members_of(self, bloc: int) -> np.ndarray:
+        """Rows of the delegates from `bloc`, sorted.
+
+        A post stays in its organisation when its holder is replaced, so a bloc's rows never change
+        once the pool is seeded.
+        """
+        if bloc not in self._members:
+            self._members[bloc] = np.flatnonzero(self.bloc == bloc)
+        return self._members[bloc]
 
     def support(self, n_leaders: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Share of (masked) delegates backing each leader."""

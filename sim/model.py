@@ -440,6 +440,7 @@ class PowerStruggleModel(mesa.Model):
                 lead.rung,
                 lead.legitimacy,
                 lead.standing,
+                lead.position,
                 labels[k],
                 "general_secretary" in lead.posts,
             )

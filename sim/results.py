@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "rung",
         "legitimacy",
         "standing",
+        "position",
         "camp",
     ),
 }
@@ -70,8 +71,8 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.Data
         if row.keys() != keys.keys():
             keys.update(dict.fromkeys(row))
     order = [*columns, *(k for k in keys if k not in columns)]
-    data = {k: [row.get(k) for row in rows] if k in keys else pd.Series(dtype="object") for k in order}
-    return pd.DataFrame(data)
+    # A contract column that no row has comes out empty (all None, object dtype).
+    return pd.DataFrame({k: [row.get(k) for row in rows] for k in order})
 
 
 # --- atomic directories ------------------------------------------------------------------------------

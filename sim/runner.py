@@ -97,7 +97,7 @@ def timeseries_rows(model: PowerStruggleModel, replicate: int) -> list[dict[str,
     data = model.datacollector.model_vars
     rows = []
     for when, state in zip(data["date"], data["leader_state"], strict=True):
-        for name, support, pb, cc, rung, legit, standing, camp, _gs in state:
+        for name, support, pb, cc, rung, legit, standing, position, camp, _gs in state:
             rows.append(
                 {
                     "replicate": replicate,
@@ -109,6 +109,7 @@ def timeseries_rows(model: PowerStruggleModel, replicate: int) -> list[dict[str,
                     "rung": rung,
                     "legitimacy": round(legit, 5),
                     "standing": round(standing, 5),
+                    "position": round(position, 5),
                     "camp": camp,
                 }
             )

@@ -33,6 +33,7 @@ RUN_COLUMNS = {
         "rung",
         "legitimacy",
         "standing",
+        "position",
         "camp",
     ],
 }

@@ -55,30 +55,30 @@ def appoint(model: PowerStruggleModel) -> None:
 
 
 def _regional(model: PowerStruggleModel, holder: int | None) -> None:
-    """Regional bosses who hold their post place cadres inside their own organisation (one draw)."""
+    """Regional bosses who hold their post place cadres inside their own organisation.
+
+    Draws only for the delegates of the bosses' own blocs, bloc by bloc.
+    """
     mech = model.cfg.mechanisms.appointment
     memo = structural_memo(model)
     key = ("regional", holder)
     if key not in memo:
-        rate_by_bloc = np.zeros(len(model.bloc_names))
-        boss_by_bloc = np.full(len(model.bloc_names), -1, dtype=np.intp)
-        for j, leader in enumerate(model.leaders):
-            if leader.holds_home_post and leader.eligible and j != holder:
-                b = model.bloc_index[leader.home_bloc]
-                rate_by_bloc[b] = mech.regional_rate * mech.strength * leader.organisational_skill
-                boss_by_bloc[b] = j
-        memo[key] = (rate_by_bloc, boss_by_bloc)
-    rate_by_bloc, boss_by_bloc = memo[key]  # type: ignore[misc]
-    if not rate_by_bloc.any():
-        return
+        scale = mech.regional_rate * mech.strength
+        bosses = {  # one boss per bloc, the last listed (as in `model.bloc_home`)
+            model.bloc_index[leader.home_bloc]: (j, scale * leader.organisational_skill)
+            for j, leader in enumerate(model.leaders)
+            if leader.holds_home_post and leader.eligible and j != holder
+        }
+        memo[key] = [(bloc, boss, rate) for bloc, (boss, rate) in bosses.items()]
     pool = model.pool
-    chosen = np.flatnonzero(model.rng.random(pool.n) < rate_by_bloc[pool.bloc])
-    if not chosen.size:
-        return
-    bosses = boss_by_bloc[pool.bloc[chosen]]
-    position = np.array([lead.position for lead in model.leaders])
-    line = position[bosses] + model.rng.normal(0.0, mech.appointee_spread, chosen.size)
-    pool.replace(chosen, bosses, np.clip(line, -1.0, 1.0))
+    for bloc, boss, rate in memo[key]:  # type: ignore[attr-defined]
+        if rate <= 0:
+            continue
+        members = pool.members_of(bloc)
+        chosen = members[model.rng.random(members.size) < rate]
+        if chosen.size:
+            line = model.leaders[boss].position + model.rng.normal(0.0, mech.appointee_spread, chosen.size)
+            pool.replace(chosen, boss, np.clip(line, -1.0, 1.0))
 
 
 def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
