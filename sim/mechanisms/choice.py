@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 ENROLEE_CHARISMA = 0.5  # raw recruits of 1924 knew the apparatus, not the heroes of 1917
 ENROLEE_BANDWAGON = 1.5
+_ENROLEE_CHARISMA_FACTOR = np.array([1.0, ENROLEE_CHARISMA], dtype=np.float32)  # by enrolee flag
 
 
 def eligible_mask(model: PowerStruggleModel) -> np.ndarray:
@@ -106,11 +107,11 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
     np.abs(u, out=u)
     u *= f32(-s * w.ideology)
     u += const[:, None]
-    charisma = pool.charisma_weight[rows]
     enrolee = pool.enrolee[rows]
     any_enrolee = bool(enrolee.any())
+    charisma = pool.charisma_weight[rows]
     if any_enrolee:
-        charisma[enrolee] *= f32(ENROLEE_CHARISMA)
+        charisma *= _ENROLEE_CHARISMA_FACTOR[enrolee.view(np.uint8)]
     u += appeal[:, None] * charisma
     u -= danger[:, None] * pool.fear_weight[rows]
     if any_enrolee:
@@ -146,9 +147,11 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
 def first_argmax(u: np.ndarray) -> np.ndarray:
     """Per column of `u` (leaders x delegates), the row of its largest value, the first on ties.
 
-    np.argmax(u, axis=0) does the same but copies and reduces along the five-long axis; comparing
-    row by row along the long one is faster for the few leaders there are.
+    Beyond about a thousand delegates, comparing row by row along the long axis beats
+    np.argmax(u, axis=0), which copies and reduces along the five-long one.
     """
+    if u.shape[1] < 1024:
+        return np.argmax(u, axis=0)
     best = u[0].copy()
     winner = np.zeros(u.shape[1], dtype=np.intp)
     for c in range(1, u.shape[0]):
@@ -185,7 +188,7 @@ def reweigh(model: PowerStruggleModel) -> None:
     w = model.cfg.mechanisms.delegate_choice
     pool = model.pool
     eligible = eligible_mask(model)
-    reconsider = model.rng.random(pool.n) < w.reconsider_rate if w.enabled else None
+    reconsider = model.rng.random(pool.n, dtype=np.float32) < w.reconsider_rate if w.enabled else None
     if not eligible.all():
         # Delegates whose leader was expelled must choose again, whatever the rate.
         stranded = ~eligible[pool.allegiance]
