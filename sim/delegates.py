@@ -20,11 +20,17 @@ NO_PATRON = -1
 class DelegatePool:
     """Column store of delegate state; index i is delegate i."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, n_leaders: int) -> None:
         self.n = n
         # Leader and bloc indices are kept as intp, numpy's index type: they index per-leader and
         # per-bloc arrays every month, and an int8 index would be converted on every use.
-        self.allegiance = np.zeros(n, dtype=np.intp)
+        self._allegiance = np.zeros(n, dtype=np.intp)
+        # Read-only to everyone else: every change goes through `set_allegiance`, which keeps the
+        # per-leader `counts` current without recounting the whole pool.
+        self.allegiance = self._allegiance.view()
+        self.allegiance.flags.writeable = False
+        self.counts = np.zeros(n_leaders, dtype=np.intp)
+        self.counts[0] = n
         self.patron = np.full(n, NO_PATRON, dtype=np.intp)
         self.tenure = np.zeros(n, dtype=np.int16)
         self.ideology = np.zeros(n, dtype=np.float32)
@@ -46,6 +52,13 @@ class DelegatePool:
             self._members[bloc] = np.flatnonzero(self.bloc == bloc)
         return self._members[bloc]
 
+    def set_allegiance(self, idx: np.ndarray | slice, leaders: int | np.ndarray) -> None:
+        """Delegates at `idx` now back `leaders` (one leader, or one each); `counts` follows."""
+        n_leaders = self.counts.size
+        self.counts -= np.bincount(self._allegiance[idx], minlength=n_leaders)
+        self._allegiance[idx] = leaders
+        self.counts += np.bincount(self._allegiance[idx], minlength=n_leaders)
+
     def support(self, n_leaders: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Share of (masked) delegates backing each leader."""
         a = self.allegiance if mask is None else self.allegiance[mask]
@@ -62,9 +75,9 @@ class DelegatePool:
         self.ideology[idx] = ideology
         self.enrolee[idx] = enrolee
         if isinstance(patron, np.ndarray):
-            self.allegiance[idx] = np.where(patron != NO_PATRON, patron, self.allegiance[idx])
+            self.set_allegiance(idx, np.where(patron != NO_PATRON, patron, self.allegiance[idx]))
         elif patron != NO_PATRON:
-            self.allegiance[idx] = patron
+            self.set_allegiance(idx, patron)
 
 
 class Delegate(mesa.Agent):

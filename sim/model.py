@@ -101,7 +101,7 @@ class PowerStruggleModel(mesa.Model):
         for leader in self.leaders:
             if leader.home_bloc:
                 self.bloc_home[self.bloc_index[leader.home_bloc]] = leader.index
-        self.pool = DelegatePool(cfg.delegates)
+        self.pool = DelegatePool(cfg.delegates, len(self.leaders))
         self._seed_delegates()
         self._delegate_agents: list[Delegate] | None = None
         self._agenda_items = self._schedule_exogenous_events()
@@ -204,7 +204,7 @@ class PowerStruggleModel(mesa.Model):
         """Let every delegate choose a few times before the first month (no inertia from a blank start)."""
         rows = np.arange(self.pool.n)
         for i in range(INITIAL_SETTLING_ROUNDS):
-            self.pool.allegiance[:] = choice.choose(self, rows, inertia=i > 0)
+            self.pool.set_allegiance(rows, choice.choose(self, rows, inertia=i > 0))
             self.refresh_support()
 
     def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[tuple[date, Callable[[], None]]]]:
@@ -328,7 +328,7 @@ class PowerStruggleModel(mesa.Model):
         When no delegate changed sides the shares stay the same objects, so the caches keyed on
         `support_version` (ranked camps, targets, utilities' terms) stay valid.
         """
-        counts = np.bincount(self.pool.allegiance, minlength=len(self.leaders))
+        counts = self.pool.counts
         key = counts.tobytes()  # comparing bytes is several times cheaper than np.array_equal
         if key != self._support_counts:
             self._support_counts = key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from sim.leaders import RUNG
 from sim.mechanisms import choice
@@ -47,12 +48,22 @@ def test_support_and_ruling_follow_moved_delegates() -> None:
     model = _model()
     stalin = model.leader_index["stalin"]
     zinoviev = model.leader_index["zinoviev"]
-    model.pool.allegiance[:] = zinoviev
+    model.pool.set_allegiance(slice(None), zinoviev)
     model.refresh_support()
     assert model.support[zinoviev] == 1.0
     assert zinoviev in ruling_camp(model)
-    model.pool.allegiance[:] = stalin
+    model.pool.set_allegiance(slice(None), stalin)
     model.refresh_support()
     assert model.support_list[stalin] == 1.0
     assert stalin in model.ruling
     assert np.isclose(model.support.sum(), 1.0)
+
+
+def test_allegiance_changes_only_through_the_pool_which_keeps_the_counts() -> None:
+    model = _model()
+    with pytest.raises(ValueError):
+        model.pool.allegiance[0] = 1  # read-only: a direct write would desynchronise the counts
+    while model.running:
+        model.step()
+        assert np.array_equal(model.pool.counts, np.bincount(model.pool.allegiance, minlength=7))
+    assert np.allclose(model.support, model.pool.counts / model.pool.n)

@@ -53,9 +53,9 @@ def test_alliance_forms_against_the_strongest_rival() -> None:
     model = small_model(**{"initial_state.alliances": [], "mechanisms.alliances.form_rate": 1.0})
     # Make Stalin the dominant camp; Zinoviev and Kamenev are the leadership's target.
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
-    model.pool.allegiance[:] = stalin
-    model.pool.allegiance[:300] = zin
-    model.pool.allegiance[300:500] = kam
+    model.pool.set_allegiance(slice(None), stalin)
+    model.pool.set_allegiance(slice(0, 300), zin)
+    model.pool.set_allegiance(slice(300, 500), kam)
     model.refresh_support()
     for _ in range(20):
         alliances.update(model)
@@ -75,9 +75,9 @@ def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:
     }
     model = small_model(**over)
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
-    model.pool.allegiance[:] = stalin
-    model.pool.allegiance[:300] = zin
-    model.pool.allegiance[300:500] = kam
+    model.pool.set_allegiance(slice(None), stalin)
+    model.pool.set_allegiance(slice(0, 300), zin)
+    model.pool.set_allegiance(slice(300, 500), kam)
     model.refresh_support()
     for _ in range(20):
         alliances.update(model)

@@ -198,4 +198,4 @@ def reweigh(model: PowerStruggleModel) -> None:
     rows = np.flatnonzero(reconsider)
     if rows.size == 0:
         return
-    pool.allegiance[rows] = choose(model, rows)
+    pool.set_allegiance(rows, choose(model, rows))

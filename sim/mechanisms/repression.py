@@ -37,7 +37,7 @@ def after_sanction(model: PowerStruggleModel, target: int) -> None:
     line = np.clip(model.leaders[head].position + model.rng.normal(0.0, 0.3, out.size), -1.0, 1.0)
     model.pool.replace(out, patron, line)
     if patron == NO_PATRON:
-        model.pool.allegiance[out] = head
+        model.pool.set_allegiance(out, head)
 
 
 def monthly(model: PowerStruggleModel) -> None:
