@@ -69,10 +69,15 @@ class DelegatePool:
     def replace(
         self, idx: np.ndarray, patron: int | np.ndarray, ideology: np.ndarray, enrolee: bool = False
     ) -> None:
-        """New cadres take the posts at `idx`: a new patron (one, or one each), a new line, no tenure."""
+        """New cadres take the posts at `idx`: a new patron (one, or one each), a new line, no tenure.
+
+        Lines are clipped to [-1, 1].
+        """
+        # Two ufunc calls: np.clip's Python-level checks cost more than the work at these sizes.
+        line = np.minimum(np.maximum(ideology, -1.0), 1.0)
         self.patron[idx] = patron
         self.tenure[idx] = 0
-        self.ideology[idx] = ideology
+        self.ideology[idx] = line
         self.enrolee[idx] = enrolee
         if isinstance(patron, np.ndarray):
             self.set_allegiance(idx, np.where(patron != NO_PATRON, patron, self.allegiance[idx]))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.politics import camp_of
 
 if TYPE_CHECKING:
@@ -22,7 +20,7 @@ def consolidated_leader(model: PowerStruggleModel) -> int:
     """
     rule = model.cfg.consolidation
     support = model.support
-    j = int(np.argmax(support))
+    j = int(support.argmax())
     camp = camp_of(model, j)
     if sum(support[k] for k in camp) < rule.delegate_share:
         return -1

@@ -50,7 +50,8 @@ def appoint(model: PowerStruggleModel) -> None:
             memo[key] = (by_leader, by_bloc)
         by_leader, by_bloc = memo[key]  # type: ignore[misc]
         weight = by_leader[pool.allegiance] * by_bloc[pool.bloc]
-        place(model, rate * weight / weight.mean(), holder)
+        weight *= rate * weight.size / np.add.reduce(weight)  # mean weight 1: `rate` on average
+        place(model, weight, holder)
     _regional(model, holder)
 
 
@@ -78,7 +79,7 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
         chosen = members[model.rng.random(members.size) < rate]
         if chosen.size:
             line = model.leaders[boss].position + model.rng.normal(0.0, mech.appointee_spread, chosen.size)
-            pool.replace(chosen, boss, np.clip(line, -1.0, 1.0))
+            pool.replace(chosen, boss, line)
 
 
 def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
@@ -99,11 +100,11 @@ def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
 
 def place(model: PowerStruggleModel, prob: np.ndarray, patron: int) -> int:
     """Replace each cadre with probability `prob[i]` by an appointee of `patron`; return how many."""
-    chosen = np.flatnonzero(model.rng.random(model.pool.n) < prob)
+    chosen = (model.rng.random(model.pool.n) < prob).nonzero()[0]
     if chosen.size:
         spread = model.cfg.mechanisms.appointment.appointee_spread
         line = model.leaders[patron].position + model.rng.normal(0.0, spread, chosen.size)
-        model.pool.replace(chosen, patron, np.clip(line, -1.0, 1.0))
+        model.pool.replace(chosen, patron, line)
     return int(chosen.size)
 
 
@@ -132,7 +133,7 @@ def enrol(model: PowerStruggleModel, months: int) -> None:
     ev = model.cfg.events.lenin_enrolment
     mech = model.cfg.mechanisms.appointment
     share = ev.delegate_share / max(1, months)
-    chosen = np.flatnonzero(model.rng.random(model.pool.n) < share)
+    chosen = (model.rng.random(model.pool.n) < share).nonzero()[0]
     if not chosen.size:
         return
     holder = secretariat_holder(model)
@@ -140,7 +141,7 @@ def enrol(model: PowerStruggleModel, months: int) -> None:
     if holder is not None and mech.enabled:
         p = min(1.0, mech.strength * model.leaders[holder].appointment_control)
         patronised = model.rng.random(chosen.size) < p
-    line = np.clip(model.agenda + model.rng.normal(0.0, 0.4, chosen.size), -1.0, 1.0)
+    line = model.agenda + model.rng.normal(0.0, 0.4, chosen.size)
     if holder is not None and patronised.any():
         model.pool.replace(chosen[patronised], holder, line[patronised], enrolee=True)
     if (~patronised).any():

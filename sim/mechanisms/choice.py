@@ -151,7 +151,7 @@ def first_argmax(u: np.ndarray) -> np.ndarray:
     np.argmax(u, axis=0), which copies and reduces along the five-long one.
     """
     if u.shape[1] < 1024:
-        return np.argmax(u, axis=0)
+        return u.argmax(axis=0)  # type: ignore[no-any-return]
     best = u[0].copy()
     winner = np.zeros(u.shape[1], dtype=np.intp)
     for c in range(1, u.shape[0]):
@@ -195,7 +195,7 @@ def reweigh(model: PowerStruggleModel) -> None:
         reconsider = stranded if reconsider is None else reconsider | stranded
     if reconsider is None:
         return
-    rows = np.flatnonzero(reconsider)
+    rows = reconsider.nonzero()[0]
     if rows.size == 0:
         return
     pool.set_allegiance(rows, choose(model, rows))

@@ -34,7 +34,7 @@ def after_sanction(model: PowerStruggleModel, target: int) -> None:
     holder = secretariat_holder(model)
     patron = holder if holder is not None and holder in ruling else NO_PATRON
     head = max(ruling, key=lambda k: model.support[k])
-    line = np.clip(model.leaders[head].position + model.rng.normal(0.0, 0.3, out.size), -1.0, 1.0)
+    line = model.leaders[head].position + model.rng.normal(0.0, 0.3, out.size)
     model.pool.replace(out, patron, line)
     if patron == NO_PATRON:
         model.pool.set_allegiance(out, head)
