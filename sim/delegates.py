@@ -55,9 +55,13 @@ class DelegatePool:
     def set_allegiance(self, idx: np.ndarray | slice, leaders: int | np.ndarray) -> None:
         """Delegates at `idx` now back `leaders` (one leader, or one each); `counts` follows."""
         n_leaders = self.counts.size
-        self.counts -= np.bincount(self._allegiance[idx], minlength=n_leaders)
+        before = self._allegiance[idx]
+        self.counts -= np.bincount(before, minlength=n_leaders)
         self._allegiance[idx] = leaders
-        self.counts += np.bincount(self._allegiance[idx], minlength=n_leaders)
+        if isinstance(leaders, np.ndarray):
+            self.counts += np.bincount(leaders, minlength=n_leaders)
+        else:
+            self.counts[leaders] += before.size
 
     def support(self, n_leaders: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Share of (masked) delegates backing each leader."""

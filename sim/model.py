@@ -305,9 +305,10 @@ class PowerStruggleModel(mesa.Model):
         repression.monthly(self)
         shocks.drift(self)
         self.refresh_support()
-        self.winner_now = consolidated_leader(self)
+        cc = self.cc_support()
+        self.winner_now = consolidated_leader(self, cc)
         self.consolidation_history.append(self.winner_now)
-        self.leader_state = self._leader_state()
+        self.leader_state = self._leader_state(cc)
         self.datacollector.collect(self)
         if self.month + 1 >= len(self.months):
             self.running = False
@@ -421,8 +422,8 @@ class PowerStruggleModel(mesa.Model):
             {"date": when.isoformat(), "kind": kind, "actor": actor, "body": body, "detail": detail}
         )
 
-    def _leader_state(self) -> FrozenRecord:
-        cc = self.cc_support().tolist()
+    def _leader_state(self, cc_support: np.ndarray) -> FrozenRecord:
+        cc = cc_support.tolist()
         if self._camp_labels[0] != self.structure_version:
             labels = [
                 "+".join(sorted(self.leader_names[m] for m in camp_of(self, k)))

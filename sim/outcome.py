@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.politics import camp_of
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
 
 
-def consolidated_leader(model: PowerStruggleModel) -> int:
+def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None) -> int:
     """Index of the leader who holds consolidated power this month, or -1.
 
     Leader j holds it when (1) his camp has at least `consolidation.delegate_share` of delegates,
@@ -24,7 +26,8 @@ def consolidated_leader(model: PowerStruggleModel) -> int:
     camp = camp_of(model, j)
     if sum(support[k] for k in camp) < rule.delegate_share:
         return -1
-    cc = model.cc_support()
+    if cc is None:
+        cc = model.cc_support()
     if sum(cc[k] for k in camp) <= 0.5:
         return -1
     seats = sum((model.leaders[k].pb_seat == 2) + model.pb_clients[k] for k in camp)
