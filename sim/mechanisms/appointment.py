@@ -72,14 +72,20 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
         }
         memo[key] = [(bloc, boss, rate) for bloc, (boss, rate) in bosses.items()]
     pool = model.pool
+    chosen, bosses, lines = [], [], []
     for bloc, boss, rate in memo[key]:  # type: ignore[attr-defined]
         if rate <= 0:
             continue
         members = pool.members_of(bloc)
-        chosen = members[model.rng.random(members.size) < rate]
-        if chosen.size:
-            line = model.leaders[boss].position + model.rng.normal(0.0, mech.appointee_spread, chosen.size)
-            pool.replace(chosen, boss, line)
+        picked = members[model.rng.random(members.size) < rate]
+        if picked.size:
+            chosen.append(picked)
+            bosses.append(np.full(picked.size, boss, dtype=np.intp))
+            lines.append(np.full(picked.size, model.leaders[boss].position))
+    if chosen:  # one replacement for all the regions: the pool's bookkeeping is per call
+        line = np.concatenate(lines)
+        line += model.rng.normal(0.0, mech.appointee_spread, line.size)
+        pool.replace(np.concatenate(chosen), np.concatenate(bosses), line)
 
 
 def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
