@@ -28,7 +28,17 @@ from sim.outcome import consolidated_leader
 from sim.politics import Coalition, camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
 
-INITIAL_SETTLING_ROUNDS = 4  # re-weighing rounds before January 1924 so that the start is an equilibrium
+INITIAL_SETTLING_ROUNDS = 4
+#: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
+STREAMS: tuple[str, ...] = (
+    "appointment",
+    "choice",
+    "alliances",
+    "institutions",
+    "repression",
+    "legacy",
+    "mobilisation",
+)  # re-weighing rounds before January 1924 so that the start is an equilibrium
 
 
 class FrozenRecord(tuple):
@@ -55,6 +65,14 @@ class PowerStruggleModel(mesa.Model):
         replicate: int = 0,
     ) -> None:
         super().__init__(rng=rng)
+        # Each mechanism draws from its own child of `self.rng` (spawned from its seed sequence, so
+        # fixed by the seed). Two scenarios run with the same seed then share their random numbers
+        # mechanism by mechanism: a counterfactual that makes one mechanism draw more often does not
+        # reshuffle every other mechanism's draws, and paired differences between scenarios are
+        # sharper (common random numbers). The initial state draws from `self.rng` itself.
+        self.streams: dict[str, np.random.Generator] = dict(
+            zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True)
+        )
         if isinstance(scenario, Scenario):
             self.spec = scenario if not overrides else load_scenario(scenario.resolved(), overrides)
         else:

@@ -90,7 +90,7 @@ def update(model: PowerStruggleModel) -> None:
         return
     _dissolve(model)
     month = _Month(model)
-    for j in model.rng.permutation(len(model.leaders)):
+    for j in model.streams["alliances"].permutation(len(model.leaders)):
         _seek_partner(model, int(j), month)
 
 
@@ -103,7 +103,7 @@ def _dissolve(model: PowerStruggleModel) -> None:
         drifted = camp_compatibility(model, c.members) < mech.threshold - 0.1
         if not (weak_threat or drifted):
             continue
-        if model.rng.random() >= mech.dissolve_rate * mech.strength:
+        if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength:
             continue
         strongest = head(model, frozenset(c.members))
         for k in c.members:
@@ -148,6 +148,6 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
         return
     eagerness = min(1.0, (best_score - mech.threshold) / 0.2)
     p = mech.form_rate * mech.strength * eagerness * foresight_discount(model, threat)
-    if model.rng.random() < p:
+    if model.streams["alliances"].random() < p:
         members = set(own | camp_of(model, best))
         model.start_coalition(members, against=head(model, threat))

@@ -77,14 +77,14 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
         if rate <= 0:
             continue
         members = pool.members_of(bloc)
-        picked = members[model.rng.random(members.size) < rate]
+        picked = members[model.streams["appointment"].random(members.size) < rate]
         if picked.size:
             chosen.append(picked)
             bosses.append(np.full(picked.size, boss, dtype=np.intp))
             lines.append(np.full(picked.size, model.leaders[boss].position))
     if chosen:  # one replacement for all the regions: the pool's bookkeeping is per call
         line = np.concatenate(lines)
-        line += model.rng.normal(0.0, mech.appointee_spread, line.size)
+        line += model.streams["appointment"].normal(0.0, mech.appointee_spread, line.size)
         pool.replace(np.concatenate(chosen), np.concatenate(bosses), line)
 
 
@@ -106,10 +106,10 @@ def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
 
 def place(model: PowerStruggleModel, prob: np.ndarray, patron: int) -> int:
     """Replace each cadre with probability `prob[i]` by an appointee of `patron`; return how many."""
-    chosen = (model.rng.random(model.pool.n) < prob).nonzero()[0]
+    chosen = (model.streams["appointment"].random(model.pool.n) < prob).nonzero()[0]
     if chosen.size:
         spread = model.cfg.mechanisms.appointment.appointee_spread
-        line = model.leaders[patron].position + model.rng.normal(0.0, spread, chosen.size)
+        line = model.leaders[patron].position + model.streams["appointment"].normal(0.0, spread, chosen.size)
         model.pool.replace(chosen, patron, line)
     return int(chosen.size)
 
@@ -139,15 +139,15 @@ def enrol(model: PowerStruggleModel, months: int) -> None:
     ev = model.cfg.events.lenin_enrolment
     mech = model.cfg.mechanisms.appointment
     share = ev.delegate_share / max(1, months)
-    chosen = (model.rng.random(model.pool.n) < share).nonzero()[0]
+    chosen = (model.streams["appointment"].random(model.pool.n) < share).nonzero()[0]
     if not chosen.size:
         return
     holder = secretariat_holder(model)
     patronised = np.zeros(chosen.size, dtype=bool)
     if holder is not None and mech.enabled:
         p = min(1.0, mech.strength * model.leaders[holder].appointment_control)
-        patronised = model.rng.random(chosen.size) < p
-    line = model.agenda + model.rng.normal(0.0, 0.4, chosen.size)
+        patronised = model.streams["appointment"].random(chosen.size) < p
+    line = model.agenda + model.streams["appointment"].normal(0.0, 0.4, chosen.size)
     if holder is not None and patronised.any():
         model.pool.replace(chosen[patronised], holder, line[patronised], enrolee=True)
     if (~patronised).any():

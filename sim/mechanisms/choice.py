@@ -161,13 +161,13 @@ def first_argmax(u: np.ndarray) -> np.ndarray:
     return winner
 
 
-def add_gumbel_noise(model: PowerStruggleModel, u: np.ndarray, scale: float) -> None:
-    """Add `scale` times standard Gumbel draws to `u` in place, from the model's generator.
+def add_gumbel_noise(rng: np.random.Generator, u: np.ndarray, scale: float) -> None:
+    """Add `scale` times standard Gumbel draws from `rng` to `u` in place.
 
     G = -log(-log(U)) with U uniform in float32: half the cost of -log of exponential draws. U is
     floored at 1e-30 so that a draw of exactly 0 (probability 2**-24) gives a finite G of about -4.
     """
-    g = model.rng.random(u.shape, dtype=np.float32)
+    g = rng.random(u.shape, dtype=np.float32)
     np.maximum(g, np.float32(1e-30), out=g)
     np.log(g, out=g)
     np.negative(g, out=g)
@@ -179,7 +179,7 @@ def add_gumbel_noise(model: PowerStruggleModel, u: np.ndarray, scale: float) -> 
 def choose(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True) -> np.ndarray:
     """The leader each delegate in `rows` backs after weighing: the highest noisy utility (logit)."""
     u = utilities(model, rows, inertia)
-    add_gumbel_noise(model, u, model.cfg.mechanisms.delegate_choice.noise)
+    add_gumbel_noise(model.streams["choice"], u, model.cfg.mechanisms.delegate_choice.noise)
     return structural_terms(model).cols[first_argmax(u)]  # type: ignore[no-any-return]
 
 
@@ -188,7 +188,8 @@ def reweigh(model: PowerStruggleModel) -> None:
     w = model.cfg.mechanisms.delegate_choice
     pool = model.pool
     eligible = eligible_mask(model)
-    reconsider = model.rng.random(pool.n, dtype=np.float32) < w.reconsider_rate if w.enabled else None
+    rng = model.streams["choice"]
+    reconsider = rng.random(pool.n, dtype=np.float32) < w.reconsider_rate if w.enabled else None
     if not eligible.all():
         # Delegates whose leader was expelled must choose again, whatever the rate.
         stranded = ~eligible[pool.allegiance]

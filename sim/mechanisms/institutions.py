@@ -47,7 +47,7 @@ def voters_for(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray:
             (s.voting_delegates for s in model.cfg.calendar.sessions if s.kind == "congress"), pool.n
         )
         size = int(np.clip(round(pool.n * session.voting_delegates / reference), 1, pool.n))
-        return np.sort(model.rng.choice(pool.n, size=size, replace=False))
+        return np.sort(model.streams["institutions"].choice(pool.n, size=size, replace=False))
     return np.arange(pool.n)
 
 
@@ -83,7 +83,7 @@ def tally(
     bend = np.array([lead.compromise_willingness for lead in model.leaders])
     s = side[allegiance]
     neutral = s == 0
-    bends = model.rng.random(voters.size) < bend[allegiance]
+    bends = model.streams["institutions"].random(voters.size) < bend[allegiance]
     yes = int((s == 1).sum() + (neutral & bends).sum())
     no = int((s == -1).sum())
     return yes, no, int(voters.size) - yes - no
@@ -159,7 +159,7 @@ def _move_sanction(
     will = (
         mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
     )
-    if model.rng.random() >= min(1.0, will):
+    if model.streams["institutions"].random() >= min(1.0, will):
         return
     yes, no, ab = tally(model, voters, camp_of(model, target))
     record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
@@ -171,7 +171,7 @@ def _move_sanction(
         model.pb_vacancies += 1
     if kind == "cc_removal":
         model.pool.in_cc[model.pool.allegiance == target] &= (
-            model.rng.random(int((model.pool.allegiance == target).sum())) < 0.5
+            model.streams["institutions"].random(int((model.pool.allegiance == target).sum())) < 0.5
         )
     model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
     repression.after_sanction(model, target)
@@ -192,7 +192,7 @@ def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> 
     size = model.cc_size(session.cc_full_members)
     favoured = np.isin(pool.allegiance, np.array(sorted(model.ruling), dtype=np.intp))
     weight = 1.0 + mech.slate_bias * favoured
-    chosen = model.rng.choice(pool.n, size=size, replace=False, p=weight / weight.sum())
+    chosen = model.streams["institutions"].choice(pool.n, size=size, replace=False, p=weight / weight.sum())
     pool.in_cc[:] = False
     pool.in_cc[chosen] = True
 

@@ -67,7 +67,7 @@ def faction_forcing_reading(model: PowerStruggleModel) -> str | None:
     for k, leader in enumerate(model.leaders):
         if leader.mobilised and leader.eligible and k not in model.ruling:
             p = mech.forced_reading * mech.strength * leader.organisational_skill * leader.standing
-            if model.rng.random() < p:
+            if model.streams["legacy"].random() < p:
                 return leader.name
     return None
 
@@ -101,7 +101,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     allegiance = model.pool.allegiance[voters]
     in_camp = np.isin(allegiance, camp)
     p_turn = min(1.0, mech.testament_defection * mech.strength * getattr(leader, "testament_criticism", 0.0))
-    turned = model.rng.random(voters.size) < p_turn
+    turned = model.streams["legacy"].random(voters.size) < p_turn
     keep = int((in_camp & ~turned).sum())
     remove = int((~in_camp | turned).sum())
     record_vote(model, session, f"retain general secretary: {leader.name}", keep, remove, 0, voters.size)

@@ -36,7 +36,7 @@ def organise(model: PowerStruggleModel) -> None:
             will = max(model.leaders[m].mobilisation for m in camp_of(model, k))
         else:
             will = leader.mobilisation**2
-        if model.rng.random() < mech.rate * mech.strength * will:
+        if model.streams["mobilisation"].random() < mech.rate * mech.strength * will:
             leader.mobilised = True
             model.log_event(
                 model.mid_month, "mobilisation", leader.name, "", "organises a faction and platform"

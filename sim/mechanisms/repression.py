@@ -28,13 +28,13 @@ def after_sanction(model: PowerStruggleModel, target: int) -> None:
     ruling = model.ruling
     share = mech.demotion * mech.strength * ruling_ruthlessness(model, ruling)
     followers = np.flatnonzero(model.pool.allegiance == target)
-    out = followers[model.rng.random(followers.size) < share]
+    out = followers[model.streams["repression"].random(followers.size) < share]
     if out.size == 0:
         return
     holder = secretariat_holder(model)
     patron = holder if holder is not None and holder in ruling else NO_PATRON
     head = max(ruling, key=lambda k: model.support[k])
-    line = model.leaders[head].position + model.rng.normal(0.0, 0.3, out.size)
+    line = model.leaders[head].position + model.streams["repression"].normal(0.0, 0.3, out.size)
     model.pool.replace(out, patron, line)
     if patron == NO_PATRON:
         model.pool.set_allegiance(out, head)
@@ -47,6 +47,7 @@ def monthly(model: PowerStruggleModel) -> None:
         return
     ruling = model.ruling
     ruth = ruling_ruthlessness(model, ruling)
+    rng = model.streams["repression"]
     for k, leader in enumerate(model.leaders):
         if leader.rung == 0 or k in ruling:
             continue
@@ -61,19 +62,16 @@ def monthly(model: PowerStruggleModel) -> None:
             # Below the threshold a leader never recants (Trotsky); above it, the readier the sooner.
             readiness = max(0.0, leader.compromise_willingness - mech.capitulation_threshold)
             readiness /= 1.0 - mech.capitulation_threshold
-            if model.rng.random() < mech.capitulation_rate * mech.strength * readiness:
+            if rng.random() < mech.capitulation_rate * mech.strength * readiness:
                 _capitulate(model, k)
                 continue
         if leader.rung == RUNG["party_expulsion"]:
-            if model.rng.random() < mech.internal_exile_rate * mech.strength * ruth:
+            if rng.random() < mech.internal_exile_rate * mech.strength * ruth:
                 _exile(model, k, "internal_exile", "OGPU", "deported to a remote province")
         elif leader.rung == RUNG["internal_exile"]:
             waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
             still_dangerous = 0.5 + leader.standing
-            if (
-                waited
-                and model.rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous
-            ):
+            if waited and rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous:
                 _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
 
 
