@@ -84,8 +84,8 @@ def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
     ranked = memo.get("ranked")
     if ranked is None:
         support = model.support_list
-        keyed = [(-sum([support[k] for k in c]), min(c), c) for c in camps(model)]
-        keyed.sort(key=lambda t: (t[0], t[1]))
+        # (-power, lowest index, camp): camps are disjoint, so the sort never compares two camps.
+        keyed = sorted([(-sum([support[k] for k in c]), min(c), c) for c in camps(model)])
         ranked = [c for _, _, c in keyed]
         memo["ranked"] = ranked
     return ranked  # type: ignore[return-value]
@@ -153,6 +153,17 @@ def in_opposition(model: PowerStruggleModel, j: int, ruling: frozenset[int]) -> 
         return True
     camp = camp_of(model, j)
     return len(camp) > 1 and any(c.against in ruling for c in model.coalitions if j in c.members)
+
+
+def opposition(model: PowerStruggleModel) -> frozenset[int]:
+    """Every leader in open opposition to the current leadership (cached per structure and leadership)."""
+    ruling = model.ruling
+    memo = model.structural_memo
+    key = ("opposition", ruling)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = frozenset(k for k in range(len(model.leaders)) if in_opposition(model, k, ruling))
+    return found  # type: ignore[return-value]
 
 
 def ruling_ruthlessness(model: PowerStruggleModel, ruling: frozenset[int]) -> float:

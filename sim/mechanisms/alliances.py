@@ -90,8 +90,8 @@ def update(model: PowerStruggleModel) -> None:
         return
     _dissolve(model)
     month = _Month(model)
-    for j in model.streams["alliances"].permutation(len(model.leaders)):
-        _seek_partner(model, int(j), month)
+    for j in model.streams["alliances"].permutation(len(model.leaders)).tolist():
+        _seek_partner(model, j, month)
 
 
 def _dissolve(model: PowerStruggleModel) -> None:

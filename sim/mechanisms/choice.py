@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.mechanisms.appointment import loyalty
 from sim.mechanisms.information import foresight_discount
-from sim.politics import in_opposition, structural_memo
+from sim.politics import opposition, structural_memo
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -58,15 +58,16 @@ def structural_terms(model: PowerStruggleModel) -> StructuralTerms:
         cols = np.flatnonzero(eligible)
         colpos = np.full(len(leaders) + 1, -1, dtype=np.intp)
         colpos[cols] = np.arange(cols.size)
-        opposition = [in_opposition(model, k, ruling) for k in range(len(leaders))]
+        against = opposition(model)
+        opposed = [k in against for k in range(len(leaders))]
         rung_danger = [max(lead.rung - 1.0, 0.0) / 6.0 for lead in leaders]
         col_list = cols.tolist()
         terms = StructuralTerms(
             cols=cols,
             colpos=colpos,
             eligible=eligible,
-            opposition=np.array(opposition),
-            danger_base=[(rung_danger[k], float(opposition[k])) for k in col_list],
+            opposition=np.array(opposed),
+            danger_base=[(rung_danger[k], float(opposed[k])) for k in col_list],
             mobilised=[c for c, k in enumerate(col_list) if leaders[k].mobilised],
             bloc_head_col=colpos[model.bloc_head_active()],
         )
@@ -94,12 +95,21 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
     support = model.support_list
     fear = 0.15 + model.fear
     enrolee_bandwagon = s * w.bandwagon * (ENROLEE_BANDWAGON - 1.0)
-    position = np.array([leaders[k].position for k in cols], dtype=f32)
-    const = np.array(
-        [s * (w.legitimacy * leaders[k].legitimacy + w.bandwagon * support[k]) for k in cols], dtype=f32
-    )
-    appeal = np.array([s * w.charisma * leaders[k].charisma * leaders[k].standing for k in cols], dtype=f32)
-    danger = np.array([s * w.fear * (rd + opp * fear) for rd, opp in st.danger_base], dtype=f32)
+    # Per-leader factors, one row each, built in one call: line, constant terms, appeal, danger and
+    # the enrolees' extra bandwagon.
+    position, const, appeal, danger, bandwagon = np.array(
+        [
+            (
+                leaders[k].position,
+                s * (w.legitimacy * leaders[k].legitimacy + w.bandwagon * support[k]),
+                s * w.charisma * leaders[k].charisma * leaders[k].standing,
+                s * w.fear * (rd + opp * fear),
+                enrolee_bandwagon * support[k],
+            )
+            for k, (rd, opp) in zip(cols, st.danger_base, strict=True)
+        ],
+        dtype=f32,
+    ).T
 
     n_rows = rows.size
     x = pool.ideology[rows]
@@ -115,7 +125,6 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
     u += appeal[:, None] * charisma
     u -= danger[:, None] * pool.fear_weight[rows]
     if any_enrolee:
-        bandwagon = np.array([enrolee_bandwagon * support[k] for k in cols], dtype=f32)
         u += bandwagon[:, None] * enrolee
     # One-hot terms added through flat indices (leader row * delegates + delegate).
     flat = u.reshape(-1)

@@ -15,7 +15,7 @@ import numpy as np
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG
 from sim.mechanisms import legacy, repression
-from sim.politics import camp_of, in_opposition, leadership_target, ruling_ruthlessness
+from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -99,10 +99,8 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     voters = voters_for(model, session)
     if voters.size == 0:
         return
-    ruling = model.ruling
-    opposition = frozenset(k for k in range(len(model.leaders)) if in_opposition(model, k, ruling))
     if session.kind != "cc_plenum":
-        yes, no, ab = tally(model, voters, opposition)
+        yes, no, ab = tally(model, voters, opposition(model))
         record_vote(model, session, "leadership line", yes, no, ab, voters.size)
     if session.kind == "congress" and model.testament_pending:
         legacy.retention_vote(model, session, voters)
@@ -125,9 +123,8 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
 
 def _targets(model: PowerStruggleModel) -> list[int]:
     """Opponents the leadership may move against: its main rival's camp and every open oppositionist."""
-    ruling = model.ruling
     out = set(leadership_target(model))
-    out |= {k for k in range(len(model.leaders)) if in_opposition(model, k, ruling)}
+    out |= opposition(model)
     return sorted(k for k in out if model.leaders[k].eligible and not model.leaders[k].capitulated)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.mechanisms.information import attack_multiplier
-from sim.politics import in_opposition, leadership_target
+from sim.politics import leadership_target, opposition
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -33,6 +33,5 @@ def campaign(model: PowerStruggleModel) -> None:
         hit = min(0.9, bite * t.vulnerability * (1.0 - answered))
         t.standing *= 1.0 - hit
         t.legitimacy = max(0.0, t.legitimacy - mech.legitimacy_damage * hit)
-    for k, t in enumerate(model.leaders):
-        if in_opposition(model, k, ruling):
-            t.standing *= 1.0 - mech.press_decay * mech.strength
+    for k in opposition(model):
+        model.leaders[k].standing *= 1.0 - mech.press_decay * mech.strength
