@@ -51,6 +51,11 @@ def camp_of(model: PowerStruggleModel, j: int) -> frozenset[int]:
     return _structure(model)[0][j]
 
 
+def camps_by_leader(model: PowerStruggleModel) -> list[frozenset[int]]:
+    """The camp of each leader, by leader index (see `camp_of`)."""
+    return _structure(model)[0]
+
+
 def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
     """Every camp of leaders still in the game (coalitions and unallied leaders)."""
     return _structure(model)[1]
@@ -78,7 +83,7 @@ def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
     return sum([support[k] for k in camp])  # a list is cheaper than a generator for a few items
 
 
-def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
+def ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
     """Camps strongest first (ties to the lowest leader index), computed once per state."""
     memo = memo_for(model)
     ranked = memo.get("ranked")
@@ -93,7 +98,7 @@ def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
 
 def ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
     """The majority leadership: the camp with the largest following among delegates."""
-    return _ranked_camps(model)[0]
+    return ranked_camps(model)[0]
 
 
 def camp_position(model: PowerStruggleModel, camp: frozenset[int]) -> float:
@@ -117,7 +122,7 @@ def perceived_threat(model: PowerStruggleModel, j: int, camp: frozenset[int]) ->
 def main_threat(model: PowerStruggleModel, j: int) -> frozenset[int] | None:
     """Leader j's main rival: the strongest camp he is not part of (the seed's "main rival")."""
     own = camp_of(model, j)
-    return next((c for c in _ranked_camps(model) if not c & own), None)
+    return next((c for c in ranked_camps(model) if not c & own), None)
 
 
 def leadership_target(model: PowerStruggleModel) -> frozenset[int]:

@@ -15,7 +15,15 @@ import numpy as np
 
 from sim.leaders import RUNG
 from sim.mechanisms.information import foresight_discount
-from sim.politics import camp_of, head, leadership_target, main_threat, perceived_threat, power
+from sim.politics import (
+    camp_of,
+    camps_by_leader,
+    head,
+    leadership_target,
+    perceived_threat,
+    power,
+    ranked_camps,
+)
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -60,12 +68,41 @@ def camp_compatibility(
 
 
 class _Month:
-    """What one month's partner search reuses: positions, support and distrust do not change in it."""
+    """What one month's partner search reuses: positions, support and distrust do not change in it.
+
+    Camps, their ranking and the leadership's target change only when a coalition forms; they are
+    re-read then (`refresh`).
+    """
 
     def __init__(self, model: PowerStruggleModel) -> None:
         self.model = model
         self._matrix: list[list[float]] | None = None
         self.threats: dict[tuple[int, frozenset[int]], float] = {}
+        self.powers: dict[frozenset[int], float] = {}
+        self.version = -1
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the camps if the structure changed since the last look."""
+        model = self.model
+        if self.version != model.structure_version:
+            self.version = model.structure_version
+            self.camp_of = camps_by_leader(model)
+            self.ranked = ranked_camps(model)
+            self.target = leadership_target(model)
+
+    def power(self, camp: frozenset[int]) -> float:
+        value = self.powers.get(camp)
+        if value is None:
+            value = self.powers[camp] = power(self.model, camp)
+        return value
+
+    def main_threat(self, own: frozenset[int]) -> frozenset[int] | None:
+        """The strongest camp that shares no one with `own` (politics.main_threat)."""
+        for camp in self.ranked:
+            if not camp & own:
+                return camp
+        return None
 
     @property
     def matrix(self) -> list[list[float]]:
@@ -114,30 +151,26 @@ def _dissolve(model: PowerStruggleModel) -> None:
         model.end_coalition(c, reason)
 
 
-def _threatened(model: PowerStruggleModel, j: int, threat: frozenset[int]) -> bool:
-    """A leader balances when the leadership targets him, or, inside it, when a rival camp grows."""
-    ruling = model.ruling
-    if j in ruling:
-        return True
-    return j in leadership_target(model)
-
-
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     mech = model.cfg.mechanisms.alliances
     leader = model.leaders[j]
     if not leader.eligible or leader.capitulated:
         return
-    own = camp_of(model, j)
-    if power(model, own) >= mech.majority:
+    month.refresh()
+    own = month.camp_of[j]
+    if month.power(own) >= mech.majority:
         return
-    threat = main_threat(model, j)
-    if threat is None or power(model, threat) < mech.threat_min or not _threatened(model, j, threat):
+    threat = month.main_threat(own)
+    if threat is None or month.power(threat) < mech.threat_min:
+        return
+    # A leader balances when the leadership targets him, or, inside it, when a rival camp grows.
+    if j not in model.ruling and j not in month.target:
         return
     best, best_score = None, mech.threshold
     for m, other in enumerate(model.leaders):
         if m in own or m in threat or not other.eligible or other.capitulated:
             continue
-        theirs = camp_of(model, m)
+        theirs = month.camp_of[m]
         # A partner must fear the common rival more than he fears the suitor.
         if month.threat(m, threat) <= month.threat(m, own):
             continue
@@ -149,5 +182,5 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     eagerness = min(1.0, (best_score - mech.threshold) / 0.2)
     p = mech.form_rate * mech.strength * eagerness * foresight_discount(model, threat)
     if model.streams["alliances"].random() < p:
-        members = set(own | camp_of(model, best))
+        members = set(own | month.camp_of[best])
         model.start_coalition(members, against=head(model, threat))
