@@ -58,7 +58,8 @@ def appoint(model: PowerStruggleModel) -> None:
 def _regional(model: PowerStruggleModel, holder: int | None) -> None:
     """Regional bosses who hold their post place cadres inside their own organisation.
 
-    Draws only for the delegates of the bosses' own blocs, bloc by bloc.
+    Draws only for the delegates of the bosses' own blocs (a bloc's members never change), in one
+    draw for all of them.
     """
     mech = model.cfg.mechanisms.appointment
     memo = structural_memo(model)
@@ -70,22 +71,23 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
             for j, leader in enumerate(model.leaders)
             if leader.holds_home_post and leader.eligible and j != holder
         }
-        memo[key] = [(bloc, boss, rate) for bloc, (boss, rate) in bosses.items()]
-    pool = model.pool
-    chosen, bosses, lines = [], [], []
-    for bloc, boss, rate in memo[key]:  # type: ignore[attr-defined]
-        if rate <= 0:
-            continue
-        members = pool.members_of(bloc)
-        picked = members[model.streams["appointment"].random(members.size) < rate]
-        if picked.size:
-            chosen.append(picked)
-            bosses.append(np.full(picked.size, boss, dtype=np.intp))
-            lines.append(np.full(picked.size, model.leaders[boss].position))
-    if chosen:  # one replacement for all the regions: the pool's bookkeeping is per call
-        line = np.concatenate(lines)
-        line += model.streams["appointment"].normal(0.0, mech.appointee_spread, line.size)
-        pool.replace(np.concatenate(chosen), np.concatenate(bosses), line)
+        blocs = [(b, boss, rate) for b, (boss, rate) in bosses.items() if rate > 0]
+        members = [model.pool.members_of(b) for b, _, _ in blocs]
+        memo[key] = (
+            np.concatenate(members) if members else np.zeros(0, dtype=np.intp),
+            np.repeat([rate for _, _, rate in blocs], [m.size for m in members]),
+            np.repeat(np.array([boss for _, boss, _ in blocs], dtype=np.intp), [m.size for m in members]),
+        )
+    members, rate, boss = memo[key]  # type: ignore[misc]
+    if not members.size:
+        return
+    picked = model.streams["appointment"].random(members.size) < rate
+    chosen = members[picked]
+    if chosen.size:
+        bosses = boss[picked]
+        position = np.array([lead.position for lead in model.leaders])
+        line = position[bosses] + model.streams["appointment"].normal(0.0, mech.appointee_spread, chosen.size)
+        model.pool.replace(chosen, bosses, line)
 
 
 def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
