@@ -38,12 +38,14 @@ class StructuralTerms:
     """What delegates weigh that changes only with alliances, offices, sanctions or the leadership."""
 
     cols: np.ndarray  # the eligible leaders: the only columns a choice is computed for
-    colpos: np.ndarray  # leader index -> column (-1 if ineligible); entry -1 is -1 for NO_PATRON
+    # Leader index -> row of the utility buffer. Ineligible leaders, and index -1 (NO_PATRON), map to
+    # its last row, a sink that is never read: one-hot terms then need no masks.
+    slot: np.ndarray
     eligible: np.ndarray
     opposition: np.ndarray
     danger_base: list[tuple[float, float]]  # per column: (rung danger, 1 if in open opposition)
     mobilised: list[int]  # columns of organised factions
-    bloc_head_col: np.ndarray  # per bloc, the column of its active boss, else -1
+    bloc_head_slot: np.ndarray  # per bloc, the row of its active boss, else the sink
 
 
 def structural_terms(model: PowerStruggleModel) -> StructuralTerms:
@@ -56,20 +58,20 @@ def structural_terms(model: PowerStruggleModel) -> StructuralTerms:
         leaders = model.leaders
         eligible = eligible_mask(model)
         cols = np.flatnonzero(eligible)
-        colpos = np.full(len(leaders) + 1, -1, dtype=np.intp)
-        colpos[cols] = np.arange(cols.size)
+        slot = np.full(len(leaders) + 1, cols.size, dtype=np.intp)
+        slot[cols] = np.arange(cols.size)
         against = opposition(model)
         opposed = [k in against for k in range(len(leaders))]
         rung_danger = [max(lead.rung - 1.0, 0.0) / 6.0 for lead in leaders]
         col_list = cols.tolist()
         terms = StructuralTerms(
             cols=cols,
-            colpos=colpos,
+            slot=slot,
             eligible=eligible,
             opposition=np.array(opposed),
             danger_base=[(rung_danger[k], float(opposed[k])) for k in col_list],
             mobilised=[c for c, k in enumerate(col_list) if leaders[k].mobilised],
-            bloc_head_col=colpos[model.bloc_head_active()],
+            bloc_head_slot=slot[model.bloc_head_active()],
         )
         memo[key] = terms
     return terms  # type: ignore[return-value]
@@ -112,8 +114,12 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
     ).T
 
     n_rows = rows.size
+    n_cols = len(cols)
+    buffer = np.empty((n_cols + 1, n_rows), dtype=f32)  # the last row is the sink (see StructuralTerms)
+    buffer[n_cols] = 0.0
+    u = buffer[:n_cols]
     x = pool.ideology[rows]
-    u = position[:, None] - x
+    np.subtract(position[:, None], x, out=u)
     np.abs(u, out=u)
     u *= f32(-s * w.ideology)
     u += const[:, None]
@@ -126,19 +132,14 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
     u -= danger[:, None] * pool.fear_weight[rows]
     if any_enrolee:
         u += bandwagon[:, None] * enrolee
-    # One-hot terms added through flat indices (leader row * delegates + delegate).
-    flat = u.reshape(-1)
+    # One-hot terms added through flat indices (leader row * delegates + delegate); a delegate with
+    # no patron, no boss in post or an expelled leader adds to the sink row instead.
+    flat = buffer.reshape(-1)
     at = np.arange(n_rows)
-    patron_col = st.colpos[pool.patron[rows]]
-    has = patron_col >= 0
-    flat[patron_col[has] * n_rows + at[has]] += f32(s * w.patronage) * loyalty(model, rows[has])
-    head = st.bloc_head_col[pool.bloc[rows]]
-    hb = head >= 0
-    flat[head[hb] * n_rows + at[hb]] += f32(s * w.bloc)
+    flat[st.slot[pool.patron[rows]] * n_rows + at] += f32(s * w.patronage) * loyalty(model, rows)
+    flat[st.bloc_head_slot[pool.bloc[rows]] * n_rows + at] += f32(s * w.bloc)
     if inertia:
-        own = st.colpos[pool.allegiance[rows]]
-        mine = own >= 0
-        flat[own[mine] * n_rows + at[mine]] += f32(s * w.inertia)
+        flat[st.slot[pool.allegiance[rows]] * n_rows + at] += f32(s * w.inertia)
     mob = model.cfg.mechanisms.mobilisation
     if mob.enabled and st.mobilised:
         discount = foresight_discount(model, model.ruling)
