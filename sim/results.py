@@ -75,6 +75,15 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.Data
     return pd.DataFrame({k: [row.get(k) for row in rows] for k in order})
 
 
+def _columns_frame(columns: Mapping[str, list[Any]], order: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame from columns, the contract's first (present even when there are no rows)."""
+    if not columns or not next(iter(columns.values())):
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in order})
+    n = len(next(iter(columns.values())))
+    names = [*order, *(c for c in columns if c not in order)]
+    return pd.DataFrame({c: columns[c] if c in columns else [None] * n for c in names})
+
+
 # --- atomic directories ------------------------------------------------------------------------------
 
 
@@ -158,13 +167,16 @@ class Results:
     @classmethod
     def from_outputs(cls, outputs: Iterable[Any], manifest: Mapping[str, Any] | None = None) -> Results:
         """Assemble `ReplicateOutput`s (in replicate order) into the four tables."""
-        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("summary", "events", "votes")}
+        series: dict[str, list[Any]] = {}
         for out in outputs:
             rows["summary"].append(out.summary)
             rows["events"].extend(out.events)
             rows["votes"].extend(out.votes)
-            rows["timeseries"].extend(out.timeseries)
-        frames = {t: _frame(rows[t], COLUMNS[t]) for t in TABLES}
+            for name, values in out.timeseries.items():
+                series.setdefault(name, []).extend(values)
+        frames = {t: _frame(rows[t], COLUMNS[t]) for t in rows}
+        frames["timeseries"] = _columns_frame(series, COLUMNS["timeseries"])
         return cls(**frames, manifest=dict(manifest or {}))
 
     @property

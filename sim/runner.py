@@ -21,13 +21,24 @@ SANCTION_KINDS: tuple[str, ...] = (*LADDER[1:], "gs_removal")
 
 @dataclass(slots=True)
 class ReplicateOutput:
-    """The four tables of one replicate, as plain rows (picklable, cheap to ship between processes)."""
+    """The four tables of one replicate as plain Python data, picklable and cheap to ship.
+
+    The summary row, event and vote rows, and the timeseries as columns: a leader-month table is
+    long, and columns are cheaper to build and to turn into a DataFrame than one dict per row.
+    """
 
     summary: dict[str, Any]
     events: list[dict[str, Any]] = field(default_factory=list)
     votes: list[dict[str, Any]] = field(default_factory=list)
-    timeseries: list[dict[str, Any]] = field(default_factory=list)
+    timeseries: dict[str, list[Any]] = field(default_factory=dict)
     steps: int = 0
+
+    def records(self, table: str) -> list[dict[str, Any]]:
+        """The rows of `events`, `votes` or `timeseries`, one dict per row."""
+        if table != "timeseries":
+            return list(getattr(self, table))
+        columns = self.timeseries
+        return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def replicate_seeds(master_seed: int, n: int) -> list[int]:
@@ -88,32 +99,38 @@ def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> Repl
     holder = next((lead.name for lead in model.leaders if lead.holds_secretariat and lead.eligible), "none")
     summary["gs_holder_final"] = holder
     summary["n_alliances"] = sum(e["kind"] == "alliance_formed" for e in events)
-    timeseries = timeseries_rows(model, replicate)
+    timeseries = timeseries_columns(model, replicate)
     return ReplicateOutput(summary, events, votes, timeseries, steps=len(model.consolidation_history))
 
 
-def timeseries_rows(model: PowerStruggleModel, replicate: int) -> list[dict[str, Any]]:
-    """Monthly rows per leader, read from the model's DataCollector."""
+TIMESERIES_FIELDS: tuple[str, ...] = (
+    "leader",
+    "support",
+    "pb_seat",
+    "cc_share",
+    "rung",
+    "legitimacy",
+    "standing",
+    "position",
+    "camp",
+)
+_ROUNDED = frozenset({"support", "cc_share", "legitimacy", "standing", "position"})
+
+
+def timeseries_columns(model: PowerStruggleModel, replicate: int) -> dict[str, list[Any]]:
+    """Monthly values per leader, read from the model's DataCollector, as columns."""
     data = model.datacollector.model_vars
-    rows = []
-    for when, state in zip(data["date"], data["leader_state"], strict=True):
-        for name, support, pb, cc, rung, legit, standing, position, camp, _gs in state:
-            rows.append(
-                {
-                    "replicate": replicate,
-                    "date": when,
-                    "leader": name,
-                    "support": round(support, 5),
-                    "pb_seat": pb,
-                    "cc_share": round(cc, 5),
-                    "rung": rung,
-                    "legitimacy": round(legit, 5),
-                    "standing": round(standing, 5),
-                    "position": round(position, 5),
-                    "camp": camp,
-                }
-            )
-    return rows
+    records = [record for state in data["leader_state"] for record in state]
+    per_month = len(model.leaders)
+    columns: dict[str, list[Any]] = {
+        "replicate": [replicate] * len(records),
+        "date": [when for when in data["date"] for _ in range(per_month)],
+    }
+    # A record is (name, support, pb seat, CC share, rung, legitimacy, standing, position, camp, GS).
+    for i, name in enumerate(TIMESERIES_FIELDS):
+        values = [record[i] for record in records]
+        columns[name] = [round(v, 5) for v in values] if name in _ROUNDED else values
+    return columns
 
 
 def _simulate_job(args: tuple[Scenario, int, int]) -> ReplicateOutput:

@@ -137,6 +137,12 @@ def test_sanctions_never_skip_rungs_and_respect_the_ladder() -> None:
 THE_RIGHT = ("bukharin", "rykov", "tomsky")
 
 
+def _last(timeseries: dict[str, list[object]], leader: str, column: str) -> object:
+    """A leader's last monthly value of `column` in a replicate's timeseries columns."""
+    i = max(i for i, name in enumerate(timeseries["leader"]) if name == leader)
+    return timeseries[column][i]
+
+
 def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:
     """Outcome profile over replicates.
 
@@ -158,8 +164,8 @@ def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:
                 out.summary["n_alliances"],
                 out.summary["winner"] == "stalin",
                 out.summary["support_final_trotsky"] + out.summary["support_final_zinoviev"],
-                next(r["legitimacy"] for r in reversed(out.timeseries) if r["leader"] == "stalin"),
-                next(r["position"] for r in reversed(out.timeseries) if r["leader"] == "stalin"),
+                _last(out.timeseries, "stalin", "legitimacy"),
+                _last(out.timeseries, "stalin", "position"),
                 sum(bool(out.summary[f"{name}__politburo_removal"]) for name in THE_RIGHT),
             ]
         )

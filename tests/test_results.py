@@ -54,21 +54,19 @@ def fake_output(replicate: int, winner: str, expelled: str = "") -> ReplicateOut
                 "detail": "",
             }
         )
-    ts = [
-        {
-            "replicate": replicate,
-            "date": "1924-01-01",
-            "leader": name,
-            "support": 0.5,
-            "pb_seat": 2,
-            "cc_share": 0.5,
-            "rung": 0,
-            "legitimacy": 0.5,
-            "standing": 1.0,
-            "camp": name,
-        }
-        for name in LEADERS
-    ]
+    n = len(LEADERS)
+    ts = {
+        "replicate": [replicate] * n,
+        "date": ["1924-01-01"] * n,
+        "leader": list(LEADERS),
+        "support": [0.5] * n,
+        "pb_seat": [2] * n,
+        "cc_share": [0.5] * n,
+        "rung": [0] * n,
+        "legitimacy": [0.5] * n,
+        "standing": [1.0] * n,
+        "camp": list(LEADERS),
+    }
     return ReplicateOutput(summary, events, [], ts, steps=1)
 
 

@@ -29,7 +29,8 @@ def test_shipped_scenario_loads_and_runs_one_replicate(path: Path) -> None:
     out = simulate(scenario, seed=1)
     assert out.summary["winner"] in {*scenario.model.leaders, "none"}
     assert out.steps > 0
-    assert len(out.timeseries) == out.steps * len(scenario.model.leaders)
+    assert len(out.timeseries["leader"]) == out.steps * len(scenario.model.leaders)
+    assert len(out.records("timeseries")) == out.steps * len(scenario.model.leaders)
 
 
 def test_counterfactuals_inherit_from_historical() -> None:

@@ -130,7 +130,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         for table in DETAIL_TABLES:
             if table in task.outputs:
                 keys = {"run_id": run.run_id, "point_id": run.point_id}
-                rows[table].extend(keys | {k: v for k, v in r.items()} for r in getattr(output, table))
+                rows[table].extend(keys | r for r in output.records(table))
         result.completed += 1
     for table, table_rows in rows.items():
         if table_rows:
