@@ -520,10 +520,65 @@ def _validate(data: Mapping[str, Any], where: str) -> ScenarioModel:
         raise InputError(_format_validation(where, exc)) from None
 
 
+_SCENARIO_CACHE: dict[tuple[Any, ...], Scenario] = {}
+
+
+def _cache_key(source: Path, overrides: Mapping[str, Any] | None) -> tuple[Any, ...] | None:
+    """Key of a file scenario's validated result, or None when it cannot be pinned down.
+
+    The key holds the file and its base chain as they are on disk (path, mtime, size) and the
+    overrides.
+    """
+    chain: list[tuple[str, int, int]] = []
+    path = source
+    while len(chain) < 32:
+        try:
+            resolved = path.resolve()
+            st = resolved.stat()
+        except OSError:
+            return None
+        file_key = (str(resolved), st.st_mtime_ns, st.st_size)
+        parsed = _TOML_CACHE.get(file_key)
+        if parsed is None:
+            return None
+        chain.append(file_key)
+        base = parsed.get("base")
+        if not isinstance(base, str):
+            break
+        path = resolved.parent / base
+    else:
+        return None
+    try:
+        frozen = json.dumps(dict(overrides or {}), sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return None
+    return (str(source), tuple(chain), frozen)
+
+
 def load_scenario(
     source: str | Path | Mapping[str, Any], overrides: Mapping[str, Any] | None = None
 ) -> Scenario:
-    """Load, inherit, override and validate a scenario; raise InputError with one line on any problem."""
+    """Load, inherit, override and validate a scenario; raise InputError with one line on any problem.
+
+    A file scenario is validated once per process for given overrides while neither it nor its
+    bases change on disk (validated scenarios are immutable, so they can be shared).
+    """
+    key = None if isinstance(source, Mapping) else _cache_key(Path(source), overrides)
+    if key is not None and key in _SCENARIO_CACHE:
+        return _SCENARIO_CACHE[key]
+    scenario = _load_scenario(source, overrides)
+    if key is None and not isinstance(source, Mapping):  # the files are parsed now
+        key = _cache_key(Path(source), overrides)
+    if key is not None:
+        if len(_SCENARIO_CACHE) >= 256:
+            _SCENARIO_CACHE.clear()
+        _SCENARIO_CACHE[key] = scenario
+    return scenario
+
+
+def _load_scenario(
+    source: str | Path | Mapping[str, Any], overrides: Mapping[str, Any] | None = None
+) -> Scenario:
     if isinstance(source, Mapping):
         where = "<scenario mapping>"
         raw = dict(source)

@@ -78,3 +78,24 @@ def test_mapping_scenario() -> None:
     s = load_scenario(data)
     assert s.name == "custom" and s.source is None
     assert load_scenario(data).sha256 == s.sha256
+
+
+def test_a_loaded_scenario_is_reused_until_a_file_of_its_chain_changes(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    base = tmp_path / "historical.toml"
+    shutil.copy(ROOT / "scenarios" / "historical.toml", base)
+    child = tmp_path / "child.toml"
+    child.write_text('base = "historical.toml"\nname = "child"\n', encoding="utf-8")
+    first = load_scenario(child, {"delegates": 300})
+    assert load_scenario(child, {"delegates": 300}) is first
+    assert load_scenario(child, {"delegates": 301}).model.delegates == 301
+    # Editing the base (not the child) must show through.
+    text = base.read_text(encoding="utf-8").replace("cult_rate = 0.006", "cult_rate = 0.007")
+    base.write_text(text, encoding="utf-8")
+    st = base.stat()
+    os.utime(base, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    again = load_scenario(child, {"delegates": 300})
+    assert again is not first
+    assert again.model.mechanisms.legacy.cult_rate == 0.007
