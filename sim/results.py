@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
@@ -75,9 +76,16 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.Data
     return pd.DataFrame({k: [row.get(k) for row in rows] for k in order})
 
 
-def _columns_frame(columns: Mapping[str, list[Any]], order: Sequence[str]) -> pd.DataFrame:
+def _concat(parts: list[Any]) -> Any:
+    """Join one column's replicate chunks: arrays stay arrays, lists become one list."""
+    if all(isinstance(p, np.ndarray) for p in parts):
+        return np.concatenate(parts)
+    return [v for p in parts for v in p]
+
+
+def _columns_frame(columns: Mapping[str, Any], order: Sequence[str]) -> pd.DataFrame:
     """A DataFrame from columns, the contract's first (present even when there are no rows)."""
-    if not columns or not next(iter(columns.values())):
+    if not columns or not len(next(iter(columns.values()))):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in order})
     n = len(next(iter(columns.values())))
     names = [*order, *(c for c in columns if c not in order)]
@@ -168,14 +176,15 @@ class Results:
     def from_outputs(cls, outputs: Iterable[Any], manifest: Mapping[str, Any] | None = None) -> Results:
         """Assemble `ReplicateOutput`s (in replicate order) into the four tables."""
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("summary", "events", "votes")}
-        series: dict[str, list[Any]] = {}
+        chunks: dict[str, list[Any]] = {}
         for out in outputs:
             rows["summary"].append(out.summary)
             rows["events"].extend(out.events)
             rows["votes"].extend(out.votes)
             for name, values in out.timeseries.items():
-                series.setdefault(name, []).extend(values)
+                chunks.setdefault(name, []).append(values)
         frames = {t: _frame(rows[t], COLUMNS[t]) for t in rows}
+        series = {name: _concat(parts) for name, parts in chunks.items()}
         frames["timeseries"] = _columns_frame(series, COLUMNS["timeseries"])
         return cls(**frames, manifest=dict(manifest or {}))
 

@@ -30,14 +30,14 @@ class ReplicateOutput:
     summary: dict[str, Any]
     events: list[dict[str, Any]] = field(default_factory=list)
     votes: list[dict[str, Any]] = field(default_factory=list)
-    timeseries: dict[str, list[Any]] = field(default_factory=dict)
+    timeseries: dict[str, list[Any] | np.ndarray] = field(default_factory=dict)
     steps: int = 0
 
     def records(self, table: str) -> list[dict[str, Any]]:
-        """The rows of `events`, `votes` or `timeseries`, one dict per row."""
+        """The rows of `events`, `votes` or `timeseries`, one dict per row (plain Python values)."""
         if table != "timeseries":
             return list(getattr(self, table))
-        columns = self.timeseries
+        columns = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in self.timeseries.items()}
         return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
@@ -115,21 +115,27 @@ TIMESERIES_FIELDS: tuple[str, ...] = (
     "camp",
 )
 _ROUNDED = frozenset({"support", "cc_share", "legitimacy", "standing", "position"})
+_INTEGER = frozenset({"pb_seat", "rung"})
 
 
-def timeseries_columns(model: PowerStruggleModel, replicate: int) -> dict[str, list[Any]]:
-    """Monthly values per leader, read from the model's DataCollector, as columns."""
+def timeseries_columns(model: PowerStruggleModel, replicate: int) -> dict[str, list[Any] | np.ndarray]:
+    """Monthly values per leader, read from the model's DataCollector, as columns (numbers as arrays)."""
     data = model.datacollector.model_vars
     records = [record for state in data["leader_state"] for record in state]
     per_month = len(model.leaders)
-    columns: dict[str, list[Any]] = {
-        "replicate": [replicate] * len(records),
+    columns: dict[str, list[Any] | np.ndarray] = {
+        "replicate": np.full(len(records), replicate),
         "date": [when for when in data["date"] for _ in range(per_month)],
     }
     # A record is (name, support, pb seat, CC share, rung, legitimacy, standing, position, camp, GS).
-    for i, name in enumerate(TIMESERIES_FIELDS):
-        values = [record[i] for record in records]
-        columns[name] = [round(v, 5) for v in values] if name in _ROUNDED else values
+    fields = list(zip(*records, strict=True)) or [()] * (len(TIMESERIES_FIELDS) + 1)
+    for name, values in zip(TIMESERIES_FIELDS, fields, strict=False):  # the record's last field: GS
+        if name in _ROUNDED:
+            columns[name] = np.round(np.array(values, dtype=float), 5)
+        elif name in _INTEGER:
+            columns[name] = np.array(values, dtype=np.int64)
+        else:
+            columns[name] = list(values)
     return columns
 
 
