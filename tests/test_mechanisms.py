@@ -204,3 +204,22 @@ def test_an_organised_faction_forces_the_testament_reading() -> None:
     assert any(e["kind"] == "testament_published" and e["actor"] == "trotsky" for e in forced.events)
     assert "testament_handled" in {e["kind"] for e in quiet.events}
     assert "testament_published" not in {e["kind"] for e in quiet.events}
+
+
+def test_the_congress_elects_a_cc_of_the_right_size_from_the_leaderships_slate() -> None:
+    from datetime import date
+
+    from sim.calendar import SessionSlot
+    from sim.mechanisms.institutions import elect_central_committee
+
+    model = small_model(seed=4)
+    model.step()
+    session = SessionSlot(date(1924, 5, 23), "13th Party Congress", "congress", 748, cc_full_members=53)
+    followers = np.isin(model.pool.allegiance, sorted(model.ruling))
+    shares = []
+    for _ in range(20):
+        elect_central_committee(model, session)
+        assert int(model.pool.in_cc.sum()) == model.cc_size(53)
+        shares.append(followers[model.pool.in_cc].mean())
+    # The slate favours the leadership's followers beyond their share of the delegates.
+    assert np.mean(shares) > followers.mean() + 0.05
