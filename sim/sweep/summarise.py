@@ -7,6 +7,7 @@ summarising stays cheap in memory however many runs the sweep has.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +49,43 @@ def _from_days(days: float) -> str:
     return str(_EPOCH + np.timedelta64(int(days), "D"))
 
 
+# Parts are read a batch at a time: one conversion per batch rather than per part (a part is a chunk
+# of a few dozen runs, and each conversion is a few Arrow calls per date column), while memory stays
+# bounded by the batch.
+_BATCH_ROWS = 20_000
+
+
+def _batches(parts: list[Path]) -> Iterator[tuple[pa.Table, list[str], list[str]]]:
+    """Tables of point id, winner, date and support columns, each from consecutive parts."""
+    pending: list[pa.Table] = []
+    rows = 0
+    names: list[str] = []
+    for part in parts:
+        part_names = pq.read_schema(part).names
+        if pending and part_names != names:  # a different layout: flush what we have first
+            yield pa.concat_tables(pending, promote_options="default"), _date_columns(names), _supports(names)
+            pending, rows = [], 0
+        names = part_names
+        table = pq.read_table(part, columns=["point_id", "winner", *_date_columns(names), *_supports(names)])
+        pending.append(table)
+        rows += table.num_rows
+        if rows >= _BATCH_ROWS:
+            yield pa.concat_tables(pending, promote_options="default"), _date_columns(names), _supports(names)
+            pending, rows = [], 0
+    if pending:
+        yield pa.concat_tables(pending, promote_options="default"), _date_columns(names), _supports(names)
+
+
+def _supports(names: list[str]) -> list[str]:
+    return [c for c in names if c.startswith("support_final_")]
+
+
 def _collect(parts: list[Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Per-run point id, winner, dates as day counts and final supports, read part by part."""
+    """Per-run point id, winner, dates as day counts and final supports, read a batch of parts at a time."""
     columns: dict[str, list[np.ndarray]] = {}
     dates: list[str] = []
     supports: list[str] = []
-    for part in parts:
-        names = pq.read_schema(part).names
-        dates = _date_columns(names)
-        supports = [c for c in names if c.startswith("support_final_")]
-        table = pq.read_table(part, columns=["point_id", "winner", *dates, *supports])
+    for table, dates, supports in _batches(parts):
         arrays = {
             "point_id": table["point_id"].to_numpy(),
             "winner": pc.fill_null(table["winner"], "none").to_numpy(zero_copy_only=False),
