@@ -67,7 +67,7 @@ def run_report(res: Results, out_dir: object = None) -> str:
 def comparison_report(cmp: Comparison, out_dir: object = None) -> str:
     """Side by side: P(winner) per scenario with Wilson intervals and differences from the first.
 
-    Differences come with Newcombe 95% intervals; sanction dates are medians per scenario.
+    Differences come with Newcombe 95% intervals (paired by seed); sanction dates are medians per scenario.
     """
     names = cmp.names
     t = cmp.table
@@ -82,7 +82,7 @@ def comparison_report(cmp: Comparison, out_dir: object = None) -> str:
     lines += ["", f"Scenarios: {legend}", "Differences are against [1] " + names[0] + "."]
     width = max(12, *(len(n) for n in names)) + len(str(len(names))) + 6
     p = t[t["metric"].str.startswith("p_winner_")]
-    lines += ["", f"{'P(winner)':<{width}}  P     95% interval     diff   95% interval (Newcombe)"]
+    lines += ["", f"{'P(winner)':<{width}}  P     95% interval     diff   95% interval (paired Newcombe)"]
     for metric, group in p.groupby("metric", sort=False):
         if (group["n"] == 0).all():
             continue

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.stats import date_quantiles, days_between, newcombe, wilson
+from sim.stats import date_quantiles, days_between, newcombe, newcombe_paired, wilson
 
 TABLES: tuple[str, ...] = ("summary", "events", "votes", "timeseries")
 
@@ -275,12 +275,43 @@ class Results:
 # --- a comparison ------------------------------------------------------------------------------------
 
 
+def _paired_winners(results: Results, first: Results) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both runs' winners replicate by replicate, when every replicate has the same seed in both."""
+    a = results.summary.sort_values("replicate")
+    b = first.summary.sort_values("replicate")
+    if len(a) != len(b) or not len(a) or not np.array_equal(a["seed"].to_numpy(), b["seed"].to_numpy()):
+        return None
+    return a["winner"].astype(str).to_numpy(), b["winner"].astype(str).to_numpy()
+
+
+def _winner_difference(
+    who: str, k: int, n: int, k0: int, n0: int, pairs: tuple[np.ndarray, np.ndarray] | None
+) -> tuple[float, float, float]:
+    """P(who) here minus in the first scenario, with Newcombe's 95% interval.
+
+    The paired interval when the replicates are paired by seed (compare runs every scenario with the
+    same seeds), else the unpaired one.
+    """
+    if pairs is None:
+        return newcombe(k, n, k0, n0)
+    here, there = pairs[0] == who, pairs[1] == who
+    return newcombe_paired(
+        int((here & there).sum()),
+        int((here & ~there).sum()),
+        int((~here & there).sum()),
+        int((~here & ~there).sum()),
+    )
+
+
 def comparison_table(results: Mapping[str, Results]) -> pd.DataFrame:
     """Build the long comparison table: P(winner) with Wilson and Newcombe intervals, sanction dates.
 
-    `diff` is against the FIRST scenario: a difference of proportions (with Newcombe's 95% interval) for
-    `p_winner_<name>`, and a difference of medians in days (no interval) for `median_<leader>__<kind>`.
-    `n` counts the replicates behind the value (wins, or replicates in which the sanction happened).
+    `diff` is against the FIRST scenario: a difference of proportions for `p_winner_<name>`, with
+    Newcombe's 95% interval for paired data when the replicates share their seeds (as `compare` runs
+    them: the model's per-mechanism random streams make the pairs strongly correlated, so the paired
+    interval is much narrower) and the unpaired one otherwise; and a difference of medians in days (no
+    interval) for `median_<leader>__<kind>`. `n` counts the replicates behind the value (wins, or
+    replicates in which the sanction happened).
     """
     names = list(results)
     if not names:
@@ -300,6 +331,7 @@ def comparison_table(results: Mapping[str, Results]) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for name in names:
         n = results[name].replicates
+        pairs = _paired_winners(results[name], results[first]) if name != first else None
         for who in winners:
             k = counts[name].get(who, 0)
             lo, hi = wilson(k, n)
@@ -315,7 +347,7 @@ def comparison_table(results: Mapping[str, Results]) -> pd.DataFrame:
                 "n": k,
             }
             if name != first:
-                d, dlo, dhi = newcombe(k, n, counts[first].get(who, 0), n0)
+                d, dlo, dhi = _winner_difference(who, k, n, counts[first].get(who, 0), n0, pairs)
                 row.update(diff=d, diff_lo=dlo, diff_hi=dhi)
             rows.append(row)
     base_dates = {(r.leader, r.kind): r.median for r in dates[first].itertuples()}

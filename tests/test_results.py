@@ -14,6 +14,7 @@ from sim.errors import InputError
 from sim.report import comparison_report, run_report
 from sim.results import COLUMNS, Comparison, Results, atomic_directory, comparison_table
 from sim.runner import ReplicateOutput
+from sim.stats import newcombe
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
@@ -146,6 +147,33 @@ def test_write_refuses_foreign_directories(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     fake_results("a", ["stalin"]).write(tmp_path / "empty")
     assert (tmp_path / "empty" / "summary.csv").exists()
+
+
+def test_comparison_pairs_replicates_that_share_their_seeds() -> None:
+    base = fake_results("base", ["stalin"] * 90 + ["none"] * 10)
+    # The same 100 seeds; only replicates 0-4 change winner: the paired interval sees five discordant
+    # pairs, the unpaired one only two proportions of 100.
+    alt = fake_results("alt", ["none"] * 5 + ["stalin"] * 85 + ["none"] * 10)
+    row = (
+        comparison_table({"base": base, "alt": alt})
+        .set_index(["scenario", "metric"])
+        .loc[("alt", "p_winner_stalin")]
+    )
+    assert row["diff"] == pytest.approx(-0.05)
+    assert row["diff_lo"] < -0.05 < row["diff_hi"] < 0  # paired: the drop is clear
+    unpaired = newcombe(85, 100, 90, 100)
+    assert unpaired[1] < -0.05 < 0 < unpaired[2]  # unpaired: within the noise
+    # Different seeds: no pairing, the unpaired interval.
+    shifted = Results.from_outputs(
+        [fake_output(i + 1000, w) for i, w in enumerate(["none"] * 5 + ["stalin"] * 85 + ["none"] * 10)],
+        {"kind": "run", "scenario_name": "shifted", "leaders": LEADERS},
+    )
+    other = (
+        comparison_table({"base": base, "shifted": shifted})
+        .set_index(["scenario", "metric"])
+        .loc[("shifted", "p_winner_stalin")]
+    )
+    assert (other["diff_lo"], other["diff_hi"]) == pytest.approx(unpaired[1:])
 
 
 def test_comparison_table_and_report(tmp_path: Path) -> None:

@@ -2,11 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.stats import date_quantiles, days_between, newcombe, wilson
+from sim.stats import date_quantiles, days_between, newcombe, newcombe_paired, wilson
 
 
 def test_wilson_known_values() -> None:
@@ -81,3 +82,34 @@ def test_date_quantiles_empty_and_bad() -> None:
 def test_days_between() -> None:
     assert days_between("1924-01-01", "1924-02-01") == 31
     assert math.isnan(days_between("", "1924-02-01"))
+
+
+def test_paired_newcombe_without_correlation_is_the_unpaired_interval() -> None:
+    # a*d == b*c: phi = 0, so the paired interval is Newcombe's unpaired one on the margins.
+    a, b, c, d = 20, 20, 30, 30
+    assert newcombe_paired(a, b, c, d) == pytest.approx(newcombe(a + b, 100, a + c, 100))
+
+
+def test_paired_newcombe_is_narrower_for_correlated_pairs_and_covers() -> None:
+    rng = np.random.default_rng(5)
+    n, p1, p2, trials = 300, 0.9, 0.85, 2000
+    covered, paired_width, unpaired_width = 0, 0.0, 0.0
+    for _ in range(trials):
+        shared = rng.random(n) < 0.8  # most pairs share their draw, as replicates with one seed do
+        u = rng.random(n)
+        x = np.where(shared, u < p1, rng.random(n) < p1)
+        y = np.where(shared, u < p2, rng.random(n) < p2)
+        a, b = int((x & y).sum()), int((x & ~y).sum())
+        c, d = int((~x & y).sum()), int((~x & ~y).sum())
+        diff, lo, hi = newcombe_paired(a, b, c, d)
+        assert lo <= diff <= hi
+        covered += lo <= p1 - p2 <= hi
+        paired_width += hi - lo
+        _, ulo, uhi = newcombe(a + b, n, a + c, n)
+        unpaired_width += uhi - ulo
+    assert covered / trials >= 0.93
+    assert paired_width < 0.75 * unpaired_width
+
+
+def test_paired_newcombe_empty() -> None:
+    assert all(math.isnan(x) for x in newcombe_paired(0, 0, 0, 0))
