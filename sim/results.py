@@ -23,40 +23,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.stats import date_quantiles, days_between, newcombe, newcombe_paired, wilson
-
-TABLES: tuple[str, ...] = ("summary", "events", "votes", "timeseries")
-
-#: Column order of each table (the summary's leader-dependent columns come from the rows).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "summary": ("replicate", "seed", "winner", "consolidation_date"),
-    "events": ("replicate", "date", "kind", "actor", "body", "detail"),
-    "votes": ("replicate", "date", "body", "motion", "for", "against", "abstain", "voting_delegates"),
-    "timeseries": (
-        "replicate",
-        "date",
-        "leader",
-        "support",
-        "pb_seat",
-        "cc_share",
-        "rung",
-        "legitimacy",
-        "standing",
-        "position",
-        "camp",
-    ),
-}
-
-COMPARISON_COLUMNS: tuple[str, ...] = (
-    "scenario",
-    "metric",
-    "value",
-    "lo",
-    "hi",
-    "diff",
-    "diff_lo",
-    "diff_hi",
-    "n",
-)
+from sim.tables import COLUMNS, COMPARISON_COLUMNS, TABLES
 
 #: Files that mark a directory as powerstruggle output (safe to replace).
 _OUR_FILES = {"manifest.json", "summary.csv", "events.csv", "votes.csv", "timeseries.csv", "comparison.csv"}

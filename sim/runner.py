@@ -15,6 +15,7 @@ from sim.leaders import LADDER
 from sim.model import PowerStruggleModel
 from sim.outcome import winner_from_history
 from sim.scenario import Scenario
+from sim.tables import COLUMNS
 
 SANCTION_KINDS: tuple[str, ...] = (*LADDER[1:], "gs_removal")
 
@@ -103,17 +104,9 @@ def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> Repl
     return ReplicateOutput(summary, events, votes, timeseries, steps=len(model.consolidation_history))
 
 
-TIMESERIES_FIELDS: tuple[str, ...] = (
-    "leader",
-    "support",
-    "pb_seat",
-    "cc_share",
-    "rung",
-    "legitimacy",
-    "standing",
-    "position",
-    "camp",
-)
+# The leader-month record of `PowerStruggleModel._leader_state` holds these, in this order (then the
+# General Secretary flag, which no table keeps).
+TIMESERIES_FIELDS: tuple[str, ...] = COLUMNS["timeseries"][2:]
 _ROUNDED = frozenset({"support", "cc_share", "legitimacy", "standing", "position"})
 _INTEGER = frozenset({"pb_seat", "rung"})
 
