@@ -28,7 +28,7 @@ from sim.outcome import consolidated_leader
 from sim.politics import Coalition, camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
 
-INITIAL_SETTLING_ROUNDS = 4
+INITIAL_SETTLING_ROUNDS = 4  # re-weighing rounds before January 1924 so that the start is an equilibrium
 #: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
 STREAMS: tuple[str, ...] = (
     "appointment",
@@ -38,7 +38,7 @@ STREAMS: tuple[str, ...] = (
     "repression",
     "legacy",
     "mobilisation",
-)  # re-weighing rounds before January 1924 so that the start is an equilibrium
+)
 
 
 class FrozenRecord(tuple):
@@ -93,8 +93,7 @@ class PowerStruggleModel(mesa.Model):
         # Bumped whenever alliances, offices or a leader's eligibility change; keys the camp cache.
         self.structure_version = 0
         self.camp_cache: tuple[int, list[frozenset[int]], list[frozenset[int]]] | None = None
-        self.support_version = 0
-        self._support_counts = b""
+        self._counts_seen = b""
         self._structural_cache: dict[tuple[str, int], np.ndarray] = {}
         self._camp_labels: tuple[int, list[str]] = (-1, [])
         self.agenda = cfg.initial_agenda
@@ -342,18 +341,17 @@ class PowerStruggleModel(mesa.Model):
     # --- shared state helpers ------------------------------------------------------------------------
 
     def refresh_support(self) -> None:
-        """Recount each leader's share of delegates and who leads.
+        """Read each leader's share of delegates from the pool's counts, and who leads.
 
-        When no delegate changed sides the shares stay the same objects, so the caches keyed on
-        `support_version` (ranked camps, targets, utilities' terms) stay valid.
+        Only when a delegate changed sides are the shares replaced and `memo` (ranked camps, targets)
+        emptied.
         """
         counts = self.pool.counts
         key = counts.tobytes()  # comparing bytes is several times cheaper than np.array_equal
-        if key != self._support_counts:
-            self._support_counts = key
+        if key != self._counts_seen:
+            self._counts_seen = key
             self.support = counts / self.pool.n
             self.support_list = self.support.tolist()
-            self.support_version += 1
             self.memo = {}
         self.refresh_ruling()
 
