@@ -37,3 +37,16 @@ def test_noisy_argmax_is_a_multinomial_logit() -> None:
     shares = np.bincount(first_argmax(u), minlength=3) / n
     expected = np.exp(utility / scale) / np.exp(utility / scale).sum()
     assert np.allclose(shares, expected, atol=0.005)
+
+
+def test_with_every_leader_expelled_allegiances_stand() -> None:
+    from sim.leaders import RUNG
+    from sim.mechanisms.choice import reweigh
+    from sim.model import PowerStruggleModel
+
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 100}, rng=2)
+    before = model.pool.allegiance.copy()
+    for leader in model.leaders:
+        leader.rung = RUNG["party_expulsion"]
+    reweigh(model)
+    assert np.array_equal(model.pool.allegiance, before)

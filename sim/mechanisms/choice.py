@@ -188,6 +188,8 @@ def add_gumbel_noise(rng: np.random.Generator, u: np.ndarray, scale: float) -> N
 
 def choose(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True) -> np.ndarray:
     """The leader each delegate in `rows` backs after weighing: the highest noisy utility (logit)."""
+    if not structural_terms(model).cols.size:  # nobody left to back: allegiances stand
+        return model.pool.allegiance[rows]
     u = utilities(model, rows, inertia)
     add_gumbel_noise(model.streams["choice"], u, model.cfg.mechanisms.delegate_choice.noise)
     return structural_terms(model).cols[first_argmax(u)]  # type: ignore[no-any-return]
