@@ -53,7 +53,7 @@ class DelegatePool:
         return self._members[bloc]
 
     def set_allegiance(self, idx: np.ndarray | slice, leaders: int | np.ndarray) -> None:
-        """Delegates at `idx` now back `leaders` (one leader, or one each); `counts` follows."""
+        """Delegates at `idx` (distinct rows) now back `leaders` (one, or one each); `counts` follows."""
         n_leaders = self.counts.size
         before = self._allegiance[idx]
         self.counts -= np.bincount(before, minlength=n_leaders)
