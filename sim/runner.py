@@ -60,7 +60,8 @@ def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> Repl
     """Turn a finished model into its table rows."""
     winner, first = winner_from_history(model.consolidation_history)
     winner_name = model.leader_names[winner] if winner >= 0 else "none"
-    consolidation_date = model.months[first].isoformat() if winner >= 0 else ""
+    # A date that never came is missing (None), as reading summary.csv back gives it (NaN).
+    consolidation_date = model.months[first].isoformat() if winner >= 0 else None
     events = [{"replicate": replicate, **e} for e in model.events]
     if winner >= 0:
         events.append(
@@ -90,7 +91,7 @@ def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> Repl
             firsts[key] = e["date"]
     for name in model.leader_names:
         for kind in SANCTION_KINDS:
-            summary[f"{name}__{kind}"] = firsts.get((name, kind), "")
+            summary[f"{name}__{kind}"] = firsts.get((name, kind))
     line = [
         v["for"] / max(1, v["for"] + v["against"] + v["abstain"])
         for v in model.votes
