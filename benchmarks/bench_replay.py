@@ -9,7 +9,7 @@ What is timed on each side: the replay is `sim.run_scenario` whole (loading the 
 model, 72 steps, the four tables); the trivial side creates its agents and steps them. The replay does
 not create `Delegate` Mesa agents unless something asks for them (docs/model.md §10), so neither figure
 includes agents that nothing uses. A replay's cost depends on its trajectory: at 1,000 delegates the
-ratio ranged over 0.95-1.10 across 20 seeds on the development machine.
+ratio ranged over 1.03-1.18 (median 1.08) across 20 seeds on the development machine.
 """
 
 from __future__ import annotations
