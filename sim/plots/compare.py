@@ -145,7 +145,9 @@ def winner_probabilities(
     ]
     if len(names) > 1:
         handles.append(
-            Line2D([], [], ls="none", label=f"Δ = difference from {names[0]}\n(Newcombe 95% interval)")
+            Line2D(
+                [], [], ls="none", label=f"Δ = difference from {names[0]}\n(Newcombe 95% interval, paired)"
+            )
         )
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8.5)
     style.caption(fig, caption)
