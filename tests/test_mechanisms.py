@@ -49,9 +49,8 @@ def test_appointees_come_to_back_their_patron() -> None:
     assert share_among_appointees > share_among_others + 0.2
 
 
-def test_alliance_forms_against_the_strongest_rival() -> None:
-    model = small_model(**{"initial_state.alliances": [], "mechanisms.alliances.form_rate": 1.0})
-    # Make Stalin the dominant camp; Zinoviev and Kamenev are the leadership's target.
+def _twenty_months_of_partner_search_under_stalin(model: PowerStruggleModel) -> tuple[int, int, int]:
+    """Stalin's camp dominates, Zinoviev and Kamenev hold the rest; run the partner search 20 times."""
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
     model.pool.set_allegiance(slice(None), stalin)
     model.pool.set_allegiance(slice(0, 300), zin)
@@ -60,6 +59,13 @@ def test_alliance_forms_against_the_strongest_rival() -> None:
     for _ in range(20):
         alliances.update(model)
         model.refresh_ruling()
+    return stalin, zin, kam
+
+
+def test_alliance_forms_against_the_strongest_rival() -> None:
+    model = small_model(**{"initial_state.alliances": [], "mechanisms.alliances.form_rate": 1.0})
+    # Make Stalin the dominant camp; Zinoviev and Kamenev are the leadership's target.
+    stalin, zin, kam = _twenty_months_of_partner_search_under_stalin(model)
     camp = camp_of(model, zin)
     assert kam in camp and stalin not in camp
     assert any(c.against == stalin for c in model.coalitions if zin in c.members)
@@ -74,14 +80,7 @@ def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:
         "leaders.zinoviev.compromise_willingness": 0.0,
     }
     model = small_model(**over)
-    stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
-    model.pool.set_allegiance(slice(None), stalin)
-    model.pool.set_allegiance(slice(0, 300), zin)
-    model.pool.set_allegiance(slice(300, 500), kam)
-    model.refresh_support()
-    for _ in range(20):
-        alliances.update(model)
-        model.refresh_ruling()
+    stalin, zin, kam = _twenty_months_of_partner_search_under_stalin(model)
     assert kam not in camp_of(model, zin)
 
 
