@@ -28,7 +28,6 @@ from sim.outcome import consolidated_leader
 from sim.politics import Coalition, camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
 
-INITIAL_SETTLING_ROUNDS = 4  # re-weighing rounds before January 1924 so that the start is an equilibrium
 #: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
 STREAMS: tuple[str, ...] = (
     "appointment",
@@ -199,10 +198,11 @@ class PowerStruggleModel(mesa.Model):
         shares = shares / shares.sum()
         pool.bloc[:] = rng.choice(len(shares), size=pool.n, p=shares)
         centre = np.array([b.ideology for b in cfg.blocs.values()])[pool.bloc]
-        pool.ideology[:] = np.clip(centre + rng.normal(0.0, 0.35, pool.n), -1.0, 1.0)
-        pool.charisma_weight[:] = rng.gamma(4.0, 0.25, pool.n)
-        pool.fear_weight[:] = rng.gamma(4.0, 0.25, pool.n)
-        pool.tenure[:] = rng.integers(0, 36, pool.n)
+        pop = cfg.population
+        pool.ideology[:] = np.clip(centre + rng.normal(0.0, pop.ideology_spread, pool.n), -1.0, 1.0)
+        pool.charisma_weight[:] = rng.gamma(pop.susceptibility_shape, pop.susceptibility_scale, pool.n)
+        pool.fear_weight[:] = rng.gamma(pop.susceptibility_shape, pop.susceptibility_scale, pool.n)
+        pool.tenure[:] = rng.integers(0, pop.max_tenure_months + 1, pool.n)
         holder = next((lead.index for lead in self.leaders if lead.holds_secretariat), None)
         open_to_centre = self.bloc_home[pool.bloc] < 0
         if holder is not None:
@@ -212,7 +212,9 @@ class PowerStruggleModel(mesa.Model):
             pool.patron[appointed] = holder
         for leader in self.leaders:
             if leader.home_bloc:
-                home = (pool.bloc == self.bloc_index[leader.home_bloc]) & (rng.random(pool.n) < 0.5)
+                home = (pool.bloc == self.bloc_index[leader.home_bloc]) & (
+                    rng.random(pool.n) < pop.home_patronage
+                )
                 pool.patron[home] = leader.index
         cc = min(self.cc_size(cfg.calendar.initial_cc_full_members), pool.n)
         pool.in_cc[rng.choice(pool.n, size=cc, replace=False)] = True
@@ -220,7 +222,7 @@ class PowerStruggleModel(mesa.Model):
     def _settle_initial_allegiance(self) -> None:
         """Let every delegate choose a few times before the first month (no inertia from a blank start)."""
         rows = np.arange(self.pool.n)
-        for i in range(INITIAL_SETTLING_ROUNDS):
+        for i in range(self.cfg.population.settling_rounds):
             self.pool.set_allegiance(rows, choice.choose(self, rows, inertia=i > 0))
             self.refresh_support()
 

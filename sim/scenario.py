@@ -150,6 +150,15 @@ class AppointmentParams(Mechanism):
     regional_rate: float = Unit
     home_protection: float = Unit
     appointee_spread: float = Field(gt=0.0, le=2.0)
+    skill_floor: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of the Secretariat's rate an organiser of no skill still achieves",
+    )
+    enrolee_spread: float = Field(
+        default=0.4, gt=0.0, le=2.0, description="sd of Lenin Enrolment recruits' line around the agenda"
+    )
 
 
 class InformationParams(Mechanism):
@@ -167,6 +176,9 @@ class PropagandaParams(Mechanism):
     legitimacy_damage: float = Unit
     recovery: float = Unit
     press_decay: float = Unit
+    max_hit: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="largest share of standing one month's campaign can take"
+    )
 
 
 class LegacyParams(Mechanism):
@@ -192,6 +204,21 @@ class ChoiceParams(Mechanism):
     fear: float = Field(ge=0.0, le=20.0)
     inertia: float = Field(ge=0.0, le=20.0)
     noise: float = Field(gt=0.0, le=20.0)
+    enrolee_charisma: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=5.0,
+        description="factor on charisma for raw recruits: they knew the apparatus, not the heroes of 1917",
+    )
+    enrolee_bandwagon: float = Field(
+        default=1.5, ge=0.0, le=5.0, description="factor on the bandwagon term for raw recruits"
+    )
+    base_fear: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=2.0,
+        description="fear of backing an open oppositionist before any shock adds to the climate of fear",
+    )
 
 
 class AllianceParams(Mechanism):
@@ -207,6 +234,18 @@ class AllianceParams(Mechanism):
     betrayal: float = Unit
     distrust_decay: float = Unit
     majority: float = Unit
+    drift_margin: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="how far below `threshold` a coalition's compatibility falls before it may break",
+    )
+    eagerness_span: float = Field(
+        default=0.2,
+        gt=0.0,
+        le=2.0,
+        description="compatibility above `threshold` at which a partner is sought at the full form rate",
+    )
 
 
 class InstitutionParams(Mechanism):
@@ -216,6 +255,30 @@ class InstitutionParams(Mechanism):
     min_months_between_sanctions: int = Field(ge=0, le=60)
     proceedings_months: int = Field(ge=0, le=60)
     slate_bias: float = Field(ge=0.0, le=20.0)
+    qualified_majority: float = Field(
+        default=2 / 3,
+        gt=0.5,
+        le=1.0,
+        description="majority to remove a CC member or expel (two thirds after the 1921 unity resolution)",
+    )
+    spent_standing: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="standing below which a rival may be moved against without the charge of factionalism",
+    )
+    focus_floor: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="least focus of the majority's fire on members of its main enemy's camp",
+    )
+    cc_purge_survival: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="chance a removed leader's follower keeps his CC seat",
+    )
 
 
 class MobilisationParams(Mechanism):
@@ -239,6 +302,18 @@ class RepressionParams(Mechanism):
     capitulation_rate: float = Unit
     capitulation_threshold: float = Field(ge=0.0, lt=1.0)
     readmission_months: int = Field(ge=0, le=60)
+    replacement_spread: float = Field(
+        default=0.3, gt=0.0, le=2.0, description="sd of the line of cadres who replace demoted followers"
+    )
+    legitimacy_erasure_share: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="erasure's bite on legitimacy relative to standing"
+    )
+    danger_floor: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=2.0,
+        description="how dangerous an internal exile of no standing still seems to the leadership",
+    )
 
 
 class ShockParams(Mechanism):
@@ -247,6 +322,7 @@ class ShockParams(Mechanism):
     drift_rate: float = Unit
     delegate_drift: float = Unit
     fear_decay: float = Unit
+    fear_cap: float = Field(default=2.0, ge=0.0, le=10.0, description="ceiling on the climate of fear")
 
 
 MECHANISMS: tuple[str, ...] = (
@@ -285,6 +361,35 @@ class Consolidation(_Strict):
     rival_following: float = Field(default=0.10, gt=0.0, le=1.0)
 
 
+class Population(_Strict):
+    """How the delegates of January 1924 are drawn (model-level parameters of the initialisation)."""
+
+    ideology_spread: float = Field(
+        default=0.35, ge=0.0, le=2.0, description="sd of a delegate's line around his bloc's"
+    )
+    susceptibility_shape: float = Field(
+        default=4.0,
+        gt=0.0,
+        le=100.0,
+        description="shape of the Gamma law of delegates' charisma and fear weights (mean shape x scale)",
+    )
+    susceptibility_scale: float = Field(
+        default=0.25, gt=0.0, le=10.0, description="scale of the Gamma law of charisma and fear weights"
+    )
+    max_tenure_months: int = Field(
+        default=35, ge=0, le=600, description="longest tenure in post in January 1924 (uniform from 0)"
+    )
+    home_patronage: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="share of a regional boss's bloc who owe him their post"
+    )
+    settling_rounds: int = Field(
+        default=4,
+        ge=1,
+        le=50,
+        description="re-weighing rounds before January 1924, so that the start is an equilibrium",
+    )
+
+
 class ScenarioModel(_Strict):
     """The whole validated scenario."""
 
@@ -302,6 +407,7 @@ class ScenarioModel(_Strict):
     events: Events
     mechanisms: Mechanisms
     consolidation: Consolidation = Consolidation()
+    population: Population = Population()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ScenarioModel:

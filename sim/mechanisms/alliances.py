@@ -137,7 +137,7 @@ def _dissolve(model: PowerStruggleModel) -> None:
         target = model.leaders[c.against]
         threat_power = power(model, camp_of(model, c.against)) if target.eligible else 0.0
         weak_threat = threat_power < mech.threat_floor or target.rung >= RUNG["party_expulsion"]
-        drifted = camp_compatibility(model, c.members) < mech.threshold - 0.1
+        drifted = camp_compatibility(model, c.members) < mech.threshold - mech.drift_margin
         if not (weak_threat or drifted):
             continue
         if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength:
@@ -179,7 +179,7 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
             best, best_score = m, score
     if best is None:
         return
-    eagerness = min(1.0, (best_score - mech.threshold) / 0.2)
+    eagerness = min(1.0, (best_score - mech.threshold) / mech.eagerness_span)
     p = mech.form_rate * mech.strength * eagerness * foresight_discount(model, threat)
     if model.streams["alliances"].random() < p:
         members = set(own | month.camp_of[best])

@@ -24,7 +24,7 @@ def secretariat_rate(model: PowerStruggleModel, holder: int) -> float:
         mech.monthly_rate
         * mech.strength
         * leader.appointment_control
-        * (0.5 + 0.5 * leader.organisational_skill)
+        * (mech.skill_floor + (1.0 - mech.skill_floor) * leader.organisational_skill)
     )
 
 
@@ -149,7 +149,7 @@ def enrol(model: PowerStruggleModel, months: int) -> None:
     if holder is not None and mech.enabled:
         p = min(1.0, mech.strength * model.leaders[holder].appointment_control)
         patronised = model.streams["appointment"].random(chosen.size) < p
-    line = model.agenda + model.streams["appointment"].normal(0.0, 0.4, chosen.size)
+    line = model.agenda + model.streams["appointment"].normal(0.0, mech.enrolee_spread, chosen.size)
     if holder is not None and patronised.any():
         model.pool.replace(chosen[patronised], holder, line[patronised], enrolee=True)
     if (~patronised).any():

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.leaders import RUNG
 from sim.mechanisms.appointment import loyalty
 from sim.mechanisms.information import foresight_discount
 from sim.politics import opposition, structural_memo
@@ -20,9 +21,8 @@ from sim.politics import opposition, structural_memo
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
 
-ENROLEE_CHARISMA = 0.5  # raw recruits of 1924 knew the apparatus, not the heroes of 1917
-ENROLEE_BANDWAGON = 1.5
-_ENROLEE_CHARISMA_FACTOR = np.array([1.0, ENROLEE_CHARISMA], dtype=np.float32)  # by enrolee flag
+#: Technical: from this many delegates on, `first_argmax` compares row by row (faster than np.argmax).
+ROW_BY_ROW_FROM = 1024
 
 
 def eligible_mask(model: PowerStruggleModel) -> np.ndarray:
@@ -62,7 +62,9 @@ def structural_terms(model: PowerStruggleModel) -> StructuralTerms:
         slot[cols] = np.arange(cols.size)
         against = opposition(model)
         opposed = [k in against for k in range(len(leaders))]
-        rung_danger = [max(lead.rung - 1.0, 0.0) / 6.0 for lead in leaders]
+        # Danger rises from 0 at a censure to 1 at exile abroad.
+        span = RUNG["exile_abroad"] - RUNG["censure"]
+        rung_danger = [max(lead.rung - float(RUNG["censure"]), 0.0) / span for lead in leaders]
         col_list = cols.tolist()
         terms = StructuralTerms(
             cols=cols,
@@ -95,8 +97,8 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
     cols = st.cols.tolist()
     leaders = model.leaders
     support = model.support_list
-    fear = 0.15 + model.fear
-    enrolee_bandwagon = s * w.bandwagon * (ENROLEE_BANDWAGON - 1.0)
+    fear = w.base_fear + model.fear
+    enrolee_bandwagon = s * w.bandwagon * (w.enrolee_bandwagon - 1.0)
     # Per-leader factors, one row each, built in one call: line, constant terms, appeal, danger and
     # the enrolees' extra bandwagon.
     position, const, appeal, danger, bandwagon = np.array(
@@ -127,7 +129,8 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
     any_enrolee = bool(enrolee.any())
     charisma = pool.charisma_weight[rows]
     if any_enrolee:
-        charisma *= _ENROLEE_CHARISMA_FACTOR[enrolee.view(np.uint8)]
+        by_flag = np.array([1.0, w.enrolee_charisma], dtype=f32)  # raw recruits weigh charisma less
+        charisma *= by_flag[enrolee.view(np.uint8)]
     u += appeal[:, None] * charisma
     u -= danger[:, None] * pool.fear_weight[rows]
     if any_enrolee:
@@ -160,7 +163,7 @@ def first_argmax(u: np.ndarray) -> np.ndarray:
     Beyond about a thousand delegates, comparing row by row along the long axis beats
     np.argmax(u, axis=0), which copies and reduces along the five-long one.
     """
-    if u.shape[1] < 1024:
+    if u.shape[1] < ROW_BY_ROW_FROM:
         return u.argmax(axis=0)  # type: ignore[no-any-return]
     best = u[0].copy()
     winner = np.zeros(u.shape[1], dtype=np.intp)

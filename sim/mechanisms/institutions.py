@@ -20,17 +20,10 @@ from sim.politics import camp_of, in_opposition, leadership_target, opposition, 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
 
-REQUIRED_MAJORITY = {
-    "censure": 0.5,
-    "post_removal": 0.5,
-    "politburo_removal": 0.5,
-    "cc_removal": 2 / 3,
-    "party_expulsion": 2 / 3,
-}
+#: Sanctions that need the qualified majority (`institutions.qualified_majority`); the rest a simple one.
+QUALIFIED = frozenset({"cc_removal", "party_expulsion"})
 # A sanction from Politburo removal on needs the charge of factionalism, or a spent rival.
 NEEDS_FACTIONALISM_FROM = RUNG["politburo_removal"]
-SPENT_STANDING = 0.15
-FOCUS_FLOOR = 0.5
 
 
 def voters_for(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray:
@@ -111,10 +104,10 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
         # The majority concentrates its fire on the strongest opponent of the moment; the members of its
-        # main enemy's camp never drop below FOCUS_FLOOR.
+        # main enemy's camp never drop below `focus_floor`.
         focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
         if target in main_enemy:
-            focus = max(focus, FOCUS_FLOOR)
+            focus = max(focus, mech.focus_floor)
         _move_sanction(model, session, voters, target, focus)
     if session.kind == "congress":
         elect_central_committee(model, session)
@@ -147,7 +140,7 @@ def _move_sanction(
     factional = in_opposition(model, target, ruling)
     if kind == "censure" and factional:
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
-    if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > SPENT_STANDING:
+    if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
         return
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
@@ -160,7 +153,8 @@ def _move_sanction(
         return
     yes, no, ab = tally(model, voters, camp_of(model, target))
     record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
-    if yes + no == 0 or yes / (yes + no) < REQUIRED_MAJORITY[kind]:
+    required = mech.qualified_majority if kind in QUALIFIED else 0.5
+    if yes + no == 0 or yes / (yes + no) < required:
         return
     was_full = leader.pb_seat == 2
     leader.apply_sanction(kind, model.month)
@@ -168,7 +162,8 @@ def _move_sanction(
         model.pb_vacancies += 1
     if kind == "cc_removal":
         model.pool.in_cc[model.pool.allegiance == target] &= (
-            model.streams["institutions"].random(int((model.pool.allegiance == target).sum())) < 0.5
+            model.streams["institutions"].random(int((model.pool.allegiance == target).sum()))
+            < mech.cc_purge_survival
         )
     model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
     repression.after_sanction(model, target)

@@ -34,7 +34,9 @@ def after_sanction(model: PowerStruggleModel, target: int) -> None:
     holder = secretariat_holder(model)
     patron = holder if holder is not None and holder in ruling else NO_PATRON
     head = max(ruling, key=lambda k: model.support[k])
-    line = model.leaders[head].position + model.streams["repression"].normal(0.0, 0.3, out.size)
+    line = model.leaders[head].position + model.streams["repression"].normal(
+        0.0, mech.replacement_spread, out.size
+    )
     model.pool.replace(out, patron, line)
     if patron == NO_PATRON:
         model.pool.set_allegiance(out, head)
@@ -54,7 +56,7 @@ def monthly(model: PowerStruggleModel) -> None:
         # Erasure starts once a leader is out of the Politburo and deepens with each further step.
         depth = max(0, leader.rung - RUNG["post_removal"]) / (len(RUNG) - 1 - RUNG["post_removal"])
         leader.standing *= 1.0 - mech.erasure * mech.strength * depth
-        leader.legitimacy *= 1.0 - mech.erasure * mech.strength * depth / 2.0
+        leader.legitimacy *= 1.0 - mech.erasure * mech.strength * depth * mech.legitimacy_erasure_share
         if leader.capitulated:
             _readmit(model, leader)
             continue
@@ -70,7 +72,7 @@ def monthly(model: PowerStruggleModel) -> None:
                 _exile(model, k, "internal_exile", "OGPU", "deported to a remote province")
         elif leader.rung == RUNG["internal_exile"]:
             waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
-            still_dangerous = 0.5 + leader.standing
+            still_dangerous = mech.danger_floor + leader.standing
             if waited and rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous:
                 _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
 
