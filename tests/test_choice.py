@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.mechanisms.choice import add_gumbel_noise, first_argmax
 
@@ -50,3 +52,63 @@ def test_with_every_leader_expelled_allegiances_stand() -> None:
         leader.rung = RUNG["party_expulsion"]
     reweigh(model)
     assert np.array_equal(model.pool.allegiance, before)
+
+
+# --- the fast kernel against model.md section 7.5 written plainly ----------------------------------
+
+_MODELS: dict[int, object] = {}
+
+
+def _model(seed: int) -> object:
+    """A small model after its settling rounds (built once per seed: hypothesis reuses them)."""
+    from sim.model import PowerStruggleModel
+
+    if seed not in _MODELS:
+        _MODELS[seed] = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 300}, rng=seed)
+    return _MODELS[seed]
+
+
+state = st.fixed_dictionaries(
+    {
+        "seed": st.integers(0, 3),
+        "months": st.integers(0, 30),
+        "fear": st.floats(0.0, 2.0),
+        "rungs": st.lists(st.integers(0, 4), min_size=8, max_size=8),
+        "mobilised": st.lists(st.booleans(), min_size=8, max_size=8),
+        "enrolee_share": st.floats(0.0, 1.0),
+        "inertia": st.booleans(),
+    }
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(state)
+def test_fast_utilities_and_choices_match_the_reference(s: dict) -> None:
+    """Random states: same utilities to float32 precision, and the same choices under the same noise."""
+    import copy
+
+    from sim.mechanisms.choice import structural_terms, utilities, utility_reference
+
+    model = copy.deepcopy(_model(s["seed"]))
+    for _ in range(s["months"]):
+        model.step()
+    rng = np.random.default_rng(s["months"])
+    for leader, rung, mob in zip(model.leaders, s["rungs"], s["mobilised"], strict=False):
+        leader.rung = max(leader.rung, rung)
+        leader.mobilised = mob
+    model.fear = s["fear"]
+    model.pool.enrolee[:] = rng.random(model.pool.n) < s["enrolee_share"]
+    model.refresh_ruling()
+    rows = np.flatnonzero(rng.random(model.pool.n) < 0.5)
+    fast = utilities(model, rows, s["inertia"])
+    ref = utility_reference(model, rows, s["inertia"])
+    assert fast.shape == ref.shape
+    assert np.allclose(fast, ref, rtol=1e-5, atol=1e-4)
+    noise = np.zeros(fast.shape, dtype=np.float32)
+    add_gumbel_noise(np.random.default_rng(7), noise, model.cfg.mechanisms.delegate_choice.noise)
+    noisy_ref = ref + noise
+    top2 = np.sort(noisy_ref, axis=0)[-2:] if ref.shape[0] > 1 else np.vstack([noisy_ref - 1, noisy_ref])
+    clear = top2[1] - top2[0] > 1e-3  # a near-tie may go either way in float32
+    cols = structural_terms(model).cols
+    assert np.array_equal(cols[first_argmax(fast + noise)][clear], cols[noisy_ref.argmax(axis=0)][clear])
+    assert clear.mean() > 0.95

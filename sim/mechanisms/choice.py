@@ -16,7 +16,7 @@ import numpy as np
 from sim.leaders import RUNG
 from sim.mechanisms.appointment import loyalty
 from sim.mechanisms.information import foresight_discount
-from sim.politics import opposition, structural_memo
+from sim.politics import in_opposition, opposition, structural_memo
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -155,6 +155,47 @@ def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True)
             reach *= f32(pull)
             u[c] += reach
     return u
+
+
+def utility_reference(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True) -> np.ndarray:
+    """model.md section 7.5 written plainly (float64, leader by leader); for tests of `utilities` only.
+
+    Rows are the eligible leaders in index order, columns the delegates `rows`, as in `utilities`.
+    """
+    w, mob, pool = model.cfg.mechanisms.delegate_choice, model.cfg.mechanisms.mobilisation, model.pool
+    x, enrolee = pool.ideology[rows].astype(float), pool.enrolee[rows]
+    loyal = np.minimum(1.0, (pool.tenure[rows] + 1.0) / model.cfg.mechanisms.appointment.loyalty_lag_months)
+    boss = [
+        k if k >= 0 and model.leaders[k].holds_home_post and model.leaders[k].eligible else -1
+        for k in model.bloc_home
+    ]
+    out = []
+    for j in (k for k, lead in enumerate(model.leaders) if lead.eligible):
+        lead, support = model.leaders[j], model.support_list[j]
+        opposed = in_opposition(model, j, model.ruling)
+        rung_danger = max(lead.rung - RUNG["censure"], 0) / (RUNG["exile_abroad"] - RUNG["censure"])
+        danger = rung_danger + opposed * (w.base_fear + model.fear)
+        u = (
+            w.patronage * loyal * (pool.patron[rows] == j)
+            + w.bloc * (np.take(boss, pool.bloc[rows]) == j)
+            - w.ideology * np.abs(x - lead.position)
+            + w.charisma
+            * lead.charisma
+            * lead.standing
+            * pool.charisma_weight[rows]
+            * np.where(enrolee, w.enrolee_charisma, 1.0)
+            + w.legitimacy * lead.legitimacy
+            + w.bandwagon * support * np.where(enrolee, w.enrolee_bandwagon, 1.0)
+            - w.fear * danger * pool.fear_weight[rows]
+            + w.inertia * inertia * (pool.allegiance[rows] == j)
+        )
+        if mob.enabled and lead.mobilised:
+            discount = foresight_discount(model, model.ruling)
+            u = u + mob.faction_pull * mob.strength * lead.organisational_skill * discount * np.exp(
+                -np.abs(x - lead.position) / mob.reach
+            )
+        out.append(w.strength * u)
+    return np.array(out).reshape(len(out), rows.size)
 
 
 def first_argmax(u: np.ndarray) -> np.ndarray:

@@ -1,0 +1,49 @@
+"""Alliances: the pairwise compatibility matrix against its plain pair-by-pair reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.mechanisms.alliances import camp_compatibility, compatibility, compatibility_matrix
+from sim.model import PowerStruggleModel
+
+HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
+_MODEL = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 50}, rng=0)
+N = len(_MODEL.leaders)
+
+unit = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    positions=st.lists(st.floats(-1.0, 1.0), min_size=N, max_size=N),
+    willingness=st.lists(unit, min_size=N, max_size=N),
+    distrust=st.lists(unit, min_size=N * N, max_size=N * N),
+    camp=st.sets(st.integers(0, N - 1), min_size=2, max_size=N),
+)
+def test_matrix_equals_pairwise_compatibility(
+    positions: list[float], willingness: list[float], distrust: list[float], camp: set[int]
+) -> None:
+    model = _MODEL
+    for leader, x, cw in zip(model.leaders, positions, willingness, strict=True):
+        leader.position, leader.compromise_willingness = x, cw
+    model.distrust = np.array(distrust).reshape(N, N)
+    matrix = compatibility_matrix(model)
+    for a in range(N):
+        for b in range(N):
+            assert abs(matrix[a][b] - compatibility(model, a, b)) < 1e-12
+    assert abs(camp_compatibility(model, camp, matrix) - camp_compatibility(model, camp)) < 1e-12
+
+
+def test_compatibility_falls_with_distance_and_distrust() -> None:
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 50}, rng=1)
+    a, b = 0, 1
+    before = compatibility(model, a, b)
+    model.distrust[a, b] += 0.3
+    assert compatibility(model, a, b) < before
+    model.leaders[b].position = model.leaders[a].position + 1.5
+    assert compatibility(model, a, b) < before - 0.3
