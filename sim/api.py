@@ -183,7 +183,7 @@ def _run_all(
     vers = versions()
     results = []
     for sc, outs, tm in zip(scenarios, outputs, timing, strict=True):
-        cfg = sc.model
+        cfg = sc.config
         manifest: dict[str, Any] = {
             "kind": "run",
             "scenario_name": sc.name,

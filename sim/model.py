@@ -76,7 +76,7 @@ class PowerStruggleModel(mesa.Model):
             self.spec = scenario if not overrides else load_scenario(scenario.resolved(), overrides)
         else:
             self.spec = load_scenario(scenario, overrides)
-        self.cfg = cfg = self.spec.model
+        self.cfg = cfg = self.spec.config
         self.replicate = replicate
         self.months = month_starts(cfg.start, cfg.end)
         self.sessions = build_sessions(cfg, self.months)

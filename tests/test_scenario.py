@@ -27,10 +27,10 @@ def test_shipped_scenario_loads_and_runs_one_replicate(path: Path) -> None:
     assert scenario.name == path.stem
     assert len(scenario.sha256) == 64
     out = simulate(scenario, seed=1)
-    assert out.summary["winner"] in {*scenario.model.leaders, "none"}
+    assert out.summary["winner"] in {*scenario.config.leaders, "none"}
     assert out.steps > 0
-    assert len(out.timeseries["leader"]) == out.steps * len(scenario.model.leaders)
-    assert len(out.records("timeseries")) == out.steps * len(scenario.model.leaders)
+    assert len(out.timeseries["leader"]) == out.steps * len(scenario.config.leaders)
+    assert len(out.records("timeseries")) == out.steps * len(scenario.config.leaders)
 
 
 def test_counterfactuals_inherit_from_historical() -> None:
@@ -63,8 +63,8 @@ def test_parse_assignment() -> None:
 
 def test_overrides_apply_and_validate() -> None:
     s = load_scenario(HISTORICAL, {"leaders.stalin.appointment_control": 0.5, "delegates": 123})
-    assert s.model.leaders["stalin"].appointment_control == 0.5
-    assert s.model.delegates == 123
+    assert s.config.leaders["stalin"].appointment_control == 0.5
+    assert s.config.delegates == 123
     assert "leaders.stalin.appointment_control" in known_paths(s)
     with pytest.raises(InputError, match="leaders.stallin"):
         load_scenario(HISTORICAL, {"leaders.stallin.charisma": 0.5})
@@ -90,7 +90,7 @@ def test_a_loaded_scenario_is_reused_until_a_file_of_its_chain_changes(tmp_path:
     child.write_text('base = "historical.toml"\nname = "child"\n', encoding="utf-8")
     first = load_scenario(child, {"delegates": 300})
     assert load_scenario(child, {"delegates": 300}) is first
-    assert load_scenario(child, {"delegates": 301}).model.delegates == 301
+    assert load_scenario(child, {"delegates": 301}).config.delegates == 301
     # Editing the base (not the child) must show through.
     text = base.read_text(encoding="utf-8").replace("cult_rate = 0.006", "cult_rate = 0.007")
     base.write_text(text, encoding="utf-8")
@@ -98,4 +98,19 @@ def test_a_loaded_scenario_is_reused_until_a_file_of_its_chain_changes(tmp_path:
     os.utime(base, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
     again = load_scenario(child, {"delegates": 300})
     assert again is not first
-    assert again.model.mechanisms.legacy.cult_rate == 0.007
+    assert again.config.mechanisms.legacy.cult_rate == 0.007
+
+
+def test_the_hash_covers_the_base_chain_and_the_overrides(tmp_path: Path) -> None:
+    import hashlib
+    import shutil
+
+    base = tmp_path / "historical.toml"
+    shutil.copy(ROOT / "scenarios" / "historical.toml", base)
+    child = tmp_path / "child.toml"
+    child.write_text('base = "historical.toml"\nname = "child"\n', encoding="utf-8")
+    assert load_scenario(base).sha256 == hashlib.sha256(base.read_bytes()).hexdigest()
+    before = load_scenario(child).sha256
+    assert load_scenario(child, {"delegates": 301}).sha256 != before
+    base.write_text(base.read_text(encoding="utf-8") + "# an edit of the base only\n", encoding="utf-8")
+    assert load_scenario(child).sha256 != before

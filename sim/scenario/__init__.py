@@ -3,18 +3,22 @@
 `from sim.scenario import load_scenario, Scenario` is the way in; the modules hold one job each.
 """
 
+from sim.scenario.hashing import scenario_digest
+from sim.scenario.loading import (
+    apply_overrides,
+    base_chain,
+    copy_tree,
+    deep_merge,
+    known_paths,
+    load_scenario,
+    parse_assignment,
+)
 from sim.scenario.schema import (
     MECHANISMS,
     LeaderParams,
     Scenario,
     ScenarioModel,
     ShockEvent,
-    apply_overrides,
-    copy_tree,
-    deep_merge,
-    known_paths,
-    load_scenario,
-    parse_assignment,
 )
 
 __all__ = [
@@ -24,9 +28,11 @@ __all__ = [
     "ScenarioModel",
     "ShockEvent",
     "apply_overrides",
+    "base_chain",
     "copy_tree",
     "deep_merge",
     "known_paths",
     "load_scenario",
     "parse_assignment",
+    "scenario_digest",
 ]
