@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from sim.cache import caching_enabled
 from sim.errors import InputError
 from sim.results import Comparison, Results, comparison_table
 from sim.scenario import Scenario, load_scenario, parse_assignment
@@ -189,6 +190,7 @@ def _run_all(
             "scenario_name": sc.name,
             "scenario_file": str(sc.source) if sc.source else None,
             "scenario_sha256": sc.sha256,
+            "cache": caching_enabled(),  # false when POWERSTRUGGLE_NO_CACHE=1 recomputed every query
             "scenario": sc.resolved(),
             "overrides": dict(overrides or {}),
             "master_seed": seed,

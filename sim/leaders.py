@@ -38,7 +38,7 @@ _JITTERED = (
 
 
 class _Structural:
-    """A leader attribute whose every assignment bumps the model's `structure_version`.
+    """A leader attribute whose every change is a structural change of the model (`sim.cache`).
 
     State that decides camps, eligibility, opposition and offices (mobilised, declared_opposition,
     capitulated, holds_home_post, rung, pb_seat) keys the model's caches of who stands where. The
@@ -52,7 +52,7 @@ class _Structural:
     def __set__(self, leader: Leader, value: object) -> None:
         state = leader.__dict__
         if self.name not in state or state[self.name] != value:  # re-asserting a value changes nothing
-            leader.model.structure_version += 1
+            leader.model.cache.structure_changed()
         state[self.name] = value
 
 
@@ -85,7 +85,7 @@ class Leader(mesa.Agent):
         self.last_sanction_month = -999
         self.pb_seat = {"full": 2, "candidate": 1, "none": 0}[params.politburo]
         self.in_cc = True
-        self.posts = set(params.posts)
+        self._posts = frozenset(params.posts)  # changed only by take_post / lose_post
         self.home_bloc = params.home_bloc
         self.holds_home_post = bool(params.home_bloc)
         self.mobilised = False
@@ -94,16 +94,26 @@ class Leader(mesa.Agent):
         self.capitulated = False
 
     @property
-    def holds_secretariat(self) -> bool:
-        """Whether the leader holds the General Secretary's post (the appointment lever)."""
-        return "general_secretary" in self.posts
+    def posts(self) -> frozenset[str]:
+        """The offices he holds (read-only: `take_post` and `lose_post` change them)."""
+        return self._posts
+
+    def take_post(self, post: str) -> None:
+        """Take an office: a structural change (the caches of who holds what are forgotten)."""
+        if post not in self._posts:
+            self._posts = self._posts | {post}
+            self.model.cache.structure_changed()
+
+    def lose_post(self, post: str) -> None:
+        """Lose an office: a structural change."""
+        if post in self._posts:
+            self._posts = self._posts - {post}
+            self.model.cache.structure_changed()
 
     @property
-    def active(self) -> bool:
-        """Still a player: in the party, or readmitted after capitulating."""
-        return self.rung < RUNG["party_expulsion"] or (
-            self.capitulated and self.rung == RUNG["party_expulsion"]
-        )
+    def holds_secretariat(self) -> bool:
+        """Whether the leader holds the General Secretary's post (the appointment lever)."""
+        return "general_secretary" in self._posts
 
     @property
     def eligible(self) -> bool:
@@ -119,13 +129,14 @@ class Leader(mesa.Agent):
         """Move one step down the ladder; the offices that go with each step go too."""
         self.rung = max(self.rung, RUNG[kind])
         self.last_sanction_month = month
-        self.model.structure_version += 1  # offices may have changed
+        self.model.cache.structure_changed()  # offices may have changed
         if kind == "post_removal":
             self.holds_home_post = False
-            self.posts.discard("general_secretary")
+            self.lose_post("general_secretary")
         if self.rung >= RUNG["politburo_removal"]:
             self.pb_seat = 0
             self.holds_home_post = False
-            self.posts.clear()
+            for post in self._posts:
+                self.lose_post(post)
         if self.rung >= RUNG["cc_removal"]:
             self.in_cc = False

@@ -10,6 +10,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from sim.cache import StateCache
 from sim.calendar import build_sessions, month_key, month_starts
 from sim.delegates import Delegate, DelegatePool
 from sim.leaders import Leader
@@ -85,16 +86,8 @@ class PowerStruggleModel(mesa.Model):
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
         self.coalitions: list[Coalition] = []
-        # Scratch caches (see sim.politics.memo_for and structural_memo), emptied when the state they
-        # summarise changes: `memo` with support or structure, `structural_memo` with structure.
-        self.memo: dict[object, object] = {}
-        self.structural_memo: dict[object, object] = {}
-        # Bumped whenever alliances, offices or a leader's eligibility change; keys the camp cache.
-        self.structure_version = 0
-        self.camp_cache: tuple[int, list[frozenset[int]], list[frozenset[int]]] | None = None
-        self._counts_seen = b""
-        self._structural_cache: dict[tuple[str, int], np.ndarray] = {}
-        self._camp_labels: tuple[int, list[str]] = (-1, [])
+        # Cached model-level queries, keyed by the versions of the structure and the support (sim.cache).
+        self.cache = StateCache()
         self.agenda = cfg.initial_agenda
         self.fear = 0.0
         self.lenin_dead = False
@@ -138,19 +131,6 @@ class PowerStruggleModel(mesa.Model):
             model_reporters={"date": "date_iso", "winner_now": "winner_now", "leader_state": "leader_state"}
         )
         self.running = True
-
-    # --- cache keys ----------------------------------------------------------------------------------
-
-    @property
-    def structure_version(self) -> int:
-        """Counter of changes to alliances, offices and eligibility; setting it empties both memos."""
-        return self._structure_version
-
-    @structure_version.setter
-    def structure_version(self, value: int) -> None:
-        self._structure_version = value
-        self.memo = {}
-        self.structural_memo = {}
 
     # --- delegates as Mesa agents -------------------------------------------------------------------
 
@@ -345,16 +325,14 @@ class PowerStruggleModel(mesa.Model):
     def refresh_support(self) -> None:
         """Read each leader's share of delegates from the pool's counts, and who leads.
 
-        Only when a delegate changed sides are the shares replaced and `memo` (ranked camps, targets)
-        emptied.
+        Only when a delegate changed sides are the shares replaced (and the queries cached per
+        support, such as ranked camps and targets, forgotten).
         """
         counts = self.pool.counts
-        key = counts.tobytes()  # comparing bytes is several times cheaper than np.array_equal
-        if key != self._counts_seen:
-            self._counts_seen = key
+        # Comparing bytes is several times cheaper than np.array_equal.
+        if self.cache.support_changed(counts.tobytes()):
             self.support = counts / self.pool.n
             self.support_list = self.support.tolist()
-            self.memo = {}
         self.refresh_ruling()
 
     def refresh_ruling(self) -> None:
@@ -378,15 +356,14 @@ class PowerStruggleModel(mesa.Model):
 
     def bloc_head_active(self) -> np.ndarray:
         """Per bloc, the home leader who still holds its post, else -1 (cached per structure)."""
-        key = ("bloc_heads", self.structure_version)
-        cached = self._structural_cache.get(key)
-        if cached is None:
-            cached = self.bloc_home.copy()
-            for b, k in enumerate(self.bloc_home):
-                if k >= 0 and not (self.leaders[k].holds_home_post and self.leaders[k].eligible):
-                    cached[b] = -1
-            self._structural_cache = {key: cached}
-        return cached
+        return self.cache.by_structure("bloc_heads", self._bloc_heads)
+
+    def _bloc_heads(self) -> np.ndarray:
+        heads = self.bloc_home.copy()
+        for b, k in enumerate(self.bloc_home):
+            if k >= 0 and not (self.leaders[k].holds_home_post and self.leaders[k].eligible):
+                heads[b] = -1
+        return heads
 
     def closed_blocs_for(self, holder: int) -> np.ndarray:
         """Blocs whose boss keeps the centre's appointees out: he holds his post and is not an ally."""
@@ -413,7 +390,7 @@ class PowerStruggleModel(mesa.Model):
                 self.leaders[k].declared_opposition = True
         c = Coalition(set(members), against, when)
         self.coalitions.append(c)
-        self.structure_version += 1
+        self.cache.structure_changed()
         names = "+".join(sorted(self.leader_names[k] for k in members))
         self.log_event(when, "alliance_formed", names, "", detail or f"against {self.leader_names[against]}")
         self.refresh_ruling()
@@ -421,7 +398,7 @@ class PowerStruggleModel(mesa.Model):
     def end_coalition(self, c: Coalition, reason: str, when: date | None = None) -> None:
         """Dissolve a coalition and record why."""
         self.coalitions.remove(c)
-        self.structure_version += 1
+        self.cache.structure_changed()
         names = "+".join(sorted(self.leader_names[k] for k in c.members))
         self.log_event(when or self.mid_month, "alliance_dissolved", names, "", reason)
         self.refresh_ruling()
@@ -434,6 +411,12 @@ class PowerStruggleModel(mesa.Model):
             if len(rest) >= 2 and c.against not in rest:
                 self.start_coalition(rest, c.against, when, detail=f"against {self.leader_names[c.against]}")
 
+    def _camp_labels(self) -> list[str]:
+        """Per leader, his camp's members' names joined by '+' (the timeseries' `camp`)."""
+        return [
+            "+".join(sorted(self.leader_names[m] for m in camp_of(self, k))) for k in range(len(self.leaders))
+        ]
+
     def log_event(self, when: date, kind: str, actor: str, body: str, detail: str) -> None:
         """Append one dated event to the run's event table."""
         self.events.append(
@@ -442,13 +425,7 @@ class PowerStruggleModel(mesa.Model):
 
     def _leader_state(self, cc_support: np.ndarray) -> FrozenRecord:
         cc = cc_support.tolist()
-        if self._camp_labels[0] != self.structure_version:
-            labels = [
-                "+".join(sorted(self.leader_names[m] for m in camp_of(self, k)))
-                for k in range(len(self.leaders))
-            ]
-            self._camp_labels = (self.structure_version, labels)
-        labels = self._camp_labels[1]
+        labels = self.cache.by_structure("camp_labels", self._camp_labels)
         support = self.support_list
         out = [
             (

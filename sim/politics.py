@@ -21,14 +21,14 @@ class Coalition:
 
 
 def _structure(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
-    """Return (camp of each leader, camps of eligible leaders), cached.
+    """Return (camp of each leader, camps of eligible leaders), cached per structure.
 
-    Recomputed only when alliances or eligibility change (`model.structure_version`): both are asked
-    for many times a month.
+    Both are asked for many times a month and change only with alliances or eligibility.
     """
-    cache = model.camp_cache
-    if cache is not None and cache[0] == model.structure_version:
-        return cache[1], cache[2]
+    return model.cache.by_structure("camps", lambda: _camps(model))
+
+
+def _camps(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
     of = [frozenset((j,)) for j in range(len(model.leaders))]
     for c in model.coalitions:
         members = frozenset(c.members)
@@ -42,7 +42,6 @@ def _structure(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[fr
         c = frozenset(k for k in of[j] if model.leaders[k].eligible)
         seen |= c
         out.append(c)
-    model.camp_cache = (model.structure_version, of, out)
     return of, out
 
 
@@ -61,22 +60,6 @@ def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
     return _structure(model)[1]
 
 
-def memo_for(model: PowerStruggleModel) -> dict[object, object]:
-    """A scratch cache valid while neither alliances, eligibility nor support change.
-
-    The model empties it when `structure_version` is set or the support changes.
-    """
-    return model.memo
-
-
-def structural_memo(model: PowerStruggleModel) -> dict[object, object]:
-    """A scratch cache valid while neither alliances, eligibility nor offices change.
-
-    The model empties it when `structure_version` is set.
-    """
-    return model.structural_memo
-
-
 def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
     """A camp's power: the share of delegates backing its members."""
     support = model.support_list
@@ -84,16 +67,15 @@ def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
 
 
 def ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
-    """Camps strongest first (ties to the lowest leader index), computed once per state."""
-    memo = memo_for(model)
-    ranked = memo.get("ranked")
-    if ranked is None:
-        support = model.support_list
-        # (-power, lowest index, camp): camps are disjoint, so the sort never compares two camps.
-        keyed = sorted([(-sum([support[k] for k in c]), min(c), c) for c in camps(model)])
-        ranked = [c for _, _, c in keyed]
-        memo["ranked"] = ranked
-    return ranked  # type: ignore[return-value]
+    """Camps strongest first (ties to the lowest leader index), cached per structure and support."""
+    return model.cache.by_support("ranked", lambda: _ranked_camps(model))
+
+
+def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
+    support = model.support_list
+    # (-power, lowest index, camp): camps are disjoint, so the sort never compares two camps.
+    keyed = sorted([(-sum([support[k] for k in c]), min(c), c) for c in camps(model)])
+    return [c for _, _, c in keyed]
 
 
 def ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
@@ -130,11 +112,8 @@ def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
 
     A ruling coalition's declared enemy while he lasts, otherwise its head's main rival.
     """
-    memo = memo_for(model)
-    key = ("target", model.ruling)
-    if key not in memo:
-        memo[key] = _leadership_target(model, model.ruling)
-    return memo[key]  # type: ignore[return-value]
+    ruling = model.ruling
+    return model.cache.by_support(("target", ruling), lambda: _leadership_target(model, ruling))
 
 
 def _leadership_target(model: PowerStruggleModel, ruling: frozenset[int]) -> frozenset[int]:
@@ -163,12 +142,10 @@ def in_opposition(model: PowerStruggleModel, j: int, ruling: frozenset[int]) -> 
 def opposition(model: PowerStruggleModel) -> frozenset[int]:
     """Every leader in open opposition to the current leadership (cached per structure and leadership)."""
     ruling = model.ruling
-    memo = model.structural_memo
-    key = ("opposition", ruling)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = frozenset(k for k in range(len(model.leaders)) if in_opposition(model, k, ruling))
-    return found  # type: ignore[return-value]
+    return model.cache.by_structure(
+        ("opposition", ruling),
+        lambda: frozenset(k for k in range(len(model.leaders)) if in_opposition(model, k, ruling)),
+    )
 
 
 def ruling_ruthlessness(model: PowerStruggleModel, ruling: frozenset[int]) -> float:

@@ -67,3 +67,63 @@ def test_allegiance_changes_only_through_the_pool_which_keeps_the_counts() -> No
         model.step()
         assert np.array_equal(model.pool.counts, np.bincount(model.pool.allegiance, minlength=7))
     assert np.allclose(model.support, model.pool.counts / model.pool.n)
+
+
+def _golden() -> object:
+    import importlib.util
+
+    path = Path(__file__).parent / "golden" / "regenerate.py"
+    spec = importlib.util.spec_from_file_location("golden_regenerate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+golden = _golden()
+
+
+@pytest.mark.parametrize("scenario", golden.scenarios(), ids=lambda p: p.stem)
+def test_caching_off_gives_the_same_tables_byte_for_byte(
+    scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With POWERSTRUGGLE_NO_CACHE=1 every cached query is recomputed; the tables must not change.
+
+    The golden tables are the cached run's (tests/test_golden.py), so equality with them is equality
+    of caching on and off; the manifest says which it was.
+    """
+    import json
+
+    monkeypatch.setenv("POWERSTRUGGLE_NO_CACHE", "1")
+    out = tmp_path / "nocache"
+    golden.run_into(scenario, out)
+    for table in golden.TABLES:
+        want = (golden.GOLDEN / scenario.stem / table).read_bytes()
+        assert (out / table).read_bytes() == want, f"{scenario.stem}/{table} differs with caching off"
+    assert json.loads((out / "manifest.json").read_text())["cache"] is False
+
+
+def test_the_manifest_records_caching_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.api import run_scenario
+
+    monkeypatch.delenv("POWERSTRUGGLE_NO_CACHE", raising=False)
+    assert (
+        run_scenario(HISTORICAL, replicates=1, seed=1, overrides={"delegates": 100}).manifest["cache"] is True
+    )
+
+
+def test_a_cache_with_caching_off_recomputes_every_query() -> None:
+    from sim.cache import StateCache
+
+    calls = []
+    for enabled, expected in ((True, 1), (False, 3)):
+        cache, calls[:] = StateCache(enabled), []
+        for _ in range(3):
+            cache.by_structure("q", lambda: calls.append(1))
+        assert len(calls) == expected
+    cache = StateCache(True)
+    cache.by_support("q", lambda: calls.append(1))
+    cache.structure_changed()  # a structural change forgets the support-keyed queries too
+    n = len(calls)
+    cache.by_support("q", lambda: calls.append(1))
+    assert len(calls) == n + 1

@@ -20,9 +20,9 @@ from sim.politics import (
     camps_by_leader,
     head,
     leadership_target,
+    main_threat,
     perceived_threat,
     power,
-    ranked_camps,
 )
 
 if TYPE_CHECKING:
@@ -68,54 +68,37 @@ def camp_compatibility(
 
 
 class _Month:
-    """What one month's partner search reuses: positions, support and distrust do not change in it.
+    """What one month's partner search weighs again and again: threats and the compatibility matrix.
 
-    Camps, their ranking and the leadership's target change only when a coalition forms; they are
-    re-read then (`refresh`).
+    Positions, support and distrust do not change during the search, so these are kept for this
+    month's search only (with caching off, `model.cache.enabled` false, they are recomputed on every
+    use). Camps, their ranking and the leadership's target come from `sim.politics`, cached per state.
     """
 
     def __init__(self, model: PowerStruggleModel) -> None:
         self.model = model
+        self.keep = model.cache.enabled
         self._matrix: list[list[float]] | None = None
         self.threats: dict[tuple[int, frozenset[int]], float] = {}
-        self.powers: dict[frozenset[int], float] = {}
-        self.version = -1
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Re-read the camps if the structure changed since the last look."""
-        model = self.model
-        if self.version != model.structure_version:
-            self.version = model.structure_version
-            self.camp_of = camps_by_leader(model)
-            self.ranked = ranked_camps(model)
-            self.target = leadership_target(model)
-
-    def power(self, camp: frozenset[int]) -> float:
-        value = self.powers.get(camp)
-        if value is None:
-            value = self.powers[camp] = power(self.model, camp)
-        return value
-
-    def main_threat(self, own: frozenset[int]) -> frozenset[int] | None:
-        """The strongest camp that shares no one with `own` (politics.main_threat)."""
-        for camp in self.ranked:
-            if not camp & own:
-                return camp
-        return None
 
     @property
     def matrix(self) -> list[list[float]]:
         """The compatibility matrix, built when a first partner is weighed (most months none is)."""
         if self._matrix is None:
-            self._matrix = compatibility_matrix(self.model)
+            matrix = compatibility_matrix(self.model)
+            if not self.keep:
+                return matrix
+            self._matrix = matrix
         return self._matrix
 
     def threat(self, m: int, camp: frozenset[int]) -> float:
+        """`perceived_threat(m, camp)`, computed once a month."""
         key = (m, camp)
         value = self.threats.get(key)
         if value is None:
-            value = self.threats[key] = perceived_threat(self.model, m, camp)
+            value = perceived_threat(self.model, m, camp)
+            if self.keep:
+                self.threats[key] = value
         return value
 
 
@@ -156,21 +139,21 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     leader = model.leaders[j]
     if not leader.eligible or leader.capitulated:
         return
-    month.refresh()
-    own = month.camp_of[j]
-    if month.power(own) >= mech.majority:
+    camp_of_leader = camps_by_leader(model)
+    own = camp_of_leader[j]
+    if power(model, own) >= mech.majority:
         return
-    threat = month.main_threat(own)
-    if threat is None or month.power(threat) < mech.threat_min:
+    threat = main_threat(model, j)
+    if threat is None or power(model, threat) < mech.threat_min:
         return
     # A leader balances when the leadership targets him, or, inside it, when a rival camp grows.
-    if j not in model.ruling and j not in month.target:
+    if j not in model.ruling and j not in leadership_target(model):
         return
     best, best_score = None, mech.threshold
     for m, other in enumerate(model.leaders):
         if m in own or m in threat or not other.eligible or other.capitulated:
             continue
-        theirs = month.camp_of[m]
+        theirs = camp_of_leader[m]
         # A partner must fear the common rival more than he fears the suitor.
         if month.threat(m, threat) <= month.threat(m, own):
             continue
@@ -182,5 +165,5 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     eagerness = min(1.0, (best_score - mech.threshold) / mech.eagerness_span)
     p = mech.form_rate * mech.strength * eagerness * foresight_discount(model, threat)
     if model.streams["alliances"].random() < p:
-        members = set(own | month.camp_of[best])
+        members = set(own | camp_of_leader[best])
         model.start_coalition(members, against=head(model, threat))

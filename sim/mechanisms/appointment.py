@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.delegates import NO_PATRON
-from sim.politics import camp_of, secretariat_holder, structural_memo
+from sim.politics import camp_of, secretariat_holder
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -40,19 +40,25 @@ def appoint(model: PowerStruggleModel) -> None:
         rate = secretariat_rate(model, holder)
         allies = camp_of(model, holder)
         # Per-leader and per-bloc factors, looked up per delegate: two gathers, no Python loop.
-        memo = structural_memo(model)
-        key = ("secretariat_factors", holder)
-        if key not in memo:
-            n_leaders = len(model.leaders)
-            by_leader = np.array([1.0 if k in allies else 1.0 + mech.targeting for k in range(n_leaders)])
-            by_leader *= faction_shield(model, holder)
-            by_bloc = np.where(model.closed_blocs_for(holder), 1.0 - mech.home_protection, 1.0)
-            memo[key] = (by_leader, by_bloc)
-        by_leader, by_bloc = memo[key]  # type: ignore[misc]
+        by_leader, by_bloc = model.cache.by_structure(
+            ("secretariat_factors", holder), lambda: _secretariat_factors(model, holder, allies)
+        )
         weight = by_leader[pool.allegiance] * by_bloc[pool.bloc]
         weight *= rate * weight.size / np.add.reduce(weight)  # mean weight 1: `rate` on average
         place(model, weight, holder)
     _regional(model, holder)
+
+
+def _secretariat_factors(
+    model: PowerStruggleModel, holder: int, allies: frozenset[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per leader and per bloc, the factor on a cadre's chance of being replaced by the holder."""
+    mech = model.cfg.mechanisms.appointment
+    n_leaders = len(model.leaders)
+    by_leader = np.array([1.0 if k in allies else 1.0 + mech.targeting for k in range(n_leaders)])
+    by_leader *= faction_shield(model, holder)
+    by_bloc = np.where(model.closed_blocs_for(holder), 1.0 - mech.home_protection, 1.0)
+    return by_leader, by_bloc
 
 
 def _regional(model: PowerStruggleModel, holder: int | None) -> None:
@@ -62,23 +68,9 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
     draw for all of them.
     """
     mech = model.cfg.mechanisms.appointment
-    memo = structural_memo(model)
-    key = ("regional", holder)
-    if key not in memo:
-        scale = mech.regional_rate * mech.strength
-        bosses = {  # one boss per bloc, the last listed (as in `model.bloc_home`)
-            model.bloc_index[leader.home_bloc]: (j, scale * leader.organisational_skill)
-            for j, leader in enumerate(model.leaders)
-            if leader.holds_home_post and leader.eligible and j != holder
-        }
-        blocs = [(b, boss, rate) for b, (boss, rate) in bosses.items() if rate > 0]
-        members = [model.pool.members_of(b) for b, _, _ in blocs]
-        memo[key] = (
-            np.concatenate(members) if members else np.zeros(0, dtype=np.intp),
-            np.repeat([rate for _, _, rate in blocs], [m.size for m in members]),
-            np.repeat(np.array([boss for _, boss, _ in blocs], dtype=np.intp), [m.size for m in members]),
-        )
-    members, rate, boss = memo[key]  # type: ignore[misc]
+    members, rate, boss = model.cache.by_structure(
+        ("regional", holder), lambda: _regional_reach(model, holder)
+    )
     if not members.size:
         return
     picked = model.streams["appointment"].random(members.size) < rate
@@ -88,6 +80,26 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
         position = np.array([lead.position for lead in model.leaders])
         line = position[bosses] + model.streams["appointment"].normal(0.0, mech.appointee_spread, chosen.size)
         model.pool.replace(chosen, bosses, line)
+
+
+def _regional_reach(
+    model: PowerStruggleModel, holder: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(members of the bosses' blocs, each one's monthly chance, his boss), one boss per bloc."""
+    mech = model.cfg.mechanisms.appointment
+    scale = mech.regional_rate * mech.strength
+    bosses = {  # one boss per bloc, the last listed (as in `model.bloc_home`)
+        model.bloc_index[leader.home_bloc]: (j, scale * leader.organisational_skill)
+        for j, leader in enumerate(model.leaders)
+        if leader.holds_home_post and leader.eligible and j != holder
+    }
+    blocs = [(b, boss, rate) for b, (boss, rate) in bosses.items() if rate > 0]
+    members = [model.pool.members_of(b) for b, _, _ in blocs]
+    return (
+        np.concatenate(members) if members else np.zeros(0, dtype=np.intp),
+        np.repeat([rate for _, _, rate in blocs], [m.size for m in members]),
+        np.repeat(np.array([boss for _, boss, _ in blocs], dtype=np.intp), [m.size for m in members]),
+    )
 
 
 def faction_shield(model: PowerStruggleModel, holder: int) -> np.ndarray:
@@ -122,14 +134,15 @@ def loyalty(model: PowerStruggleModel, rows: np.ndarray) -> np.ndarray:
     min(1, (tenure + 1) / loyalty_lag_months), read from a table by tenure (one gather instead of
     four array operations in the choice's hot loop).
     """
-    table = model.structural_memo.get("loyalty_by_tenure")
-    if table is None:
-        # Tenure grows by one a month, so no one can outgrow this table before the run ends.
-        longest = int(model.pool.tenure.max()) + len(model.months) + 1
-        lag = np.float32(model.cfg.mechanisms.appointment.loyalty_lag_months)
-        table = np.minimum(np.float32(1.0), (np.arange(longest, dtype=np.float32) + 1) / lag)
-        model.structural_memo["loyalty_by_tenure"] = table
-    return table[model.pool.tenure[rows]]  # type: ignore[index,no-any-return]
+    table = model.cache.by_structure("loyalty_by_tenure", lambda: _loyalty_table(model))
+    return table[model.pool.tenure[rows]]  # type: ignore[no-any-return]
+
+
+def _loyalty_table(model: PowerStruggleModel) -> np.ndarray:
+    # Tenure grows by one a month, so no one can outgrow this table before the run ends.
+    longest = int(model.pool.tenure.max()) + len(model.months) + 1
+    lag = np.float32(model.cfg.mechanisms.appointment.loyalty_lag_months)
+    return np.minimum(np.float32(1.0), (np.arange(longest, dtype=np.float32) + 1) / lag)
 
 
 def enrol(model: PowerStruggleModel, months: int) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 from sim.leaders import RUNG
 from sim.mechanisms.appointment import loyalty
 from sim.mechanisms.information import foresight_discount
-from sim.politics import in_opposition, opposition, structural_memo
+from sim.politics import in_opposition, opposition
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -27,10 +27,7 @@ ROW_BY_ROW_FROM = 1024
 
 def eligible_mask(model: PowerStruggleModel) -> np.ndarray:
     """Which leaders delegates may back, cached until a sanction changes it."""
-    memo = structural_memo(model)
-    if "eligible" not in memo:
-        memo["eligible"] = np.array([lead.eligible for lead in model.leaders])
-    return memo["eligible"]  # type: ignore[return-value]
+    return model.cache.by_structure("eligible", lambda: np.array([lead.eligible for lead in model.leaders]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,32 +48,30 @@ class StructuralTerms:
 def structural_terms(model: PowerStruggleModel) -> StructuralTerms:
     """The structural terms for the current leadership, cached per structure."""
     ruling = model.ruling
-    memo = structural_memo(model)
-    key = ("choice_terms", ruling)
-    terms = memo.get(key)
-    if terms is None:
-        leaders = model.leaders
-        eligible = eligible_mask(model)
-        cols = np.flatnonzero(eligible)
-        slot = np.full(len(leaders) + 1, cols.size, dtype=np.intp)
-        slot[cols] = np.arange(cols.size)
-        against = opposition(model)
-        opposed = [k in against for k in range(len(leaders))]
-        # Danger rises from 0 at a censure to 1 at exile abroad.
-        span = RUNG["exile_abroad"] - RUNG["censure"]
-        rung_danger = [max(lead.rung - float(RUNG["censure"]), 0.0) / span for lead in leaders]
-        col_list = cols.tolist()
-        terms = StructuralTerms(
-            cols=cols,
-            slot=slot,
-            eligible=eligible,
-            opposition=np.array(opposed),
-            danger_base=[(rung_danger[k], float(opposed[k])) for k in col_list],
-            mobilised=[c for c, k in enumerate(col_list) if leaders[k].mobilised],
-            bloc_head_slot=slot[model.bloc_head_active()],
-        )
-        memo[key] = terms
-    return terms  # type: ignore[return-value]
+    return model.cache.by_structure(("choice_terms", ruling), lambda: _structural_terms(model))
+
+
+def _structural_terms(model: PowerStruggleModel) -> StructuralTerms:
+    leaders = model.leaders
+    eligible = eligible_mask(model)
+    cols = np.flatnonzero(eligible)
+    slot = np.full(len(leaders) + 1, cols.size, dtype=np.intp)
+    slot[cols] = np.arange(cols.size)
+    against = opposition(model)
+    opposed = [k in against for k in range(len(leaders))]
+    # Danger rises from 0 at a censure to 1 at exile abroad.
+    span = RUNG["exile_abroad"] - RUNG["censure"]
+    rung_danger = [max(lead.rung - float(RUNG["censure"]), 0.0) / span for lead in leaders]
+    col_list = cols.tolist()
+    return StructuralTerms(
+        cols=cols,
+        slot=slot,
+        eligible=eligible,
+        opposition=np.array(opposed),
+        danger_base=[(rung_danger[k], float(opposed[k])) for k in col_list],
+        mobilised=[c for c, k in enumerate(col_list) if leaders[k].mobilised],
+        bloc_head_slot=slot[model.bloc_head_active()],
+    )
 
 
 def utilities(model: PowerStruggleModel, rows: np.ndarray, inertia: bool = True) -> np.ndarray:

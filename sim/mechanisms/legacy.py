@@ -106,8 +106,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     remove = int((~in_camp | turned).sum())
     record_vote(model, session, f"retain general secretary: {leader.name}", keep, remove, 0, voters.size)
     if remove > keep:
-        leader.posts.discard("general_secretary")
-        model.structure_version += 1
+        leader.lose_post("general_secretary")
         model.log_event(
             session.date,
             "gs_removal",
@@ -117,5 +116,5 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
         )
         successor = model.successor_for_secretariat(holder)
         if successor is not None:
-            model.leaders[successor].posts.add("general_secretary")
+            model.leaders[successor].take_post("general_secretary")
             model.log_event(session.date, "gs_appointed", model.leaders[successor].name, session.body, "")
