@@ -21,6 +21,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 NO_CACHE_ENV = "POWERSTRUGGLE_NO_CACHE"
+_MISSING = object()
 
 
 def caching_enabled() -> bool:
@@ -59,19 +60,20 @@ class StateCache:
         self._by_support.clear()
         return True
 
-    def by_structure(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, cached until the structure changes."""
-        return self._get(self._by_structure, key, compute)
+    def by_structure(self, key: Hashable, compute: Callable[..., T], *args: object) -> T:
+        """`compute(*args)`, cached under `key` until the structure changes."""
+        if self.enabled:
+            value = self._by_structure.get(key, _MISSING)
+            if value is _MISSING:
+                value = self._by_structure[key] = compute(*args)
+            return value  # type: ignore[return-value]
+        return compute(*args)
 
-    def by_support(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, cached until the structure or the support changes."""
-        return self._get(self._by_support, key, compute)
-
-    def _get(self, store: dict[Hashable, object], key: Hashable, compute: Callable[[], T]) -> T:
-        if not self.enabled:
-            return compute()
-        try:
-            return store[key]  # type: ignore[return-value]
-        except KeyError:
-            value = store[key] = compute()
-            return value
+    def by_support(self, key: Hashable, compute: Callable[..., T], *args: object) -> T:
+        """`compute(*args)`, cached under `key` until the structure or the support changes."""
+        if self.enabled:
+            value = self._by_support.get(key, _MISSING)
+            if value is _MISSING:
+                value = self._by_support[key] = compute(*args)
+            return value  # type: ignore[return-value]
+        return compute(*args)

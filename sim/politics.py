@@ -25,7 +25,7 @@ def _structure(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[fr
 
     Both are asked for many times a month and change only with alliances or eligibility.
     """
-    return model.cache.by_structure("camps", lambda: _camps(model))
+    return model.cache.by_structure("camps", _camps, model)
 
 
 def _camps(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
@@ -68,7 +68,7 @@ def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
 
 def ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
     """Camps strongest first (ties to the lowest leader index), cached per structure and support."""
-    return model.cache.by_support("ranked", lambda: _ranked_camps(model))
+    return model.cache.by_support("ranked", _ranked_camps, model)
 
 
 def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
@@ -113,7 +113,7 @@ def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
     A ruling coalition's declared enemy while he lasts, otherwise its head's main rival.
     """
     ruling = model.ruling
-    return model.cache.by_support(("target", ruling), lambda: _leadership_target(model, ruling))
+    return model.cache.by_support(("target", ruling), _leadership_target, model, ruling)
 
 
 def _leadership_target(model: PowerStruggleModel, ruling: frozenset[int]) -> frozenset[int]:
@@ -142,10 +142,11 @@ def in_opposition(model: PowerStruggleModel, j: int, ruling: frozenset[int]) -> 
 def opposition(model: PowerStruggleModel) -> frozenset[int]:
     """Every leader in open opposition to the current leadership (cached per structure and leadership)."""
     ruling = model.ruling
-    return model.cache.by_structure(
-        ("opposition", ruling),
-        lambda: frozenset(k for k in range(len(model.leaders)) if in_opposition(model, k, ruling)),
-    )
+    return model.cache.by_structure(("opposition", ruling), _opposition, model, ruling)
+
+
+def _opposition(model: PowerStruggleModel, ruling: frozenset[int]) -> frozenset[int]:
+    return frozenset(k for k in range(len(model.leaders)) if in_opposition(model, k, ruling))
 
 
 def ruling_ruthlessness(model: PowerStruggleModel, ruling: frozenset[int]) -> float:

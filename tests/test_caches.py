@@ -119,11 +119,11 @@ def test_a_cache_with_caching_off_recomputes_every_query() -> None:
     for enabled, expected in ((True, 1), (False, 3)):
         cache, calls[:] = StateCache(enabled), []
         for _ in range(3):
-            cache.by_structure("q", lambda: calls.append(1))
+            cache.by_structure("q", calls.append, 1)
         assert len(calls) == expected
     cache = StateCache(True)
-    cache.by_support("q", lambda: calls.append(1))
+    cache.by_support("q", calls.append, 1)
     cache.structure_changed()  # a structural change forgets the support-keyed queries too
     n = len(calls)
-    cache.by_support("q", lambda: calls.append(1))
+    cache.by_support("q", calls.append, 1)
     assert len(calls) == n + 1

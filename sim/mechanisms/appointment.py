@@ -41,7 +41,7 @@ def appoint(model: PowerStruggleModel) -> None:
         allies = camp_of(model, holder)
         # Per-leader and per-bloc factors, looked up per delegate: two gathers, no Python loop.
         by_leader, by_bloc = model.cache.by_structure(
-            ("secretariat_factors", holder), lambda: _secretariat_factors(model, holder, allies)
+            ("secretariat_factors", holder), _secretariat_factors, model, holder, allies
         )
         weight = by_leader[pool.allegiance] * by_bloc[pool.bloc]
         weight *= rate * weight.size / np.add.reduce(weight)  # mean weight 1: `rate` on average
@@ -68,9 +68,7 @@ def _regional(model: PowerStruggleModel, holder: int | None) -> None:
     draw for all of them.
     """
     mech = model.cfg.mechanisms.appointment
-    members, rate, boss = model.cache.by_structure(
-        ("regional", holder), lambda: _regional_reach(model, holder)
-    )
+    members, rate, boss = model.cache.by_structure(("regional", holder), _regional_reach, model, holder)
     if not members.size:
         return
     picked = model.streams["appointment"].random(members.size) < rate
@@ -134,7 +132,7 @@ def loyalty(model: PowerStruggleModel, rows: np.ndarray) -> np.ndarray:
     min(1, (tenure + 1) / loyalty_lag_months), read from a table by tenure (one gather instead of
     four array operations in the choice's hot loop).
     """
-    table = model.cache.by_structure("loyalty_by_tenure", lambda: _loyalty_table(model))
+    table = model.cache.by_structure("loyalty_by_tenure", _loyalty_table, model)
     return table[model.pool.tenure[rows]]  # type: ignore[no-any-return]
 
 

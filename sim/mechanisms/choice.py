@@ -27,7 +27,11 @@ ROW_BY_ROW_FROM = 1024
 
 def eligible_mask(model: PowerStruggleModel) -> np.ndarray:
     """Which leaders delegates may back, cached until a sanction changes it."""
-    return model.cache.by_structure("eligible", lambda: np.array([lead.eligible for lead in model.leaders]))
+    return model.cache.by_structure("eligible", _eligible, model)
+
+
+def _eligible(model: PowerStruggleModel) -> np.ndarray:
+    return np.array([lead.eligible for lead in model.leaders])
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,7 @@ class StructuralTerms:
 def structural_terms(model: PowerStruggleModel) -> StructuralTerms:
     """The structural terms for the current leadership, cached per structure."""
     ruling = model.ruling
-    return model.cache.by_structure(("choice_terms", ruling), lambda: _structural_terms(model))
+    return model.cache.by_structure(("choice_terms", ruling), _structural_terms, model)
 
 
 def _structural_terms(model: PowerStruggleModel) -> StructuralTerms:
