@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import mesa
@@ -56,40 +57,84 @@ class _Structural:
         state[self.name] = value
 
 
-class Leader(mesa.Agent):
-    """A faction leader: fixed traits from the scenario, plus the state the struggle changes."""
+class Seat(IntEnum):
+    """A leader's place in the Politburo (its value is what the timeseries' `pb_seat` column shows)."""
 
+    NONE = 0
+    CANDIDATE = 1
+    FULL = 2
+
+
+SEAT_OF = {"none": Seat.NONE, "candidate": Seat.CANDIDATE, "full": Seat.FULL}
+
+
+class Leader(mesa.Agent):
+    """A faction leader: fixed traits from the scenario, plus the state the struggle changes.
+
+    Every attribute a leader has is declared here and set in `__init__`; nothing is added later
+    (tests/test_leaders.py checks this after whole runs).
+    """
+
+    # Who he is.
+    name: str
+    index: int
+    params: LeaderParams
+    home_bloc: str
+    # Traits, drawn once per replicate around the scenario's values (parameter uncertainty).
+    appointment_control: float
+    charisma: float
+    compromise_willingness: float
+    organisational_skill: float
+    ruthlessness: float
+    flexibility: float
+    lenin_legitimacy: float
+    mobilisation: float
+    vulnerability: float
+    # State the struggle changes.
+    position: float  # policy line, drifting toward the agenda (shocks)
+    legitimacy: float  # as Lenin's heir
+    mantle: float  # claim on the Lenin cult, staked at the funeral (see legacy.funeral)
+    standing: float  # reputation, eroded by campaigns and erasure
+    last_sanction_month: int
+    in_cc: bool
+    testament_criticism: float  # the testament's criticism of him, once it is read (legacy)
+    capitulated_month: int  # month of his recantation, -1 before (repression)
+    readmitted: bool  # readmitted to the party after recanting (repression)
+    _posts: frozenset[str]  # offices, changed only by take_post / lose_post
+    # Structural state: every change bumps the model's structure version (sim.cache).
     mobilised: bool = _Structural()  # type: ignore[assignment]
+    # Set when he joins a bloc formed against the leadership: a platform is not unsaid until he recants.
     declared_opposition: bool = _Structural()  # type: ignore[assignment]
     capitulated: bool = _Structural()  # type: ignore[assignment]
     holds_home_post: bool = _Structural()  # type: ignore[assignment]
     rung: int = _Structural()  # type: ignore[assignment]
-    pb_seat: int = _Structural()  # type: ignore[assignment]
+    pb_seat: Seat = _Structural()  # type: ignore[assignment]
 
     def __init__(self, model: PowerStruggleModel, name: str, params: LeaderParams, index: int) -> None:
         super().__init__(model)
         self.name = name
         self.index = index
         self.params = params
+        self.home_bloc = params.home_bloc
         unc = model.cfg.parameter_uncertainty
-        # Parameter uncertainty: each replicate draws the traits around the scenario's values.
         for trait in _JITTERED:
             base = getattr(params, trait)
             value = base + model.rng.normal(0.0, unc) if unc > 0 and 0.0 < base < 1.0 else base
             setattr(self, trait, float(min(1.0, max(0.0, value))))
         self.position = float(params.ideology)
         self.legitimacy = self.lenin_legitimacy
-        self.mantle = 1.0  # claim on the Lenin cult, staked at the funeral (see legacy.funeral)
+        self.mantle = 1.0
         self.standing = 1.0
         self.rung = 0
         self.last_sanction_month = -999
-        self.pb_seat = {"full": 2, "candidate": 1, "none": 0}[params.politburo]
+        self.pb_seat = SEAT_OF[params.politburo]
         self.in_cc = True
-        self._posts = frozenset(params.posts)  # changed only by take_post / lose_post
-        self.home_bloc = params.home_bloc
+        self.testament_criticism = 0.0
+        self.capitulated_month = -1
+        self.readmitted = False
+        self._posts = frozenset(params.posts)
         self.holds_home_post = bool(params.home_bloc)
         self.mobilised = False
-        # Set when he joins a bloc formed against the leadership: a platform is not unsaid until he recants.
         self.declared_opposition = False
         self.capitulated = False
 
@@ -123,7 +168,7 @@ class Leader(mesa.Agent):
     @property
     def in_politburo(self) -> bool:
         """Full or candidate member of the Politburo."""
-        return self.pb_seat > 0
+        return self.pb_seat > Seat.NONE
 
     def apply_sanction(self, kind: str, month: int) -> None:
         """Move one step down the ladder; the offices that go with each step go too."""
@@ -134,7 +179,7 @@ class Leader(mesa.Agent):
             self.holds_home_post = False
             self.lose_post("general_secretary")
         if self.rung >= RUNG["politburo_removal"]:
-            self.pb_seat = 0
+            self.pb_seat = Seat.NONE
             self.holds_home_post = False
             for post in self._posts:
                 self.lose_post(post)

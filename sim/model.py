@@ -13,7 +13,7 @@ import numpy as np
 from sim.cache import StateCache
 from sim.calendar import build_sessions, month_key, month_starts
 from sim.delegates import Delegate, DelegatePool
-from sim.leaders import Leader
+from sim.leaders import Leader, Seat
 from sim.mechanisms import (
     alliances,
     appointment,
@@ -351,7 +351,7 @@ class PowerStruggleModel(mesa.Model):
 
     def pb_full_seats(self) -> int:
         """Full seats of the Politburo, filled or vacant."""
-        filled = sum(lead.pb_seat == 2 for lead in self.leaders) + int(self.pb_clients.sum())
+        filled = sum(lead.pb_seat == Seat.FULL for lead in self.leaders) + int(self.pb_clients.sum())
         return filled + self.pb_vacancies + self.lenin_seat
 
     def bloc_head_active(self) -> np.ndarray:

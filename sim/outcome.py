@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.leaders import Seat
 from sim.politics import camp_of
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
         cc = model.cc_support()
     if sum(cc[k] for k in camp) <= 0.5:
         return -1
-    seats = sum((model.leaders[k].pb_seat == 2) + model.pb_clients[k] for k in camp)
+    seats = sum((model.leaders[k].pb_seat == Seat.FULL) + model.pb_clients[k] for k in camp)
     if seats * 2 <= model.pb_full_seats():
         return -1
     for k, leader in enumerate(model.leaders):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.calendar import SessionSlot
-from sim.leaders import LADDER, RUNG
+from sim.leaders import LADDER, RUNG, Seat
 from sim.mechanisms import legacy, repression
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
@@ -156,9 +156,9 @@ def _move_sanction(
     required = mech.qualified_majority if kind in QUALIFIED else 0.5
     if yes + no == 0 or yes / (yes + no) < required:
         return
-    was_full = leader.pb_seat == 2
+    was_full = leader.pb_seat == Seat.FULL
     leader.apply_sanction(kind, model.month)
-    if leader.pb_seat == 0 and was_full:
+    if leader.pb_seat == Seat.NONE and was_full:
         model.pb_vacancies += 1
     if kind == "cc_removal":
         model.pool.in_cc[model.pool.allegiance == target] &= (
@@ -198,9 +198,9 @@ def fill_politburo(model: PowerStruggleModel) -> None:
     """Vacant full seats go to the leadership: first its candidate members, then its clients."""
     while model.pb_vacancies > 0:
         ruling = sorted(model.ruling, key=lambda k: -model.support[k])
-        cands = [k for k in ruling if model.leaders[k].pb_seat == 1]
+        cands = [k for k in ruling if model.leaders[k].pb_seat == Seat.CANDIDATE]
         if cands:
-            model.leaders[cands[0]].pb_seat = 2
+            model.leaders[cands[0]].pb_seat = Seat.FULL
         else:
             model.pb_clients[ruling[0]] += 1
         model.pb_vacancies -= 1

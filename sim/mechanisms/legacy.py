@@ -100,7 +100,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     camp = np.array(sorted(camp_of(model, holder)), dtype=np.intp)
     allegiance = model.pool.allegiance[voters]
     in_camp = np.isin(allegiance, camp)
-    p_turn = min(1.0, mech.testament_defection * mech.strength * getattr(leader, "testament_criticism", 0.0))
+    p_turn = min(1.0, mech.testament_defection * mech.strength * leader.testament_criticism)
     turned = model.streams["legacy"].random(voters.size) < p_turn
     keep = int((in_camp & ~turned).sum())
     remove = int((~in_camp | turned).sum())

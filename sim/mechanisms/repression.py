@@ -17,6 +17,7 @@ from sim.leaders import RUNG
 from sim.politics import ruling_ruthlessness, secretariat_holder
 
 if TYPE_CHECKING:
+    from sim.leaders import Leader
     from sim.model import PowerStruggleModel
 
 
@@ -93,9 +94,9 @@ def _capitulate(model: PowerStruggleModel, k: int) -> None:
     model.leave_coalitions(k, model.mid_month, "capitulated")
 
 
-def _readmit(model: PowerStruggleModel, leader: object) -> None:
+def _readmit(model: PowerStruggleModel, leader: Leader) -> None:
     mech = model.cfg.mechanisms.repression
-    if getattr(leader, "readmitted", False) or leader.rung != RUNG["party_expulsion"]:
+    if leader.readmitted or leader.rung != RUNG["party_expulsion"]:
         return
     if model.month - leader.capitulated_month >= mech.readmission_months:
         leader.readmitted = True

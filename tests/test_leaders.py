@@ -1,0 +1,37 @@
+"""Leaders: declared state only, seats as an Enum, the sanctions ladder takes offices with it."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import mesa
+
+from sim.leaders import Leader, Seat
+from sim.model import PowerStruggleModel
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _declared() -> set[str]:
+    names = set(typing.get_type_hints(Leader, include_extras=False))
+    agent = mesa.Agent.__new__(mesa.Agent)  # what Mesa's own __init__ sets
+    return names | {"model", "unique_id", "pos"} | set(vars(agent))
+
+
+def test_leaders_hold_only_declared_attributes_after_whole_runs() -> None:
+    declared = _declared()
+    for scenario in ("historical", "testament_published", "trotsky_mobilises_1924"):
+        model = PowerStruggleModel(ROOT / "scenarios" / f"{scenario}.toml", {"delegates": 300}, rng=3)
+        model.run_model()
+        for leader in model.leaders:
+            undeclared = set(vars(leader)) - declared
+            assert not undeclared, f"{leader.name} has undeclared attributes {sorted(undeclared)}"
+
+
+def test_seats_are_an_enum_and_expulsion_from_the_politburo_empties_the_seat() -> None:
+    model = PowerStruggleModel(ROOT / "scenarios" / "historical.toml", {"delegates": 100}, rng=1)
+    trotsky = model.leaders[model.leader_index["trotsky"]]
+    assert trotsky.pb_seat is Seat.FULL and trotsky.in_politburo
+    trotsky.apply_sanction("politburo_removal", 3)
+    assert trotsky.pb_seat is Seat.NONE and not trotsky.in_politburo and not trotsky.posts
