@@ -28,6 +28,7 @@ from sim.mechanisms import (
 from sim.outcome import consolidated_leader
 from sim.politics import Coalition, camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
+from sim.tables import LeaderMonth
 
 #: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
 STREAMS: tuple[str, ...] = (
@@ -42,7 +43,7 @@ STREAMS: tuple[str, ...] = (
 
 
 class FrozenRecord(tuple):
-    """An immutable record of one month; the DataCollector's deepcopy can keep it as it is."""
+    """One month's `LeaderMonth` records, immutable: the DataCollector's deepcopy can keep it as it is."""
 
     __slots__ = ()
 
@@ -126,7 +127,7 @@ class PowerStruggleModel(mesa.Model):
         self._settle_initial_allegiance()
         self.winner_now = -1
         self.date_iso = cfg.start.isoformat()
-        self.leader_state: tuple[tuple[Any, ...], ...] = ()
+        self.leader_state: tuple[LeaderMonth, ...] = ()
         self.datacollector = mesa.DataCollector(
             model_reporters={"date": "date_iso", "winner_now": "winner_now", "leader_state": "leader_state"}
         )
@@ -428,17 +429,17 @@ class PowerStruggleModel(mesa.Model):
         labels = self.cache.by_structure("camp_labels", self._camp_labels)
         support = self.support_list
         out = [
-            (
-                lead.name,
-                support[k],
-                lead.pb_seat,
-                cc[k],
-                lead.rung,
-                lead.legitimacy,
-                lead.standing,
-                lead.position,
-                labels[k],
-                "general_secretary" in lead.posts,
+            LeaderMonth(
+                leader=lead.name,
+                support=support[k],
+                pb_seat=lead.pb_seat,
+                cc_share=cc[k],
+                rung=lead.rung,
+                legitimacy=lead.legitimacy,
+                standing=lead.standing,
+                position=lead.position,
+                camp=labels[k],
+                general_secretary="general_secretary" in lead.posts,
             )
             for k, lead in enumerate(self.leaders)
         ]

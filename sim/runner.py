@@ -15,7 +15,7 @@ from sim.leaders import LADDER
 from sim.model import PowerStruggleModel
 from sim.outcome import winner_from_history
 from sim.scenario import Scenario
-from sim.tables import COLUMNS
+from sim.tables import COLUMNS, LeaderMonth
 
 SANCTION_KINDS: tuple[str, ...] = (*LADDER[1:], "gs_removal")
 
@@ -105,8 +105,7 @@ def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> Repl
     return ReplicateOutput(summary, events, votes, timeseries, steps=len(model.consolidation_history))
 
 
-# The leader-month record of `PowerStruggleModel._leader_state` holds these, in this order (then the
-# General Secretary flag, which no table keeps).
+# The fields of the monthly `sim.tables.LeaderMonth` record that the timeseries table keeps.
 TIMESERIES_FIELDS: tuple[str, ...] = COLUMNS["timeseries"][2:]
 _ROUNDED = frozenset({"support", "cc_share", "legitimacy", "standing", "position"})
 _INTEGER = frozenset({"pb_seat", "rung"})
@@ -121,9 +120,10 @@ def timeseries_columns(model: PowerStruggleModel, replicate: int) -> dict[str, l
         "replicate": np.full(len(records), replicate),
         "date": [when for when in data["date"] for _ in range(per_month)],
     }
-    # A record is (name, support, pb seat, CC share, rung, legitimacy, standing, position, camp, GS).
-    fields = list(zip(*records, strict=True)) or [()] * (len(TIMESERIES_FIELDS) + 1)
-    for name, values in zip(TIMESERIES_FIELDS, fields, strict=False):  # the record's last field: GS
+    # A record is a sim.tables.LeaderMonth; its fields are read by name.
+    fields = dict(zip(LeaderMonth._fields, zip(*records, strict=True), strict=True)) if records else {}
+    for name in TIMESERIES_FIELDS:
+        values = fields.get(name, ())
         if name in _ROUNDED:
             columns[name] = np.round(np.array(values, dtype=float), 5)
         elif name in _INTEGER:

@@ -6,6 +6,31 @@ tables (sim.results); importing it costs nothing.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+
+class LeaderMonth(NamedTuple):
+    """What the model records for each leader each month (the DataCollector's `leader_state`).
+
+    Declared once: the timeseries table's columns after `replicate` and `date` are these fields, in
+    this order, less those in `NOT_TABULATED`.
+    """
+
+    leader: str
+    support: float  # share of delegates backing him
+    pb_seat: int  # sim.leaders.Seat: 0 none, 1 candidate, 2 full
+    cc_share: float  # share of the Central Committee backing him
+    rung: int  # index on the sanctions ladder (sim.leaders.LADDER)
+    legitimacy: float
+    standing: float
+    position: float
+    camp: str  # his camp's members, joined by '+'
+    general_secretary: bool
+
+
+#: Fields of the monthly record that no table keeps (the view reads them from the model).
+NOT_TABULATED: frozenset[str] = frozenset({"general_secretary"})
+
 TABLES: tuple[str, ...] = ("summary", "events", "votes", "timeseries")
 
 #: Column order of each table (the summary's leader-dependent columns come from the rows).
@@ -13,19 +38,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "summary": ("replicate", "seed", "winner", "consolidation_date"),
     "events": ("replicate", "date", "kind", "actor", "body", "detail"),
     "votes": ("replicate", "date", "body", "motion", "for", "against", "abstain", "voting_delegates"),
-    "timeseries": (
-        "replicate",
-        "date",
-        "leader",
-        "support",
-        "pb_seat",
-        "cc_share",
-        "rung",
-        "legitimacy",
-        "standing",
-        "position",
-        "camp",
-    ),
+    "timeseries": ("replicate", "date", *(f for f in LeaderMonth._fields if f not in NOT_TABULATED)),
 }
 
 COMPARISON_COLUMNS: tuple[str, ...] = (
