@@ -10,10 +10,11 @@ from typing import Any
 import mesa
 import numpy as np
 
+from sim.bodies import CentralCommittee, CoalitionRegister, Politburo
 from sim.cache import StateCache
 from sim.calendar import build_sessions, month_key, month_starts
 from sim.delegates import Delegate, DelegatePool
-from sim.leaders import Leader, Seat
+from sim.leaders import Leader
 from sim.mechanisms import (
     alliances,
     appointment,
@@ -26,7 +27,7 @@ from sim.mechanisms import (
     shocks,
 )
 from sim.outcome import consolidated_leader
-from sim.politics import Coalition, camp_of, ruling_camp
+from sim.politics import camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
 from sim.tables import LeaderMonth
 
@@ -86,23 +87,20 @@ class PowerStruggleModel(mesa.Model):
         self.mid_month = date(cfg.start.year, cfg.start.month, 15)
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
-        self.coalitions: list[Coalition] = []
+        self.coalitions = CoalitionRegister(self)
         # Cached model-level queries, keyed by the versions of the structure and the support (sim.cache).
         self.cache = StateCache()
         self.agenda = cfg.initial_agenda
         self.fear = 0.0
         self.lenin_dead = False
         self.testament_pending = False
-        self.pb_vacancies = 0
-        self.lenin_seat = 1
         self.consolidation_history: list[int] = []
 
         self.leader_names = list(cfg.leaders)
         self.leader_index = {n: i for i, n in enumerate(self.leader_names)}
         self.leaders = [Leader(self, n, p, i) for i, (n, p) in enumerate(cfg.leaders.items())]
-        self.pb_clients = np.zeros(len(self.leaders), dtype=int)
-        for name, seats in cfg.initial_state.politburo_client_seats.items():
-            self.pb_clients[self.leader_index[name]] = seats
+        clients = cfg.initial_state.politburo_client_seats
+        self.politburo = Politburo(self.leaders, {self.leader_index[n]: s for n, s in clients.items()})
         self.distrust = np.zeros((len(self.leaders), len(self.leaders)))
 
         self.bloc_names = list(cfg.blocs)
@@ -112,6 +110,7 @@ class PowerStruggleModel(mesa.Model):
             if leader.home_bloc:
                 self.bloc_home[self.bloc_index[leader.home_bloc]] = leader.index
         self.pool = DelegatePool(cfg.delegates, len(self.leaders))
+        self.central_committee = CentralCommittee(self.pool, len(self.leaders))
         self._seed_delegates()
         self._delegate_agents: list[Delegate] | None = None
         self._agenda_items = self._schedule_exogenous_events()
@@ -121,7 +120,7 @@ class PowerStruggleModel(mesa.Model):
         self.ruling = frozenset({0})
         for alliance in cfg.initial_state.alliances:
             members = {self.leader_index[m] for m in alliance.members}
-            self.start_coalition(
+            self.coalitions.start(
                 members, self.leader_index[alliance.against], when=cfg.start, detail="in force since 1923"
             )
         self._settle_initial_allegiance()
@@ -197,7 +196,7 @@ class PowerStruggleModel(mesa.Model):
                     rng.random(pool.n) < pop.home_patronage
                 )
                 pool.patron[home] = leader.index
-        cc = min(self.cc_size(cfg.calendar.initial_cc_full_members), pool.n)
+        cc = min(self.central_committee.size_for(cfg.calendar.initial_cc_full_members), pool.n)
         pool.in_cc[rng.choice(pool.n, size=cc, replace=False)] = True
 
     def _settle_initial_allegiance(self) -> None:
@@ -233,8 +232,7 @@ class PowerStruggleModel(mesa.Model):
 
     def _lenin_dies(self) -> None:
         self.lenin_dead = True
-        self.lenin_seat = 0
-        self.pb_vacancies += 1
+        self.politburo.lenin_dies()
         self.log_event(self.cfg.events.lenin_death.date, "lenin_death", "", "", "Lenin dies at Gorki")
 
     def _funeral(self) -> None:
@@ -305,7 +303,7 @@ class PowerStruggleModel(mesa.Model):
         repression.monthly(self)
         shocks.drift(self)
         self.refresh_support()
-        cc = self.cc_support()
+        cc = self.central_committee.support()
         self.winner_now = consolidated_leader(self, cc)
         self.consolidation_history.append(self.winner_now)
         self.leader_state = self._leader_state(cc)
@@ -340,21 +338,6 @@ class PowerStruggleModel(mesa.Model):
         """Recompute the majority leadership from the current camps and support."""
         self.ruling = ruling_camp(self)
 
-    def cc_support(self) -> np.ndarray:
-        """Share of Central Committee members backing each leader."""
-        return self.pool.support(len(self.leaders), self.pool.in_cc)
-
-    def cc_size(self, wanted: int) -> int:
-        """Size of the CC in this model: the historical size, capped at a fifth of the delegates."""
-        if wanted <= 0:
-            return int(self.pool.in_cc.sum())
-        return max(3, min(wanted, self.pool.n // 5))
-
-    def pb_full_seats(self) -> int:
-        """Full seats of the Politburo, filled or vacant."""
-        filled = sum(lead.pb_seat == Seat.FULL for lead in self.leaders) + int(self.pb_clients.sum())
-        return filled + self.pb_vacancies + self.lenin_seat
-
     def bloc_head_active(self) -> np.ndarray:
         """Per bloc, the home leader who still holds its post, else -1 (cached per structure)."""
         return self.cache.by_structure("bloc_heads", self._bloc_heads)
@@ -378,39 +361,6 @@ class PowerStruggleModel(mesa.Model):
         if not pool:
             return None
         return max(pool, key=lambda k: (self.leaders[k].organisational_skill, -k))
-
-    def start_coalition(
-        self, members: set[int], against: int, when: date | None = None, detail: str = ""
-    ) -> None:
-        """Form a coalition; members leave any coalition they were in (it is enlarged or broken)."""
-        when = when or self.mid_month
-        for c in [c for c in self.coalitions if c.members & members]:
-            self.end_coalition(c, "merged into a larger bloc", when)
-        if against in self.ruling:
-            for k in members - set(self.ruling):
-                self.leaders[k].declared_opposition = True
-        c = Coalition(set(members), against, when)
-        self.coalitions.append(c)
-        self.cache.structure_changed()
-        names = "+".join(sorted(self.leader_names[k] for k in members))
-        self.log_event(when, "alliance_formed", names, "", detail or f"against {self.leader_names[against]}")
-        self.refresh_ruling()
-
-    def end_coalition(self, c: Coalition, reason: str, when: date | None = None) -> None:
-        """Dissolve a coalition and record why."""
-        self.coalitions.remove(c)
-        self.cache.structure_changed()
-        names = "+".join(sorted(self.leader_names[k] for k in c.members))
-        self.log_event(when or self.mid_month, "alliance_dissolved", names, "", reason)
-        self.refresh_ruling()
-
-    def leave_coalitions(self, k: int, when: date, reason: str) -> None:
-        """A leader drops out of his coalition; the rest carry on if two or more remain."""
-        for c in [c for c in self.coalitions if k in c.members]:
-            rest = c.members - {k}
-            self.end_coalition(c, f"{self.leader_names[k]} {reason}", when)
-            if len(rest) >= 2 and c.against not in rest:
-                self.start_coalition(rest, c.against, when, detail=f"against {self.leader_names[c.against]}")
 
     def _camp_labels(self) -> list[str]:
         """Per leader, his camp's members' names joined by '+' (the timeseries' `camp`)."""

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.leaders import Seat
 from sim.politics import camp_of
 
 if TYPE_CHECKING:
@@ -28,11 +27,10 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
     if sum(support[k] for k in camp) < rule.delegate_share:
         return -1
     if cc is None:
-        cc = model.cc_support()
+        cc = model.central_committee.support()
     if sum(cc[k] for k in camp) <= 0.5:
         return -1
-    seats = sum((model.leaders[k].pb_seat == Seat.FULL) + model.pb_clients[k] for k in camp)
-    if seats * 2 <= model.pb_full_seats():
+    if model.politburo.camp_seats(camp) * 2 <= model.politburo.full_seats():
         return -1
     for k, leader in enumerate(model.leaders):
         if k != j and leader.in_politburo and support[k] >= rule.rival_following:

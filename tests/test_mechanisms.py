@@ -218,7 +218,7 @@ def test_the_congress_elects_a_cc_of_the_right_size_from_the_leaderships_slate()
     shares = []
     for _ in range(20):
         elect_central_committee(model, session)
-        assert int(model.pool.in_cc.sum()) == model.cc_size(53)
+        assert int(model.pool.in_cc.sum()) == model.central_committee.size_for(53)
         shares.append(followers[model.pool.in_cc].mean())
     # The slate favours the leadership's followers beyond their share of the delegates.
     assert np.mean(shares) > followers.mean() + 0.05

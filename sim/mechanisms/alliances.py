@@ -131,7 +131,7 @@ def _dissolve(model: PowerStruggleModel) -> None:
                 model.distrust[strongest, k] += mech.betrayal
                 model.distrust[k, strongest] += mech.betrayal
         reason = "the common threat is spent" if weak_threat else "their lines have drifted apart"
-        model.end_coalition(c, reason)
+        model.coalitions.end(c, reason)
 
 
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
@@ -166,4 +166,4 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     p = mech.form_rate * mech.strength * eagerness * foresight_discount(model, threat)
     if model.streams["alliances"].random() < p:
         members = set(own | camp_of_leader[best])
-        model.start_coalition(members, against=head(model, threat))
+        model.coalitions.start(members, against=head(model, threat))

@@ -159,7 +159,7 @@ def _move_sanction(
     was_full = leader.pb_seat == Seat.FULL
     leader.apply_sanction(kind, model.month)
     if leader.pb_seat == Seat.NONE and was_full:
-        model.pb_vacancies += 1
+        model.politburo.vacancies += 1
     if kind == "cc_removal":
         model.pool.in_cc[model.pool.allegiance == target] &= (
             model.streams["institutions"].random(int((model.pool.allegiance == target).sum()))
@@ -168,7 +168,7 @@ def _move_sanction(
     model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
     repression.after_sanction(model, target)
     if kind == "party_expulsion":
-        model.leave_coalitions(target, session.date, "expelled")
+        model.coalitions.leave(target, session.date, "expelled")
 
 
 def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:
@@ -181,7 +181,7 @@ def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> 
     """The Congress elects a CC from the leadership's slate: its followers are favoured."""
     mech = model.cfg.mechanisms.institutions
     pool = model.pool
-    size = model.cc_size(session.cc_full_members)
+    size = model.central_committee.size_for(session.cc_full_members)
     on_slate = np.zeros(len(model.leaders), dtype=bool)
     on_slate[list(model.ruling)] = True
     weight = 1.0 + mech.slate_bias * on_slate[pool.allegiance]
@@ -196,11 +196,11 @@ def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> 
 
 def fill_politburo(model: PowerStruggleModel) -> None:
     """Vacant full seats go to the leadership: first its candidate members, then its clients."""
-    while model.pb_vacancies > 0:
+    while model.politburo.vacancies > 0:
         ruling = sorted(model.ruling, key=lambda k: -model.support[k])
         cands = [k for k in ruling if model.leaders[k].pb_seat == Seat.CANDIDATE]
         if cands:
             model.leaders[cands[0]].pb_seat = Seat.FULL
         else:
-            model.pb_clients[ruling[0]] += 1
-        model.pb_vacancies -= 1
+            model.politburo.clients[ruling[0]] += 1
+        model.politburo.vacancies -= 1

@@ -91,7 +91,7 @@ def _capitulate(model: PowerStruggleModel, k: int) -> None:
     leader.declared_opposition = False
     leader.capitulated_month = model.month
     model.log_event(model.mid_month, "capitulation", leader.name, "", "renounces opposition")
-    model.leave_coalitions(k, model.mid_month, "capitulated")
+    model.coalitions.leave(k, model.mid_month, "capitulated")
 
 
 def _readmit(model: PowerStruggleModel, leader: Leader) -> None:

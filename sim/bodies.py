@@ -1,0 +1,119 @@
+"""The party's bodies as the model holds them: the Politburo's seats, the Central Committee, coalitions.
+
+Each is a small class over state the model owns; mechanisms change them only through these methods,
+so the arithmetic of seats and the bookkeeping of alliances live in one place each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.delegates import DelegatePool
+from sim.leaders import Leader, Seat
+from sim.politics import Coalition
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+#: Technical bounds on the CC drawn from the delegates: at least this many members, at most a fifth.
+MIN_CC, CC_SHARE_CAP = 3, 5
+
+
+class Politburo:
+    """Full seats beyond the leaders' own: clients the leadership placed, vacancies and Lenin's seat.
+
+    Leaders' own seats are their `pb_seat` (`sim.leaders.Seat`).
+    """
+
+    def __init__(self, leaders: Sequence[Leader], clients: dict[int, int]) -> None:
+        self.leaders = leaders
+        self.clients = np.zeros(len(leaders), dtype=int)  # full seats held by each leader's clients
+        for k, seats in clients.items():
+            self.clients[k] = seats
+        self.vacancies = 0
+        self.lenin_seat = True  # Lenin's own full seat, until he dies
+
+    def full_seats(self) -> int:
+        """Full seats, filled or vacant."""
+        filled = sum(lead.pb_seat == Seat.FULL for lead in self.leaders) + int(self.clients.sum())
+        return filled + self.vacancies + self.lenin_seat
+
+    def camp_seats(self, camp: frozenset[int]) -> int:
+        """Full seats held by a camp's members and their clients."""
+        return int(sum((self.leaders[k].pb_seat == Seat.FULL) + self.clients[k] for k in camp))
+
+    def lenin_dies(self) -> None:
+        """Lenin's seat falls vacant."""
+        self.lenin_seat = False
+        self.vacancies += 1
+
+
+class CentralCommittee:
+    """The CC: which delegates sit on it (`pool.in_cc`) and whom they back."""
+
+    def __init__(self, pool: DelegatePool, n_leaders: int) -> None:
+        self.pool = pool
+        self.n_leaders = n_leaders
+
+    def support(self) -> np.ndarray:
+        """Share of CC members backing each leader."""
+        return self.pool.support(self.n_leaders, self.pool.in_cc)
+
+    def size_for(self, wanted: int) -> int:
+        """Size of the CC in this model: the historical size, capped at a fifth of the delegates."""
+        if wanted <= 0:
+            return int(self.pool.in_cc.sum())
+        return max(MIN_CC, min(wanted, self.pool.n // CC_SHARE_CAP))
+
+
+class CoalitionRegister:
+    """The coalitions in force; forming or breaking one is a structural change, logged as an event."""
+
+    def __init__(self, model: PowerStruggleModel) -> None:
+        self.model = model
+        self._coalitions: list[Coalition] = []
+
+    def __iter__(self) -> Iterator[Coalition]:
+        return iter(self._coalitions)
+
+    def __len__(self) -> int:
+        return len(self._coalitions)
+
+    def start(self, members: set[int], against: int, when: date | None = None, detail: str = "") -> None:
+        """Form a coalition; members leave any coalition they were in (it is enlarged or broken)."""
+        model = self.model
+        when = when or model.mid_month
+        for c in [c for c in self._coalitions if c.members & members]:
+            self.end(c, "merged into a larger bloc", when)
+        if against in model.ruling:
+            for k in members - set(model.ruling):
+                model.leaders[k].declared_opposition = True
+        self._coalitions.append(Coalition(set(members), against, when))
+        model.cache.structure_changed()
+        names = "+".join(sorted(model.leader_names[k] for k in members))
+        model.log_event(
+            when, "alliance_formed", names, "", detail or f"against {model.leader_names[against]}"
+        )
+        model.refresh_ruling()
+
+    def end(self, c: Coalition, reason: str, when: date | None = None) -> None:
+        """Dissolve a coalition and record why."""
+        model = self.model
+        self._coalitions.remove(c)
+        model.cache.structure_changed()
+        names = "+".join(sorted(model.leader_names[k] for k in c.members))
+        model.log_event(when or model.mid_month, "alliance_dissolved", names, "", reason)
+        model.refresh_ruling()
+
+    def leave(self, k: int, when: date, reason: str) -> None:
+        """A leader drops out of his coalition; the rest carry on if two or more remain."""
+        names = self.model.leader_names
+        for c in [c for c in self._coalitions if k in c.members]:
+            rest = c.members - {k}
+            self.end(c, f"{names[k]} {reason}", when)
+            if len(rest) >= 2 and c.against not in rest:
+                self.start(rest, c.against, when, detail=f"against {names[c.against]}")
