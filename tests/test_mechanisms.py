@@ -113,24 +113,53 @@ def test_published_testament_brings_a_vote_on_the_general_secretary() -> None:
     assert motions[0]["for"] + motions[0]["against"] == motions[0]["voting_delegates"]
 
 
-def test_grain_crisis_moves_flexible_leaders_more() -> None:
-    model = small_model()
+def _final_positions(**overrides: object) -> dict[str, float]:
+    model = small_model(**{"parameter_uncertainty": 0.0, **overrides})
     while model.running:
         model.step()
-    s, b = model.leaders[model.leader_index["stalin"]], model.leaders[model.leader_index["bukharin"]]
-    assert abs(s.position - s.params.ideology) > abs(b.position - b.params.ideology)
+    return {lead.name: lead.position for lead in model.leaders}
 
 
-def test_sanctions_never_skip_rungs_and_respect_the_ladder() -> None:
-    from sim.leaders import RUNG
+def test_grain_crisis_moves_the_flexible_to_the_left_and_the_rigid_less() -> None:
+    """Seed: the turn against the Right. The crisis shifts the agenda left; flexible leaders follow."""
+    with_crisis = _final_positions()
+    without = _final_positions(**{"events.grain_crisis.enabled": False})
+    assert with_crisis["stalin"] < without["stalin"] - 0.1  # Stalin, flexible, turns left with the agenda
+    moved = {name: abs(with_crisis[name] - without[name]) for name in with_crisis}
+    assert moved["stalin"] > moved["bukharin"]  # Bukharin, rigid, keeps his line
+    ideology = load_scenario(HISTORICAL).config.leaders
+    s, b = (abs(with_crisis[n] - ideology[n].ideology) for n in ("stalin", "bukharin"))
+    assert s > b
 
-    model = small_model(seed=5)
-    while model.running:
-        model.step()
-    for leader in model.leaders:
-        kinds = [e["kind"] for e in model.events if e["actor"] == leader.name and e["kind"] in RUNG]
-        rungs = [RUNG[k] for k in kinds]
-        assert rungs == sorted(rungs)
+
+def test_sanctions_only_move_down_the_ladder_skipping_only_the_documented_rungs() -> None:
+    """Each sanction is the next rung, except for the two skips docs/model.md describes.
+
+    Open factionalism skips censure (straight to removal from office), and a leader no longer in the
+    CC goes from Politburo removal to expulsion.
+    """
+    from sim.leaders import LADDER, RUNG
+
+    allowed_skips = {
+        (RUNG["none"], RUNG["post_removal"]),
+        (RUNG["politburo_removal"], RUNG["party_expulsion"]),
+    }
+    deepest = 0
+    for seed in (5, 6, 7):
+        model = small_model(seed=seed, delegates=500)
+        while model.running:
+            model.step()
+        for leader in model.leaders:
+            rung = RUNG["none"]
+            for e in model.events:
+                if e["actor"] != leader.name or e["kind"] not in RUNG:
+                    continue
+                new = RUNG[e["kind"]]
+                assert new == rung + 1 or (rung, new) in allowed_skips, (leader.name, LADDER[rung], e["kind"])
+                rung = new
+            assert rung == leader.rung
+            deepest = max(deepest, rung)
+    assert deepest >= RUNG["party_expulsion"]  # the ladder was walked far enough to test it
 
 
 THE_RIGHT = ("bukharin", "rykov", "tomsky")
@@ -176,11 +205,41 @@ def baseline_profile() -> np.ndarray:
     return _profile({})
 
 
+#: Where docs/model.md states the direction of a mechanism's effect, the profile column it moves and the
+#: sign of (switched off - baseline), with the least size of the change: (column, sign, margin).
+PROFILE = (
+    "stalin_support",
+    "sanctions",
+    "alliances",
+    "p_stalin",
+    "opponents",
+    "legitimacy",
+    "position",
+    "right",
+)
+EXPECTED_SIGN: dict[str, tuple[str, int, float]] = {
+    "appointment": ("stalin_support", -1, 0.1),  # the circular flow of power builds his base
+    "information": ("opponents", +1, 0.05),  # without the records, attacks on them are blunter
+    "propaganda": ("opponents", +1, 0.05),  # without campaigns, the targets keep their followers
+    "legacy": ("legitimacy", -1, 0.1),  # the cult of Lenin is the leadership's legitimacy
+    "alliances": ("alliances", -1, 3.0),  # no coalitions form after the Troika
+    "institutions": ("sanctions", -1, 5.0),  # no session votes a sanction
+    "mobilisation": ("sanctions", -1, 0.5),  # no faction hands the majority the charge of factionalism
+    "shocks": ("position", +1, 0.2),  # no grain crisis: Stalin does not turn left with the agenda
+}
+
+
 @pytest.mark.parametrize("mechanism", MECHANISMS)
 def test_no_dead_mechanism(mechanism: str, baseline_profile: np.ndarray) -> None:
+    """Switching a mechanism off changes the outcomes, in the direction the ODD states where it does."""
     off = _profile({f"mechanisms.{mechanism}.enabled": False})
     tolerance = np.array([0.02, 0.5, 0.3, 0.1, 0.02, 0.02, 0.05, 0.2])
     assert np.any(np.abs(off - baseline_profile) > tolerance), (mechanism, off, baseline_profile)
+    if mechanism in EXPECTED_SIGN:
+        column, sign, margin = EXPECTED_SIGN[mechanism]
+        i = PROFILE.index(column)
+        change = off[i] - baseline_profile[i]
+        assert sign * change > margin, (mechanism, column, change)
 
 
 def test_an_organised_faction_forces_the_testament_reading() -> None:
@@ -222,3 +281,106 @@ def test_the_congress_elects_a_cc_of_the_right_size_from_the_leaderships_slate()
         shares.append(followers[model.pool.in_cc].mean())
     # The slate favours the leadership's followers beyond their share of the delegates.
     assert np.mean(shares) > followers.mean() + 0.05
+
+
+# --- capitulation, propaganda, mobilisation, information ------------------------------------------
+
+
+def _sanctioned(model: PowerStruggleModel, name: str, kind: str) -> int:
+    k = model.leader_index[name]
+    model.leaders[k].apply_sanction(kind, model.month)
+    model.refresh_ruling()
+    return k
+
+
+def test_a_willing_leader_out_of_the_politburo_capitulates_and_leaves_his_bloc() -> None:
+    from sim.mechanisms import repression
+
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.capitulation_rate": 1.0}
+    model = small_model(**over)
+    model.step()
+    stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
+    model.pool.set_allegiance(slice(None), stalin)  # Stalin's camp rules; the bloc is in opposition
+    model.refresh_support()
+    model.coalitions.start({zin, kam}, against=stalin)
+    model.leaders[zin].compromise_willingness = 1.0  # readiness 1: certain at rate 1
+    model.leaders[zin].mobilised = True
+    _sanctioned(model, "zinoviev", "politburo_removal")
+    repression.monthly(model)
+    z = model.leaders[zin]
+    assert z.capitulated and not z.mobilised and not z.declared_opposition
+    assert z.capitulated_month == model.month
+    assert not any(zin in c.members for c in model.coalitions)
+    assert any(e["kind"] == "capitulation" and e["actor"] == "zinoviev" for e in model.events)
+
+
+def test_below_the_threshold_a_leader_never_recants_and_an_expelled_penitent_is_readmitted() -> None:
+    from sim.leaders import RUNG
+    from sim.mechanisms import repression
+
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.capitulation_rate": 1.0}
+    model = small_model(**over)
+    model.step()
+    t = _sanctioned(model, "trotsky", "politburo_removal")
+    model.leaders[t].compromise_willingness = 0.29  # just below capitulation_threshold 0.3
+    for _ in range(24):
+        repression.monthly(model)
+        assert not model.leaders[t].capitulated
+    z = _sanctioned(model, "zinoviev", "party_expulsion")
+    model.leaders[z].rung = RUNG["politburo_removal"]  # capitulate while out of the Politburo...
+    model.leaders[z].compromise_willingness = 1.0
+    repression.monthly(model)
+    model.leaders[z].rung = RUNG["party_expulsion"]  # ... then expelled all the same
+    months = model.cfg.mechanisms.repression.readmission_months
+    for m in range(months + 1):
+        model.month += 1
+        repression.monthly(model)
+        assert model.leaders[z].readmitted == (m + 1 >= months)
+
+
+def test_a_campaign_costs_its_target_standing_and_an_answered_one_costs_less() -> None:
+    from sim.mechanisms import propaganda
+    from sim.politics import leadership_target
+
+    def hit(mobilised: bool, **over: object) -> float:
+        model = small_model(**{"parameter_uncertainty": 0.0, **over})
+        target = sorted(leadership_target(model))[0]
+        model.leaders[target].mobilised = mobilised
+        model.leaders[target].standing = 0.5
+        propaganda.campaign(model)
+        recovered = 0.5 + model.cfg.mechanisms.propaganda.recovery * 0.5  # recovery comes first
+        return recovered - model.leaders[target].standing
+
+    assert hit(False) > 0.005
+    assert 0 < hit(True) < hit(False)  # answer_effect: a mobilised target answers back
+    assert hit(False, **{"mechanisms.propaganda.enabled": False}) == 0  # only recovery without it
+
+
+def test_a_targeted_leader_with_the_will_organises_a_faction_and_one_without_never_does() -> None:
+    from sim.mechanisms import mobilisation
+    from sim.politics import leadership_target
+
+    def organised(will: float) -> bool:
+        model = small_model(**{"parameter_uncertainty": 0.0, "mechanisms.mobilisation.rate": 1.0})
+        target = sorted(leadership_target(model))[0]
+        model.leaders[target].mobilisation = will
+        for _ in range(24):
+            mobilisation.organise(model)
+        return model.leaders[target].mobilised
+
+    assert organised(1.0)
+    assert not organised(0.0)
+
+
+def test_the_records_sharpen_attacks_and_blunt_moves_against_their_holder() -> None:
+    from sim.mechanisms.information import attack_multiplier, foresight_discount
+    from sim.politics import camp_of
+
+    model = small_model(**{"parameter_uncertainty": 0.0})
+    stalin, trotsky = model.leader_index["stalin"], model.leader_index["trotsky"]
+    holders, others = camp_of(model, stalin), frozenset({trotsky})
+    assert attack_multiplier(model, holders) > 1.0 and attack_multiplier(model, others) == 1.0
+    assert foresight_discount(model, holders) < 1.0 and foresight_discount(model, others) == 1.0
+    off = small_model(**{"parameter_uncertainty": 0.0, "mechanisms.information.enabled": False})
+    assert attack_multiplier(off, camp_of(off, stalin)) == 1.0
+    assert foresight_discount(off, camp_of(off, stalin)) == 1.0
