@@ -63,6 +63,19 @@ def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
         metavar="PATH=VALUE",
         help="override a scenario value by dotted path, e.g. --set leaders.stalin.charisma=0.5 (repeatable)",
     )
+    p.add_argument(
+        "--backend",
+        choices=("local", "serial", "dask"),
+        default=None,
+        help="where replicates run: local worker processes (default with 2+ workers), serial "
+        "(in-process) or dask; results do not depend on it",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://head:8786 (implies --backend dask; default: a LocalCluster)",
+    )
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
     p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
 
@@ -129,13 +142,9 @@ def register_extra_commands(subparsers: Any, modules: Sequence[str] = EXTRA_COMM
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    from sim.scenario import parse_assignment
+    from sim.api import normalise_overrides
 
-    out: dict[str, Any] = {}
-    for text in args.overrides:
-        path, value = parse_assignment(text)
-        out[path] = value
-    return out
+    return normalise_overrides(args.overrides)
 
 
 def _check_plot_available(args: argparse.Namespace) -> None:
@@ -172,7 +181,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = prepare(args.scenario, overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
     check_out_dir(out)
-    res = run_loaded(scenario, args.replicates, args.seed, _workers(args), not args.quiet, overrides)
+    res = run_loaded(
+        scenario,
+        args.replicates,
+        args.seed,
+        _workers(args),
+        not args.quiet,
+        overrides,
+        backend=args.backend,
+        scheduler=args.scheduler,
+    )
     res.write(out)
     if not args.quiet:
         print(run_report(res, out))
@@ -195,7 +213,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
     check_out_dir(out)
-    cmp = compare_loaded(scenarios, args.replicates, args.seed, _workers(args), not args.quiet, overrides)
+    cmp = compare_loaded(
+        scenarios,
+        args.replicates,
+        args.seed,
+        _workers(args),
+        not args.quiet,
+        overrides,
+        backend=args.backend,
+        scheduler=args.scheduler,
+    )
     cmp.write(out)
     if not args.quiet:
         print(comparison_report(cmp, out))
