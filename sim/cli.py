@@ -10,7 +10,6 @@ import argparse
 import importlib
 import importlib.util
 import sys
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,10 +19,6 @@ from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
 EXTRA_COMMAND_MODULES: tuple[str, ...] = ("sim.sweep.cli", "sim.plots.cli")
-
-#: Top-level keys that mark an experiment (sweep) file rather than a scenario.
-_EXPERIMENT_KEYS = ("experiment", "design")
-
 
 class _UsageError(Exception):
     """argparse's complaint, turned into our one-line error."""
@@ -231,28 +226,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_experiment(path: Path) -> bool:
-    """Tell an experiment file by its top-level [experiment] (or [design]) table; scenarios have none."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # let the scenario loader report it
-    if importlib.util.find_spec("sim.sweep.experiment") is not None:
-        from sim.sweep.experiment import is_experiment
-
-        if is_experiment(data):
-            return True
-    if any(isinstance(data.get(k), dict) for k in _EXPERIMENT_KEYS):
-        return True
-    return "parameters" in data and "leaders" not in data
-
-
 def _validate_one(path: Path) -> None:
-    if _is_experiment(path):
-        if importlib.util.find_spec("sim.sweep.experiment") is None:
-            raise InputError(f"{path}: experiment file, but the sweep module (sim.sweep) is not available")
-        from sim.sweep.experiment import validate_experiment
+    """Validate a scenario or an experiment file, told apart by its content (read once here)."""
+    from sim.sweep.experiment import looks_like_experiment, validate_experiment
+    from sim.tomlfile import read_toml
 
+    data, _ = read_toml(path, "scenario or experiment")
+    if looks_like_experiment(data):
         validate_experiment(path)
         return
     from sim.api import prepare
