@@ -89,7 +89,7 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     """
     from sim.runner import simulate
     from sim.scenario import load_scenario
-    from sim.sweep.design import run_seed
+    from sim.seeds import replicate_seed
     from sim.sweep.engine import run_sweep
 
     scenario = load_scenario(HISTORICAL, {"delegates": DELEGATES})
@@ -98,7 +98,7 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     def direct(n: int) -> float:
         t0 = time.process_time()
         for replicate in range(n):
-            simulate(scenario, run_seed(3, 0, replicate), replicate)
+            simulate(scenario, replicate_seed(3, replicate), replicate)
         return time.process_time() - t0
 
     def serial(n: int) -> float:

@@ -10,20 +10,14 @@ Example::
 
 from __future__ import annotations
 
-import functools
-import platform
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
-from importlib import metadata
-from multiprocessing import get_context
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cache import caching_enabled
 from sim.errors import InputError
+from sim.provenance import now, provenance, versions
 from sim.results import Comparison, Results, comparison_table
 from sim.scenario import Scenario, load_scenario, parse_assignment
 
@@ -32,32 +26,7 @@ Overrides = Mapping[str, Any] | Iterable[str] | None
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
-
-@functools.cache
-def package_version() -> str:
-    """Return the installed powerstruggle version (or the source tree's, when not installed)."""
-    try:
-        return metadata.version("powerstruggle")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
-        return "0+unknown"
-
-
-def versions() -> dict[str, str]:
-    """Versions of powerstruggle, mesa, python, numpy and pandas for the manifest.
-
-    The package's own is read once per process: reading installed metadata costs about a millisecond.
-    """
-    import mesa
-    import numpy
-    import pandas
-
-    return {
-        "powerstruggle": package_version(),
-        "mesa": str(mesa.__version__),
-        "python": platform.python_version(),
-        "numpy": str(numpy.__version__),
-        "pandas": str(pandas.__version__),
-    }
+__all__ = ["compare_scenarios", "normalise_overrides", "prepare", "run_scenario", "versions"]
 
 
 def normalise_overrides(overrides: Overrides) -> dict[str, Any]:
@@ -73,6 +42,13 @@ def normalise_overrides(overrides: Overrides) -> dict[str, Any]:
         path, value = parse_assignment(str(item))
         out[path] = value
     return out
+
+
+def check_counts(replicates: object, seed: object, workers: object) -> None:
+    """Check replicates, seed and workers once, at the public entry, before anything is loaded."""
+    _positive(replicates, "replicates")
+    _positive(workers, "workers")
+    _seed(seed)
 
 
 def _positive(value: object, option: str) -> int:
@@ -109,41 +85,11 @@ def _reload(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
     return load_scenario(scenario.resolved(), overrides)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _outputs(
-    scenarios: Sequence[Scenario], seeds: list[int], workers: int, on_done: Callable[[], None] | None
-) -> Iterator[tuple[int, Any]]:
-    """Yield (scenario index, ReplicateOutput) in order; one process pool serves every scenario."""
-    from sim.runner import run_replicates, simulate
-
-    n = len(seeds)
-    if len(scenarios) == 1 or workers <= 1:
-        for i, sc in enumerate(scenarios):
-            for out in run_replicates(sc, seeds, workers=min(workers, n), on_done=on_done):
-                yield i, out
-        return
-    jobs = [(sc, s, r) for sc in scenarios for r, s in enumerate(seeds)]
-    chunk = max(1, len(jobs) // (workers * 8))
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn"))
-    try:
-        for k, out in enumerate(pool.map(simulate, *zip(*jobs, strict=True), chunksize=chunk)):
-            if on_done:
-                on_done()
-            yield k // n, out
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
 def _progress(progress: bool | Callable[[], None], total: int, desc: str) -> Callable[[], None] | None:
     if progress is True:
-        from sim.progress import ReplicateProgress
+        from sim.progress import Progress
 
-        return ReplicateProgress(total, desc=desc)
+        return Progress(total, desc=desc)
     return progress if callable(progress) else None
 
 
@@ -154,34 +100,41 @@ def _run_all(
     workers: int,
     progress: bool | Callable[[], None],
     overrides: Mapping[str, Any] | None,
-) -> list[Results]:
-    replicates = _positive(replicates, "replicates")
-    workers = _positive(workers, "workers")
-    seed = _seed(seed)
-    from sim.runner import replicate_seeds
+    backend: str | None = None,
+    scheduler: str | None = None,
+) -> tuple[list[Results], dict[str, Any]]:
+    """Run the k-point design (one point per scenario) on the sweep engine; Results per scenario.
+
+    Returns the Results and the backend's description (name, workers) for the manifests.
+    """
+    from sim.seeds import replicate_seeds
+    from sim.sweep.memory import run_points
 
     seeds = replicate_seeds(seed, replicates)
     desc = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = _progress(progress, replicates * len(scenarios), desc)
-    used = min(workers, replicates * len(scenarios))
     outputs: list[list[Any]] = [[] for _ in scenarios]
     started = [""] * len(scenarios)
     timing: list[dict[str, Any]] = [{} for _ in scenarios]
-    t_prev, stamp_prev = time.perf_counter(), _now()
+    engine: dict[str, Any] = {}
+    t_prev, stamp_prev = time.perf_counter(), now()
     try:
-        for i, out in _outputs(scenarios, seeds, used, bar):
+        points = run_points(
+            scenarios, seeds, backend=backend, workers=workers, scheduler=scheduler, on_done=bar,
+            on_backend=engine.update,
+        )
+        for i, out in points:
             if not outputs[i]:
                 started[i] = stamp_prev
             outputs[i].append(out)
             if len(outputs[i]) == replicates:
                 t = time.perf_counter()
-                timing[i] = {"started": started[i], "finished": _now(), "seconds": round(t - t_prev, 3)}
+                timing[i] = {"started": started[i], "finished": now(), "seconds": round(t - t_prev, 3)}
                 t_prev, stamp_prev = t, timing[i]["finished"]
     finally:
         close = getattr(bar, "close", None)
         if callable(close):
             close()
-    vers = versions()
     results = []
     for sc, outs, tm in zip(scenarios, outputs, timing, strict=True):
         cfg = sc.config
@@ -189,8 +142,6 @@ def _run_all(
             "kind": "run",
             "scenario_name": sc.name,
             "scenario_file": str(sc.source) if sc.source else None,
-            "scenario_sha256": sc.sha256,
-            "cache": caching_enabled(),  # false when POWERSTRUGGLE_NO_CACHE=1 recomputed every query
             "scenario": sc.resolved(),
             "overrides": dict(overrides or {}),
             "master_seed": seed,
@@ -201,12 +152,11 @@ def _run_all(
             "start": cfg.start.isoformat(),
             "end": cfg.end.isoformat(),
             "leaders": list(cfg.leaders),
-            "workers": used,
-            "versions": vers,
+            **provenance(engine, sc.sha256),
             "timings": tm,
         }
         results.append(Results.from_outputs(outs, manifest))
-    return results
+    return results, engine
 
 
 def run_loaded(
@@ -216,9 +166,15 @@ def run_loaded(
     workers: int = 1,
     progress: bool | Callable[[], None] = False,
     overrides: Mapping[str, Any] | None = None,
+    *,
+    backend: str | None = None,
+    scheduler: str | None = None,
 ) -> Results:
-    """Run a loaded scenario's replicates (in order) and assemble the tables and the manifest."""
-    return _run_all([scenario], replicates, seed, workers, progress, overrides)[0]
+    """Run a loaded scenario's replicates (a one-point design) and assemble the tables and manifest.
+
+    The counts are not checked again here: `run_scenario` and the CLI have checked them.
+    """
+    return _run_all([scenario], replicates, seed, workers, progress, overrides, backend, scheduler)[0][0]
 
 
 def run_scenario(
@@ -228,19 +184,21 @@ def run_scenario(
     overrides: Overrides = None,
     workers: int = 1,
     progress: bool = False,
+    *,
+    backend: str | None = None,
+    scheduler: str | None = None,
 ) -> Results:
     """Run `replicates` replicates of a scenario (path, mapping or Scenario) and return their tables.
 
     `overrides` maps dotted paths to values (`{"delegates": 300}`) or is a list of `path=value`
-    strings; the same `seed` gives the same tables whatever `workers` is. Raises `InputError` on bad
-    input.
+    strings; the same `seed` gives the same tables whatever `workers` and `backend` (serial, local,
+    dask) are, and the same replicates as a sweep point with the same seed. Raises `InputError` on
+    bad input.
     """
+    check_counts(replicates, seed, workers)
     ov = normalise_overrides(overrides)
-    _positive(replicates, "replicates")
-    _positive(workers, "workers")
-    _seed(seed)
     scenario = prepare(source, ov)
-    return run_loaded(scenario, replicates, seed, workers, progress, ov)
+    return run_loaded(scenario, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler)
 
 
 def compare_loaded(
@@ -250,10 +208,13 @@ def compare_loaded(
     workers: int = 1,
     progress: bool | Callable[[], None] = False,
     overrides: Mapping[str, Any] | None = None,
+    *,
+    backend: str | None = None,
+    scheduler: str | None = None,
 ) -> Comparison:
-    """Run loaded scenarios with the same seeds (common random numbers) and build the comparison."""
-    started, t0 = _now(), time.perf_counter()
-    runs = _run_all(scenarios, replicates, seed, workers, progress, overrides)
+    """Run loaded scenarios (a k-point design) on common random numbers and build the comparison."""
+    started, t0 = now(), time.perf_counter()
+    runs, engine = _run_all(scenarios, replicates, seed, workers, progress, overrides, backend, scheduler)
     results = {sc.name: res for sc, res in zip(scenarios, runs, strict=True)}
     manifest = {
         "kind": "comparison",
@@ -263,9 +224,8 @@ def compare_loaded(
         "master_seed": seed,
         "overrides": dict(overrides or {}),
         "reference": scenarios[0].name,
-        "workers": runs[0].manifest["workers"],
-        "versions": versions(),
-        "timings": {"started": started, "finished": _now(), "seconds": round(time.perf_counter() - t0, 3)},
+        **provenance(engine, {sc.name: sc.sha256 for sc in scenarios}),
+        "timings": {"started": started, "finished": now(), "seconds": round(time.perf_counter() - t0, 3)},
     }
     return Comparison(results, comparison_table(results), manifest)
 
@@ -294,11 +254,14 @@ def compare_scenarios(
     overrides: Overrides = None,
     workers: int = 1,
     progress: bool = False,
+    *,
+    backend: str | None = None,
+    scheduler: str | None = None,
 ) -> Comparison:
     """Run each scenario with the same replicates and seeds; differences are against the first."""
+    check_counts(replicates, seed, workers)
     ov = normalise_overrides(overrides)
-    _positive(replicates, "replicates")
-    _positive(workers, "workers")
-    _seed(seed)
     scenarios = load_all(sources, ov)
-    return compare_loaded(scenarios, replicates, seed, workers, progress, ov)
+    return compare_loaded(
+        scenarios, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler
+    )

@@ -10,7 +10,6 @@ import argparse
 import importlib
 import importlib.util
 import sys
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,10 +19,6 @@ from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
 EXTRA_COMMAND_MODULES: tuple[str, ...] = ("sim.sweep.cli", "sim.plots.cli")
-
-#: Top-level keys that mark an experiment (sweep) file rather than a scenario.
-_EXPERIMENT_KEYS = ("experiment", "design")
-
 
 class _UsageError(Exception):
     """argparse's complaint, turned into our one-line error."""
@@ -62,6 +57,19 @@ def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
         default=[],
         metavar="PATH=VALUE",
         help="override a scenario value by dotted path, e.g. --set leaders.stalin.charisma=0.5 (repeatable)",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("local", "serial", "dask"),
+        default=None,
+        help="where replicates run: local worker processes (default with 2+ workers), serial "
+        "(in-process) or dask; results do not depend on it",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://head:8786 (implies --backend dask; default: a LocalCluster)",
     )
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
     p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
@@ -129,13 +137,9 @@ def register_extra_commands(subparsers: Any, modules: Sequence[str] = EXTRA_COMM
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    from sim.scenario import parse_assignment
+    from sim.api import normalise_overrides
 
-    out: dict[str, Any] = {}
-    for text in args.overrides:
-        path, value = parse_assignment(text)
-        out[path] = value
-    return out
+    return normalise_overrides(args.overrides)
 
 
 def _check_plot_available(args: argparse.Namespace) -> None:
@@ -172,7 +176,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = prepare(args.scenario, overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
     check_out_dir(out)
-    res = run_loaded(scenario, args.replicates, args.seed, _workers(args), not args.quiet, overrides)
+    res = run_loaded(
+        scenario,
+        args.replicates,
+        args.seed,
+        _workers(args),
+        not args.quiet,
+        overrides,
+        backend=args.backend,
+        scheduler=args.scheduler,
+    )
     res.write(out)
     if not args.quiet:
         print(run_report(res, out))
@@ -195,7 +208,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
     check_out_dir(out)
-    cmp = compare_loaded(scenarios, args.replicates, args.seed, _workers(args), not args.quiet, overrides)
+    cmp = compare_loaded(
+        scenarios,
+        args.replicates,
+        args.seed,
+        _workers(args),
+        not args.quiet,
+        overrides,
+        backend=args.backend,
+        scheduler=args.scheduler,
+    )
     cmp.write(out)
     if not args.quiet:
         print(comparison_report(cmp, out))
@@ -204,28 +226,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_experiment(path: Path) -> bool:
-    """Tell an experiment file by its top-level [experiment] (or [design]) table; scenarios have none."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # let the scenario loader report it
-    if importlib.util.find_spec("sim.sweep.experiment") is not None:
-        from sim.sweep.experiment import is_experiment
-
-        if is_experiment(data):
-            return True
-    if any(isinstance(data.get(k), dict) for k in _EXPERIMENT_KEYS):
-        return True
-    return "parameters" in data and "leaders" not in data
-
-
 def _validate_one(path: Path) -> None:
-    if _is_experiment(path):
-        if importlib.util.find_spec("sim.sweep.experiment") is None:
-            raise InputError(f"{path}: experiment file, but the sweep module (sim.sweep) is not available")
-        from sim.sweep.experiment import validate_experiment
+    """Validate a scenario or an experiment file, told apart by its content (read once here)."""
+    from sim.sweep.experiment import looks_like_experiment, validate_experiment
+    from sim.tomlfile import read_toml
 
+    data, _ = read_toml(path, "scenario or experiment")
+    if looks_like_experiment(data):
         validate_experiment(path)
         return
     from sim.api import prepare

@@ -1,4 +1,4 @@
-"""Progress over replicates: a tqdm bar when stderr is a terminal, plain periodic lines otherwise."""
+"""The one progress reporter of run, compare and sweep: a tqdm bar on a terminal, periodic lines in logs."""
 
 from __future__ import annotations
 
@@ -6,71 +6,97 @@ import sys
 import time
 from typing import Any, TextIO
 
+MODES = ("auto", "bar", "lines", "off")
 
-class ReplicateProgress:
-    """Call the object once per finished replicate; `close()` at the end (or use it as a context manager).
 
-    On a terminal it shows a tqdm bar; in a log (stderr not a TTY) it prints a line at most every
-    `every` seconds and one final line, so CI logs stay short.
+def _clock(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class Progress:
+    """Counts finished runs; `mode` is 'bar', 'lines' or 'off' ('auto' picks a bar on a terminal).
+
+    In a log (stderr not a terminal) it prints a line at most every `every` seconds and one final
+    line, so CI logs stay short. `desc` names what runs ("sweep", a scenario's name).
     """
 
     def __init__(
         self,
         total: int,
-        desc: str = "replicates",
+        initial: int = 0,
+        mode: str = "auto",
         stream: TextIO | None = None,
         every: float = 10.0,
-        bar: bool | None = None,
+        desc: str = "sweep",
     ) -> None:
-        self.stream = stream if stream is not None else sys.stderr
+        self.stream = stream or sys.stderr
+        if mode == "auto":
+            isatty = getattr(self.stream, "isatty", None)
+            mode = "bar" if isatty and isatty() else "lines"
+        self.mode = mode
         self.total = total
-        self.desc = desc
+        self.done = initial
+        self.initial = initial
         self.every = every
-        self.done = 0
+        self.desc = desc
         self.started = time.monotonic()
         self.last = self.started
         self.closed = False
-        if bar is None:
-            isatty = getattr(self.stream, "isatty", None)
-            bar = bool(isatty and isatty())
-        self._bar: Any = None
-        if bar:
+        self.bar: Any = None
+        if mode == "bar":
             from tqdm import tqdm
 
-            self._bar = tqdm(
-                total=total, desc=desc, unit="rep", file=self.stream, dynamic_ncols=True, leave=False
+            self.bar = tqdm(
+                total=total,
+                initial=initial,
+                unit="run",
+                file=self.stream,
+                dynamic_ncols=True,
+                desc=desc,
+                smoothing=0.1,
             )
+        elif mode == "lines" and initial:
+            self._line(prefix="resuming: ")
+
+    def update(self, runs: int = 1) -> None:
+        """Count `runs` more finished runs (completed or failed)."""
+        self.done += runs
+        if self.bar is not None:
+            self.bar.update(runs)
+        elif self.mode == "lines" and time.monotonic() - self.last >= self.every and self.done < self.total:
+            self._line()
 
     def __call__(self) -> None:
-        """Count one finished replicate."""
-        self.done += 1
-        if self._bar is not None:
-            self._bar.update(1)
-            return
-        now = time.monotonic()
-        if now - self.last >= self.every and self.done < self.total:
-            self.last = now
-            self._line(now)
+        """Count one finished run (the callback form)."""
+        self.update(1)
 
-    def _line(self, now: float, final: bool = False) -> None:
-        elapsed = now - self.started
-        rate = self.done / elapsed if elapsed > 0 else 0.0
-        text = f"{self.desc}: {self.done}/{self.total} replicates, {elapsed:.1f} s"
-        if not final and rate > 0:
-            text += f", ~{(self.total - self.done) / rate:.0f} s left"
-        print(text, file=self.stream, flush=True)
+    def _line(self, prefix: str = "") -> None:
+        self.last = time.monotonic()
+        elapsed = self.last - self.started
+        new = self.done - self.initial
+        rate = new / elapsed if elapsed > 0 else 0.0
+        eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+        share = 100 * self.done / self.total if self.total else 100.0
+        eta_text = _clock(eta) if rate > 0 else "?"
+        print(
+            f"{prefix}{self.desc}: {self.done}/{self.total} runs ({share:.1f}%), {rate:.1f} runs/s, "
+            f"ETA {eta_text}",
+            file=self.stream,
+            flush=True,
+        )
 
     def close(self) -> None:
-        """Finish the bar, or print the final line."""
+        """Finish the bar, or print a last line."""
         if self.closed:
             return
         self.closed = True
-        if self._bar is not None:
-            self._bar.close()
-        elif self.done:
-            self._line(time.monotonic(), final=True)
+        if self.bar is not None:
+            self.bar.close()
+        elif self.mode == "lines" and self.done > self.initial:
+            self._line()
 
-    def __enter__(self) -> ReplicateProgress:
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:

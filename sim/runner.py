@@ -1,12 +1,9 @@
-"""Running replicates: one replicate in-process, many across worker processes, seeds from one tree."""
+"""One replicate in-process (`simulate`) and its tables; many replicates run on the sweep engine."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
@@ -15,6 +12,7 @@ from sim.leaders import LADDER
 from sim.model import PowerStruggleModel
 from sim.outcome import winner_from_history
 from sim.scenario import Scenario
+from sim.seeds import replicate_seeds  # noqa: F401 - the runner's public name for the seed tree
 from sim.tables import COLUMNS, LeaderMonth
 
 SANCTION_KINDS: tuple[str, ...] = (*LADDER[1:], "gs_removal")
@@ -40,12 +38,6 @@ class ReplicateOutput:
             return list(getattr(self, table))
         columns = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in self.timeseries.items()}
         return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-
-
-def replicate_seeds(master_seed: int, n: int) -> list[int]:
-    """Per-replicate seeds from one SeedSequence: the same master seed gives the same runs anywhere."""
-    children = np.random.SeedSequence(master_seed).spawn(n)
-    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
 
 
 def simulate(scenario: Scenario, seed: int, replicate: int = 0) -> ReplicateOutput:
@@ -131,30 +123,6 @@ def timeseries_columns(model: PowerStruggleModel, replicate: int) -> dict[str, l
         else:
             columns[name] = list(values)
     return columns
-
-
-def _simulate_job(args: tuple[Scenario, int, int]) -> ReplicateOutput:
-    return simulate(*args)
-
-
-def run_replicates(
-    scenario: Scenario, seeds: list[int], workers: int = 1, on_done: Callable[[], None] | None = None
-) -> Iterator[ReplicateOutput]:
-    """Yield replicates in order; with workers > 1 they run in a process pool (same results)."""
-    jobs = [(scenario, s, i) for i, s in enumerate(seeds)]
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            out = _simulate_job(job)
-            if on_done:
-                on_done()
-            yield out
-        return
-    chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        for out in pool.map(_simulate_job, jobs, chunksize=chunk):
-            if on_done:
-                on_done()
-            yield out
 
 
 def default_workers() -> int:

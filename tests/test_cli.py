@@ -37,6 +37,7 @@ RUN_COLUMNS = {
         "camp",
     ],
 }
+BACKENDS = ("serial", "local", "dask")
 MANIFEST_KEYS = {
     "kind",
     "scenario_name",
@@ -75,7 +76,9 @@ def check_run_dir(path: Path, replicates: int) -> dict:
     assert manifest["kind"] == "run"
     assert manifest["replicates"] == replicates == len(manifest["seeds"])
     assert manifest["step"] == "month"
-    assert set(manifest["versions"]) == {"powerstruggle", "mesa", "python", "numpy", "pandas"}
+    assert {"powerstruggle", "mesa", "python", "numpy", "pandas"} <= set(manifest["versions"])
+    assert manifest["command"].startswith("powerstruggle ") and manifest["backend"] in BACKENDS
+    assert manifest["workers"] >= 1 and len(manifest["scenario_sha256"]) == 64
     assert {"started", "finished", "seconds"} <= set(manifest["timings"])
     leaders = manifest["leaders"]
     summary = pd.read_csv(path / "summary.csv", keep_default_na=False)

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.sweep.design import build_design, chunk_size_for, chunks, expand_range, run_seed
+from sim.seeds import replicate_seed
+from sim.sweep.design import build_design, chunk_size_for, chunks, expand_range
 from sim.sweep.experiment import RangeSpec, load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,11 +109,14 @@ def test_grid_crossed_with_sample() -> None:
     assert first == [p.values["leaders.trotsky.charisma"] for p in design.points[4:]]
 
 
-def test_seeds_are_a_deterministic_tree_distinct_per_point_and_replicate() -> None:
-    seeds = {(p, r): run_seed(11, p, r) for p in range(50) for r in range(40)}
+def test_seeds_are_a_deterministic_tree_distinct_per_replicate_shared_by_points() -> None:
+    seeds = {r: replicate_seed(11, r) for r in range(2000)}
     assert len(set(seeds.values())) == len(seeds)
     assert all(0 <= s < 2**63 for s in seeds.values())
-    assert run_seed(11, 3, 4) == seeds[(3, 4)] and run_seed(12, 3, 4) != seeds[(3, 4)]
+    assert replicate_seed(11, 4) == seeds[4] and replicate_seed(12, 4) != seeds[4]
+    design = build_design(load_experiment(experiment(grid={"delegates": [100, 150]}, seed=11), replicates=3))
+    runs = [design.run(r) for r in range(design.n_runs)]
+    assert [seed for _, _, seed in runs] == [seeds[r] for r in range(3)] * 2  # common random numbers
 
 
 def test_more_replicates_keep_the_first_ones_seeds() -> None:

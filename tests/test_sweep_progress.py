@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from sim.progress import Progress
 from sim.sweep.engine import SweepReport, print_report
-from sim.sweep.progress import Progress
 
 
 class Terminal(io.StringIO):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -13,22 +11,12 @@ from matplotlib.patches import Patch
 from sim.plots import style
 from sim.plots.load import normalise
 from sim.plots.support import date_axis
+from sim.stats import wilson
 
 KEY_DATES: tuple[tuple[str, str], ...] = (
     ("trotsky__party_expulsion", "Trotsky expelled from the party"),
     ("consolidation_date", "power consolidated (by the winner)"),
 )
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval for k successes in n; (0, 1) when n is 0."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    d = 1 + z * z / n
-    c = p + z * z / (2 * n)
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, (c - h) / d), min(1.0, (c + h) / d)
 
 
 def comparison_from_summaries(summaries: dict[str, pd.DataFrame]) -> pd.DataFrame:

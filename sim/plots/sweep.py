@@ -10,8 +10,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.plots import style
-from sim.plots.compare import wilson
 from sim.plots.load import normalise
+from sim.stats import wilson
 
 
 def outcome_table(

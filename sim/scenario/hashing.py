@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sim.tomlfile import read_bytes
+
 
 def scenario_digest(
     files: list[Path], mapping: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> str:
     """sha256 of a file scenario's chain (leaf first) or of a mapping scenario, and of the overrides."""
-    parts = [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]
+    parts = [hashlib.sha256(read_bytes(p)).hexdigest() for p in files]
     if mapping is not None:
         parts.append(hashlib.sha256(_canonical(mapping).encode()).hexdigest())
     if len(parts) == 1 and not overrides:

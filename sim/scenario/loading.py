@@ -50,16 +50,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _parse_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found: expected a scenario TOML file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: malformed TOML: {exc}") from None
+    from sim.tomlfile import read_toml  # every bad file (binary, not UTF-8, a directory ...) is one line
+
+    return read_toml(path)[0]
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

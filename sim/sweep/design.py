@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.seeds import replicate_seed
 from sim.sweep.experiment import Experiment, RangeSpec, Scalar, ValuesSpec
 
 SCENARIO_COLUMN = "scenario"
@@ -48,9 +49,9 @@ class Design:
         return len(self.points) * self.replicates
 
     def run(self, run_id: int) -> tuple[int, int, int]:
-        """`(point_id, replicate, seed)` of a run; runs are numbered point-major."""
+        """`(point_id, replicate, seed)` of a run; runs are numbered point-major; points share seeds."""
         point_id, replicate = divmod(run_id, self.replicates)
-        return point_id, replicate, run_seed(self.seed, point_id, replicate)
+        return point_id, replicate, replicate_seed(self.seed, replicate)
 
     def fingerprint(self) -> str:
         """Digest everything that decides the results, so `--resume` cannot mix two designs."""
@@ -94,12 +95,6 @@ class Design:
             row[SCENARIO_COLUMN] = point.scenario
         row.update(point.values)
         return row
-
-
-def run_seed(master_seed: int, point_id: int, replicate: int) -> int:
-    """Derive one run's seed from the tree (master, point, replicate): the same on every backend."""
-    state = np.random.SeedSequence(master_seed, spawn_key=(point_id, replicate)).generate_state(2, np.uint32)
-    return (int(state[0]) << 31) | (int(state[1]) >> 1)  # 62 bits: fits a signed int64 column
 
 
 def expand_range(spec: RangeSpec) -> list[Scalar]:

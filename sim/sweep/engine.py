@@ -5,21 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import platform
 import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
+from sim.progress import Progress
+from sim.provenance import now, provenance
 from sim.sweep.backends import make_backend
 from sim.sweep.design import Design, build_design, chunk_size_for, chunks
 from sim.sweep.experiment import load_experiment
-from sim.sweep.progress import Progress
 from sim.sweep.store import SweepStore, atomic_write_text, signals_deferred
 from sim.sweep.worker import RUN_FUNCTION, ChunkResult, ChunkTask, RunSpec
 
@@ -42,21 +40,6 @@ class SweepReport:
     def missing(self) -> int:
         """Runs neither completed nor failed (a sweep that was stopped or lost chunks)."""
         return self.planned - self.completed - self.failed
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def versions() -> dict[str, str]:
-    """Package versions for the manifest, read from metadata so the coordinator never imports Mesa."""
-    out = {"python": platform.python_version()}
-    for dist in ("powerstruggle", "mesa", "numpy", "pandas", "pyarrow", "scipy", "dask", "distributed"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
 
 
 def _tasks(design: Design, plan: list[range], todo: list[int], run_function: str) -> Iterator[ChunkTask]:
@@ -97,7 +80,7 @@ class Sweep:
 
     def _write_manifest(self) -> None:
         exp = self.design.experiment
-        now = _now()
+        stamp = now()
         self.manifest.update(
             {
                 "kind": "sweep",
@@ -107,7 +90,6 @@ class Sweep:
                 "experiment": exp.raw,
                 "fingerprint": self.design.fingerprint(),
                 "design": self.design.describe(),
-                "versions": versions(),
                 "status": self.report.status,
                 "counts": {
                     "planned": self.report.planned,
@@ -117,8 +99,8 @@ class Sweep:
                 },
             }
         )
-        timings = self.manifest.setdefault("timings", {"started": now, "sessions": []})
-        timings["finished"] = now if self.report.status != "running" else None
+        timings = self.manifest.setdefault("timings", {"started": stamp, "sessions": []})
+        timings["finished"] = stamp if self.report.status != "running" else None
         atomic_write_text(self.store.out / "manifest.json", json.dumps(self.manifest, indent=2, default=str))
 
     def _write_failures(self) -> None:
@@ -166,7 +148,7 @@ class Sweep:
                     "fingerprint": fingerprint,
                     "chunk_size": size,
                     "n_runs": self.design.n_runs,
-                    "started": _now(),
+                    "started": now(),
                 }
             self.store.open(state, self.design.experiment.outputs)
             try:
@@ -174,7 +156,8 @@ class Sweep:
                 if old.is_file():
                     self.manifest = json.loads(old.read_text(encoding="utf-8"))
                 self.manifest.setdefault("timings", {"started": state["started"], "sessions": []})
-                self.manifest["timings"]["sessions"].append({"started": _now(), **backend.describe()})
+                self.manifest["timings"]["sessions"].append({"started": now(), **backend.describe()})
+                self.manifest.update(provenance(backend.describe(), self.design.scenario_sha256))
                 self._load_markers()
                 self._write_manifest()
                 plan = chunks(self.design.n_runs, state["chunk_size"])
@@ -190,7 +173,7 @@ class Sweep:
                 self.report.seconds = time.monotonic() - started
                 self._write_failures()
                 self._write_points()
-                self.manifest["timings"]["sessions"][-1]["finished"] = _now()
+                self.manifest["timings"]["sessions"][-1]["finished"] = now()
                 self._write_manifest()
                 self.store.close()
         return self.report

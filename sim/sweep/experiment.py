@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -13,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sim.errors import InputError
+from sim.tomlfile import read_toml
 
 BACKENDS = ("local", "dask", "serial")
 OUTPUTS = ("summary", "events", "votes", "timeseries")
@@ -147,6 +147,17 @@ def _grid_axis(path: str, spec: Any) -> list[Scalar] | ValuesSpec | RangeSpec:
 def is_experiment(data: Mapping[str, Any]) -> bool:
     """Recognise an experiment by its top-level `[experiment]` table (scenarios never have one)."""
     return isinstance(data.get("experiment"), Mapping)
+
+
+def looks_like_experiment(data: Mapping[str, Any]) -> bool:
+    """Tell whether a parsed file is meant as an experiment (its errors are then the experiment loader's).
+
+    An `[experiment]` or `[design]` table, or `parameters` without `leaders`, says so; anything else
+    is read as a scenario. This is the one such test (`validate` uses it).
+    """
+    if is_experiment(data) or isinstance(data.get("design"), Mapping):
+        return True
+    return "parameters" in data and "leaders" not in data
 
 
 def flatten_paths(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -287,16 +298,7 @@ def load_experiment(source: str | Path | Mapping[str, Any], replicates: int | No
     if isinstance(source, Mapping):
         return parse_experiment(source).with_replicates(replicates)
     path = Path(source)
-    try:
-        blob = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found: expected an experiment TOML file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        raw = tomllib.loads(blob.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: malformed TOML: {exc}") from None
+    raw, blob = read_toml(path, "experiment")
     return parse_experiment(raw, path, hashlib.sha256(blob).hexdigest()).with_replicates(replicates)
 
 

@@ -17,20 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from sim.stats import wilson
+
 # A date that never happened sorts after every real one: the median of "never" is "never".
 _NEVER = np.iinfo(np.int32).max
 _EPOCH = np.datetime64("1970-01-01", "D")
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval for k successes in n trials (sensible at 0 and n, unlike the Wald one)."""
-    if n == 0:
-        return (math.nan, math.nan)
-    p = k / n
-    denom = 1 + z * z / n
-    centre = p + z * z / (2 * n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, (centre - half) / denom), min(1.0, (centre + half) / denom))
 
 
 def _date_columns(names: list[str]) -> list[str]:

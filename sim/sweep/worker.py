@@ -39,6 +39,9 @@ class ChunkTask:
     fixed: dict[str, Any]
     outputs: tuple[str, ...]
     run_function: str = RUN_FUNCTION
+    #: "tables": Arrow tables for a sweep directory; "replicates": each run's ReplicateOutput, for the
+    #: in-memory Results of `run` and `compare`.
+    keep: str = "tables"
 
 
 @dataclass(slots=True)
@@ -50,17 +53,16 @@ class ChunkResult:
     failures: list[dict[str, Any]] = field(default_factory=list)
     completed: int = 0
     seconds: float = 0.0
-
-
-_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+    replicates: list[tuple[int, Any]] = field(default_factory=list)
 
 
 def resolve_function(name: str) -> Callable[..., Any]:
-    """Import `module:function` once per process (importing the model costs seconds)."""
-    if name not in _FUNCTIONS:
-        module, _, attr = name.partition(":")
-        _FUNCTIONS[name] = getattr(importlib.import_module(module), attr)
-    return _FUNCTIONS[name]
+    """Look up `module:function`; Python caches the module (its import costs seconds, once per process).
+
+    The attribute is read each time, so a patched function is seen.
+    """
+    module, _, attr = name.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 def warm_up(run_function: str = RUN_FUNCTION) -> None:
@@ -97,8 +99,6 @@ def _summary_row(
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run every run of a chunk; a run that raises becomes a failure record and the chunk goes on."""
-    import pyarrow as pa
-
     from sim.scenario import load_scenario
 
     started = time.perf_counter()
@@ -126,14 +126,20 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             )
             continue
         elapsed = time.perf_counter() - t0
+        result.completed += 1
+        if task.keep == "replicates":
+            result.replicates.append((run.run_id, output))
+            continue
         rows["runs"].append(_summary_row(run, task.columns[run.point_id], output.summary, elapsed))
         for table in DETAIL_TABLES:
             if table in task.outputs:
                 keys = {"run_id": run.run_id, "point_id": run.point_id}
                 rows[table].extend(keys | r for r in output.records(table))
-        result.completed += 1
-    for table, table_rows in rows.items():
-        if table_rows:
-            result.tables[table] = pa.Table.from_pylist(table_rows)
+    if any(rows.values()):
+        import pyarrow as pa
+
+        for table, table_rows in rows.items():
+            if table_rows:
+                result.tables[table] = pa.Table.from_pylist(table_rows)
     result.seconds = time.perf_counter() - started
     return result

@@ -1,0 +1,53 @@
+"""Reading a TOML input file (scenario or experiment) so that every bad file is one line.
+
+Missing, a directory, unreadable, vanished, binary, not UTF-8, or malformed: each is an `InputError`
+`<file>: what is wrong: expected ...`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sim.errors import InputError
+
+
+def read_bytes(path: Path, what: str = "scenario") -> bytes:
+    """The file's bytes; an absent, directory or unreadable path is an InputError naming it."""
+    expected = f"expected a {what} TOML file"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found: {expected}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory: {expected}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or type(exc).__name__}): {expected}") from None
+
+
+def decode(path: Path, blob: bytes, what: str = "scenario") -> str:
+    """The file's text: binary data or invalid UTF-8 is an InputError naming the file and the offset."""
+    expected = f"expected a {what} TOML file (UTF-8 text)"
+    if b"\x00" in blob:
+        raise InputError(f"{path}: binary file (NUL byte at offset {blob.index(b'\x00')}): {expected}")
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte 0x{blob[exc.start]:02x} at offset {exc.start}): {expected}"
+        ) from None
+
+
+def parse(path: Path, text: str) -> dict[str, Any]:
+    """Parse TOML text; a syntax error is an InputError naming the file, line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: malformed TOML: {exc}") from None
+
+
+def read_toml(path: Path, what: str = "scenario") -> tuple[dict[str, Any], bytes]:
+    """Read, decode and parse a TOML file; return the data and the bytes (for the file's hash)."""
+    blob = read_bytes(path, what)
+    return parse(path, decode(path, blob, what)), blob
