@@ -18,10 +18,21 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled sour
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.api import compare_scenarios, run_scenario
+    from sim.calibration.api import calibrate
+    from sim.record.api import score
     from sim.results import Comparison, Results
     from sim.sweep.api import sweep as run_sweep
 
-__all__ = ["Comparison", "Results", "__version__", "compare_scenarios", "run_scenario", "run_sweep"]
+__all__ = [
+    "Comparison",
+    "Results",
+    "__version__",
+    "calibrate",
+    "compare_scenarios",
+    "run_scenario",
+    "run_sweep",
+    "score",
+]
 
 _LAZY = {
     "run_scenario": "sim.api",
@@ -29,6 +40,8 @@ _LAZY = {
     "Results": "sim.results",
     "Comparison": "sim.results",
     "run_sweep": "sim.sweep.api",
+    "score": "sim.record.api",
+    "calibrate": "sim.calibration.api",
 }
 
 

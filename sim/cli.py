@@ -18,7 +18,12 @@ from sim.argtypes import non_negative_int, positive_int
 from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("sim.sweep.cli", "sim.plots.cli")
+EXTRA_COMMAND_MODULES: tuple[str, ...] = (
+    "sim.sweep.cli",
+    "sim.plots.cli",
+    "sim.record.cli",
+    "sim.calibration.cli",
+)
 
 class _UsageError(Exception):
     """argparse's complaint, turned into our one-line error."""
@@ -72,6 +77,9 @@ def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
         help="Dask scheduler, e.g. tcp://head:8786 (implies --backend dask; default: a LocalCluster)",
     )
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
+    p.add_argument(
+        "--targets", type=Path, default=None, metavar="FILE", help="with --plot: mark the record of FILE"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
 
 
@@ -145,13 +153,19 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 def _check_plot_available(args: argparse.Namespace) -> None:
     if args.plot and importlib.util.find_spec("sim.plots") is None:
         raise InputError("--plot: the plotting module sim.plots is not available in this installation")
+    if getattr(args, "targets", None) is not None:
+        if not args.plot:
+            raise InputError(f"--targets {args.targets}: expected together with --plot")
+        from sim.record.targets import load_targets
+
+        load_targets(args.targets)  # a bad targets file fails before anything runs
 
 
-def _plot(out: Path, quiet: bool) -> None:
+def _plot(out: Path, quiet: bool, targets: Path | None = None) -> None:
     from sim.plots import draw_all
 
     notes: list[str] = []
-    paths = draw_all(out, notes=notes)
+    paths = draw_all(out, notes=notes, targets=targets)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     if not quiet:
@@ -190,7 +204,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(run_report(res, out))
     if args.plot:
-        _plot(out, args.quiet)
+        _plot(out, args.quiet, args.targets)
     return 0
 
 
@@ -222,7 +236,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(comparison_report(cmp, out))
     if args.plot:
-        _plot(out, args.quiet)
+        _plot(out, args.quiet, args.targets)
     return 0
 
 

@@ -214,7 +214,7 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_extra_command_modules_are_registered() -> None:
-    assert cli.EXTRA_COMMAND_MODULES == ("sim.sweep.cli", "sim.plots.cli")
+    assert {"sim.sweep.cli", "sim.plots.cli", "sim.record.cli"} <= set(cli.EXTRA_COMMAND_MODULES)
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert {"run", "compare", "validate"} <= set(sub.choices)

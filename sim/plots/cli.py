@@ -30,6 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="replicate whose dates the fates figure shows (default: first)",
     )
+    p.add_argument(
+        "--targets",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="mark the record's dates and shares of FILE",
+    )
     p.set_defaults(func=plot_command)
     c = subparsers.add_parser(
         "chronicle",
@@ -51,7 +58,9 @@ def plot_command(args: argparse.Namespace) -> int:
     from sim.plots.draw import draw_all
 
     notes: list[str] = []
-    paths = draw_all(args.results_dir, args.out, args.fmt, replicate=args.replicate, notes=notes)
+    paths = draw_all(
+        args.results_dir, args.out, args.fmt, replicate=args.replicate, notes=notes, targets=args.targets
+    )
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     for path in paths:

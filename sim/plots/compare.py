@@ -11,6 +11,8 @@ from matplotlib.patches import Patch
 from sim.plots import style
 from sim.plots.load import normalise
 from sim.plots.support import date_axis
+from sim.record import marks as record_marks
+from sim.record.marks import RecordMarks
 from sim.stats import wilson
 
 KEY_DATES: tuple[tuple[str, str], ...] = (
@@ -143,9 +145,16 @@ def winner_probabilities(
 
 
 def key_dates(
-    summaries: dict[str, pd.DataFrame], *, keys: tuple[tuple[str, str], ...] = KEY_DATES, caption: str = ""
+    summaries: dict[str, pd.DataFrame],
+    *,
+    keys: tuple[tuple[str, str], ...] = KEY_DATES,
+    caption: str = "",
+    record: RecordMarks | None = None,
 ) -> Figure:
-    """Plot each key event's date per scenario: replicates as dots, median, 25-75% box, 10-90% whiskers."""
+    """Plot each key event's date per scenario: replicates as dots, median, 25-75% box, 10-90% whiskers.
+
+    `record` (from a targets file) draws the record's date of each key event as a red line.
+    """
     title = "Counterfactuals: when the key events happen in each scenario"
     frames = {name: normalise(s) for name, s in summaries.items()}
     usable = [
@@ -198,6 +207,9 @@ def key_dates(
                 color="#333333",
                 bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
             )
+        when = record.summary_dates().get(col) if record is not None else None
+        if when is not None:
+            ax.axvline(when, color=record_marks.COLOUR, lw=2, zorder=4)
         ax.set_title(label, fontsize=10)
         date_axis(ax)
         ax.grid(axis="x", color="#eeeeee")
@@ -212,6 +224,8 @@ def key_dates(
         Line2D([], [], color="#333333", lw=1, label="10-90%"),
         Line2D([], [], ls="none", label="in X% = share of replicates\nwhere it happened"),
     ]
+    if record is not None and record.dates:
+        handles.append(Line2D([], [], color=record_marks.COLOUR, lw=2, label=record_marks.LABEL))
     fig.legend(handles=handles, loc="outside right center", frameon=False, fontsize=8.5)
     style.caption(fig, caption)
     return fig

@@ -16,10 +16,15 @@ from sim.plots.load import ComparisonData, RunData, SweepData, load
 from sim.plots.support import support_over_time
 from sim.plots.sweep import outcomes, sweep_outcome
 from sim.plots.votes import vote_shares
+from sim.record.marks import RecordMarks, load_marks
 
 
 def run_figures(
-    run: RunData, replicate: int | None = None, caption: str | None = None, notes: list[str] | None = None
+    run: RunData,
+    replicate: int | None = None,
+    caption: str | None = None,
+    notes: list[str] | None = None,
+    record: RecordMarks | None = None,
 ) -> dict[str, Figure]:
     """Build the four figures of one run, keyed by file stem; a table the run lacks skips its figure."""
     cap = caption if caption is not None else style.caption_text(run.manifest, run.replicates)
@@ -35,19 +40,22 @@ def run_figures(
         out["support_over_time"] = support_over_time(run.timeseries, run.events, leaders=leaders, caption=cap)
     if "summary.csv" not in run.missing or "events.csv" not in run.missing:
         out["institutional_fates"] = institutional_fates(
-            run.summary, run.events, replicate=replicate, leaders=leaders, caption=cap
+            run.summary, run.events, replicate=replicate, leaders=leaders, caption=cap, record=record
         )
     if "events.csv" not in run.missing:
         out["alliances"] = alliance_timeline(run.events, replicates=run.replicates or None, caption=cap)
     if "votes.csv" not in run.missing:
-        out["votes"] = vote_shares(run.votes, caption=cap)
+        out["votes"] = vote_shares(run.votes, caption=cap, record=record)
     if notes is not None and run.missing:
         notes.append(f"{where}no {', '.join(run.missing)}: the figures that need them were skipped")
     return out
 
 
 def comparison_figures(
-    cmp: ComparisonData, replicate: int | None = None, notes: list[str] | None = None
+    cmp: ComparisonData,
+    replicate: int | None = None,
+    notes: list[str] | None = None,
+    record: RecordMarks | None = None,
 ) -> dict[str, Figure]:
     """P(winner) and key dates across scenarios, then each scenario's own run figures in a sub-folder."""
     names = list(cmp.runs) or list(dict.fromkeys(cmp.comparison.get("scenario", pd.Series(dtype=str))))
@@ -60,14 +68,14 @@ def comparison_figures(
         table = comparison_from_summaries({n: r.summary for n, r in cmp.runs.items()})
     out = {"winner_probabilities": winner_probabilities(table, scenarios=names, caption=cap)}
     if cmp.runs:
-        out["key_dates"] = key_dates({n: r.summary for n, r in cmp.runs.items()}, caption=cap)
+        out["key_dates"] = key_dates({n: r.summary for n, r in cmp.runs.items()}, caption=cap, record=record)
     for name, run in cmp.runs.items():
         rep = (
             replicate
             if replicate is not None and (run.summary.empty or replicate in set(run.summary["replicate"]))
             else None
         )
-        for stem, fig in run_figures(run, rep, notes=notes).items():
+        for stem, fig in run_figures(run, rep, notes=notes, record=record).items():
             out[f"{name}/{stem}"] = fig
     if notes is not None and cmp.missing:
         notes.append(f"{cmp.path}: no {', '.join(cmp.missing)}")
@@ -108,6 +116,7 @@ def draw_all(
     *,
     replicate: int | None = None,
     notes: list[str] | None = None,
+    targets: Path | None = None,
 ) -> list[Path]:
     """Draw every figure that fits the directory (run, comparison or sweep); return the files written.
 
@@ -118,11 +127,12 @@ def draw_all(
     fmt = str(fmt).lower().lstrip(".")
     if fmt not in style.FORMATS:
         raise InputError(f"{results_dir}: figure format {fmt!r}: expected one of {', '.join(style.FORMATS)}")
+    record = load_marks(targets)  # the record's marks (`--targets`), checked before anything is drawn
     data = load(results_dir)
     if isinstance(data, RunData):
-        figures = run_figures(data, replicate, notes=notes)
+        figures = run_figures(data, replicate, notes=notes, record=record)
     elif isinstance(data, ComparisonData):
-        figures = comparison_figures(data, replicate, notes=notes)
+        figures = comparison_figures(data, replicate, notes=notes, record=record)
     else:
         figures = sweep_figures(data, notes=notes)
     out_dir = Path(out_dir) if out_dir is not None else results_dir / "figures"

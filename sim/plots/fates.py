@@ -9,6 +9,8 @@ from matplotlib.lines import Line2D
 from sim.plots import style
 from sim.plots.load import normalise
 from sim.plots.support import date_axis, session_dates
+from sim.record import marks as record_marks
+from sim.record.marks import RecordMarks
 
 STEPS: dict[str, tuple[str, str]] = {  # sanction kind -> (label, marker)
     "politburo_removal": ("out of the Politburo", "o"),
@@ -59,8 +61,12 @@ def institutional_fates(
     replicate: int | None = None,
     leaders: list[str] | None = None,
     caption: str = "",
+    record: RecordMarks | None = None,
 ) -> Figure:
-    """Draw one timeline per leader: median date of each step, its 10-90% range, and replicate K's dates."""
+    """Draw one timeline per leader: median date of each step, its 10-90% range, and replicate K's dates.
+
+    `record` (from a targets file) marks the record's date of each step as a red bar.
+    """
     title = "Institutional fates: when each leader lost his seats, his party card and his country"
     summ = normalise(summary) if summary is not None else pd.DataFrame(columns=["replicate"])
     ev = (
@@ -98,6 +104,11 @@ def institutional_fates(
         for i, key in enumerate(keys):
             y = len(keys) - 1 - i
             label, marker = STEPS[key]
+            when = record.date_of(name, key) if record is not None else None
+            if when is not None:
+                ax.plot(
+                    [when], [y], marker="|", color=record_marks.COLOUR, ms=14, mew=2.5, ls="none", zorder=4
+                )
             d = mine.loc[mine["step"] == key, "date"]
             if d.empty:
                 continue
@@ -167,6 +178,19 @@ def institutional_fates(
         Line2D([], [], marker="o", mfc="white", mec="black", ls="none", ms=7, label=f"replicate {replicate}"),
         Line2D([], [], color="#cccccc", ls="--", label="Congress / Conference"),
     ]
+    if record is not None and record.dates:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="|",
+                color=record_marks.COLOUR,
+                ms=12,
+                mew=2.5,
+                ls="none",
+                label=record_marks.LABEL,
+            )
+        )
     fig.legend(
         handles=handles,
         loc="outside right center",

@@ -11,6 +11,8 @@ from matplotlib.patches import Patch
 from sim.plots import style
 from sim.plots.load import normalise
 from sim.plots.support import short_body
+from sim.record import marks as record_marks
+from sim.record.marks import RecordMarks
 
 LINE = "leadership line"
 
@@ -47,8 +49,11 @@ def session_votes(votes: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["for", "against"])
 
 
-def vote_shares(votes: pd.DataFrame, *, caption: str = "") -> Figure:
-    """Plot the shares for (majority) and against (opposition) the line at each Congress/Conference."""
+def vote_shares(votes: pd.DataFrame, *, caption: str = "", record: RecordMarks | None = None) -> Figure:
+    """Plot the shares for (majority) and against (opposition) the line at each Congress/Conference.
+
+    `record` (from a targets file) marks the record's share against as a red bar.
+    """
     title = "Votes: the majority's and the opposition's share at each Congress and Conference"
     sv = session_votes(votes)
     if sv.empty:
@@ -83,6 +88,10 @@ def vote_shares(votes: pd.DataFrame, *, caption: str = "") -> Figure:
                     fontsize=7.5,
                     color=colour,
                 )
+    for i, body in enumerate(order.index):
+        share = record.votes.get(str(body).strip().lower()) if record is not None else None
+        if share is not None:
+            ax.plot(i, share, marker="_", color=record_marks.COLOUR, ms=22, mew=3, ls="none", zorder=4)
     labels = [f"{short_body(b)}\n{order[b]:%b %Y}" for b in order.index]
     ax.set_xticks(x, labels, fontsize=8.5)
     ax.set_xlim(-0.6, len(order) - 0.4)
@@ -100,6 +109,19 @@ def vote_shares(votes: pd.DataFrame, *, caption: str = "") -> Figure:
         Patch(color="#777777", alpha=0.6, label="25-75% of replicates"),
         Line2D([], [], color="#777777", lw=1.2, label="5-95% of replicates"),
     ]
+    if record is not None and record.votes:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="_",
+                color=record_marks.COLOUR,
+                ms=14,
+                mew=3,
+                ls="none",
+                label=f"{record_marks.LABEL} (against)",
+            )
+        )
     ax.legend(
         handles=handles,
         loc="center left",

@@ -1,0 +1,246 @@
+"""`sim.calibrate(...)`: ABC-SMC (pyabc) over a scenario's parameters, fitted to the record's `fit` targets.
+
+The run lives in its output directory: `calibration.json` (what is calibrated), pyabc's history
+database `abc.db` (every finished generation) and `failures.log`. Ctrl-C leaves them; `resume=True`
+continues from the last finished generation. When the budget is spent the outputs are written
+(sim.calibration.outputs).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.calibration.simulator import RecordSimulator, ScaledDistance, key, observed
+from sim.calibration.space import Param, build_space, parse_param, read_space
+from sim.errors import InputError
+from sim.record.score import AnyTarget
+
+BACKENDS = ("local", "dask")
+SPEC = "calibration.json"
+DB = "abc.db"
+
+
+@dataclass
+class Calibration:
+    """A finished calibration: its directory and the main tables."""
+
+    out: Path
+    posterior: Any  # pandas DataFrame: one row per particle, a column per path, weight, generation
+    generations: Any
+    score: Any
+    manifest: dict[str, Any]
+
+
+def default_population(budget: int) -> int:
+    """About a tenth of the budget, between 20 and 200 particles: enough generations to narrow down."""
+    return int(min(200, max(20, budget // 12)))
+
+
+def _check_positive(value: object, option: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(f"{option}: expected an integer >= 1 (got {value!r})")
+    return value
+
+
+def _spec(
+    scenario: Any, targets_path: str, params: Sequence[Param], population: int, seed: int
+) -> dict[str, Any]:
+    return {
+        "scenario": str(Path(scenario.source).resolve()),
+        "targets": str(Path(targets_path).resolve()),
+        "params": [p.as_dict() for p in params],
+        "population": population,
+        "seed": seed,
+    }
+
+
+def _prepare_dir(out: Path, spec: dict[str, Any], resume: bool) -> None:
+    """A new calibration needs a new (or empty) directory; a resumed one must calibrate the same thing."""
+    spec_file = out / SPEC
+    if resume:
+        if not (out / DB).exists() or not spec_file.exists():
+            raise InputError(
+                f"--out {out}: --resume: no calibration to resume here (expected {SPEC} and {DB})"
+            )
+        old = json.loads(spec_file.read_text(encoding="utf-8"))
+        for k in ("scenario", "targets", "params", "population"):
+            if old.get(k) != spec[k]:
+                raise InputError(
+                    f"--out {out}: --resume: {k} differs from the stored calibration's: expected the same"
+                )
+        return
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(f"--out {out}: exists and is not empty: expected a new directory (or --resume)")
+
+
+def _sampler(workers: int, backend: str, scheduler: str | None) -> tuple[Any, Any]:
+    """Pyabc's sampler for the backend and worker count, and a Dask client to close (or None)."""
+    import pyabc
+
+    if backend == "dask":
+        from dask.distributed import Client, LocalCluster
+
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True))
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client), client
+    if workers <= 1:
+        return pyabc.sampler.SingleCoreSampler(), None
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers), None
+
+
+class _Progress(logging.Handler):
+    """Turn pyabc's log lines into ours on stderr: generation, epsilon, acceptance, simulations, time left."""
+
+    def __init__(self, abc: Any, budget: int, show: bool) -> None:
+        super().__init__(logging.INFO)
+        self.abc, self.budget, self.show = abc, budget, show
+        self.t0 = time.perf_counter()
+        self.start_sims: int | None = None
+        self.eps = math.nan
+        self.t = -1
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg.startswith("t: ") and "eps:" in msg:
+            self.t = int(msg.split(",")[0].split(":")[1])
+            self.eps = float(msg.split("eps:")[1].strip().rstrip("."))
+            if self.start_sims is None:
+                self.start_sims = int(self.abc.history.total_nr_simulations)
+        elif msg.startswith("Accepted:") and self.show:
+            spent = int(self.abc.history.total_nr_simulations)
+            rate = float(msg.split("=")[1].split(",")[0])
+            done_here = spent - (self.start_sims or 0)
+            elapsed = time.perf_counter() - self.t0
+            left = max(0, self.budget - spent) * elapsed / done_here if done_here else math.nan
+            left_text = f"about {left / 60:.1f} min left" if math.isfinite(left) else ""
+            print(
+                f"generation {self.t}: epsilon {self.eps:.4g}, acceptance {rate:.1%}, "
+                f"{spent}/{self.budget} simulations, {left_text}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def _targets_and_space(
+    scenario: str | Path, targets: str | Path, params: Sequence[str] | None, space: str | Path | None
+) -> tuple[Any, list[AnyTarget], list[AnyTarget], list[Param]]:
+    from sim.api import prepare
+    from sim.record.api import check_actors
+    from sim.record.targets import load_targets
+
+    all_targets = load_targets(targets)
+    fit = [t for t in all_targets if t.role == "fit"]
+    if not fit:
+        raise InputError(f'{targets}: target: expected at least one target with role = "fit"')
+    sc = prepare(scenario)
+    if sc.source is None:
+        raise InputError("calibrate: expected a scenario file (the calibrated scenario names it as its base)")
+    cfg = getattr(sc, "config", None) or sc.model
+    check_actors(all_targets, list(cfg.leaders), str(targets))
+    if params and space:
+        raise InputError("calibrate: expected --param or --space, not both")
+    entries = [(*parse_param(p), "uniform") for p in params or []]
+    if space:
+        entries = read_space(space)
+    return sc, all_targets, fit, build_space(sc, entries, "--param" if params else f"{space}: params")
+
+
+def calibrate(
+    scenario: str | Path,
+    targets: str | Path,
+    params: Sequence[str] | None = None,
+    space: str | Path | None = None,
+    budget: int = 3000,
+    population: int | None = None,
+    seed: int = 0,
+    workers: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    out: str | Path = "results/calibration",
+    resume: bool = False,
+    predictive: int = 100,
+    progress: bool = False,
+) -> Calibration:
+    """Calibrate `params` (`PATH=LOW:HIGH` strings) or a `space` file by ABC-SMC; write and return the result.
+
+    Same seed, budget and population on the serial sampler (workers=1, backend local) give the same
+    posterior; parallel samplers accept particles in the order they finish (docs/calibration.md).
+    """
+    import pyabc
+
+    budget = _check_positive(budget, "--budget")
+    workers = _check_positive(workers, "--workers")
+    predictive = _check_positive(predictive, "--predictive")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"--seed: expected an integer >= 0 (got {seed!r})")
+    if backend not in BACKENDS:
+        raise InputError(f"--backend: expected one of {', '.join(BACKENDS)} (got {backend!r})")
+    pop = default_population(budget) if population is None else _check_positive(population, "--population")
+    if pop > budget:
+        raise InputError(f"--population {pop}: more than --budget {budget}: expected population <= budget")
+    sc, all_targets, fit, space_params = _targets_and_space(scenario, targets, params, space)
+    out = Path(out)
+    spec = _spec(sc, str(targets), space_params, pop, seed)
+    _prepare_dir(out, spec, resume)
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / SPEC).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    cfg = getattr(sc, "config", None) or sc.model
+    simulator = RecordSimulator(Path(sc.source), space_params, fit, cfg.end, out / "failures.log")
+    prior = pyabc.Distribution(
+        **{key(i): pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(space_params)}
+    )
+    sampler, client = _sampler(workers, backend, scheduler)
+    db = f"sqlite:///{(out / DB).resolve()}"
+    started = time.perf_counter()
+    abc = pyabc.ABCSMC(simulator, prior, ScaledDistance(fit), population_size=pop, sampler=sampler)
+    handler = _Progress(abc, budget, progress)
+    logger = logging.getLogger("ABC")
+    # pyabc's own log lines are replaced by ours: its handlers are set aside while it runs.
+    old_handlers, old_level, old_propagate = list(logger.handlers), logger.level, logger.propagate
+    for h in old_handlers:
+        logger.removeHandler(h)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        if resume:
+            abc.load(db, 1)
+            t_first = int(abc.history.max_t) + 1
+        else:
+            abc.new(db, observed(fit))
+            t_first = 0
+        # The serial sampler draws everything from numpy's global generator: seed it (per resumed start).
+        np.random.seed((seed + 7919 * t_first) % 2**32)
+        if int(abc.history.total_nr_simulations) < budget:
+            abc.run(max_total_nr_simulations=budget)
+        history = abc.history
+    finally:
+        logger.removeHandler(handler)
+        for h in old_handlers:
+            logger.addHandler(h)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+        if client is not None:
+            client.close()
+    seconds = time.perf_counter() - started
+    from sim.calibration.outputs import write_outputs
+
+    return write_outputs(
+        out, sc, all_targets, space_params, history, spec,
+        run={"budget": budget, "population": pop, "seed": seed, "workers": workers, "backend": backend,
+             "scheduler": scheduler, "resumed": resume, "seconds": round(seconds, 2),
+             "predictive": predictive},
+    )  # fmt: skip

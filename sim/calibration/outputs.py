@@ -1,0 +1,205 @@
+"""The outputs of a calibration: posterior, generations, calibrated scenario, predictive score, manifest.
+
+Written when the budget is spent (or, on resume, when there is nothing left to run), each file whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.calibration.simulator import key
+from sim.calibration.space import Param
+from sim.record.score import AnyTarget, replicate_values, score_table
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    """The q-quantile of x under weights w (the smallest x whose cumulative weight reaches q)."""
+    order = np.argsort(x)
+    cum = np.cumsum(w[order]) / np.sum(w)
+    return float(x[order][min(int(np.searchsorted(cum, q)), len(x) - 1)])
+
+
+def _write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def posterior_frame(history: Any, params: Sequence[Param]) -> pd.DataFrame:
+    """The last generation's particles: a column per dotted path, `weight` and `generation`."""
+    t = int(history.max_t)
+    df, w = history.get_distribution(m=0, t=t)
+    out = pd.DataFrame({p.path: df[key(i)].to_numpy(float) for i, p in enumerate(params)})
+    for p in params:
+        if p.integer:
+            out[p.path] = out[p.path].round().astype(int)
+    out["weight"] = np.asarray(w, dtype=float)
+    out["generation"] = t
+    return out
+
+
+def generations_frame(history: Any) -> pd.DataFrame:
+    """Epsilon, simulations, acceptance rate and effective sample size of every generation."""
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
+    rows = []
+    for _, r in pops.iterrows():
+        t = int(r["t"])
+        _, w = history.get_distribution(m=0, t=t)
+        w = np.asarray(w, dtype=float)
+        ess = float(w.sum() ** 2 / np.sum(w**2)) if len(w) else float("nan")
+        rows.append({
+            "generation": t, "epsilon": float(r["epsilon"]), "simulations": int(r["samples"]),
+            "particles": int(r["particles"]),
+            "acceptance_rate": round(int(r["particles"]) / max(1, int(r["samples"])), 5),
+            "ess": round(ess, 2),
+        })  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["generation", "epsilon", "simulations", "particles", "acceptance_rate", "ess"]
+    )
+
+
+def _toml_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return repr(round(float(v), 6))  # type: ignore[arg-type]
+
+
+def calibrated_toml(scenario: Any, out: Path, values: Mapping[str, float | int], note: str) -> str:
+    """A scenario whose `base` is the input and whose calibrated paths are set to `values`."""
+    base = os.path.relpath(Path(scenario.source).resolve(), out.resolve())
+    tables: dict[str, list[tuple[str, object]]] = {}
+    top: list[tuple[str, object]] = []
+    for path, v in values.items():
+        *parents, leaf = path.split(".")
+        (tables.setdefault(".".join(parents), []) if parents else top).append((leaf, v))
+    lines = [f"# {line}" for line in note.splitlines()]
+    lines += [f"base = {json.dumps(base)}", f"name = {json.dumps(scenario.name + '_calibrated')}"]
+    what = "Posterior medians of a calibration to the record (docs/calibration.md)."
+    lines += [f"description = {json.dumps(what)}"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in top]
+    for table, items in tables.items():
+        lines += ["", f"[{table}]"] + [f"{k} = {_toml_value(v)}" for k, v in items]
+    return "\n".join(lines) + "\n"
+
+
+def _one(job: tuple[str, dict[str, Any], int, list[AnyTarget]]) -> dict[str, float]:
+    from sim.runner import simulate
+    from sim.scenario import load_scenario
+
+    source, overrides, seed, targets = job
+    try:
+        out = simulate(load_scenario(source, overrides), seed)
+    except Exception:  # noqa: BLE001 - a failed predictive run counts as a history with no value
+        return {t.name: float("nan") for t in targets}
+    return replicate_values(out.events, out.votes, targets)
+
+
+def predictive_values(
+    source: Path, draws: list[dict[str, Any]], seeds: list[int], targets: Sequence[AnyTarget], workers: int
+) -> pd.DataFrame:
+    """One replicate per draw (seeded), its value for every target."""
+    jobs = [(str(source), d, s, list(targets)) for d, s in zip(draws, seeds, strict=True)]
+    if workers <= 1:
+        rows = [_one(j) for j in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            rows = list(pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    return pd.DataFrame(rows, columns=[t.name for t in targets], dtype=float)
+
+
+def _draws(
+    params: Sequence[Param], posterior: pd.DataFrame, n: int, seed: int
+) -> tuple[list[dict], list[dict]]:
+    rng = np.random.default_rng([seed, 2])
+    prior = [{p.path: p.value(rng.uniform(p.low, p.high)) for p in params} for _ in range(n)]
+    w = posterior["weight"].to_numpy(float)
+    idx = rng.choice(len(posterior), size=n, p=w / w.sum())
+    post = [{p.path: p.value(float(posterior[p.path].iloc[i])) for p in params} for i in idx]
+    return prior, post
+
+
+def write_outputs(
+    out: Path,
+    scenario: Any,
+    targets: Sequence[AnyTarget],
+    params: Sequence[Param],
+    history: Any,
+    spec: Mapping[str, Any],
+    run: Mapping[str, Any],
+) -> Any:
+    """Write posterior.parquet, generations.csv, calibrated.toml, score.csv, manifest.json, figures/."""
+    from sim.api import versions
+    from sim.calibration.api import Calibration
+    from sim.runner import replicate_seeds
+
+    posterior = posterior_frame(history, params)
+    generations = generations_frame(history)
+    w = posterior["weight"].to_numpy(float)
+    medians = {p.path: p.value(weighted_quantile(posterior[p.path].to_numpy(float), w, 0.5)) for p in params}
+    n = int(run["predictive"])
+    prior_draws, post_draws = _draws(params, posterior, n, int(run["seed"]))
+    seeds = replicate_seeds(int(run["seed"]), n)  # the same seeds for both stages: paired histories
+    workers = int(run["workers"])
+    values = {
+        "prior": predictive_values(Path(scenario.source), prior_draws, seeds, targets, workers),
+        "posterior": predictive_values(Path(scenario.source), post_draws, seeds, targets, workers),
+    }
+    score = pd.concat(
+        [score_table(v, targets).assign(stage=stage) for stage, v in values.items()], ignore_index=True
+    )
+    score = score[["stage", *[c for c in score.columns if c != "stage"]]]
+    posterior.to_parquet(out / "posterior.parquet", index=False)
+    generations.to_csv(out / "generations.csv", index=False)
+    score.to_csv(out / "score.csv", index=False)
+    pd.concat([v.assign(stage=s) for s, v in values.items()], ignore_index=True).to_csv(
+        out / "predictive.csv", index=False
+    )
+    note = f"Calibrated by `powerstruggle calibrate` ({datetime.now(UTC):%Y-%m-%d}); see its manifest.json."
+    _write_text(out / "calibrated.toml", calibrated_toml(scenario, out, medians, note))
+    failures = out / "failures.log"
+    n_failed = len(failures.read_text(encoding="utf-8").splitlines()) if failures.exists() else 0
+    import pyabc
+
+    summary = {
+        p.path: {
+            "median": medians[p.path],
+            "q05": weighted_quantile(posterior[p.path].to_numpy(float), w, 0.05),
+            "q95": weighted_quantile(posterior[p.path].to_numpy(float), w, 0.95),
+            "prior": [p.low, p.high],
+        }
+        for p in params
+    }
+    manifest = {
+        "kind": "calibration",
+        **dict(spec),
+        **dict(run),
+        "simulations": int(history.total_nr_simulations),
+        "generations": int(history.max_t) + 1,
+        "failed_simulations": n_failed,
+        "posterior": summary,
+        "fit_targets": [t.name for t in targets if t.role == "fit"],
+        "validate_targets": [t.name for t in targets if t.role == "validate"],
+        "predictive_seeds": seeds,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": {**versions(), "pyabc": str(pyabc.__version__)},
+    }
+    _write_text(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+    from sim.calibration.figures import draw_figures
+
+    draw_figures(out / "figures", posterior, params, values["posterior"], targets)
+    return Calibration(out, posterior, generations, score, manifest)

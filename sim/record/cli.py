@@ -1,0 +1,82 @@
+"""The `score` and `targets` subcommands (thin: the work is in sim.record.api and sim.record.synthetic)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.argtypes import non_negative_int, positive_int
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `score` and `targets` to the main parser."""
+    p = subparsers.add_parser(
+        "score",
+        help="run a scenario and score it against the record's targets",
+        description="Run the scenario's replicates, compare them with each target of the targets file and "
+        "write OUT/score.csv (with the run's tables); print the table. Exit 0 whenever it ran.",
+    )
+    p.add_argument("scenario", type=Path, metavar="SCENARIO")
+    p.add_argument(
+        "--targets", type=Path, required=True, metavar="FILE", help="targets file (targets/record.toml)"
+    )
+    p.add_argument("--replicates", type=positive_int, default=100, help="replicates (default 100)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="master seed (default 0)")
+    p.add_argument(
+        "--out", type=Path, default=None, help="output directory (default results/score_<scenario>)"
+    )
+    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=score_command)
+
+    t = subparsers.add_parser(
+        "targets",
+        help="write a targets file from a run directory (a synthetic record)",
+        description="Write a targets file from a run: the median first date of each sanction that happens in "
+        "at least half the replicates, and the vote shares, each with role `fit`.",
+    )
+    t.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="directory written by run")
+    t.add_argument("--out", type=Path, required=True, metavar="FILE", help="targets file to write")
+    t.set_defaults(func=targets_command)
+
+
+def score_command(args: argparse.Namespace) -> int:
+    """`powerstruggle score SCENARIO --targets FILE ...`."""
+    from sim.api import prepare
+    from sim.record.api import check_actors, score_results
+    from sim.record.score import format_table
+    from sim.record.targets import load_targets
+    from sim.results import check_out_dir
+    from sim.runner import default_workers
+
+    targets = load_targets(args.targets)
+    scenario = prepare(args.scenario)
+    cfg = getattr(scenario, "config", None) or scenario.model
+    check_actors(targets, list(cfg.leaders), str(args.targets))
+    out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
+    check_out_dir(out)
+    from sim.api import run_loaded
+    from sim.record.api import Score
+
+    workers = args.workers if args.workers is not None else default_workers()
+    res = run_loaded(scenario, args.replicates, args.seed, workers, not args.quiet)
+    result = Score(score_results(res, targets), res)
+    result.write(out)
+    table = result.table
+    print(format_table(table))
+    fit = table[table["role"] == "fit"]
+    print(
+        f"{int(fit['ok'].sum())}/{len(fit)} fit and {int(table['ok'].sum()) - int(fit['ok'].sum())}/"
+        f"{len(table) - len(fit)} validate targets within tolerance; written to {out / 'score.csv'}"
+    )
+    return 0
+
+
+def targets_command(args: argparse.Namespace) -> int:
+    """`powerstruggle targets RESULTS_DIR --out FILE`."""
+    from sim.record.synthetic import write_targets_from_run
+
+    n = write_targets_from_run(args.results_dir, args.out)
+    print(f"{n} targets written to {args.out}", file=sys.stderr)
+    return 0

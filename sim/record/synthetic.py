@@ -1,0 +1,142 @@
+"""`targets RESULTS_DIR --out FILE`: a synthetic record made by the model, for identifiability checks.
+
+Each sanction that happens in at least half the replicates becomes an `event_date` target at its median
+first date, and each Congress or Conference vote on the line a `vote_share` target at its median share
+against; all with role `fit`, the run directory as `source`, and a tolerance of half the 10-90% range
+of the replicates (at least 60 days, or 0.02 of a share), so a target the model pins down weighs more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import InputError
+from sim.record.score import LINE
+from sim.record.targets import parse_targets
+
+MIN_DAYS = 60.0
+MIN_SHARE = 0.02
+
+
+def _read(path: Path, name: str) -> pd.DataFrame:
+    f = path / name
+    if not f.exists():
+        raise InputError(f"{path}: no {name}: expected a directory written by `powerstruggle run`")
+    try:
+        return pd.read_csv(f)
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"{f}: cannot read the table ({exc.__class__.__name__}): expected a CSV table"
+        ) from None
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def targets_from_run(results_dir: str | Path) -> list[dict[str, object]]:
+    """The synthetic record of a run directory as target tables (plain dicts, validated)."""
+    path = Path(results_dir)
+    if not path.is_dir():
+        raise InputError(f"{path}: not a directory: expected a directory written by `powerstruggle run`")
+    summary = _read(path, "summary.csv")
+    n = len(summary)
+    if n == 0:
+        raise InputError(f"{path}/summary.csv: no replicates: expected a finished run")
+    rows: list[dict[str, object]] = []
+    for col in summary.columns:
+        if "__" not in str(col):
+            continue
+        leader, kind = str(col).split("__", 1)
+        days = np.array(
+            [dt.date.fromisoformat(str(v)[:10]).toordinal() for v in summary[col].dropna()], dtype=float
+        )
+        if len(days) < n / 2:
+            continue
+        med, lo, hi = np.quantile(days, [0.5, 0.1, 0.9])
+        rows.append(
+            {
+                "name": f"{leader}_{kind}",
+                "role": "fit",
+                "kind": "event_date",
+                "event": kind,
+                "actor": leader,
+                "date": dt.date.fromordinal(int(math.floor(med + 0.5))),
+                "tolerance": float(round(max(MIN_DAYS, (hi - lo) / 2))),
+                "source": str(path),
+            }
+        )
+    votes_file = path / "votes.csv"
+    if votes_file.exists():
+        votes = _read(path, "votes.csv")
+        line = votes[votes["motion"].astype(str).str.lower() == LINE]
+        line = line[line["body"].astype(str).str.contains("Congress|Conference", case=False)]
+        for body, g in line.groupby("body", sort=False):
+            total = pd.to_numeric(g["voting_delegates"], errors="coerce")
+            share = (pd.to_numeric(g["against"], errors="coerce") / total).dropna().to_numpy()
+            if not len(share):
+                continue
+            med, lo, hi = np.quantile(share, [0.5, 0.1, 0.9])
+            day = pd.to_datetime(g["date"]).min().date()
+            slug = "_".join(str(body).lower().replace("party", "").split())
+            rows.append(
+                {
+                    "name": f"vote_{slug}",
+                    "role": "fit",
+                    "kind": "vote_share",
+                    "body": str(body),
+                    "date": day,
+                    "share": round(float(med), 4),
+                    "tolerance": round(max(MIN_SHARE, float(hi - lo) / 2), 4),
+                    "source": str(path),
+                }
+            )
+    if not rows:
+        raise InputError(
+            f"{path}: no sanction in half the replicates and no vote: nothing to make targets of"
+        )
+    parse_targets({"target": rows}, str(path))
+    return rows
+
+
+def to_toml(rows: list[dict[str, object]], header: str = "") -> str:
+    """Write target tables as TOML ([[target]] tables of strings, numbers and dates)."""
+    lines = [f"# {line}" for line in header.splitlines()] + ([""] if header else [])
+    for row in rows:
+        lines.append("[[target]]")
+        for key, value in row.items():
+            if isinstance(value, dt.date):
+                text = value.isoformat()
+            elif isinstance(value, str):
+                text = _quote(value)
+            else:
+                text = repr(value)
+            lines.append(f"{key} = {text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_targets_from_run(results_dir: str | Path, out_file: str | Path) -> int:
+    """Write the synthetic record of a run to `out_file` (atomically); return the number of targets."""
+    rows = targets_from_run(results_dir)
+    out = Path(out_file)
+    if out.is_dir():
+        raise InputError(f"--out {out}: is a directory: expected a file name")
+    text = to_toml(rows, f"A synthetic record made by `powerstruggle targets {results_dir}`.")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    return len(rows)

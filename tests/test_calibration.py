@@ -1,0 +1,151 @@
+"""Calibration by ABC-SMC: bad input, a failing particle, resume, determinism, recovery of a known value.
+
+Recovery: a synthetic record made by the model at known values, calibrated back at a small budget.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim.runner
+from sim import cli
+from sim.calibration.api import calibrate
+from sim.calibration.outputs import weighted_quantile
+from sim.record.synthetic import write_targets_from_run
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+RECORD = ROOT / "targets" / "record.toml"
+MOB = "leaders.trotsky.mobilisation"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The historical scenario with fewer delegates: the same mechanisms, quicker replicates."""
+    d = tmp_path_factory.mktemp("scen")
+    f = d / "small.toml"
+    f.write_text(f'base = "{HISTORICAL}"\nname = "small"\ndelegates = 200\n')
+    return f
+
+
+@pytest.fixture(scope="module")
+def synthetic(small: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic record made by the model at Trotsky's mobilisation = 0.7."""
+    d = tmp_path_factory.mktemp("synth")
+    args = ["run", str(small), "--replicates", "40", "--seed", "4", "--out", str(d / "run"), "--workers", "1"]
+    assert cli.main([*args, "--quiet", "--set", f"{MOB}=0.7"]) == 0
+    write_targets_from_run(d / "run", d / "record.toml")
+    return d / "record.toml"
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--param", f"{MOB}=0.8:0.2"], "LOW 0.8 >= HIGH 0.2"),
+        (["--param", "leaders.trotsky.no_such=0:1"], "unknown path"),
+        (["--param", f"{MOB}=0:2"], "not a valid value"),
+        (["--param", "leaders.trotsky.mobilisation"], "expected PATH=LOW:HIGH"),
+        (["--param", "name=0:1"], "expected a numeric scenario value"),
+        ([], "expected at least one --param"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_no_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], needle: str
+) -> None:
+    out = tmp_path / "cal"
+    rc = cli.main(["calibrate", str(HISTORICAL), "--targets", str(RECORD), *extra, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_bad_space_or_targets_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    space = tmp_path / "space.toml"
+    space.write_text('[params]\n"leaders.trotsky.mobilisation" = [0.1]\n')
+    rc = cli.main(["calibrate", str(HISTORICAL), "--targets", str(RECORD), "--space", str(space),
+                   "--out", str(tmp_path / "a")])  # fmt: skip
+    assert rc == 2 and f"{space}: params.leaders.trotsky.mobilisation" in capsys.readouterr().err
+    bad = tmp_path / "t.toml"
+    bad.write_text("[[target]]\nname = 'x'\nrole = 'fit'\nkind = 'event_date'\n")
+    rc = cli.main(["calibrate", str(HISTORICAL), "--targets", str(bad), "--param", f"{MOB}=0:1",
+                   "--out", str(tmp_path / "b")])  # fmt: skip
+    assert rc == 2 and str(bad) in capsys.readouterr().err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_a_failing_particle_is_rejected_and_recorded(
+    small: Path, synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = sim.runner.simulate
+
+    def fragile(scenario: object, seed: int, replicate: int = 0) -> object:
+        if scenario.model.leaders["trotsky"].mobilisation > 0.9:  # type: ignore[attr-defined]
+            raise RuntimeError("boom")
+        return real(scenario, seed, replicate)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sim.runner, "simulate", fragile)
+    cal = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=60, population=20, seed=3,
+                    out=tmp_path / "cal", predictive=5)  # fmt: skip
+    lines = (tmp_path / "cal" / "failures.log").read_text().splitlines()
+    assert lines and all("boom" in line for line in lines)
+    assert cal.manifest["failed_simulations"] == len(lines)
+    assert (cal.posterior[MOB] <= 0.9).all()  # a failed run is never accepted
+
+
+def test_resume_after_an_interrupted_generation(
+    small: Path, synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = sim.runner.simulate
+    calls = {"n": 0}
+
+    def interrupted(scenario: object, seed: int, replicate: int = 0) -> object:
+        calls["n"] += 1
+        if calls["n"] == 70:  # after the calibration sample and generation 0, inside generation 1
+            raise KeyboardInterrupt
+        return real(scenario, seed, replicate)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sim.runner, "simulate", interrupted)
+    out = tmp_path / "cal"
+    args = dict(params=[f"{MOB}=0:1"], budget=120, population=20, seed=5, out=out, predictive=5)
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(small, synthetic, **args)  # type: ignore[arg-type]
+    assert (out / "abc.db").exists() and not (out / "posterior.parquet").exists()
+    with pytest.raises(sim.errors.InputError, match="not empty"):
+        calibrate(small, synthetic, **args)  # type: ignore[arg-type]
+    cal = calibrate(small, synthetic, resume=True, **args)  # type: ignore[arg-type]
+    gens = pd.read_csv(out / "generations.csv")
+    assert list(gens["generation"]) == list(range(len(gens))) and len(gens) >= 2
+    assert cal.manifest["simulations"] >= 120 and cal.manifest["resumed"] is True
+
+
+def test_serial_sampler_is_deterministic(small: Path, synthetic: Path, tmp_path: Path) -> None:
+    a = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=50, population=20, seed=9,
+                  out=tmp_path / "a", predictive=3)  # fmt: skip
+    b = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=50, population=20, seed=9,
+                  out=tmp_path / "b", predictive=3)  # fmt: skip
+    pd.testing.assert_frame_equal(a.posterior, b.posterior)
+
+
+def test_recovers_a_known_value_from_a_synthetic_record(small: Path, synthetic: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cal"
+    rc = cli.main(["calibrate", str(small), "--targets", str(synthetic), "--param", f"{MOB}=0:1",
+                   "--budget", "400", "--population", "40", "--seed", "2", "--workers", "1",
+                   "--out", str(out), "--predictive", "10", "--quiet"])  # fmt: skip
+    assert rc == 0
+    post = pd.read_parquet(out / "posterior.parquet")
+    x, w = post[MOB].to_numpy(float), post["weight"].to_numpy(float)
+    lo, hi = weighted_quantile(x, w, 0.05), weighted_quantile(x, w, 0.95)
+    assert lo <= 0.7 <= hi
+    assert hi - lo <= 0.8  # narrower than the prior
+    score = pd.read_csv(out / "score.csv")
+    assert set(score["stage"]) == {"prior", "posterior"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["versions"]["pyabc"] and manifest["seed"] == 2
+    assert cli.main(["validate", str(out / "calibrated.toml")]) == 0
+    assert {p.name for p in (out / "figures").iterdir()} == {"marginals.png", "pairs.png", "predictive.png"}
+    assert np.isclose(w.sum(), 1.0)
