@@ -124,11 +124,11 @@ def _inputs(runs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def run_prim(x: pd.DataFrame, y: np.ndarray, min_coverage: float) -> tuple[pd.DataFrame, int, Any]:
     """PRIM's first box: its peeling trajectory, the densest step with coverage >= min_coverage, the box."""
-    from ema_workbench.analysis import prim
-
     logging.getLogger("EMA").setLevel(logging.WARNING)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # EMA warns about its optional extras and pandas idioms
+        warnings.simplefilter("ignore")  # EMA warns about its optional extras (ipyparallel) and pandas idioms
+        from ema_workbench.analysis import prim  # slow to import: only here
+
         box = prim.Prim(x, y.astype(int), mass_min=0.05).find_box()
     trajectory = box.peeling_trajectory[["id", "coverage", "density", "mass", "res_dim", "n", "k"]].copy()
     trajectory = trajectory.astype({"id": int, "res_dim": int, "n": int, "k": int})
