@@ -19,7 +19,18 @@ import pandas as pd
 
 from sim.errors import InputError
 
-BOX_COLUMNS = ["box", "parameter", "low", "high", "coverage", "density", "qp_value", "values"]
+BOX_COLUMNS = [
+    "box",
+    "parameter",
+    "low",
+    "high",
+    "coverage",
+    "density",
+    "qp_value",
+    "qp_low",
+    "qp_high",
+    "values",
+]
 
 
 @dataclass
@@ -151,7 +162,10 @@ def prim_box_rows(box: Any, i: int, trajectory: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name in restricted:
         low, high = limits[name].iloc[0], limits[name].iloc[1]
-        qps = [q for q in box.p_values[i].get(name, []) if q is not None and q >= 0]
+        # EMA gives one quasi-p value per restricted side (-1 for a side left alone)
+        qp_low, qp_high = (
+            q if q is not None and q >= 0 else np.nan for q in box.p_values[i].get(name, [-1, -1])
+        )
         categorical = isinstance(low, set)
         rows.append(
             {
@@ -161,7 +175,9 @@ def prim_box_rows(box: Any, i: int, trajectory: pd.DataFrame) -> pd.DataFrame:
                 "high": np.nan if categorical else float(high),
                 "coverage": float(stats["coverage"]),
                 "density": float(stats["density"]),
-                "qp_value": max(qps) if qps else np.nan,
+                "qp_value": np.nanmin([qp_low, qp_high]) if np.isfinite([qp_low, qp_high]).any() else np.nan,
+                "qp_low": qp_low,
+                "qp_high": qp_high,
                 "values": "|".join(sorted(map(str, low))) if categorical else "",
             }
         )
