@@ -145,6 +145,7 @@ def attribute(
     resume: bool = False,
     progress: str = "off",
     overrides: dict[str, Any] | None = None,
+    run_function: str | None = None,
 ) -> Attribution:
     """Run every configuration of the players with common seeds and attribute P(outcome) among them.
 
@@ -172,14 +173,25 @@ def attribute(
     if out is not None:
         check_analysis_dir(Path(out), resume)
         runs = run_configurations(
-            design, Path(out) / "sweep", backend=backend, workers=workers, resume=resume, progress=progress
+            design,
+            Path(out) / "sweep",
+            backend=backend,
+            workers=workers,
+            resume=resume,
+            progress=progress,
+            run_function=run_function,
         )
         result = summarise(runs, scenario, kind, players, value, seed)
         result.write(out)
         return result
     with tempfile.TemporaryDirectory(prefix="powerstruggle-attribute-") as tmp:
         runs = run_configurations(
-            design, Path(tmp) / "sweep", backend=backend, workers=workers, progress=progress
+            design,
+            Path(tmp) / "sweep",
+            backend=backend,
+            workers=workers,
+            progress=progress,
+            run_function=run_function,
         )
         return summarise(runs, scenario, kind, players, value, seed)
 

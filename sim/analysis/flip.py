@@ -124,6 +124,7 @@ def flip(
     resume: bool = False,
     progress: str = "off",
     overrides: dict[str, Any] | None = None,
+    run_function: str | None = None,
 ) -> FlipSearch:
     """Search the menu's sets by size for every minimal one with P(`to` wins) >= threshold."""
     scenario = check_scenario(scenario)
@@ -145,7 +146,9 @@ def flip(
             replicates,
             seed,
             Path(out),
-            dict(workers=workers, backend=backend, resume=resume, progress=progress),
+            dict(
+                workers=workers, backend=backend, resume=resume, progress=progress, run_function=run_function
+            ),
             overrides,
         )
         result.write(out)
@@ -160,7 +163,7 @@ def flip(
             replicates,
             seed,
             Path(tmp),
-            dict(workers=workers, backend=backend, progress=progress),
+            dict(workers=workers, backend=backend, progress=progress, run_function=run_function),
             overrides,
         )
 
