@@ -17,11 +17,26 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled sour
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sim.analysis.attribute import attribute
+    from sim.analysis.discover import discover
+    from sim.analysis.flip import flip
+    from sim.analysis.sensitivity import sensitivity
     from sim.api import compare_scenarios, run_scenario
     from sim.results import Comparison, Results
     from sim.sweep.api import sweep as run_sweep
 
-__all__ = ["Comparison", "Results", "__version__", "compare_scenarios", "run_scenario", "run_sweep"]
+__all__ = [
+    "Comparison",
+    "Results",
+    "__version__",
+    "attribute",
+    "compare_scenarios",
+    "discover",
+    "flip",
+    "run_scenario",
+    "run_sweep",
+    "sensitivity",
+]
 
 _LAZY = {
     "run_scenario": "sim.api",
@@ -29,6 +44,11 @@ _LAZY = {
     "Results": "sim.results",
     "Comparison": "sim.results",
     "run_sweep": "sim.sweep.api",
+    # the analyses (docs/analysis.md)
+    "attribute": "sim.analysis.attribute",
+    "sensitivity": "sim.analysis.sensitivity",
+    "discover": "sim.analysis.discover",
+    "flip": "sim.analysis.flip",
 }
 
 
