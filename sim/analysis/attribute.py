@@ -79,7 +79,7 @@ class Attribution:
         on, off = self.configurations[col].iloc[-1], self.configurations[col].iloc[0]
         lines = [
             f"P({self.outcome} wins): all on {on:.3f}, all off {off:.3f}; difference {self.total:+.3f} "
-            f"shared among {len(self.players)} {self.kind}s ({self.used_replicates} paired replicates)"
+            f"shared among {len(self.players)} {plural(self.kind)} ({self.used_replicates} paired replicates)"
         ]
         lines += [
             f"  {row[self.kind]:<28} {row['shapley']:+.3f}  [{row['lo']:+.3f}, {row['hi']:+.3f}]"
@@ -88,6 +88,11 @@ class Attribution:
         if self.failed:
             lines.append(f"note: {self.failed} run(s) failed; their replicates were left out everywhere")
         return "\n".join(lines)
+
+
+def plural(kind: str) -> str:
+    """'mechanisms' or 'switches', for reports and figures."""
+    return "switches" if kind == "switch" else f"{kind}s"
 
 
 def mechanism_configurations(players: list[str]) -> list[Configuration]:

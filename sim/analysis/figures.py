@@ -27,6 +27,8 @@ def _bars(ax: Any, labels: list[str], values: np.ndarray, lo: np.ndarray, hi: np
 
 def attribution_figure(result: Any) -> Figure:
     """What the outcome rests on: Shapley values sorted, with their paired-bootstrap intervals."""
+    from sim.analysis.attribute import plural
+
     table = result.attribution.sort_values("shapley", ascending=False)
     fig = new_figure((10.0, 1.2 + 0.5 * len(table)))
     ax = fig.add_subplot()
@@ -34,7 +36,8 @@ def attribution_figure(result: Any) -> Figure:
     _bars(ax, table[result.kind].tolist(), values, table["lo"].to_numpy(float), table["hi"].to_numpy(float))
     ax.set_xlabel(f"Shapley value: share of P({result.outcome} wins) [95% paired bootstrap interval]")
     ax.set_title(
-        f"What P({result.outcome} wins) rests on: {result.total:+.3f} between all {result.kind}s on and off"
+        f"What P({result.outcome} wins) rests on: {result.total:+.3f} "
+        f"between all {plural(result.kind)} on and off"
     )
     caption(
         fig,
