@@ -239,9 +239,12 @@ def _row(
     lo, hi = wilson(k, n)
     both = done & ~np.isnan(baseline)
     x, b = outcome[both] == 1, baseline[both] == 1
-    diff, diff_lo, diff_hi = newcombe_paired(
-        int((x & b).sum()), int((x & ~b).sum()), int((~x & b).sum()), int((~x & ~b).sum())
-    )
+    if not chosen:  # the scenario as given, against itself
+        diff, diff_lo, diff_hi = 0.0, 0.0, 0.0
+    else:
+        diff, diff_lo, diff_hi = newcombe_paired(
+            int((x & b).sum()), int((x & ~b).sum()), int((~x & b).sum()), int((~x & ~b).sum())
+        )
     p = k / n if n else float("nan")
     return {
         "size": len(chosen),
