@@ -220,7 +220,20 @@ def _is_experiment(path: Path) -> bool:
     return "parameters" in data and "leaders" not in data
 
 
+def _is_menu(path: Path) -> bool:
+    """Tell a menu of interventions (for `flip`, `attribute --switches`) by its [[intervention]] tables."""
+    try:
+        return isinstance(tomllib.loads(path.read_text(encoding="utf-8")).get("intervention"), list)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def _validate_one(path: Path) -> None:
+    if _is_menu(path):
+        from sim.analysis.menu import load_menu
+
+        load_menu(path)
+        return
     if _is_experiment(path):
         if importlib.util.find_spec("sim.sweep.experiment") is None:
             raise InputError(f"{path}: experiment file, but the sweep module (sim.sweep) is not available")
