@@ -17,6 +17,10 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled sour
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sim.analysis.attribute import attribute
+    from sim.analysis.discover import discover
+    from sim.analysis.flip import flip
+    from sim.analysis.sensitivity import sensitivity
     from sim.api import compare_scenarios, run_scenario
     from sim.calibration.api import calibrate
     from sim.record.api import score
@@ -27,11 +31,15 @@ __all__ = [
     "Comparison",
     "Results",
     "__version__",
+    "attribute",
     "calibrate",
     "compare_scenarios",
+    "discover",
+    "flip",
     "run_scenario",
     "run_sweep",
     "score",
+    "sensitivity",
 ]
 
 _LAZY = {
@@ -42,6 +50,11 @@ _LAZY = {
     "run_sweep": "sim.sweep.api",
     "score": "sim.record.api",
     "calibrate": "sim.calibration.api",
+    # the analyses (docs/analysis.md)
+    "attribute": "sim.analysis.attribute",
+    "sensitivity": "sim.analysis.sensitivity",
+    "discover": "sim.analysis.discover",
+    "flip": "sim.analysis.flip",
 }
 
 

@@ -23,6 +23,7 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "sim.plots.cli",
     "sim.record.cli",
     "sim.calibration.cli",
+    "sim.analysis.cli",
 )
 
 class _UsageError(Exception):
@@ -245,7 +246,12 @@ def _validate_one(path: Path) -> None:
     from sim.sweep.experiment import looks_like_experiment, validate_experiment
     from sim.tomlfile import read_toml
 
-    data, _ = read_toml(path, "scenario or experiment")
+    data, _ = read_toml(path, "scenario, experiment or menu")
+    if isinstance(data.get("intervention"), list):  # a menu of interventions (flip, attribute --switches)
+        from sim.analysis.menu import load_menu
+
+        load_menu(path)
+        return
     if looks_like_experiment(data):
         validate_experiment(path)
         return

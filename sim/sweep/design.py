@@ -66,6 +66,8 @@ class Design:
             # the resolved content too: a changed base file changes a child scenario without its sha256
             "resolved": {name: data for name, data in self.scenarios.items()},
         }
+        if self.experiment.spec.experiment.common_random_numbers:
+            payload["common_random_numbers"] = True
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     def describe(self) -> dict[str, Any]:
@@ -143,6 +145,10 @@ def sample_rows(experiment: Experiment) -> list[dict[str, Scalar]]:
     from scipy.stats import qmc
 
     paths = list(sample.bounds)
+    if sample.method in ("sobol_saltelli", "morris"):
+        from sim.analysis.sampling import salib_rows  # SALib's order is the order its analysers need
+
+        return salib_rows(sample, experiment.seed)
     rng = np.random.default_rng(np.random.SeedSequence([experiment.seed, _DESIGN_STREAM]))
     if sample.method == "lhs":
         unit = qmc.LatinHypercube(d=len(paths), rng=rng).random(sample.points)

@@ -46,17 +46,23 @@ class ValuesSpec(_Strict):
 
 
 class SampleSpec(_Strict):
-    """A sampled design (Latin hypercube or Sobol) over `[low, high]` bounds per parameter."""
+    """A sampled design over `[low, high]` bounds per parameter.
 
-    method: Literal["lhs", "sobol"]
+    `lhs` and `sobol` fill the space; `sobol_saltelli` (`points` = the base sample N) and `morris`
+    (`points` = trajectories) are SALib's designs for `powerstruggle sensitivity` (sim.analysis).
+    """
+
+    method: Literal["lhs", "sobol", "sobol_saltelli", "morris"]
     points: Annotated[int, Field(ge=1)]
     bounds: dict[str, tuple[float | int, float | int]]
+    second_order: bool = False  # sobol_saltelli: also sample for the second-order indices S2
+    levels: Annotated[int, Field(ge=2)] = 4  # morris: grid levels per parameter
 
     @field_validator("points")
     @classmethod
     def _sobol_power_of_two(cls, points: int, info: Any) -> int:
         # Sobol points keep their balance only in powers of two; scipy would warn, we refuse up front.
-        if info.data.get("method") == "sobol" and points & (points - 1):
+        if info.data.get("method") in ("sobol", "sobol_saltelli") and points & (points - 1):
             raise ValueError(f"expected a power of two for method 'sobol' (got {points})")
         return points
 
@@ -74,6 +80,8 @@ class ExperimentTable(_Strict):
     backend: Literal["local", "dask", "serial"] | None = None
     workers: Annotated[int, Field(ge=1)] | None = None
     scheduler: str | None = None
+    # Replicate i gets the same seed at every point (common random numbers), as the analyses need.
+    common_random_numbers: bool = False
 
 
 class ExperimentFile(_Strict):

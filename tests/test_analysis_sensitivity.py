@@ -1,0 +1,125 @@
+"""Sensitivity through the sweep engine: Ishigami's known indices, Morris on the model, bad input."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.sensitivity import sensitivity
+from sim.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+# Three scenario parameters on [0, 1] carry Ishigami's x1..x3 (rescaled to [-pi, pi] below).
+INPUTS = ("leaders.stalin.charisma", "leaders.trotsky.charisma", "leaders.zinoviev.charisma")
+
+
+@dataclass
+class _Output:
+    summary: dict[str, Any]
+    extra: dict[str, list[Any]] = field(default_factory=dict)
+
+    def records(self, table: str) -> list[dict[str, Any]]:
+        return []
+
+
+def ishigami(scenario: Any, seed: int, replicate: int) -> _Output:
+    """A test-only model: Ishigami's function (a = 7, b = 0.1) of three charisma values."""
+    leaders = scenario.resolved()["leaders"]
+    x1, x2, x3 = (
+        -math.pi + 2 * math.pi * leaders[name]["charisma"] for name in ("stalin", "trotsky", "zinoviev")
+    )
+    y = math.sin(x1) + 7 * math.sin(x2) ** 2 + 0.1 * x3**4 * math.sin(x1)
+    return _Output({"winner": "none", "consolidation_date": "", "ishigami": y})
+
+
+def ishigami_outcome(runs: pd.DataFrame, scenario: Any) -> pd.DataFrame:
+    return runs.groupby("point_id")[["ishigami"]].mean()
+
+
+def experiment(method: str, points: int, replicates: int = 1, **sample: Any) -> dict[str, Any]:
+    return {
+        "experiment": {"scenario": str(HISTORICAL), "replicates": replicates, "seed": 11, "name": "t"},
+        "fixed": {"delegates": 100},
+        "sample": {"method": method, "points": points, "bounds": {p: [0.0, 1.0] for p in INPUTS}, **sample},
+    }
+
+
+def test_ishigami_sobol_indices_match_the_analytic_ones() -> None:
+    result = sensitivity(
+        experiment("sobol_saltelli", 1024),
+        "sobol",
+        backend="serial",
+        outcomes=ishigami_outcome,
+        run_function="test_analysis_sensitivity:ishigami",
+    )
+    table = result.indices.set_index("parameter")
+    # Analytic values for a = 7, b = 0.1 (Ishigami and Homma 1990; Sobol' 1993)
+    s1 = [0.3139, 0.4424, 0.0]
+    st = [0.5576, 0.4424, 0.2437]
+    assert len(result.points) == 1024 * 5
+    for name, want_s1, want_st in zip(INPUTS, s1, st, strict=True):
+        assert table.loc[name, "S1"] == pytest.approx(want_s1, abs=0.06)
+        assert table.loc[name, "ST"] == pytest.approx(want_st, abs=0.06)
+    assert table["noise_share"].iloc[0] < 1e-12  # a deterministic model: one replicate, no noise
+
+
+def test_second_order_indices_are_written(tmp_path: Path) -> None:
+    result = sensitivity(
+        experiment("sobol_saltelli", 128, second_order=True),
+        backend="serial",
+        outcomes=ishigami_outcome,
+        run_function="test_analysis_sensitivity:ishigami",
+        out=tmp_path / "s2",
+    )
+    s2 = pd.read_csv(tmp_path / "s2" / "indices_s2.csv")
+    assert len(result.points) == 128 * 8 and len(s2) == 3
+    # x1 and x3 interact (the b x3^4 sin x1 term); x1-x2 and x2-x3 do not
+    pair = s2.set_index(["parameter", "other"])["S2"]
+    assert pair[(INPUTS[0], INPUTS[2])] > pair[(INPUTS[0], INPUTS[1])] + 0.1
+    assert (tmp_path / "s2" / "figures" / "indices.png").is_file()
+
+
+def test_morris_on_the_model_with_common_seeds(tmp_path: Path) -> None:
+    spec = experiment("morris", 4, replicates=2)
+    spec["sample"]["bounds"] = {
+        "leaders.stalin.appointment_control": [0.0, 1.0],
+        "leaders.trotsky.charisma": [0.3, 1.0],
+    }
+    result = sensitivity(spec, "morris", backend="serial", out=tmp_path / "m")
+    indices = pd.read_csv(tmp_path / "m" / "indices.csv")
+    assert list(indices.columns[:5]) == ["parameter", "outcome", "mu_star", "mu_star_conf", "sigma"]
+    assert set(indices["outcome"]) == {"p_stalin", "median_consolidation_days"}
+    assert len(result.points) == 4 * 3
+    runs = pd.read_parquet(tmp_path / "m" / "sweep" / "runs.parquet")
+    assert runs.groupby("replicate")["seed"].nunique().max() == 1  # common random numbers
+    assert np.isfinite(indices["noise_share"]).all()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"sample": {"method": "lhs", "points": 8, "bounds": {INPUTS[0]: [0.0, 1.0]}}}, "sample.method"),
+        ({"grid": {"delegates": [100, 200]}}, "grid"),
+    ],
+)
+def test_unsuitable_experiments_are_refused(change: dict[str, Any], message: str) -> None:
+    spec = experiment("morris", 4) | change
+    with pytest.raises(InputError, match=message):
+        sensitivity(spec, backend="serial")
+
+
+def test_method_must_match_the_file() -> None:
+    with pytest.raises(InputError, match="--method sobol"):
+        sensitivity(experiment("morris", 4), "sobol", backend="serial")
+
+
+def test_saltelli_needs_a_power_of_two() -> None:
+    with pytest.raises(InputError, match="power of two"):
+        sensitivity(experiment("sobol_saltelli", 100), backend="serial")
