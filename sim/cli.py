@@ -19,7 +19,7 @@ from sim.argtypes import non_negative_int, positive_int
 from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("sim.sweep.cli", "sim.plots.cli")
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ("sim.sweep.cli", "sim.plots.cli", "sim.view.cli")
 
 #: Top-level keys that mark an experiment (sweep) file rather than a scenario.
 _EXPERIMENT_KEYS = ("experiment", "design")
