@@ -81,7 +81,7 @@ def MonteCarloPanel(model: ViewModel) -> None:
         )
         monte_carlo(job)
 
-    with solara.Card("Monte Carlo"):
+    with solara.Card("Monte Carlo", classes=["ps-montecarlo"]):
         solara.Text(
             "Replicates of the settings in force (as of the last Reset) and of the historical baseline."
         )

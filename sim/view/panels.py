@@ -59,7 +59,7 @@ def TimelinePanel(model: ViewModel, current: solara.Reactive[ViewModel]) -> None
             replay.run_to(month)
             current.value = replay
 
-    with solara.Card("Timeline"):
+    with solara.Card("Timeline", classes=["ps-timeline"]):
         show_html(
             f"<h2>{state.current_date(model):%B %Y}</h2><p>Month {done} of {state.month_count(model)}; "
             f"consolidated power: <b>{state.winner_now(model).capitalize()}</b></p>"
@@ -80,10 +80,11 @@ def SupportPanel(model: ViewModel) -> None:
         ax.set_ylabel("share of delegates")  # type: ignore[attr-defined]
         ax.set_title("Support")  # type: ignore[attr-defined]
 
-    if state.months_done(model) == 0:
-        show_html("<b>Support</b>: press Step or Play to start the replay.")
-        return
-    PlotMatplotlib(model, colours, post_process=finish)
+    with solara.Column(classes=["ps-support"]):
+        if state.months_done(model) == 0:
+            show_html("<b>Support</b>: press Step or Play to start the replay.")
+        else:
+            PlotMatplotlib(model, colours, post_process=finish)
 
 
 @solara.component
@@ -172,7 +173,7 @@ def ChroniclePanel(model: ViewModel) -> None:
     update_counter.get()
     lines = chronicle_lines(model)
     shown = lines[::-1][:CHRONICLE_LINES]
-    with solara.Card("Chronicle (latest first)"):
+    with solara.Card("Chronicle (latest first)", classes=["ps-chronicle"]):
         body = bullet_list(shown) if shown else "Nothing has happened yet."
         if len(lines) > len(shown):
             body += f"<p>({len(lines) - len(shown)} earlier lines not shown)</p>"
