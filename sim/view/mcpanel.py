@@ -15,6 +15,13 @@ from sim.view.model import ViewModel
 from sim.view.montecarlo import WinnerRow, baseline_file, run_monte_carlo
 from sim.view.panels import show_html
 
+REPLICATES_PER_WORKER = 10  # below this, starting a worker process costs more than it saves
+
+
+def workers_for(replicates: int) -> int:
+    """All cores for a real run; fewer (down to in-process) for a handful of replicates."""
+    return max(1, min(os.cpu_count() or 1, replicates // REPLICATES_PER_WORKER))
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -77,7 +84,7 @@ def MonteCarloPanel(model: ViewModel) -> None:
             baseline=baseline_file(setup.scenario, setup.choices),
             replicates=max(1, int(replicates)),
             seed=model.seed,
-            workers=os.cpu_count() or 1,
+            workers=workers_for(int(replicates)),
         )
         monte_carlo(job)
 
