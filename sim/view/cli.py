@@ -20,7 +20,16 @@ from sim.errors import InputError
 
 DEFAULT_SCENARIO = Path("scenarios/historical.toml")
 DEFAULT_PORT = 8765
+MAX_PORT = 65535
 VIZ_MODULES = ("solara", "mesa.visualization", "matplotlib")
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1 .. 65535."""
+    value = positive_int(text)
+    if value > MAX_PORT:
+        raise argparse.ArgumentTypeError(f"expected a port number 1 .. {MAX_PORT} (got {value})")
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULT_SCENARIO,
         help=f"scenario file (default {DEFAULT_SCENARIO})",
     )
-    p.add_argument("--port", type=positive_int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     p.add_argument(
         "--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: this machine only)"
     )

@@ -46,7 +46,7 @@ def winner_table(current: list[str], baseline: list[str], leaders: list[str]) ->
     zero_c = (0.0, *wilson(0, len(current)))
     zero_b = (0.0, *wilson(0, len(baseline)))
     order = [*leaders, "none"]
-    seen = [w for w in order if w in cur or w in base] + sorted(set(cur) | set(base) - set(order))
+    seen = [w for w in order if w in cur or w in base] + sorted((set(cur) | set(base)) - set(order))
     return [WinnerRow(w, *cur.get(w, zero_c), *base.get(w, zero_b)) for w in seen]
 
 
