@@ -49,6 +49,9 @@ def monte_carlo(job: Job) -> tuple[Job, list[WinnerRow]]:
     return job, rows
 
 
+PAD = ' style="padding: 0 0 0 16px"'
+
+
 def _pct(p: float, lo: float, hi: float) -> str:
     return f"{p:.0%} ({lo:.0%}–{hi:.0%})"
 
@@ -61,13 +64,13 @@ def results_html(job: Job, rows: list[WinnerRow]) -> str:
         f"{html.escape(job.scenario.stem)} vs {html.escape(job.baseline.stem)}, 95% Wilson intervals.</p>"
     )
     cells = "".join(
-        f"<tr><td>{html.escape(r.winner.capitalize())}</td><td>{_pct(r.p, r.lo, r.hi)}</td>"
-        f"<td>{_pct(r.base_p, r.base_lo, r.base_hi)}</td></tr>"
+        f"<tr><td>{html.escape(r.winner.capitalize())}</td><td{PAD}>{_pct(r.p, r.lo, r.hi)}</td>"
+        f"<td{PAD}>{_pct(r.base_p, r.base_lo, r.base_hi)}</td></tr>"
         for r in rows
     )
     return (
-        head + '<table class="mc-table"><tr><th>winner</th><th>these settings</th>'
-        f"<th>historical baseline</th></tr>{cells}</table>"
+        head + f'<table class="mc-table"><tr><th>winner</th><th{PAD}>these settings</th>'
+        f"<th{PAD}>historical baseline</th></tr>{cells}</table>"
     )
 
 

@@ -47,7 +47,8 @@ def TimelinePanel(model: ViewModel, current: solara.Reactive[ViewModel]) -> None
 
     with solara.Card("Timeline", classes=["ps-timeline"]):
         show_html(
-            f"<h2>{state.current_date(model):%B %Y}</h2><p>Month {done} of {state.month_count(model)}; "
+            f"<h2>{'Start: ' if done == 0 else ''}{state.current_date(model):%B %Y}</h2>"
+            f"<p>Month {done} of {state.month_count(model)}; "
             f"consolidated power: <b>{state.winner_now(model).capitalize()}</b></p>"
         )
         solara.SliderInt("Month", value=done, min=0, max=state.month_count(model), on_value=jump)
