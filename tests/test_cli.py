@@ -211,10 +211,10 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_extra_command_modules_are_registered() -> None:
-    assert cli.EXTRA_COMMAND_MODULES == ("sim.sweep.cli", "sim.plots.cli")
+    assert cli.EXTRA_COMMAND_MODULES == ("sim.sweep.cli", "sim.plots.cli", "sim.view.cli")
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert {"run", "compare", "validate"} <= set(sub.choices)
+    assert {"run", "compare", "validate", "view"} <= set(sub.choices)
 
 
 def test_missing_command_module_is_skipped_but_broken_one_surfaces(monkeypatch: pytest.MonkeyPatch) -> None:
