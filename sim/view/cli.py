@@ -19,6 +19,8 @@ from sim.argtypes import non_negative_int, positive_int
 from sim.errors import InputError
 
 DEFAULT_SCENARIO = Path("scenarios/historical.toml")
+#: The repository's own copy, used when the working directory has no scenarios/ folder.
+SHIPPED_SCENARIO = Path(__file__).resolve().parents[2] / DEFAULT_SCENARIO
 DEFAULT_PORT = 8765
 MAX_PORT = 65535
 VIZ_MODULES = ("solara", "mesa.visualization", "matplotlib")
@@ -87,7 +89,10 @@ def view_command(args: argparse.Namespace) -> int:
     """Validate, print the URL, then become the Solara server."""
     from sim.api import prepare
 
-    scenario = args.scenario.resolve()
+    scenario = args.scenario
+    if scenario == DEFAULT_SCENARIO and not scenario.exists() and SHIPPED_SCENARIO.exists():
+        scenario = SHIPPED_SCENARIO
+    scenario = scenario.resolve()
     prepare(scenario)
     check_viz_installed()
     check_port_free(args.host, args.port)
