@@ -24,6 +24,7 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "sim.record.cli",
     "sim.calibration.cli",
     "sim.analysis.cli",
+    "sim.view.cli",
 )
 
 class _UsageError(Exception):

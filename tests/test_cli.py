@@ -214,10 +214,14 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_extra_command_modules_are_registered() -> None:
-    assert {"sim.sweep.cli", "sim.plots.cli", "sim.record.cli", "sim.analysis.cli"} <= set(cli.EXTRA_COMMAND_MODULES)
+    modules = {"sim.sweep.cli", "sim.plots.cli", "sim.record.cli", "sim.calibration.cli", "sim.analysis.cli",
+               "sim.view.cli"}
+    assert modules <= set(cli.EXTRA_COMMAND_MODULES)
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert {"run", "compare", "validate", "attribute", "sensitivity", "discover", "flip"} <= set(sub.choices)
+    commands = {"run", "compare", "validate", "score", "targets", "calibrate", "attribute", "sensitivity",
+                "discover", "flip", "view"}
+    assert commands <= set(sub.choices)
 
 
 def test_missing_command_module_is_skipped_but_broken_one_surfaces(monkeypatch: pytest.MonkeyPatch) -> None:
