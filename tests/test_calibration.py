@@ -84,7 +84,7 @@ def test_a_failing_particle_is_rejected_and_recorded(
     real = sim.runner.simulate
 
     def fragile(scenario: object, seed: int, replicate: int = 0) -> object:
-        if scenario.model.leaders["trotsky"].mobilisation > 0.9:  # type: ignore[attr-defined]
+        if scenario.config.leaders["trotsky"].mobilisation > 0.9:  # type: ignore[attr-defined]
             raise RuntimeError("boom")
         return real(scenario, seed, replicate)  # type: ignore[arg-type]
 

@@ -147,7 +147,7 @@ def _targets_and_space(
     sc = prepare(scenario)
     if sc.source is None:
         raise InputError("calibrate: expected a scenario file (the calibrated scenario names it as its base)")
-    cfg = getattr(sc, "config", None) or sc.model
+    cfg = sc.config
     check_actors(all_targets, list(cfg.leaders), str(targets))
     if params and space:
         raise InputError("calibrate: expected --param or --space, not both")
@@ -197,7 +197,7 @@ def calibrate(
 
     out.mkdir(parents=True, exist_ok=True)
     (out / SPEC).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
-    cfg = getattr(sc, "config", None) or sc.model
+    cfg = sc.config
     simulator = RecordSimulator(Path(sc.source), space_params, fit, cfg.end, out / "failures.log")
     prior = pyabc.Distribution(
         **{key(i): pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(space_params)}

@@ -70,7 +70,7 @@ def score(
     ts = resolve_targets(targets)
     ov = normalise_overrides(overrides)  # type: ignore[arg-type]
     sc = prepare(scenario, ov)
-    cfg = getattr(sc, "config", None) or sc.model  # `config` after the scenario package refactor
+    cfg = sc.config
     check_actors(ts, list(cfg.leaders), str(targets) if isinstance(targets, str | Path) else "targets")
     res = run_loaded(sc, replicates, seed, workers, progress, ov)
     return Score(score_results(res, ts), res)

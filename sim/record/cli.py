@@ -52,7 +52,7 @@ def score_command(args: argparse.Namespace) -> int:
 
     targets = load_targets(args.targets)
     scenario = prepare(args.scenario)
-    cfg = getattr(scenario, "config", None) or scenario.model
+    cfg = scenario.config
     check_actors(targets, list(cfg.leaders), str(args.targets))
     out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
     check_out_dir(out)

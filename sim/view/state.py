@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.leaders import LADDER
+from sim.leaders import Seat as PolitburoSeat
 from sim.model import PowerStruggleModel
 from sim.scenario import Scenario
 
@@ -22,7 +23,7 @@ NOBODY = "none"
 
 def scenario_config(spec: Scenario) -> Any:
     """The validated configuration of a scenario (`Scenario.model`, to become `Scenario.config`)."""
-    return getattr(spec, "config", None) or spec.model
+    return spec.config
 
 
 def leader_names(model: PowerStruggleModel) -> list[str]:
@@ -68,16 +69,17 @@ class Seat:
 def politburo(model: PowerStruggleModel) -> list[Seat]:
     """The Politburo seat by seat: leaders' full seats, their clients' seats, vacancies, then candidates."""
     seats: list[Seat] = []
-    if model.lenin_seat:
+    body = model.politburo
+    if body.lenin_seat:
         seats.append(Seat("full", "lenin", "lenin"))
     for lead in model.leaders:
-        if lead.pb_seat == 2:
+        if lead.pb_seat == PolitburoSeat.FULL:
             seats.append(Seat("full", lead.name, "member"))
-    for k, n in enumerate(model.pb_clients.tolist()):
+    for k, n in enumerate(body.clients.tolist()):
         seats += [Seat("full", model.leader_names[k], "client")] * int(n)
-    seats += [Seat("full", NOBODY, "vacant")] * int(model.pb_vacancies)
+    seats += [Seat("full", NOBODY, "vacant")] * int(body.vacancies)
     for lead in model.leaders:
-        if lead.pb_seat == 1:
+        if lead.pb_seat == PolitburoSeat.CANDIDATE:
             seats.append(Seat("candidate", lead.name, "member"))
     return seats
 
