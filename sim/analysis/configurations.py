@@ -109,14 +109,19 @@ def labelled_design(
     from sim.scenario import load_scenario
 
     check_scenario(scenario)
-    experiment = parse_experiment(base_experiment(scenario, replicates, seed, fixed))
-    plain = build_design(experiment)
+    try:
+        experiment = parse_experiment(base_experiment(scenario, replicates, seed, fixed))
+        plain = build_design(experiment)
+    except InputError as exc:  # the fixed overrides are the command's --set values
+        text = str(exc).replace("<experiment mapping>: fixed.", "--set ")
+        text = text.replace("<experiment mapping>: fixed:", "--set:").replace("<experiment mapping>: ", "")
+        raise InputError(text) from None
     name, resolved = next(iter(plain.scenarios.items()))
     for config in configurations:
         try:
             load_scenario(resolved, plain.fixed | config.overrides)
         except InputError as exc:
-            what = ", ".join(f"{k}={v}" for k, v in config.labels.items())
+            what = "+".join(k for k, v in config.labels.items() if v is True) or "as given"
             raise InputError(f"{scenario}: {what}: {str(exc).split(': ', 1)[-1]}") from None
     points = [Point(i, name, dict(c.overrides)) for i, c in enumerate(configurations)]
     columns = list(configurations[0].labels) if configurations else []
