@@ -135,3 +135,40 @@ def test_bad_input_is_one_line(
 def test_a_missing_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["attribute", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "x")]) == 2
     assert "nope.toml: file not found" in capsys.readouterr().err
+
+
+def interrupted_once(scenario: Any, seed: int, replicate: int) -> Any:
+    """Act as Ctrl-C the first time the last configuration (all on) runs replicate 1."""
+    import os
+
+    from sim.runner import simulate
+
+    flag = Path(os.environ["ANALYSIS_TEST_FLAG"])
+    if replicate == 1 and scenario.resolved()["mechanisms"]["legacy"]["enabled"] and not flag.exists():
+        flag.write_text("interrupted")
+        raise KeyboardInterrupt
+    return simulate(scenario, seed, replicate)
+
+
+def test_ctrl_c_then_resume_gives_the_uninterrupted_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ANALYSIS_TEST_FLAG", str(tmp_path / "flag"))
+    out = tmp_path / "attr"
+    common = dict(replicates=2, seed=4, backend="serial", overrides=SMALL)
+    with pytest.raises(KeyboardInterrupt):
+        attribute(
+            HISTORICAL, ["legacy"], out=out, run_function="test_analysis_attribute:interrupted_once", **common
+        )
+    assert not (out / "attribution.csv").exists() and (out / "sweep" / "runs.parquet").is_dir()
+    resumed = attribute(
+        HISTORICAL,
+        ["legacy"],
+        out=out,
+        resume=True,
+        run_function="test_analysis_attribute:interrupted_once",
+        **common,
+    )
+    fresh = attribute(HISTORICAL, ["legacy"], **common)
+    pd.testing.assert_frame_equal(resumed.configurations, fresh.configurations)
+    pd.testing.assert_frame_equal(resumed.attribution, fresh.attribution)

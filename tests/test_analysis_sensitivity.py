@@ -123,3 +123,12 @@ def test_method_must_match_the_file() -> None:
 def test_saltelli_needs_a_power_of_two() -> None:
     with pytest.raises(InputError, match="power of two"):
         sensitivity(experiment("sobol_saltelli", 100), backend="serial")
+
+
+def test_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    assert main(["sensitivity", str(tmp_path / "none.toml"), "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "none.toml: file not found" in err and err.count("\n") == 1
+    assert not (tmp_path / "x").exists()

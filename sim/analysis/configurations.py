@@ -109,27 +109,32 @@ def labelled_design(
     from sim.scenario import load_scenario
 
     check_scenario(scenario)
-    experiment = parse_experiment(base_experiment(scenario, replicates, seed, fixed))
-    plain = build_design(experiment)
+    try:
+        experiment = parse_experiment(base_experiment(scenario, replicates, seed, fixed))
+        plain = build_design(experiment)
+    except InputError as exc:  # the fixed overrides are the command's --set values
+        text = str(exc).replace("<experiment mapping>: fixed.", "--set ")
+        text = text.replace("<experiment mapping>: fixed:", "--set:").replace("<experiment mapping>: ", "")
+        raise InputError(text) from None
     name, resolved = next(iter(plain.scenarios.items()))
     for config in configurations:
         try:
             load_scenario(resolved, plain.fixed | config.overrides)
         except InputError as exc:
-            what = ", ".join(f"{k}={v}" for k, v in config.labels.items())
+            what = "+".join(k for k, v in config.labels.items() if v is True) or "as given"
             raise InputError(f"{scenario}: {what}: {str(exc).split(': ', 1)[-1]}") from None
     points = [Point(i, name, dict(c.overrides)) for i, c in enumerate(configurations)]
     columns = list(configurations[0].labels) if configurations else []
     return LabelledDesign(
-        experiment,
-        replicates,
-        seed,
-        columns,
-        points,
-        plain.fixed,
-        plain.scenarios,
-        plain.scenario_files,
-        plain.scenario_sha256,
+        experiment=experiment,
+        replicates=replicates,
+        seed=seed,
+        columns=columns,
+        points=points,
+        fixed=plain.fixed,
+        scenarios=plain.scenarios,
+        scenario_files=plain.scenario_files,
+        scenario_sha256=plain.scenario_sha256,
         labels={i: dict(c.labels) for i, c in enumerate(configurations)},
     )
 
@@ -152,7 +157,14 @@ def run_configurations(
     if backend not in ("local", "serial", "dask"):
         raise InputError(f"--backend {backend}: expected local, serial or dask")
     sweep = Sweep(design, Path(sweep_dir), run_function or RUN_FUNCTION)
-    report = sweep.execute(backend, workers, scheduler, resume, None, progress)
+    report = sweep.execute(
+        backend_name=backend,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        chunk_size=None,
+        progress=progress,
+    )
     parts = sorted((Path(sweep_dir) / "runs.parquet").glob("part-*.parquet"))
     runs = (
         pd.read_parquet(Path(sweep_dir) / "runs.parquet")

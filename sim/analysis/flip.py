@@ -63,7 +63,8 @@ class FlipSearch:
         atomic_write_text(paths[0], self.flips.to_csv(index=False, lineterminator="\n"))
         atomic_write_text(paths[1], self.tested.to_csv(index=False, lineterminator="\n"))
         atomic_write_text(paths[2], json.dumps(self.meta, indent=2, default=str) + "\n")
-        title = f"Which changes make {self.leader} the likely winner? ({Path(self.scenario).stem})"
+        who = "nobody consolidating" if self.leader == "none" else f"{self.leader} the winner"
+        title = f"Which changes make {who} likely? ({Path(self.scenario).stem})"
         figure = flip_figure(self.tested, self.baseline, self.threshold, self.leader, title)
         paths.append(save(figure, out / "figures" / "flips.png"))
         return paths

@@ -191,7 +191,12 @@ def _run_and_analyse(
     from sim.sweep.worker import RUN_FUNCTION
 
     report = Sweep(design, sweep_dir, run_function or RUN_FUNCTION).execute(
-        backend, workers, None, resume, None, progress
+        backend_name=backend,
+        workers=workers,
+        scheduler=None,
+        resume=resume,
+        chunk_size=None,
+        progress=progress,
     )
     if report.missing:
         why = "; ".join(report.errors[:1]) or "interrupted"
