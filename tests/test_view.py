@@ -78,7 +78,7 @@ def test_adapter_reads_seats_alliances_ladder_and_a_fixed_sample(setup: ViewSetu
     assert state.months_done(model) == 24 and state.current_date(model).isoformat() == "1925-12-01"
     seats = state.politburo(model)
     full = [s for s in seats if s.rank == "full"]
-    assert len(full) == model.pb_full_seats()
+    assert len(full) == model.politburo.full_seats()
     assert len(state.central_committee(model)) == int(model.pool.in_cc.sum())
     assert abs(sum(state.support(model).values()) - 1.0) < 1e-9
     assert set(state.rungs(model)) == set(state.leader_names(model))

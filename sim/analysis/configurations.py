@@ -84,7 +84,6 @@ def base_experiment(
             "replicates": replicates,
             "seed": seed,
             "outputs": ["summary"],
-            "common_random_numbers": True,
         },
         "fixed": dict(fixed or {}),
     }

@@ -9,7 +9,6 @@ replicates a Sobol' index partly measures the model's noise, and that share says
 
 from __future__ import annotations
 
-import copy
 import json
 import tempfile
 import warnings
@@ -119,8 +118,8 @@ class Sensitivity:
 def prepare_experiment(
     source: str | Path | Mapping[str, Any], method: str | None, replicates: int | None
 ) -> Any:
-    """Load the experiment, check it suits `method`, and set common random numbers on."""
-    from sim.sweep.experiment import load_experiment, parse_experiment
+    """Load the experiment and check it suits `method` (its points share replicate seeds)."""
+    from sim.sweep.experiment import load_experiment
 
     experiment = load_experiment(source, replicates)
     where = experiment.where
@@ -138,10 +137,6 @@ def prepare_experiment(
         )
     if len(experiment.scenario_files) != 1:
         raise InputError(f"{where}: experiment.scenario: expected one scenario for sensitivity")
-    if not experiment.spec.experiment.common_random_numbers:
-        raw = copy.deepcopy(experiment.raw)
-        raw["experiment"]["common_random_numbers"] = True
-        experiment = parse_experiment(raw, experiment.source, experiment.sha256).with_replicates(replicates)
     return experiment
 
 

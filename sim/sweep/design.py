@@ -66,8 +66,6 @@ class Design:
             # the resolved content too: a changed base file changes a child scenario without its sha256
             "resolved": {name: data for name, data in self.scenarios.items()},
         }
-        if self.experiment.spec.experiment.common_random_numbers:
-            payload["common_random_numbers"] = True
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     def describe(self) -> dict[str, Any]:

@@ -80,8 +80,6 @@ class ExperimentTable(_Strict):
     backend: Literal["local", "dask", "serial"] | None = None
     workers: Annotated[int, Field(ge=1)] | None = None
     scheduler: str | None = None
-    # Replicate i gets the same seed at every point (common random numbers), as the analyses need.
-    common_random_numbers: bool = False
 
 
 class ExperimentFile(_Strict):
