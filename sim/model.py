@@ -97,6 +97,7 @@ class PowerStruggleModel(mesa.Model):
         self._structural_cache: dict[tuple[str, int], np.ndarray] = {}
         self._camp_labels: tuple[int, list[str]] = (-1, [])
         self.agenda = cfg.initial_agenda
+        self.agrarian_salience = cfg.initial_state.agrarian_salience
         self.fear = 0.0
         self.lenin_dead = False
         self.testament_pending = False

@@ -18,7 +18,7 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
     Leader j holds it when (1) his camp has at least `consolidation.delegate_share` of delegates,
     (2) a majority of the Central Committee, (3) a majority of the Politburo's full seats (his camp's
     members plus the clients they placed), and (4) no other leader in the Politburo keeps a following
-    of `consolidation.rival_following` or more, allies included.
+    of `consolidation.rival_following` or more, allies included (a leader who recanted is no rival).
     """
     rule = model.cfg.consolidation
     support = model.support
@@ -34,7 +34,8 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
     if seats * 2 <= model.pb_full_seats():
         return -1
     for k, leader in enumerate(model.leaders):
-        if k != j and leader.in_politburo and support[k] >= rule.rival_following:
+        # A leader who has recanted is no rival, whatever following he keeps.
+        if k != j and leader.in_politburo and not leader.capitulated and support[k] >= rule.rival_following:
             return -1
     return j
 
