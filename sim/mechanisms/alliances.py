@@ -3,7 +3,8 @@
 Seed: the Troika against Trotsky; Stalin "turned on his former allies"; the bloc with Bukharin.
 A leader whose camp lacks a majority seeks a partner who fears the same rival and is close enough
 (compromise willingness minus ideological distance minus distrust). A coalition breaks when its
-common threat is weak or its members have drifted apart; its betrayed partners then distrust the
+members have drifted apart, or when its common threat is spent and policy divides them (distance times
+the salience of the agrarian question, see `policy_pressure`); its betrayed partners then distrust the
 strongest member.
 """
 
@@ -140,15 +141,31 @@ def _dissolve(model: PowerStruggleModel) -> None:
         drifted = camp_compatibility(model, c.members) < mech.threshold - 0.1
         if not (weak_threat or drifted):
             continue
-        if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength:
+        # The bloc holds while its enemy is a threat; once he is spent, what is left to divide it is policy.
+        pressure = 1.0 if drifted else policy_pressure(model, c.members)
+        if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength * pressure:
             continue
         strongest = head(model, frozenset(c.members))
         for k in c.members:
             if k != strongest:
                 model.distrust[strongest, k] += mech.betrayal
                 model.distrust[k, strongest] += mech.betrayal
-        reason = "the common threat is spent" if weak_threat else "their lines have drifted apart"
+        reason = "their lines have drifted apart" if drifted else "the threat is spent; policy divides them"
         model.end_coalition(c, reason)
+
+
+def policy_pressure(model: PowerStruggleModel, members: set[int]) -> float:
+    """What divides a bloc without an enemy, in [0, 1]: policy distance weighed by the agrarian question.
+
+    policy_cost x salience x the widest distance between members, over their mean compromise
+    willingness. The grain crisis raises the salience (and moves the flexible toward its agenda).
+    """
+    mech = model.cfg.mechanisms.alliances
+    leaders = [model.leaders[k] for k in members]
+    pos = [lead.position for lead in leaders]
+    willing = sum(lead.compromise_willingness for lead in leaders) / len(leaders)
+    cost = mech.policy_cost * model.agrarian_salience * (max(pos) - min(pos))
+    return min(1.0, cost / max(willing, 1e-6))
 
 
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
