@@ -17,8 +17,9 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
 
     Leader j holds it when (1) his camp has at least `consolidation.delegate_share` of delegates,
     (2) a majority of the Central Committee, (3) a majority of the Politburo's full seats (his camp's
-    members plus the clients they placed), and (4) no other leader in the Politburo keeps a following
-    of `consolidation.rival_following` or more, allies included (a leader who recanted is no rival).
+    members plus the clients they placed, plus members who recanted), and (4) no other leader in the
+    Politburo keeps a following of `consolidation.rival_following` or more, allies included (a leader
+    who recanted is no rival).
     """
     rule = model.cfg.consolidation
     support = model.support
@@ -31,6 +32,9 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
     if sum(cc[k] for k in camp) <= 0.5:
         return -1
     seats = sum((model.leaders[k].pb_seat == 2) + model.pb_clients[k] for k in camp)
+    # A member who has recanted votes with the line: his seat counts for the leadership.
+    seats += sum(lead.pb_seat == 2 and lead.capitulated for k, lead in enumerate(model.leaders)
+                 if k not in camp)
     if seats * 2 <= model.pb_full_seats():
         return -1
     for k, leader in enumerate(model.leaders):

@@ -230,6 +230,8 @@ class AllianceParams(Mechanism):
     # Once its common enemy is spent, a bloc's monthly hazard of breaking is dissolve_rate x
     # min(1, policy_cost x agrarian salience x policy distance / mean compromise willingness).
     policy_cost: float = Field(default=3.0, ge=0.0, le=20.0)
+    # ... or, if larger, rivalry x the head's share of the bloc x its most ruthless junior's ruthlessness^2.
+    rivalry: float = Field(default=3.0, ge=0.0, le=10.0)
 
 
 class InstitutionParams(Mechanism):

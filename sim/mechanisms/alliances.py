@@ -150,7 +150,9 @@ def _dissolve(model: PowerStruggleModel) -> None:
             if k != strongest:
                 model.distrust[strongest, k] += mech.betrayal
                 model.distrust[k, strongest] += mech.betrayal
-        reason = "their lines have drifted apart" if drifted else "the threat is spent; policy divides them"
+        reason = (
+            "their lines have drifted apart" if drifted else "the enemy is spent; policy or rivalry divides"
+        )
         model.end_coalition(c, reason)
 
 
@@ -158,14 +160,32 @@ def policy_pressure(model: PowerStruggleModel, members: set[int]) -> float:
     """What divides a bloc without an enemy, in [0, 1]: policy distance weighed by the agrarian question.
 
     policy_cost x salience x the widest distance between members, over their mean compromise
-    willingness. The grain crisis raises the salience (and moves the flexible toward its agenda).
+    willingness, or the partners' rivalry if that is larger. The grain crisis raises the salience
+    (and moves the flexible toward its agenda).
     """
     mech = model.cfg.mechanisms.alliances
     leaders = [model.leaders[k] for k in members]
     pos = [lead.position for lead in leaders]
     willing = sum(lead.compromise_willingness for lead in leaders) / len(leaders)
     cost = mech.policy_cost * model.agrarian_salience * (max(pos) - min(pos))
-    return min(1.0, cost / max(willing, 1e-6))
+    return min(1.0, max(cost / max(willing, 1e-6), rivalry(model, members)))
+
+
+def rivalry(model: PowerStruggleModel, members: set[int]) -> float:
+    """What else divides a bloc without an enemy: an ambitious partner's fear of its head.
+
+    `rivalry` x the head's share of the bloc's following x the most ruthless junior partner's
+    ruthlessness squared (only the ruthless climb: Zinoviev against Stalin in 1925; the Right's
+    leaders were not climbers).
+    """
+    mech = model.cfg.mechanisms.alliances
+    support = model.support_list
+    total = sum(support[k] for k in members)
+    if total <= 0:
+        return 0.0
+    top = head(model, frozenset(members))
+    ambition = max((model.leaders[k].ruthlessness**2 for k in members if k != top), default=0.0)
+    return mech.rivalry * support[top] / total * ambition
 
 
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
