@@ -251,6 +251,8 @@ class MobilisationParams(Mechanism):
     reach: float = Field(gt=0.0, le=2.0)
     factionalism_charge: float = Field(ge=0.0, le=10.0)
     shield: float = Unit
+    # Added to the will to organise: x (1 - compromise willingness) x share of the ladder already taken.
+    desperation: float = Field(default=0.5, ge=0.0, le=5.0)
 
 
 class RepressionParams(Mechanism):
