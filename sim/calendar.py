@@ -32,19 +32,27 @@ class SessionSlot:
     kind: str  # "congress" | "conference" | "cc_plenum"
     voting_delegates: int
     cc_full_members: int = 0
+    joint: bool = True  # a joint CC-CCC plenum (rule plenums count as joint: they stand for any session)
 
 
 def build_sessions(cfg: ScenarioModel, months: list[date]) -> dict[tuple[int, int], list[SessionSlot]]:
-    """Sessions per month: the listed Congresses and Conferences, plus a CC plenum every few months.
+    """Sessions per month: the listed Congresses, Conferences and CC plenums.
 
-    Plenums are not in the sources, so a rule places one on the 15th of every n-th month that has
-    no Congress or Conference; n is `calendar.cc_plenum_interval_months`.
+    A calendar that lists no plenum gets one by rule on the 15th of every n-th month that has no
+    Congress or Conference (n is `calendar.cc_plenum_interval_months`): the fallback for calendars
+    users write. The shipped scenarios list the record's plenums (../shared/history/plenums.csv).
     """
     by_month: dict[tuple[int, int], list[SessionSlot]] = {}
     for s in cfg.calendar.sessions:
+        kind = "cc_plenum" if s.kind == "plenum" else s.kind
+        joint = s.joint or s.kind != "plenum"
         by_month.setdefault(month_key(s.date), []).append(
-            SessionSlot(s.date, s.body, s.kind, s.voting_delegates, s.cc_full_members)
+            SessionSlot(s.date, s.body, kind, s.voting_delegates, s.cc_full_members, joint)
         )
+    if any(s.kind == "plenum" for s in cfg.calendar.sessions):
+        for slots in by_month.values():
+            slots.sort(key=lambda s: s.date)
+        return by_month
     every = cfg.calendar.cc_plenum_interval_months
     for i, m in enumerate(months):
         if i % every == every - 1 and month_key(m) not in by_month:

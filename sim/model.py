@@ -91,6 +91,7 @@ class PowerStruggleModel(mesa.Model):
         # Cached model-level queries, keyed by the versions of the structure and the support (sim.cache).
         self.cache = StateCache()
         self.agenda = cfg.initial_agenda
+        self.agrarian_salience = cfg.initial_state.agrarian_salience
         self.fear = 0.0
         self.lenin_dead = False
         self.testament_pending = False
@@ -354,13 +355,6 @@ class PowerStruggleModel(mesa.Model):
         heads = self.bloc_head_active()
         allies = camp_of(self, holder)
         return np.array([k >= 0 and k not in allies for k in heads])
-
-    def successor_for_secretariat(self, removed: int) -> int | None:
-        """Who takes the Secretariat from a removed holder: the leadership's best organiser."""
-        pool = [k for k in self.ruling if k != removed and self.leaders[k].eligible]
-        if not pool:
-            return None
-        return max(pool, key=lambda k: (self.leaders[k].organisational_skill, -k))
 
     def _camp_labels(self) -> list[str]:
         """Per leader, his camp's members' names joined by '+' (the timeseries' `camp`)."""

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.leaders import Seat
 from sim.politics import camp_of
 
 if TYPE_CHECKING:
@@ -17,8 +18,9 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
 
     Leader j holds it when (1) his camp has at least `consolidation.delegate_share` of delegates,
     (2) a majority of the Central Committee, (3) a majority of the Politburo's full seats (his camp's
-    members plus the clients they placed), and (4) no other leader in the Politburo keeps a following
-    of `consolidation.rival_following` or more, allies included.
+    members plus the clients they placed, plus members who recanted), and (4) no other leader in the
+    Politburo keeps a following of `consolidation.rival_following` or more, allies included (a leader
+    who recanted is no rival).
     """
     rule = model.cfg.consolidation
     support = model.support
@@ -30,10 +32,15 @@ def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None)
         cc = model.central_committee.support()
     if sum(cc[k] for k in camp) <= 0.5:
         return -1
-    if model.politburo.camp_seats(camp) * 2 <= model.politburo.full_seats():
+    seats = model.politburo.camp_seats(camp)
+    # A member who has recanted votes with the line: his seat counts for the leadership.
+    seats += sum(lead.pb_seat == Seat.FULL and lead.capitulated for k, lead in enumerate(model.leaders)
+                 if k not in camp)
+    if seats * 2 <= model.politburo.full_seats():
         return -1
     for k, leader in enumerate(model.leaders):
-        if k != j and leader.in_politburo and support[k] >= rule.rival_following:
+        # A leader who has recanted is no rival, whatever following he keeps.
+        if k != j and leader.in_politburo and not leader.capitulated and support[k] >= rule.rival_following:
             return -1
     return j
 

@@ -304,20 +304,21 @@ def _sanctioned(model: PowerStruggleModel, name: str, kind: str) -> int:
     return k
 
 
-def test_a_willing_leader_out_of_the_politburo_capitulates_and_leaves_his_bloc() -> None:
-    from sim.mechanisms import repression
+def test_a_willing_leader_just_sanctioned_recants_and_leaves_his_bloc() -> None:
+    from sim.mechanisms import capitulation
 
-    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.capitulation_rate": 1.0}
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.recant_on_sanction": 1.0}
     model = small_model(**over)
     model.step()
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
-    model.pool.set_allegiance(slice(None), stalin)  # Stalin's camp rules; the bloc is in opposition
+    model.pool.set_allegiance(slice(None), stalin)  # Stalin's camp rules; the bloc holds no hope
     model.refresh_support()
     model.coalitions.start({zin, kam}, against=stalin)
-    model.leaders[zin].compromise_willingness = 1.0  # readiness 1: certain at rate 1
+    model.leaders[zin].compromise_willingness = 1.0
     model.leaders[zin].mobilised = True
-    _sanctioned(model, "zinoviev", "politburo_removal")
-    repression.monthly(model)
+    _sanctioned(model, "zinoviev", "cc_removal")  # the next step is his party card: the stake is whole
+    assert capitulation.propensity(model, zin) == pytest.approx(1.0)
+    assert capitulation.weigh_after_sanction(model, zin)
     z = model.leaders[zin]
     assert z.capitulated and not z.mobilised and not z.declared_opposition
     assert z.capitulated_month == model.month
@@ -325,28 +326,23 @@ def test_a_willing_leader_out_of_the_politburo_capitulates_and_leaves_his_bloc()
     assert any(e["kind"] == "capitulation" and e["actor"] == "zinoviev" for e in model.events)
 
 
-def test_below_the_threshold_a_leader_never_recants_and_an_expelled_penitent_is_readmitted() -> None:
-    from sim.leaders import RUNG
-    from sim.mechanisms import repression
+def test_an_unwilling_leader_never_recants_and_an_expelled_penitent_is_readmitted() -> None:
+    from sim.mechanisms import capitulation, repression
 
-    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.capitulation_rate": 1.0}
-    model = small_model(**over)
+    model = small_model(parameter_uncertainty=0.0)
     model.step()
-    t = _sanctioned(model, "trotsky", "politburo_removal")
-    model.leaders[t].compromise_willingness = 0.29  # just below capitulation_threshold 0.3
-    for _ in range(24):
-        repression.monthly(model)
-        assert not model.leaders[t].capitulated
+    t = _sanctioned(model, "trotsky", "party_expulsion")
+    model.leaders[t].compromise_willingness = 0.0  # willingness 0: propensity 0, whatever his hope
+    assert capitulation.propensity(model, t) == 0.0
+    assert not capitulation.weigh_after_sanction(model, t)
     z = _sanctioned(model, "zinoviev", "party_expulsion")
-    model.leaders[z].rung = RUNG["politburo_removal"]  # capitulate while out of the Politburo...
-    model.leaders[z].compromise_willingness = 1.0
-    repression.monthly(model)
-    model.leaders[z].rung = RUNG["party_expulsion"]  # ... then expelled all the same
+    capitulation.recant(model, z)
     months = model.cfg.mechanisms.repression.readmission_months
     for m in range(months + 1):
         model.month += 1
         repression.monthly(model)
         assert model.leaders[z].readmitted == (m + 1 >= months)
+    assert not model.leaders[t].capitulated
 
 
 def test_a_campaign_costs_its_target_standing_and_an_answered_one_costs_less() -> None:

@@ -3,7 +3,8 @@
 Seed: the Troika against Trotsky; Stalin "turned on his former allies"; the bloc with Bukharin.
 A leader whose camp lacks a majority seeks a partner who fears the same rival and is close enough
 (compromise willingness minus ideological distance minus distrust). A coalition breaks when its
-common threat is weak or its members have drifted apart; its betrayed partners then distrust the
+members have drifted apart, or when its common threat is spent and policy divides them (distance times
+the salience of the agrarian question, see `policy_pressure`); its betrayed partners then distrust the
 strongest member.
 """
 
@@ -123,15 +124,51 @@ def _dissolve(model: PowerStruggleModel) -> None:
         drifted = camp_compatibility(model, c.members) < mech.threshold - mech.drift_margin
         if not (weak_threat or drifted):
             continue
-        if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength:
+        # The bloc holds while its enemy is a threat; once he is spent, what is left to divide it is policy.
+        pressure = 1.0 if drifted else policy_pressure(model, c.members)
+        if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength * pressure:
             continue
         strongest = head(model, frozenset(c.members))
         for k in c.members:
             if k != strongest:
                 model.distrust[strongest, k] += mech.betrayal
                 model.distrust[k, strongest] += mech.betrayal
-        reason = "the common threat is spent" if weak_threat else "their lines have drifted apart"
+        reason = (
+            "their lines have drifted apart" if drifted else "the enemy is spent; policy or rivalry divides"
+        )
         model.coalitions.end(c, reason)
+
+
+def policy_pressure(model: PowerStruggleModel, members: set[int]) -> float:
+    """What divides a bloc without an enemy, in [0, 1]: policy distance weighed by the agrarian question.
+
+    policy_cost x salience x the widest distance between members, over their mean compromise
+    willingness, or the partners' rivalry if that is larger. The grain crisis raises the salience
+    (and moves the flexible toward its agenda).
+    """
+    mech = model.cfg.mechanisms.alliances
+    leaders = [model.leaders[k] for k in members]
+    pos = [lead.position for lead in leaders]
+    willing = sum(lead.compromise_willingness for lead in leaders) / len(leaders)
+    cost = mech.policy_cost * model.agrarian_salience * (max(pos) - min(pos))
+    return min(1.0, max(cost / max(willing, 1e-6), rivalry(model, members)))
+
+
+def rivalry(model: PowerStruggleModel, members: set[int]) -> float:
+    """What else divides a bloc without an enemy: an ambitious partner's fear of its head.
+
+    `rivalry` x the head's share of the bloc's following x the most ruthless junior partner's
+    ruthlessness squared (only the ruthless climb: Zinoviev against Stalin in 1925; the Right's
+    leaders were not climbers).
+    """
+    mech = model.cfg.mechanisms.alliances
+    support = model.support_list
+    total = sum(support[k] for k in members)
+    if total <= 0:
+        return 0.0
+    top = head(model, frozenset(members))
+    ambition = max((model.leaders[k].ruthlessness**2 for k in members if k != top), default=0.0)
+    return mech.rivalry * support[top] / total * ambition
 
 
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG, Seat
-from sim.mechanisms import legacy, repression
+from sim.mechanisms import capitulation, legacy, offices, repression
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -112,6 +112,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     if session.kind == "congress":
         elect_central_committee(model, session)
     fill_politburo(model)
+    offices.fill_general_secretary(model, session.date, session.body)
 
 
 def _targets(model: PowerStruggleModel) -> list[int]:
@@ -145,6 +146,13 @@ def _move_sanction(
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
     organised = leader.mobilised and mob.enabled
+    # Deviation within discipline (a platform, a vote, a bloc of leaders) costs posts and seats; only
+    # an organised faction that will not disband is expelled. CC seats and party cards are taken by
+    # a joint CC-CCC plenum or a Congress.
+    if kind == "party_expulsion" and not any(model.leaders[m].mobilised for m in camp_of(model, target)):
+        return  # his own faction, or his bloc's (the United Opposition's was Zinoviev's machine too)
+    if RUNG[kind] >= RUNG["cc_removal"] and not session.joint:
+        return
     charge = mob.factionalism_charge * mob.strength * (1.0 + model.fear) if organised else 0.0
     will = (
         mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
@@ -169,6 +177,7 @@ def _move_sanction(
     repression.after_sanction(model, target)
     if kind == "party_expulsion":
         model.coalitions.leave(target, session.date, "expelled")
+    capitulation.weigh_after_sanction(model, target)
 
 
 def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:

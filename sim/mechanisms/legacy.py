@@ -114,7 +114,6 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
             session.body,
             "testament read; the Congress votes him out",
         )
-        successor = model.successor_for_secretariat(holder)
-        if successor is not None:
-            model.leaders[successor].take_post("general_secretary")
-            model.log_event(session.date, "gs_appointed", model.leaders[successor].name, session.body, "")
+        from sim.mechanisms.offices import fill_general_secretary
+
+        fill_general_secretary(model, session.date, session.body, removed=holder)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.leaders import RUNG
 from sim.politics import camp_of, leadership_target
 
 if TYPE_CHECKING:
@@ -36,8 +37,22 @@ def organise(model: PowerStruggleModel) -> None:
             will = max(model.leaders[m].mobilisation for m in camp_of(model, k))
         else:
             will = leader.mobilisation**2
+        will = min(1.0, will + desperation(model, k))
         if model.streams["mobilisation"].random() < mech.rate * mech.strength * will:
             leader.mobilised = True
             model.log_event(
                 model.mid_month, "mobilisation", leader.name, "", "organises a faction and platform"
             )
+
+
+def desperation(model: PowerStruggleModel, k: int) -> float:
+    """What the ladder adds to a leader's will to organise: he has less and less to lose.
+
+    `desperation` x (1 - compromise willingness) x the share of the ladder to the party card already
+    taken: the uncompromising, stripped of posts and seats, take their case to the ranks (Trotsky in
+    1926-27); the compromising do not (the Right).
+    """
+    mech = model.cfg.mechanisms.mobilisation
+    leader = model.leaders[k]
+    lost = min(1.0, leader.rung / RUNG["party_expulsion"])
+    return mech.desperation * (1.0 - leader.compromise_willingness) * lost

@@ -3,7 +3,7 @@
 Seed: Trotsky "erased from official photographs and records"; exile "from the Soviet Union in 1929".
 Sanctioned leaders lose standing and legitimacy monthly; their followers risk demotion; expelled
 leaders who keep fighting go into internal exile and then abroad, at a pace set by the leadership's
-ruthlessness; those willing to compromise capitulate instead and may be readmitted.
+ruthlessness; any of them may recant instead (sim.mechanisms.capitulation) and be readmitted.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.delegates import NO_PATRON
 from sim.leaders import RUNG
+from sim.mechanisms import capitulation
 from sim.politics import ruling_ruthlessness, secretariat_holder
 
 if TYPE_CHECKING:
@@ -61,13 +62,11 @@ def monthly(model: PowerStruggleModel) -> None:
         if leader.capitulated:
             _readmit(model, leader)
             continue
-        if leader.rung >= RUNG["politburo_removal"] and leader.rung < RUNG["internal_exile"]:
-            # Below the threshold a leader never recants (Trotsky); above it, the readier the sooner.
-            readiness = max(0.0, leader.compromise_willingness - mech.capitulation_threshold)
-            readiness /= 1.0 - mech.capitulation_threshold
-            if rng.random() < mech.capitulation_rate * mech.strength * readiness:
-                _capitulate(model, k)
-                continue
+        expelled = RUNG["party_expulsion"] <= leader.rung < RUNG["exile_abroad"]
+        if expelled and rng.random() < capitulation.recant_hazard(model, k):
+            # Facing exile, he weighs recanting every month (sim.mechanisms.capitulation).
+            capitulation.recant(model, k)
+            continue
         if leader.rung == RUNG["party_expulsion"]:
             if rng.random() < mech.internal_exile_rate * mech.strength * ruth:
                 _exile(model, k, "internal_exile", "OGPU", "deported to a remote province")
@@ -82,16 +81,6 @@ def _exile(model: PowerStruggleModel, k: int, kind: str, body: str, detail: str)
     leader = model.leaders[k]
     leader.apply_sanction(kind, model.month)
     model.log_event(model.mid_month, kind, leader.name, body, detail)
-
-
-def _capitulate(model: PowerStruggleModel, k: int) -> None:
-    leader = model.leaders[k]
-    leader.capitulated = True
-    leader.mobilised = False
-    leader.declared_opposition = False
-    leader.capitulated_month = model.month
-    model.log_event(model.mid_month, "capitulation", leader.name, "", "renounces opposition")
-    model.coalitions.leave(k, model.mid_month, "capitulated")
 
 
 def _readmit(model: PowerStruggleModel, leader: Leader) -> None:

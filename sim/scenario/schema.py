@@ -45,17 +45,33 @@ class Bloc(_Strict):
 
 
 class Session(_Strict):
-    """A scheduled Congress or Conference (an input: the calendar, not its outcome)."""
+    """A scheduled Congress, Conference or CC plenum (an input: the calendar, not its outcome).
+
+    A plenum's voters are the CC of the day, so it takes no `voting_delegates`; `joint = true` marks a
+    joint plenum of the CC and the Central Control Commission, the body that removes CC members and
+    expels (see docs/model.md, institutions).
+    """
 
     date: date
     body: str
-    kind: Literal["congress", "conference"]
-    voting_delegates: int = Field(gt=0)
+    kind: Literal["congress", "conference", "plenum"]
+    voting_delegates: int = Field(default=0, ge=0)
     cc_full_members: int = Field(default=0, ge=0)
+    joint: bool = False
+
+    @model_validator(mode="after")
+    def _delegates_for_votes(self) -> Session:
+        if self.kind != "plenum" and self.voting_delegates <= 0:
+            raise ValueError(f"voting_delegates: expected a positive number for a {self.kind}")
+        return self
 
 
 class Calendar(_Strict):
-    """Dated sessions plus the rule that schedules CC plenums between them."""
+    """Dated sessions plus the rule that schedules CC plenums between them.
+
+    The rule (one plenum every `cc_plenum_interval_months`) applies only to calendars that list no
+    session of kind `plenum`; a calendar that lists plenums gets exactly those.
+    """
 
     sessions: tuple[Session, ...]
     cc_plenum_interval_months: int = Field(default=3, ge=1, le=12)
@@ -75,6 +91,8 @@ class InitialState(_Strict):
     appointee_share: float = Unit
     alliances: tuple[Alliance, ...] = ()
     politburo_client_seats: dict[str, int] = Field(default_factory=dict)
+    # Salience of the agrarian question in [0, 1] at the start: how much policy distance costs a bloc.
+    agrarian_salience: float = Field(default=0.2, ge=0.0, le=1.0)
 
 
 class DatedEvent(_Strict):
@@ -115,6 +133,8 @@ class ShockEvent(DatedEvent):
 
     agenda_shift: float = Field(default=0.0, ge=-2.0, le=2.0)
     fear_boost: float = Field(default=0.0, ge=0.0, le=1.0)
+    # How much the shock raises the salience of the agrarian question (grain, the pace of industry).
+    agrarian_salience: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
 class Events(_Strict):
@@ -240,6 +260,11 @@ class AllianceParams(Mechanism):
         le=2.0,
         description="compatibility above `threshold` at which a partner is sought at the full form rate",
     )
+    # Once its common enemy is spent, a bloc's monthly hazard of breaking is dissolve_rate x
+    # min(1, policy_cost x agrarian salience x policy distance / mean compromise willingness).
+    policy_cost: float = Field(default=3.0, ge=0.0, le=20.0)
+    # ... or, if larger, rivalry x the head's share of the bloc x its most ruthless junior's ruthlessness^2.
+    rivalry: float = Field(default=3.0, ge=0.0, le=10.0)
 
 
 class InstitutionParams(Mechanism):
@@ -283,6 +308,8 @@ class MobilisationParams(Mechanism):
     reach: float = Field(gt=0.0, le=2.0)
     factionalism_charge: float = Field(ge=0.0, le=10.0)
     shield: float = Unit
+    # Added to the will to organise: x (1 - compromise willingness) x share of the ladder already taken.
+    desperation: float = Field(default=0.5, ge=0.0, le=5.0)
 
 
 class RepressionParams(Mechanism):
@@ -294,7 +321,6 @@ class RepressionParams(Mechanism):
     exile_abroad_rate: float = Unit
     min_months_before_abroad: int = Field(ge=0, le=60)
     capitulation_rate: float = Unit
-    capitulation_threshold: float = Field(ge=0.0, lt=1.0)
     readmission_months: int = Field(ge=0, le=60)
     replacement_spread: float = Field(
         default=0.3, gt=0.0, le=2.0, description="sd of the line of cadres who replace demoted followers"
@@ -308,6 +334,10 @@ class RepressionParams(Mechanism):
         le=2.0,
         description="how dangerous an internal exile of no standing still seems to the leadership",
     )
+    # Share of standing a leader loses by recanting (he keeps his place, not his voice).
+    recant_standing_loss: float = Field(default=0.5, ge=0.0, le=1.0)
+    # Scale of the chance to recant right after a sanction passes (times his propensity, in [0, 1]).
+    recant_on_sanction: float = Field(default=0.5, ge=0.0, le=1.0)
 
 
 class ShockParams(Mechanism):

@@ -1,0 +1,82 @@
+"""Capitulation is a choice: a sanctioned leader weighs recanting against holding out.
+
+Seed: Zinoviev and Kamenev recanted and were readmitted; Trotsky "refused to compromise" and was exiled.
+A sanctioned oppositionist weighs, when a sanction has just passed (and, once expelled, every month
+while exile looms), what recanting saves him (the next step of the ladder,
+valued by his compromise willingness) against what holding out promises (his camp's strength beside
+the leadership's). Recanting disbands his faction and drops his platform: he keeps his place, loses
+standing, and is not pursued further; an expelled leader who recants is readmitted after a probation.
+No threshold bars anyone: the unwilling recant rarely, not never.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.leaders import LADDER, RUNG
+from sim.politics import camp_of, power
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+#: The most severe step of the ladder a party member can lose by holding out (his party card).
+_TOP = RUNG["party_expulsion"]
+
+
+def stake(rung: int) -> float:
+    """How much the next sanction takes, in (0, 1]: the party card counts fully, censure least."""
+    nxt = min(rung + 1, len(LADDER) - 1)
+    return min(1.0, nxt / _TOP)
+
+
+def hope(model: PowerStruggleModel, k: int) -> float:
+    """What holding out promises: his camp's share of the support it and the leadership command."""
+    own = power(model, camp_of(model, k))
+    ruling = power(model, model.ruling)
+    return own / (own + ruling) if own + ruling > 0 else 0.0
+
+
+def propensity(model: PowerStruggleModel, k: int) -> float:
+    """How strongly leader k leans to recant: stake x willingness^2 x (1 - hope), in [0, 1]."""
+    leader = model.leaders[k]
+    return stake(leader.rung) * leader.compromise_willingness**2 * (1.0 - hope(model, k))
+
+
+def recant_hazard(model: PowerStruggleModel, k: int) -> float:
+    """Monthly chance that an expelled leader, facing exile, recants: capitulation_rate x propensity."""
+    mech = model.cfg.mechanisms.repression
+    return min(1.0, mech.capitulation_rate * mech.strength * propensity(model, k))
+
+
+def weigh_after_sanction(model: PowerStruggleModel, k: int) -> bool:
+    """Just sanctioned, he sees the next step coming and may recant (recant_on_sanction x propensity)."""
+    mech = model.cfg.mechanisms.repression
+    if not mech.enabled or model.leaders[k].capitulated:
+        return False
+    p = min(1.0, mech.recant_on_sanction * mech.strength * propensity(model, k))
+    if model.streams["repression"].random() < p:
+        recant(model, k)
+        return True
+    return False
+
+
+def recant(model: PowerStruggleModel, k: int) -> None:
+    """He renounces opposition: faction disbanded, platform withdrawn, standing lost."""
+    mech = model.cfg.mechanisms.repression
+    leader = model.leaders[k]
+    leader.capitulated = True
+    leader.mobilised = False
+    leader.declared_opposition = False
+    leader.capitulated_month = model.month
+    leader.standing *= 1.0 - mech.recant_standing_loss
+    model.log_event(model.mid_month, "capitulation", leader.name, "", "renounces opposition")
+    model.coalitions.leave(k, model.mid_month, "capitulated")
+    # His followers hear him accept the line: as many as the standing he gave up go over to it.
+    followers = np.flatnonzero(model.pool.allegiance == k)
+    going = followers[model.streams["repression"].random(followers.size) < mech.recant_standing_loss]
+    if going.size:
+        head = max(model.ruling, key=lambda m: (model.support[m], -m))
+        model.pool.set_allegiance(going, head)
+        model.refresh_support()

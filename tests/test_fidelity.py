@@ -1,0 +1,106 @@
+"""Issue 9's mechanisms: record plenums, offices, deviation vs faction, capitulation, the policy split."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sim.calendar import SessionSlot
+from sim.leaders import RUNG
+from sim.mechanisms import alliances, capitulation, institutions, mobilisation, offices
+from sim.model import PowerStruggleModel
+from sim.politics import secretariat_holder
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+
+
+def small_model(seed: int = 1, **overrides: object) -> PowerStruggleModel:
+    return PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 2000, **overrides}, rng=seed)
+
+
+def test_listed_plenums_replace_the_rule_and_keep_their_dates() -> None:
+    model = small_model()
+    plenums = [s for slots in model.sessions.values() for s in slots if s.kind == "cc_plenum"]
+    listed = {s.date for s in model.cfg.calendar.sessions if s.kind == "plenum"}
+    assert {s.date for s in plenums} == listed and date(1927, 10, 21) in listed
+    joint = {s.date for s in plenums if s.joint}
+    assert date(1927, 11, 12) in joint and date(1928, 7, 4) not in joint
+
+
+def test_a_calendar_without_plenums_gets_them_by_rule() -> None:
+    model = small_model()
+    sessions = [s for s in model.cfg.calendar.sessions if s.kind != "plenum"]
+    ruled = small_model(**{"calendar.sessions": [s.model_dump() for s in sessions]})
+    plenums = [s for slots in ruled.sessions.values() for s in slots if s.kind == "cc_plenum"]
+    assert plenums and all(s.date.day == 15 and s.joint for s in plenums)
+
+
+def test_the_general_secretary_is_succeeded_not_left_vacant() -> None:
+    model = small_model()
+    stalin = model.leader_index["stalin"]
+    model.leaders[stalin].apply_sanction("post_removal", model.month)
+    assert secretariat_holder(model) is None
+    offices.fill_general_secretary(model, date(1924, 5, 23), "13th Party Congress", removed=stalin)
+    holder = secretariat_holder(model)
+    assert holder is not None and holder != stalin
+
+
+def test_capitulation_has_no_threshold_but_follows_willingness() -> None:
+    model = small_model()
+    trotsky, zinoviev = model.leader_index["trotsky"], model.leader_index["zinoviev"]
+    for k in (trotsky, zinoviev):
+        model.leaders[k].rung = RUNG["cc_removal"]
+    low, high = capitulation.propensity(model, trotsky), capitulation.propensity(model, zinoviev)
+    assert 0.0 < low < high
+
+
+def test_recanting_disbands_the_faction_and_costs_standing() -> None:
+    model = small_model()
+    trotsky = model.leader_index["trotsky"]
+    leader = model.leaders[trotsky]
+    leader.mobilised, leader.rung = True, RUNG["politburo_removal"]
+    followers = int((model.pool.allegiance == trotsky).sum())
+    capitulation.recant(model, trotsky)
+    assert leader.capitulated and not leader.mobilised and leader.standing == pytest.approx(0.5)
+    assert int((model.pool.allegiance == trotsky).sum()) < followers
+
+
+def _expulsion_vote(model: PowerStruggleModel, target: int, joint: bool) -> bool:
+    leader = model.leaders[target]
+    leader.rung, leader.in_cc, leader.declared_opposition = RUNG["cc_removal"], False, True
+    session = SessionSlot(date(1927, 11, 12), "Joint CC-CCC plenum", "cc_plenum", 0, joint=joint)
+    voters = institutions.voters_for(model, session)
+    for _ in range(50):
+        institutions._move_sanction(model, session, voters, target)
+        leader.last_sanction_month = -999
+    return leader.rung >= RUNG["party_expulsion"]
+
+
+def test_only_an_organised_faction_is_expelled_and_only_by_a_joint_plenum() -> None:
+    model = small_model(**{"mechanisms.institutions.proposal_rate": 1.0})
+    bukharin = model.leader_index["bukharin"]
+    assert not _expulsion_vote(model, bukharin, joint=True)  # a deviation: no faction
+    model.leaders[bukharin].mobilised = True
+    assert not _expulsion_vote(model, bukharin, joint=False)  # an ordinary plenum cannot expel
+    assert _expulsion_vote(model, bukharin, joint=True)  # an organised faction, a joint plenum
+
+
+def test_the_grain_crisis_raises_the_policy_pressure_on_a_bloc() -> None:
+    model = small_model()
+    bloc = {model.leader_index["stalin"], model.leader_index["bukharin"]}
+    before = alliances.policy_pressure(model, bloc)
+    model._grain_crisis()
+    assert model.agrarian_salience > 0.8
+    assert alliances.policy_pressure(model, bloc) > before
+
+
+def test_desperation_grows_with_the_ladder_and_spares_the_compromising() -> None:
+    model = small_model()
+    trotsky, rykov = model.leader_index["trotsky"], model.leader_index["rykov"]
+    assert mobilisation.desperation(model, trotsky) == 0.0
+    for k in (trotsky, rykov):
+        model.leaders[k].rung = RUNG["cc_removal"]
+    assert mobilisation.desperation(model, trotsky) > 2 * mobilisation.desperation(model, rykov) > 0.0
