@@ -121,10 +121,16 @@ def _summary_row(
     return row
 
 
+def _drops_timeseries(task: ChunkTask) -> bool:
+    return task.keep == "tables" and "timeseries" not in task.outputs
+
+
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run every run of a chunk; a run that raises becomes a failure record and the chunk goes on."""
     started = time.perf_counter()
     simulate = resolve_function(task.run_function)
+    # The built-in replay can skip the leader-month table when the sweep does not keep it.
+    options = {"timeseries": False} if task.run_function == RUN_FUNCTION and _drops_timeseries(task) else {}
     result = ChunkResult(task.chunk_id)
     rows: dict[str, list[dict[str, Any]]] = {"runs": [], **{t: [] for t in DETAIL_TABLES}}
     loaded: dict[int, Any] = {}
@@ -133,7 +139,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         try:
             if run.point_id not in loaded:
                 loaded = {run.point_id: _scenario(task, run.point_id)}
-            output = simulate(loaded[run.point_id], run.seed, run.replicate)
+            output = simulate(loaded[run.point_id], run.seed, run.replicate, **options)
         except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
             loaded.pop(run.point_id, None)
             _SCENARIOS.pop((task.token, run.point_id), None)
