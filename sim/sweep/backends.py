@@ -198,6 +198,9 @@ class DaskBackend:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # The scheduler's HTTP server still listens, by default on 8787: a free port instead,
+                # so that another cluster on this machine does not make it warn.
+                scheduler_kwargs={"dashboard_address": ":0"},
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)
