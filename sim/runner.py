@@ -40,16 +40,23 @@ class ReplicateOutput:
         return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def simulate(scenario: Scenario, seed: int, replicate: int = 0) -> ReplicateOutput:
-    """Run one replicate to the end of the window and return its tables."""
+def simulate(
+    scenario: Scenario, seed: int, replicate: int = 0, *, timeseries: bool = True
+) -> ReplicateOutput:
+    """Run one replicate to the end of the window and return its tables.
+
+    `timeseries=False` leaves the leader-month table empty, for a sweep that does not keep it.
+    """
     model = PowerStruggleModel(scenario=scenario, rng=seed, replicate=replicate)
     while model.running:
         model.step()
-    return collect_output(model, seed, replicate)
+    return collect_output(model, seed, replicate, timeseries=timeseries)
 
 
-def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> ReplicateOutput:
-    """Turn a finished model into its table rows."""
+def collect_output(
+    model: PowerStruggleModel, seed: int, replicate: int, *, timeseries: bool = True
+) -> ReplicateOutput:
+    """Turn a finished model into its table rows (without the timeseries when it is not wanted)."""
     winner, first = winner_from_history(model.consolidation_history)
     winner_name = model.leader_names[winner] if winner >= 0 else "none"
     # A date that never came is missing (None), as reading summary.csv back gives it (NaN).
@@ -93,8 +100,8 @@ def collect_output(model: PowerStruggleModel, seed: int, replicate: int) -> Repl
     holder = next((lead.name for lead in model.leaders if lead.holds_secretariat and lead.eligible), "none")
     summary["gs_holder_final"] = holder
     summary["n_alliances"] = sum(e["kind"] == "alliance_formed" for e in events)
-    timeseries = timeseries_columns(model, replicate)
-    return ReplicateOutput(summary, events, votes, timeseries, steps=len(model.consolidation_history))
+    columns = timeseries_columns(model, replicate) if timeseries else {}
+    return ReplicateOutput(summary, events, votes, columns, steps=len(model.consolidation_history))
 
 
 # The fields of the monthly `sim.tables.LeaderMonth` record that the timeseries table keeps.

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sim.errors import InputError
 from sim.scenario.hashing import scenario_digest
 from sim.scenario.schema import LeaderParams, Scenario, ScenarioModel
+from sim.validation import format_validation
 
 _TOML_CACHE: dict[tuple[str, int, int], dict[str, Any]] = {}
 
@@ -99,20 +100,6 @@ def _leader_check(data: Mapping[str, Any], where: str, base_leaders: set[str]) -
             )
 
 
-def _format_validation(where: str, exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err.get("loc", ()))
-    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
-    if err.get("type") == "extra_forbidden":
-        return f"{where}: {loc}: unknown key: expected one of the documented keys (see README)"
-    if err.get("type") == "missing":
-        return f"{where}: {loc}: missing: expected a value"
-    got = err.get("input")
-    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
-    prefix = f"{loc}: " if loc else ""
-    return f"{where}: {prefix}{msg}{shown}"
-
-
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse `dotted.path=value`; the value is read as a TOML literal when it is one, else as a string."""
     if "=" not in text:
@@ -161,7 +148,7 @@ def _validate(data: Mapping[str, Any], where: str) -> ScenarioModel:
     try:
         return ScenarioModel.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_format_validation(where, exc)) from None
+        raise InputError(format_validation(where, exc)) from None
 
 
 _SCENARIO_CACHE: dict[tuple[Any, ...], Scenario] = {}

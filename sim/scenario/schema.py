@@ -10,16 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from sim.validation import StrictModel
 
 Unit = Field(ge=0.0, le=1.0)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LeaderParams(_Strict):
+class LeaderParams(StrictModel):
     """One leader's parameters; all in [0, 1] except ideology in [-1, 1]."""
 
     appointment_control: float = Unit
@@ -37,14 +35,14 @@ class LeaderParams(_Strict):
     home_bloc: str = ""
 
 
-class Bloc(_Strict):
+class Bloc(StrictModel):
     """A region or institution whose delegates share a home organisation."""
 
     share: float = Field(gt=0.0, le=1.0)
     ideology: float = Field(ge=-1.0, le=1.0)
 
 
-class Session(_Strict):
+class Session(StrictModel):
     """A scheduled Congress, Conference or CC plenum (an input: the calendar, not its outcome).
 
     A plenum's voters are the CC of the day, so it takes no `voting_delegates`; `joint = true` marks a
@@ -66,7 +64,7 @@ class Session(_Strict):
         return self
 
 
-class Calendar(_Strict):
+class Calendar(StrictModel):
     """Dated sessions plus the rule that schedules CC plenums between them.
 
     The rule (one plenum every `cc_plenum_interval_months`) applies only to calendars that list no
@@ -78,14 +76,14 @@ class Calendar(_Strict):
     initial_cc_full_members: int = Field(default=40, gt=0)
 
 
-class Alliance(_Strict):
+class Alliance(StrictModel):
     """An alliance already in force at the start (an input: the Troika dates from 1923)."""
 
     members: tuple[str, ...] = Field(min_length=2)
     against: str
 
 
-class InitialState(_Strict):
+class InitialState(StrictModel):
     """The state of January 1924."""
 
     appointee_share: float = Unit
@@ -95,7 +93,7 @@ class InitialState(_Strict):
     agrarian_salience: float = Field(default=0.2, ge=0.0, le=1.0)
 
 
-class DatedEvent(_Strict):
+class DatedEvent(StrictModel):
     """An exogenous event with a date and an on/off switch."""
 
     date: date
@@ -108,7 +106,7 @@ class FuneralEvent(DatedEvent):
     absent: tuple[str, ...] = ()
 
 
-class EnrolmentEvent(_Strict):
+class EnrolmentEvent(StrictModel):
     """The Lenin Enrolment: mass recruitment through the apparatus."""
 
     enabled: bool = True
@@ -137,7 +135,7 @@ class ShockEvent(DatedEvent):
     agrarian_salience: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
-class Events(_Strict):
+class Events(StrictModel):
     """Every exogenous event of the window."""
 
     lenin_death: DatedEvent
@@ -148,7 +146,7 @@ class Events(_Strict):
     grain_crisis: ShockEvent
 
 
-class Mechanism(_Strict):
+class Mechanism(StrictModel):
     """A mechanism switch and a scale; subclasses add the mechanism's own named parameters."""
 
     enabled: bool = True
@@ -363,7 +361,7 @@ MECHANISMS: tuple[str, ...] = (
 )
 
 
-class Mechanisms(_Strict):
+class Mechanisms(StrictModel):
     """The ten mechanisms of the brief, each switchable and scalable."""
 
     appointment: AppointmentParams
@@ -378,14 +376,14 @@ class Mechanisms(_Strict):
     shocks: ShockParams
 
 
-class Consolidation(_Strict):
+class Consolidation(StrictModel):
     """The rule that says who won."""
 
     delegate_share: float = Field(default=2 / 3, gt=0.5, le=1.0)
     rival_following: float = Field(default=0.10, gt=0.0, le=1.0)
 
 
-class Population(_Strict):
+class Population(StrictModel):
     """How the delegates of January 1924 are drawn (model-level parameters of the initialisation)."""
 
     ideology_spread: float = Field(
@@ -414,7 +412,7 @@ class Population(_Strict):
     )
 
 
-class ScenarioModel(_Strict):
+class ScenarioModel(StrictModel):
     """The whole validated scenario."""
 
     name: str = ""

@@ -7,7 +7,6 @@ in flight, so the coordinator never holds more than a few chunks' results in mem
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 import uuid
@@ -17,6 +16,7 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.sweep.experiment import BACKENDS
+from sim.sweep.forkserver import preload_modules, start_method
 from sim.sweep.worker import RUN_FUNCTION, ChunkResult, ChunkTask, run_chunk, warm_up
 
 Outcome = tuple[ChunkTask, ChunkResult | BaseException]
@@ -56,32 +56,6 @@ def _local_worker_init(run_function: str) -> None:
     warm_up(run_function)
 
 
-def _start_method() -> multiprocessing.context.BaseContext:
-    """'forkserver' where available (no inherited threads or locks, model preloaded once), else 'spawn'."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("spawn")
-
-
-def _preload(run_function: str) -> list[str]:
-    return ["sim.sweep.worker", "sim.scenario", "pyarrow", run_function.partition(":")[0]]
-
-
-def prestart_local(run_function: str = RUN_FUNCTION) -> None:
-    """Launch the fork server now, so it imports the model while the coordinator is still busy.
-
-    Importing Mesa and the model takes about two seconds; started this way it overlaps the
-    coordinator's own imports and validation instead of delaying the first chunk.
-    """
-    context = _start_method()
-    if context.get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    context.set_forkserver_preload(_preload(run_function))
-    forkserver.ensure_running()
-
-
 class LocalBackend:
     """A process pool created once per sweep; each worker imports the model once and runs many chunks."""
 
@@ -93,9 +67,9 @@ class LocalBackend:
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalBackend:
-        context = _start_method()
+        context = start_method()
         if context.get_start_method() == "forkserver":
-            context.set_forkserver_preload(_preload(self.run_function))
+            context.set_forkserver_preload(preload_modules(self.run_function))
         self.pool = ProcessPoolExecutor(
             self.workers, mp_context=context, initializer=_local_worker_init, initargs=(self.run_function,)
         )
@@ -104,9 +78,15 @@ class LocalBackend:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             interrupted = any(isinstance(e, KeyboardInterrupt | GeneratorExit) for e in exc)
-            if interrupted:
-                self.terminate()
-            self.pool.shutdown(wait=not interrupted, cancel_futures=True)
+            # Every chunk has come back (or the sweep is stopping): the workers hold nothing of
+            # value, so end them now rather than wait for each to wind its interpreter down.
+            processes = list((getattr(self.pool, "_processes", None) or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            if not interrupted:
+                for process in processes:
+                    process.join(timeout=10)
             self.pool = None
 
     def terminate(self) -> None:
@@ -120,7 +100,7 @@ class LocalBackend:
         return {
             "backend": self.name,
             "workers": self.workers,
-            "start_method": _start_method().get_start_method(),
+            "start_method": start_method().get_start_method(),
         }
 
     def run(self, tasks: Iterable[ChunkTask], window: int) -> Iterator[Outcome]:
@@ -218,6 +198,9 @@ class DaskBackend:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # The scheduler's HTTP server still listens, by default on 8787: a free port instead,
+                # so that another cluster on this machine does not make it warn.
+                scheduler_kwargs={"dashboard_address": ":0"},
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)

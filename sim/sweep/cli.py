@@ -65,22 +65,21 @@ def register(subparsers: Any) -> None:
 
 def handler(args: argparse.Namespace) -> int:
     """Run the sweep; exit 0 if every run succeeded, 1 if some failed or were not done, 130 on Ctrl-C."""
+    if args.backend in (None, "local") and not args.scheduler:
+        from sim.sweep.forkserver import prestart_local
+
+        prestart_local()  # the model's import overlaps the coordinator's imports and validation
+    from sim.sweep.engine import print_report, run_sweep
     from sim.sweep.experiment import load_experiment
 
     experiment = load_experiment(args.experiment, args.replicates)
-    spec = experiment.spec.experiment
-    if (args.backend or spec.backend or ("dask" if args.scheduler or spec.scheduler else "local")) == "local":
-        from sim.sweep.backends import prestart_local
-
-        prestart_local()  # the model's import overlaps the rest of the validation
-    from sim.sweep.engine import print_report, run_sweep
 
     out = args.out
     if out is None:
         out = Path("results") / "sweeps" / experiment.name
     try:
         report = run_sweep(
-            args.experiment,
+            experiment,
             out,
             backend=args.backend,
             workers=args.workers,

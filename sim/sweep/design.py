@@ -263,6 +263,14 @@ def chunk_size_for(n_runs: int, workers: int) -> int:
     return max(1, min(200, math.ceil(n_runs / (max(1, workers) * 24))))
 
 
-def chunks(n_runs: int, chunk_size: int) -> list[range]:
-    """Consecutive run-id ranges; chunk k is always the same runs for a given chunk size (resume)."""
-    return [range(start, min(start + chunk_size, n_runs)) for start in range(0, n_runs, chunk_size)]
+def chunks(n_runs: int, chunk_size: int, taper: bool = False) -> list[range]:
+    """Consecutive run-id ranges; chunk k is always the same runs for given arguments (resume).
+
+    With `taper` the last three chunks' worth of runs go in chunks a sixth as long, so the workers
+    finish together instead of one idling while another runs a whole last chunk.
+    """
+    tail = min(n_runs, 3 * chunk_size) if taper and chunk_size >= 6 else 0
+    head = n_runs - tail
+    small = max(1, math.ceil(chunk_size / 6))
+    plan = [range(start, min(start + chunk_size, head)) for start in range(0, head, chunk_size)]
+    return plan + [range(start, min(start + small, n_runs)) for start in range(head, n_runs, small)]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from sim.progress import Progress
 from sim.provenance import now, provenance
 from sim.sweep.backends import make_backend
 from sim.sweep.design import Design, build_design, chunk_size_for, chunks
-from sim.sweep.experiment import load_experiment
+from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.store import SweepStore, atomic_write_text, signals_deferred
 from sim.sweep.worker import RUN_FUNCTION, ChunkResult, ChunkTask, RunSpec
 
@@ -44,6 +46,7 @@ class SweepReport:
 
 def _tasks(design: Design, plan: list[range], todo: list[int], run_function: str) -> Iterator[ChunkTask]:
     """Build chunk tasks lazily: a 100,000-run sweep never has all its tasks in memory at once."""
+    token = design.fingerprint()
     for chunk_id in todo:
         runs = tuple(RunSpec(r, *design.run(r)) for r in plan[chunk_id])
         point_ids = sorted({r.point_id for r in runs})
@@ -58,6 +61,7 @@ def _tasks(design: Design, plan: list[range], todo: list[int], run_function: str
             design.fixed,
             design.experiment.outputs,
             run_function,
+            token=token,
         )
 
 
@@ -148,6 +152,7 @@ class Sweep:
                     "fingerprint": fingerprint,
                     "chunk_size": size,
                     "n_runs": self.design.n_runs,
+                    "taper": True,
                     "started": now(),
                 }
             self.store.open(state, self.design.experiment.outputs)
@@ -160,7 +165,7 @@ class Sweep:
                 self.manifest.update(provenance(backend.describe(), self.design.scenario_sha256))
                 self._load_markers()
                 self._write_manifest()
-                plan = chunks(self.design.n_runs, state["chunk_size"])
+                plan = chunks(self.design.n_runs, state["chunk_size"], state.get("taper", False))
                 done = self.store.done_chunks()
                 todo = [c for c in range(len(plan)) if c not in done]
                 self._run(backend, plan, todo, progress)
@@ -180,6 +185,8 @@ class Sweep:
 
     def _run(self, backend: Any, plan: list[range], todo: list[int], progress: str) -> None:
         bar = Progress(self.design.n_runs, self.report.completed + self.report.failed, progress)
+        # The summary's imports (pandas) load while the workers run, not after the last chunk.
+        threading.Thread(target=importlib.import_module, args=("sim.sweep.summarise",), daemon=True).start()
         try:
             window = 2 * backend.workers + 2
             for task, outcome in backend.run(_tasks(self.design, plan, todo, self.run_function), window):
@@ -210,7 +217,7 @@ class Sweep:
 
 
 def run_sweep(
-    experiment: str | Path | Mapping[str, Any],
+    experiment: str | Path | Mapping[str, Any] | Experiment,
     out: str | Path,
     *,
     backend: str | None = None,
@@ -223,7 +230,10 @@ def run_sweep(
     run_function: str = RUN_FUNCTION,
 ) -> SweepReport:
     """Validate everything, then run the sweep into `out`; InputError before any run on bad input."""
-    exp = load_experiment(experiment, replicates)
+    if isinstance(experiment, Experiment):
+        exp = experiment if replicates is None else experiment.with_replicates(replicates)
+    else:
+        exp = load_experiment(experiment, replicates)
     spec = exp.spec.experiment
     backend = backend or spec.backend or ("dask" if scheduler or spec.scheduler else "local")
     if backend == "dask":

@@ -9,21 +9,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from sim.errors import InputError
 from sim.tomlfile import read_toml
+from sim.validation import StrictModel, first_error, format_validation
 
 BACKENDS = ("local", "dask", "serial")
 OUTPUTS = ("summary", "events", "votes", "timeseries")
 Scalar = bool | int | float | str
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RangeSpec(_Strict):
+class RangeSpec(StrictModel):
     """`{start, stop, steps}`: `steps` evenly spaced values from start to stop inclusive."""
 
     start: float | int
@@ -39,13 +36,13 @@ class RangeSpec(_Strict):
         return stop
 
 
-class ValuesSpec(_Strict):
+class ValuesSpec(StrictModel):
     """`{values = [...]}`: the explicit form of a plain list."""
 
     values: list[Scalar]
 
 
-class SampleSpec(_Strict):
+class SampleSpec(StrictModel):
     """A sampled design over `[low, high]` bounds per parameter.
 
     `lhs` and `sobol` fill the space; `sobol_saltelli` (`points` = the base sample N) and `morris`
@@ -67,7 +64,7 @@ class SampleSpec(_Strict):
         return points
 
 
-class ExperimentTable(_Strict):
+class ExperimentTable(StrictModel):
     """The `[experiment]` table: what to run, how often and with which seed."""
 
     name: str | None = None
@@ -82,7 +79,7 @@ class ExperimentTable(_Strict):
     scheduler: str | None = None
 
 
-class ExperimentFile(_Strict):
+class ExperimentFile(StrictModel):
     """The whole file: `[experiment]`, then `[fixed]`, `[grid]` and `[sample]` (each optional)."""
 
     experiment: ExperimentTable
@@ -140,7 +137,7 @@ def _grid_axis(path: str, spec: Any) -> list[Scalar] | ValuesSpec | RangeSpec:
     try:
         return model.model_validate(spec)
     except ValidationError as exc:
-        err = _first_error(exc)
+        err = first_error(exc)
         loc = ".".join(str(p) for p in err.get("loc", ()))
         if err.get("type") == "extra_forbidden":
             raise ValueError(f"{path}.{loc}: unknown key: expected start, stop, steps or values") from None
@@ -182,26 +179,6 @@ def _scenario_files(scenario: str | list[str], source: Path | None) -> list[Path
     names = [scenario] if isinstance(scenario, str) else list(scenario)
     root = source.parent if source else Path.cwd()
     return [(root / name).resolve() for name in names]
-
-
-def _first_error(exc: ValidationError) -> Any:
-    """Report a misspelt key before the 'missing' error it causes: the typo is the real mistake."""
-    errors = exc.errors()
-    return next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
-
-
-def _format(where: str, exc: ValidationError) -> str:
-    err = _first_error(exc)
-    loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith(("list[", "function-")))
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return f"{where}: {loc}: unknown key: expected one of the keys documented in docs/sweeps.md"
-    if kind == "missing":
-        return f"{where}: {loc}: missing: expected a value"
-    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
-    got = err.get("input")
-    shown = "" if isinstance(got, dict | list | tuple) else f" (got {got!r})"
-    return f"{where}: {loc}: {msg}{shown}"
 
 
 def _check_shape(raw: Mapping[str, Any], where: str) -> None:
@@ -276,7 +253,7 @@ def parse_experiment(raw: Mapping[str, Any], source: Path | None = None, sha256:
     try:
         spec = ExperimentFile.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_format(where, exc)) from None
+        raise InputError(format_validation(where, exc, "the keys documented in docs/sweeps.md")) from None
     _check_overlaps(spec, where)
     experiment = Experiment(spec, source, sha256, dict(raw))
     for path in experiment.scenario_files:

@@ -8,6 +8,7 @@ written to a sweep directory, because a run's tables are small and wanted whole.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ def _tasks(
     scenarios: Sequence[Any], seeds: Sequence[int], plan: list[range], run_function: str
 ) -> Iterator[ChunkTask]:
     n = len(seeds)
+    token = uuid.uuid4().hex  # this call's scenarios, validated once per worker
     for chunk_id, run_ids in enumerate(plan):
         runs = tuple(RunSpec(r, r // n, r % n, seeds[r % n]) for r in run_ids)
         point_ids = sorted({r.point_id for r in runs})
@@ -42,6 +44,7 @@ def _tasks(
             (),
             run_function,
             keep="replicates",
+            token=token,
         )
 
 
@@ -67,7 +70,7 @@ def run_points(
     if name == "local":
         workers = min(workers, n_runs)
     engine = make_backend(name, workers, scheduler, run_function)
-    plan = chunks(n_runs, chunk_size_for(n_runs, engine.workers))
+    plan = chunks(n_runs, chunk_size_for(n_runs, engine.workers), taper=True)
     waiting: dict[int, list[tuple[int, Any]]] = {}
     following = 0
     with engine:

@@ -31,6 +31,7 @@ from sim.errors import InputError
 
 TABLES = ("runs", "events", "votes", "timeseries")
 _ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
 _FLOAT_PREFIXES = ("support_final_", "line_for_share", "elapsed")
 
 
@@ -38,16 +39,23 @@ _FLOAT_PREFIXES = ("support_final_", "line_for_share", "elapsed")
 def signals_deferred() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block ends, so a chunk's parts and marker land together.
 
-    Only the main thread can block them; elsewhere (a Dask worker thread) the block runs as is.
+    The handlers are swapped for ones that only note the signal, which is raised again when the block
+    ends. (Masking the signal would not do: the kernel may hand it to another thread, such as the
+    process pool's, and Python then raises it in the main thread anyway.) Only the main thread can
+    set handlers; elsewhere (a Dask worker thread) the block runs as is.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    held: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, _frame: held.append(signum)) for sig in _DEFERRED}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:

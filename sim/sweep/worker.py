@@ -42,6 +42,8 @@ class ChunkTask:
     #: "tables": Arrow tables for a sweep directory; "replicates": each run's ReplicateOutput, for the
     #: in-memory Results of `run` and `compare`.
     keep: str = "tables"
+    #: Names the design: a worker keeps the scenarios it validated for (token, point) across chunks.
+    token: str = ""
 
 
 @dataclass(slots=True)
@@ -72,6 +74,28 @@ def warm_up(run_function: str = RUN_FUNCTION) -> None:
     importlib.import_module("pyarrow")
 
 
+_SCENARIOS: dict[tuple[str, int], Any] = {}
+
+
+def _scenario(task: ChunkTask, point_id: int) -> Any:
+    """The point's validated scenario, built once per worker process and design.
+
+    Validation costs milliseconds a chunk, which a long sweep need not pay again.
+    """
+    from sim.scenario import load_scenario
+
+    key = (task.token, point_id)
+    if not task.token or key not in _SCENARIOS:
+        name, overrides = task.points[point_id]
+        scenario = load_scenario(task.scenarios[name], task.fixed | overrides)
+        if not task.token:
+            return scenario
+        if len(_SCENARIOS) >= 64:
+            _SCENARIOS.clear()
+        _SCENARIOS[key] = scenario
+    return _SCENARIOS[key]
+
+
 def _error_text(exc: BaseException) -> str:
     where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     at = f" (at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" if where else ""
@@ -97,12 +121,16 @@ def _summary_row(
     return row
 
 
+def _drops_timeseries(task: ChunkTask) -> bool:
+    return task.keep == "tables" and "timeseries" not in task.outputs
+
+
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run every run of a chunk; a run that raises becomes a failure record and the chunk goes on."""
-    from sim.scenario import load_scenario
-
     started = time.perf_counter()
     simulate = resolve_function(task.run_function)
+    # The built-in replay can skip the leader-month table when the sweep does not keep it.
+    options = {"timeseries": False} if task.run_function == RUN_FUNCTION and _drops_timeseries(task) else {}
     result = ChunkResult(task.chunk_id)
     rows: dict[str, list[dict[str, Any]]] = {"runs": [], **{t: [] for t in DETAIL_TABLES}}
     loaded: dict[int, Any] = {}
@@ -110,11 +138,11 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         t0 = time.perf_counter()
         try:
             if run.point_id not in loaded:
-                name, overrides = task.points[run.point_id]
-                loaded = {run.point_id: load_scenario(task.scenarios[name], task.fixed | overrides)}
-            output = simulate(loaded[run.point_id], run.seed, run.replicate)
+                loaded = {run.point_id: _scenario(task, run.point_id)}
+            output = simulate(loaded[run.point_id], run.seed, run.replicate, **options)
         except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
             loaded.pop(run.point_id, None)
+            _SCENARIOS.pop((task.token, run.point_id), None)
             result.failures.append(
                 {
                     "run_id": run.run_id,
