@@ -255,16 +255,14 @@ def calibrate(
     prior = pyabc.Distribution(
         **{key(i): pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(space_params)}
     )
-    sampler, client = _sampler(workers, backend, scheduler)
     db = f"sqlite:///{(out / DB).resolve()}"
     started = time.perf_counter()
     if spec["projection"] is not None:
         distance: Any = ProjectedDistance(fit, spec["projection"])
     else:  # too few valid pilot runs to regress on: the per-target weighted distance
         distance = ScaledDistance(fit, spec["weights"])
-    abc = pyabc.ABCSMC(simulator, prior, distance, population_size=pop, sampler=sampler)
     abc_budget = budget - int(spec["pilot"])  # the pilot's simulations count against the budget
-    handler = _Progress(abc, budget, progress, int(spec["pilot"]))
+    handler = _Progress(None, budget, progress, int(spec["pilot"]))
     logger = logging.getLogger("ABC")
     # pyabc's own log lines are replaced by ours: the handlers of its loggers are set aside while it runs.
     pyabc_loggers = [
@@ -279,7 +277,11 @@ def calibrate(
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    client = None
     try:
+        sampler, client = _sampler(workers, backend, scheduler)
+        abc = pyabc.ABCSMC(simulator, prior, distance, population_size=pop, sampler=sampler)
+        handler.abc = abc
         if resume:
             abc.load(db, 1)
             t_first = int(abc.history.max_t) + 1
