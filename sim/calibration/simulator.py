@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import signal
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -73,6 +74,7 @@ class RecordSimulator:
         self.targets = list(targets)
         self.end = end
         self.failures = failures
+        self.main_pid = os.getpid()
 
     def __call__(self, pars: Mapping[str, float]) -> dict[str, float]:
         """Run one replicate; never raises (a failure is recorded and returned as `failed`)."""
@@ -84,6 +86,8 @@ class RecordSimulator:
         from sim.runner import simulate
         from sim.scenario import load_scenario
 
+        if os.getpid() != self.main_pid:  # a worker: Ctrl-C is the main process's to handle, quietly
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             out = simulate(load_scenario(self.source, dict(overrides)), seed)
             values = replicate_values(out.events, out.votes, self.targets)
