@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import os
 import signal
+import threading
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -86,8 +87,8 @@ class RecordSimulator:
         from sim.runner import simulate
         from sim.scenario import load_scenario
 
-        if os.getpid() != self.main_pid:  # a worker: Ctrl-C is the main process's to handle, quietly
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if os.getpid() != self.main_pid and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a worker process: Ctrl-C is the main one's
         try:
             out = simulate(load_scenario(self.source, dict(overrides)), seed)
             values = replicate_values(out.events, out.votes, self.targets)
