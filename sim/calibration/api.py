@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from sim.calibration.simulator import RecordSimulator, ScaledDistance, key, observed
+from sim.calibration.simulator import (
+    ProjectedDistance,
+    RecordSimulator,
+    ScaledDistance,
+    informative_weights,
+    key,
+    observed,
+    projection,
+)
 from sim.calibration.space import Param, build_space, parse_param, read_space
 from sim.errors import InputError
 from sim.record.score import AnyTarget
@@ -42,8 +50,13 @@ class Calibration:
 
 
 def default_population(budget: int) -> int:
-    """About a tenth of the budget, between 20 and 200 particles: enough generations to narrow down."""
-    return int(min(200, max(20, budget // 12)))
+    """A twentieth of the budget, between 20 and 200 particles: enough generations to narrow down."""
+    return int(min(200, max(20, budget // 20)))
+
+
+def pilot_size(budget: int, population: int) -> int:
+    """The pilot from the prior: an eighth of the budget, at least a population's worth, at most 400."""
+    return int(max(min(population, budget // 2), min(budget // 8, 400)))
 
 
 def _check_positive(value: object, option: str) -> int:
@@ -103,9 +116,9 @@ def _sampler(workers: int, backend: str, scheduler: str | None) -> tuple[Any, An
 class _Progress(logging.Handler):
     """Turn pyabc's log lines into ours on stderr: generation, epsilon, acceptance, simulations, time left."""
 
-    def __init__(self, abc: Any, budget: int, show: bool) -> None:
+    def __init__(self, abc: Any, budget: int, show: bool, offset: int = 0) -> None:
         super().__init__(logging.INFO)
-        self.abc, self.budget, self.show = abc, budget, show
+        self.abc, self.budget, self.show, self.offset = abc, budget, show, offset
         self.t0 = time.perf_counter()
         self.start_sims: int | None = None
         self.eps = math.nan
@@ -119,9 +132,9 @@ class _Progress(logging.Handler):
             if self.start_sims is None:
                 self.start_sims = int(self.abc.history.total_nr_simulations)
         elif msg.startswith("Accepted:") and self.show:
-            spent = int(self.abc.history.total_nr_simulations)
+            spent = int(self.abc.history.total_nr_simulations) + self.offset  # the pilot's too
             rate = float(msg.split("=")[1].split(",")[0])
-            done_here = spent - (self.start_sims or 0)
+            done_here = spent - self.offset - (self.start_sims or 0)
             elapsed = time.perf_counter() - self.t0
             left = max(0, self.budget - spent) * elapsed / done_here if done_here else math.nan
             left_text = f"about {left / 60:.1f} min left" if math.isfinite(left) else ""
@@ -131,6 +144,39 @@ class _Progress(logging.Handler):
                 file=sys.stderr,
                 flush=True,
             )
+
+
+def _pilot(
+    simulator: RecordSimulator, params: Sequence[Param], fit: Sequence[AnyTarget], n: int, seed: int,
+    workers: int, progress: bool,
+) -> dict[str, Any]:  # fmt: skip
+    """Run `n` seeded replicates from the prior; return the targets' weights and the projection matrix."""
+    if progress:
+        print(f"pilot: {n} simulations from the prior to weigh the targets", file=sys.stderr, flush=True)
+    rng = np.random.default_rng([seed, 1])
+    draws = [{p.path: p.value(rng.uniform(p.low, p.high)) for p in params} for _ in range(n)]
+    seeds = [int(s) for s in rng.integers(0, 2**31 - 1, n)]
+    jobs = list(zip(draws, seeds, strict=True))
+    if workers <= 1:
+        rows = [simulator.pilot_job(j) for j in jobs]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            rows = list(pool.map(simulator.pilot_job, jobs, chunksize=max(1, n // (workers * 4))))
+    thetas = np.array([[float(d[p.path]) - p.low for p in params] for d in draws])
+    stats = np.array([[r[t.name] for t in fit] for r in rows], dtype=float)
+    record = np.array([observed(fit)[t.name] for t in fit])
+    scales = np.array([float(t.tolerance) for t in fit])
+    widths = np.array([p.high - p.low for p in params])
+    weights = informative_weights(thetas, stats)
+    valid = int((~np.isnan(stats).any(axis=1)).sum())
+    matrix = projection(thetas, stats, record, scales, widths) if valid >= 2 * len(fit) + 2 else None
+    return {
+        "weights": {t.name: round(float(w), 4) for t, w in zip(fit, weights, strict=True)},
+        "projection": matrix.round(8).tolist() if matrix is not None else None,
+    }
 
 
 def _targets_and_space(
@@ -195,27 +241,47 @@ def calibrate(
     spec = _spec(sc, str(targets), space_params, pop, seed)
     _prepare_dir(out, spec, resume)
 
-    out.mkdir(parents=True, exist_ok=True)
-    (out / SPEC).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     cfg = sc.config
+    out.mkdir(parents=True, exist_ok=True)
     simulator = RecordSimulator(Path(sc.source), space_params, fit, cfg.end, out / "failures.log")
+    if resume:
+        stored = json.loads((out / SPEC).read_text(encoding="utf-8"))
+        for k in ("pilot", "weights", "projection"):
+            spec[k] = stored[k]
+    else:
+        spec["pilot"] = pilot_size(budget, pop)
+        spec.update(_pilot(simulator, space_params, fit, spec["pilot"], seed, workers, progress))
+        (out / SPEC).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     prior = pyabc.Distribution(
         **{key(i): pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(space_params)}
     )
-    sampler, client = _sampler(workers, backend, scheduler)
     db = f"sqlite:///{(out / DB).resolve()}"
     started = time.perf_counter()
-    abc = pyabc.ABCSMC(simulator, prior, ScaledDistance(fit), population_size=pop, sampler=sampler)
-    handler = _Progress(abc, budget, progress)
+    if spec["projection"] is not None:
+        distance: Any = ProjectedDistance(fit, spec["projection"])
+    else:  # too few valid pilot runs to regress on: the per-target weighted distance
+        distance = ScaledDistance(fit, spec["weights"])
+    abc_budget = budget - int(spec["pilot"])  # the pilot's simulations count against the budget
+    handler = _Progress(None, budget, progress, int(spec["pilot"]))
     logger = logging.getLogger("ABC")
-    # pyabc's own log lines are replaced by ours: its handlers are set aside while it runs.
-    old_handlers, old_level, old_propagate = list(logger.handlers), logger.level, logger.propagate
-    for h in old_handlers:
-        logger.removeHandler(h)
+    # pyabc's own log lines are replaced by ours: the handlers of its loggers are set aside while it runs.
+    pyabc_loggers = [
+        logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("ABC")
+    ]
+    set_aside = {lg.name: (list(lg.handlers), lg.level, lg.propagate) for lg in pyabc_loggers}
+    for lg in pyabc_loggers:
+        for h in list(lg.handlers):
+            lg.removeHandler(h)
+        if lg is not logger:
+            lg.propagate = True
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    client = None
     try:
+        sampler, client = _sampler(workers, backend, scheduler)
+        abc = pyabc.ABCSMC(simulator, prior, distance, population_size=pop, sampler=sampler)
+        handler.abc = abc
         if resume:
             abc.load(db, 1)
             t_first = int(abc.history.max_t) + 1
@@ -224,15 +290,17 @@ def calibrate(
             t_first = 0
         # The serial sampler draws everything from numpy's global generator: seed it (per resumed start).
         np.random.seed((seed + 7919 * t_first) % 2**32)
-        if int(abc.history.total_nr_simulations) < budget:
-            abc.run(max_total_nr_simulations=budget)
+        if int(abc.history.total_nr_simulations) < abc_budget:
+            abc.run(max_total_nr_simulations=abc_budget)
         history = abc.history
     finally:
         logger.removeHandler(handler)
-        for h in old_handlers:
-            logger.addHandler(h)
-        logger.setLevel(old_level)
-        logger.propagate = old_propagate
+        for name, (handlers, level, propagate) in set_aside.items():
+            lg = logging.getLogger(name)
+            for h in handlers:
+                lg.addHandler(h)
+            lg.setLevel(level)
+            lg.propagate = propagate
         if client is not None:
             client.close()
     seconds = time.perf_counter() - started

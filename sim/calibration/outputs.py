@@ -188,7 +188,8 @@ def write_outputs(
         "kind": "calibration",
         **dict(spec),
         **dict(run),
-        "simulations": int(history.total_nr_simulations),
+        "simulations": int(history.total_nr_simulations) + int(spec.get("pilot", 0)),  # the pilot's too
+        "abc_simulations": int(history.total_nr_simulations),
         "generations": int(history.max_t) + 1,
         "failed_simulations": n_failed,
         "posterior": summary,

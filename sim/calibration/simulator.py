@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import signal
+import threading
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -73,21 +75,31 @@ class RecordSimulator:
         self.targets = list(targets)
         self.end = end
         self.failures = failures
+        self.main_pid = os.getpid()
 
     def __call__(self, pars: Mapping[str, float]) -> dict[str, float]:
         """Run one replicate; never raises (a failure is recorded and returned as `failed`)."""
+        seed = int(np.random.randint(0, 2**31 - 1))
+        return self.run(overrides_of(self.params, pars), seed)
+
+    def run(self, overrides: Mapping[str, float | int], seed: int) -> dict[str, float]:
+        """One replicate at these overrides and seed, as censored target values (or `failed`)."""
         from sim.runner import simulate
         from sim.scenario import load_scenario
 
-        seed = int(np.random.randint(0, 2**31 - 1))
-        overrides = overrides_of(self.params, pars)
+        if os.getpid() != self.main_pid and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a worker process: Ctrl-C is the main one's
         try:
-            out = simulate(load_scenario(self.source, overrides), seed)
+            out = simulate(load_scenario(self.source, dict(overrides)), seed)
             values = replicate_values(out.events, out.votes, self.targets)
         except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
             self._record_failure(overrides, seed, exc)
             return {FAILED: 1.0, **{t.name: math.nan for t in self.targets}}
         return {FAILED: 0.0, **censored(values, self.targets, self.end)}
+
+    def pilot_job(self, job: tuple[dict[str, float | int], int]) -> dict[str, float]:
+        """`run` for a process pool."""
+        return self.run(*job)
 
     def _record_failure(self, overrides: Mapping[str, Any], seed: int, exc: BaseException) -> None:
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
@@ -99,14 +111,89 @@ class RecordSimulator:
             os.fsync(fh.fileno())
 
 
-class ScaledDistance:
-    """Mean over the fit targets of |model - record| / tolerance; a failed run is infinitely far."""
+def informative_weights(thetas: np.ndarray, stats: np.ndarray, floor: float = 0.02) -> np.ndarray:
+    """How much each target's value depends on the parameters: R^2 of a quadratic regression on them.
 
-    def __init__(self, targets: Sequence[AnyTarget]) -> None:
+    Computed once, on a pilot sample from the prior: a target that the calibrated parameters do not move
+    (R^2 near 0) would only add its noise to the distance, so it weighs little (at least `floor`). This
+    is the idea of pyabc's InfoWeightedPNormDistance, done with numpy on a fixed pilot so the distance
+    stays the same across generations and on resume.
+    """
+    ok = ~np.isnan(stats).any(axis=1)
+    thetas, stats = thetas[ok], stats[ok]
+    if len(thetas) < 3 * thetas.shape[1] + 3:
+        return np.ones(stats.shape[1])
+    z = (thetas - thetas.mean(axis=0)) / np.where(thetas.std(axis=0) > 0, thetas.std(axis=0), 1)
+    design = np.column_stack([np.ones(len(z)), z, z**2])
+    out = np.zeros(stats.shape[1])
+    for k in range(stats.shape[1]):
+        y = stats[:, k]
+        total = float(np.sum((y - y.mean()) ** 2))
+        if total <= 0:
+            continue
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        out[k] = max(0.0, 1 - float(np.sum((y - design @ coef) ** 2)) / total)
+    return np.maximum(out, floor)
+
+
+class ScaledDistance:
+    """Weighted mean over the fit targets of |model - record| / tolerance; a failed run is infinitely far."""
+
+    def __init__(self, targets: Sequence[AnyTarget], weights: Mapping[str, float] | None = None) -> None:
         self.scales = {t.name: float(t.tolerance) for t in targets}
+        self.weights = {t.name: float((weights or {}).get(t.name, 1.0)) for t in targets}
+        self.total = sum(self.weights.values()) or 1.0
 
     def __call__(self, x: Mapping[str, float], x0: Mapping[str, float]) -> float:
         """The distance pyabc compares with epsilon."""
         if x.get(FAILED, 0.0) or any(math.isnan(x[k]) for k in self.scales):
             return math.inf
-        return float(sum(abs(x[k] - x0[k]) / s for k, s in self.scales.items()) / len(self.scales))
+        return float(
+            sum(self.weights[k] * abs(x[k] - x0[k]) / s for k, s in self.scales.items()) / self.total
+        )
+
+
+def projection(
+    thetas: np.ndarray, stats: np.ndarray, record: np.ndarray, scales: np.ndarray, widths: np.ndarray,
+    ridge: float = 0.05,
+) -> np.ndarray:  # fmt: skip
+    """The regression of the parameters on the scaled targets (semi-automatic ABC's summary statistics).
+
+    On the pilot from the prior, each parameter (as a share of its prior's width) is regressed on every
+    target's `(value - record) / tolerance` (ridge, on standardised columns). The matrix B it returns
+    maps a run's scaled targets `s` to `s @ B`: its estimate of the parameters, less the record's. The
+    record itself (s = 0) maps to 0, so `|s @ B|` is how far, in parameter units, a run's history
+    points from the record's. Fearnhead and Prangle (2012) show these estimates are the summary
+    statistics that keep what the data say about the parameters and drop the rest: noise in targets
+    the parameters do not move weighs nothing.
+    """
+    ok = ~np.isnan(stats).any(axis=1)
+    s = (stats[ok] - record) / scales
+    t = thetas[ok] / widths
+    mu, sd = s.mean(axis=0), s.std(axis=0)
+    keep = sd > 1e-12
+    z = (s[:, keep] - mu[keep]) / sd[keep]
+    tc = t - t.mean(axis=0)
+    gram = z.T @ z + ridge * len(z) * np.eye(z.shape[1])
+    coef = np.linalg.solve(gram, z.T @ tc)  # standardised features -> centred parameters
+    out = np.zeros((stats.shape[1], thetas.shape[1]))
+    out[keep] = coef / sd[keep][:, None]  # on the raw scaled targets (the means cancel in differences)
+    return out
+
+
+class ProjectedDistance:
+    """Distance between a run and the record in the space of the regression's parameter estimates."""
+
+    def __init__(self, targets: Sequence[AnyTarget], matrix: Sequence[Sequence[float]]) -> None:
+        self.names = [t.name for t in targets]
+        self.scales = np.array([float(t.tolerance) for t in targets])
+        self.matrix = np.asarray(matrix, dtype=float)
+
+    def __call__(self, x: Mapping[str, float], x0: Mapping[str, float]) -> float:
+        """Euclidean norm of (s(x) - s(record)) @ B, with s the targets scaled by their tolerances."""
+        if x.get(FAILED, 0.0):
+            return math.inf
+        s = np.array([(x[k] - x0[k]) for k in self.names], dtype=float) / self.scales
+        if np.isnan(s).any():
+            return math.inf
+        return float(np.linalg.norm(s @ self.matrix))

@@ -1,9 +1,10 @@
 """`targets RESULTS_DIR --out FILE`: a synthetic record made by the model, for identifiability checks.
 
-Each sanction that happens in at least half the replicates becomes an `event_date` target at its median
-first date, and each Congress or Conference vote on the line a `vote_share` target at its median share
-against; all with role `fit`, the run directory as `source`, and a tolerance of half the 10-90% range
-of the replicates (at least 60 days, or 0.02 of a share), so a target the model pins down weighs more.
+Each leader's event (a sanction, his first mobilisation, consolidation) that happens in at least half
+the replicates becomes an `event_date` target at its median first date, and each Congress or
+Conference vote on the line a `vote_share` target at its median share against; all with role `fit`,
+the run directory as `source`, and a tolerance of half the 10-90% range of the replicates (at least
+60 days, or 0.02 of a share).
 """
 
 from __future__ import annotations
@@ -38,6 +39,39 @@ def _read(path: Path, name: str) -> pd.DataFrame:
         ) from None
 
 
+def _first_dates(path: Path, summary: pd.DataFrame) -> dict[tuple[str, str], list[int]]:
+    """Each leader's first date of each event kind, per replicate (as day numbers).
+
+    From events.csv when the run has it: the sanctions, and also when a leader first mobilised his
+    followers or consolidated power; else from the summary's `<leader>__<sanction>` columns.
+    """
+    leaders = [
+        c.removeprefix("support_final_") for c in summary.columns if str(c).startswith("support_final_")
+    ]
+    out: dict[tuple[str, str], list[int]] = {}
+    if (path / "events.csv").exists() and leaders:
+        ev = _read(path, "events.csv")
+        ev = ev[ev["actor"].astype(str).str.lower().isin(leaders) & ev["date"].notna()]
+        ev = ev.assign(
+            actor=ev["actor"].astype(str).str.lower(), day=pd.to_datetime(ev["date"]).map(_ordinal)
+        )
+        first = ev.groupby(["actor", "kind", "replicate"])["day"].min()
+        for (actor, kind), g in first.groupby(level=[0, 1], sort=False):
+            out[(str(actor), str(kind))] = [int(x) for x in g]
+        return dict(sorted(out.items(), key=lambda kv: (leaders.index(kv[0][0]), kv[0][1])))
+    for col in summary.columns:
+        if "__" in str(col):
+            leader, kind = str(col).split("__", 1)
+            out[(leader, kind)] = [
+                dt.date.fromisoformat(str(v)[:10]).toordinal() for v in summary[col].dropna()
+            ]
+    return out
+
+
+def _ordinal(ts: pd.Timestamp) -> int:
+    return ts.date().toordinal()
+
+
 def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -52,28 +86,15 @@ def targets_from_run(results_dir: str | Path) -> list[dict[str, object]]:
     if n == 0:
         raise InputError(f"{path}/summary.csv: no replicates: expected a finished run")
     rows: list[dict[str, object]] = []
-    for col in summary.columns:
-        if "__" not in str(col):
-            continue
-        leader, kind = str(col).split("__", 1)
-        days = np.array(
-            [dt.date.fromisoformat(str(v)[:10]).toordinal() for v in summary[col].dropna()], dtype=float
-        )
+    for (leader, kind), days in _first_dates(path, summary).items():
         if len(days) < n / 2:
             continue
-        med, lo, hi = np.quantile(days, [0.5, 0.1, 0.9])
-        rows.append(
-            {
-                "name": f"{leader}_{kind}",
-                "role": "fit",
-                "kind": "event_date",
-                "event": kind,
-                "actor": leader,
-                "date": dt.date.fromordinal(int(math.floor(med + 0.5))),
-                "tolerance": float(round(max(MIN_DAYS, (hi - lo) / 2))),
-                "source": str(path),
-            }
-        )
+        med, lo, hi = np.quantile(np.asarray(days, dtype=float), [0.5, 0.1, 0.9])
+        rows.append({
+            "name": f"{leader}_{kind}", "role": "fit", "kind": "event_date", "event": kind, "actor": leader,
+            "date": dt.date.fromordinal(int(math.floor(med + 0.5))),
+            "tolerance": float(round(max(MIN_DAYS, (hi - lo) / 2))), "source": str(path),
+        })  # fmt: skip
     votes_file = path / "votes.csv"
     if votes_file.exists():
         votes = _read(path, "votes.csv")
