@@ -12,24 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import MECHANISMS
 from sim.view.state import scenario_config
 
 #: Leaders whose traits get sliders: the two principals of the struggle.
 SLIDER_LEADERS: tuple[str, ...] = ("stalin", "trotsky")
 #: The leaders' main parameters (issue 11), each in 0 .. 1.
 LEADER_TRAITS: tuple[str, ...] = ("appointment_control", "charisma", "compromise_willingness", "mobilisation")
-MECHANISMS: tuple[str, ...] = (
-    "appointment",
-    "information",
-    "propaganda",
-    "legacy",
-    "delegate_choice",
-    "alliances",
-    "institutions",
-    "mobilisation",
-    "repression",
-    "shocks",
-)
 #: Counterfactual switches: input name -> label.
 SWITCHES: dict[str, str] = {
     "trotsky_at_funeral": "Trotsky attends Lenin's funeral",
