@@ -128,3 +128,27 @@ def test_an_undefended_general_secretary_voted_out_loses_his_bloc() -> None:
     blocs = [c.members for c in model.coalitions]
     assert {stalin, kamenev} in blocs and not any(zinoviev in m for m in blocs)
     assert model.distrust[stalin, zinoviev] > 0.0 and model.distrust[stalin, kamenev] == 0.0
+
+
+def test_the_new_cc_elects_the_secretariat_and_not_the_man_just_voted_out() -> None:
+    model = small_model()
+    stalin, zinoviev = model.leader_index["stalin"], model.leader_index["zinoviev"]
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    model.pool.in_cc[:] = model.pool.allegiance == zinoviev  # the new CC is Zinoviev's
+    offices.reelect_general_secretary(model, date(1925, 12, 18), "14th Party Congress")
+    assert secretariat_holder(model) == zinoviev
+    model.pool.in_cc[:] = model.pool.allegiance == stalin
+    offices.reelect_general_secretary(model, date(1925, 12, 18), "14th Party Congress", barred=stalin)
+    assert secretariat_holder(model) == zinoviev  # the barred cannot take it back the same day
+
+
+def test_a_bloc_whose_enemy_recanted_may_break() -> None:
+    model = small_model(**{"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0})
+    trotsky = model.leader_index["trotsky"]
+    assert any(c.against == trotsky for c in model.coalitions)
+    alliances._dissolve(model)
+    assert any(c.against == trotsky for c in model.coalitions)  # a live threat holds the Troika
+    model.leaders[trotsky].capitulated = True
+    alliances._dissolve(model)
+    assert not any(c.against == trotsky for c in model.coalitions)
