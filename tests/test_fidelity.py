@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from sim.calendar import SessionSlot
@@ -153,16 +152,3 @@ def test_a_bloc_whose_enemy_recanted_may_break() -> None:
     model.leaders[trotsky].capitulated = True
     alliances._dissolve(model)
     assert not any(c.against == trotsky for c in model.coalitions)
-
-
-def test_a_third_leader_lends_no_votes_to_purge_a_man_he_fears_less_than_the_purger() -> None:
-    model = small_model()
-    trotsky, bukharin = model.leader_index["trotsky"], model.leader_index["bukharin"]
-    voters = np.arange(model.pool.n)
-    followers = int((model.pool.allegiance == bukharin).sum())
-    assert followers > 0
-    model.leaders[bukharin].position = 0.6  # the Right fears the Left: his people vote to purge
-    yes_right, _, _ = institutions.tally(model, voters, frozenset({trotsky}), sanction=True)
-    model.leaders[bukharin].position = -0.6  # beside Trotsky: he fears the leadership more
-    yes_left, _, abstain = institutions.tally(model, voters, frozenset({trotsky}), sanction=True)
-    assert yes_left < yes_right and abstain >= followers

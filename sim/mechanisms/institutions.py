@@ -15,14 +15,7 @@ import numpy as np
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG, Seat
 from sim.mechanisms import capitulation, legacy, offices, repression
-from sim.politics import (
-    camp_of,
-    in_opposition,
-    leadership_target,
-    opposition,
-    perceived_threat,
-    ruling_ruthlessness,
-)
+from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -69,14 +62,9 @@ def record_vote(
 
 
 def tally(
-    model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int], sanction: bool = False
+    model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int]
 ) -> tuple[int, int, int]:
-    """For the leadership, against with the opposing camp; others bend to the majority or abstain.
-
-    On a sanction, a third leader's delegates bend to the leadership only if he fears its target at
-    least as much as the leadership itself (the alliances' measure of fear): nobody lends his people to
-    a rival's purge of a man he fears less than the purger.
-    """
+    """For the leadership, against with the opposing camp; others bend to the majority or abstain."""
     ruling = model.ruling
     allegiance = model.pool.allegiance[voters]
     n_leaders = len(model.leaders)
@@ -86,10 +74,6 @@ def tally(
     for k in against_camp:
         side[k] = -1
     bend = np.array([lead.compromise_willingness for lead in model.leaders])
-    if sanction:
-        for k in range(n_leaders):
-            if side[k] == 0 and perceived_threat(model, k, against_camp) < perceived_threat(model, k, ruling):
-                bend[k] = 0.0
     s = side[allegiance]
     neutral = s == 0
     bends = model.streams["institutions"].random(voters.size) < bend[allegiance]
@@ -177,7 +161,7 @@ def _move_sanction(
     )
     if model.streams["institutions"].random() >= min(1.0, will):
         return
-    yes, no, ab = tally(model, voters, camp_of(model, target), sanction=True)
+    yes, no, ab = tally(model, voters, camp_of(model, target))
     record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
     required = mech.qualified_majority if kind in QUALIFIED else 0.5
     if yes + no == 0 or yes / (yes + no) < required:
