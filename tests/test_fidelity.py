@@ -9,7 +9,7 @@ import pytest
 
 from sim.calendar import SessionSlot
 from sim.leaders import RUNG
-from sim.mechanisms import alliances, capitulation, institutions, mobilisation, offices
+from sim.mechanisms import alliances, capitulation, defence, institutions, mobilisation, offices
 from sim.model import PowerStruggleModel
 from sim.politics import secretariat_holder
 
@@ -104,3 +104,51 @@ def test_desperation_grows_with_the_ladder_and_spares_the_compromising() -> None
     for k in (trotsky, rykov):
         model.leaders[k].rung = RUNG["cc_removal"]
     assert mobilisation.desperation(model, trotsky) > 2 * mobilisation.desperation(model, rykov) > 0.0
+
+
+def test_partners_defend_the_general_secretary_as_they_fear_the_enemy() -> None:
+    model = small_model()
+    stalin, trotsky, zinoviev = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    # The Troika against Trotsky: Zinoviev defends Stalin more readily the stronger Trotsky's camp.
+    weak = defence.defence_probability(model, zinoviev, stalin, trotsky)
+    model.support[:] = 0.0
+    model.support[[trotsky, stalin]] = (0.6, 0.1)
+    model.support_list = model.support.tolist()
+    model.cache.structure_changed()
+    model.cache.support_changed(b"test")
+    strong = defence.defence_probability(model, zinoviev, stalin, trotsky)
+    assert 0.0 < weak < strong < 1.0
+
+
+def test_an_undefended_general_secretary_voted_out_loses_his_bloc() -> None:
+    model = small_model()
+    stalin, zinoviev, kamenev = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
+    model.distrust[:] = 0.0
+    defence.break_bloc(model, stalin, frozenset({kamenev}), date(1924, 5, 23))
+    blocs = [c.members for c in model.coalitions]
+    assert {stalin, kamenev} in blocs and not any(zinoviev in m for m in blocs)
+    assert model.distrust[stalin, zinoviev] > 0.0 and model.distrust[stalin, kamenev] == 0.0
+
+
+def test_the_new_cc_elects_the_secretariat_and_not_the_man_just_voted_out() -> None:
+    model = small_model()
+    stalin, zinoviev = model.leader_index["stalin"], model.leader_index["zinoviev"]
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    model.pool.in_cc[:] = model.pool.allegiance == zinoviev  # the new CC is Zinoviev's
+    offices.reelect_general_secretary(model, date(1925, 12, 18), "14th Party Congress")
+    assert secretariat_holder(model) == zinoviev
+    model.pool.in_cc[:] = model.pool.allegiance == stalin
+    offices.reelect_general_secretary(model, date(1925, 12, 18), "14th Party Congress", barred=stalin)
+    assert secretariat_holder(model) == zinoviev  # the barred cannot take it back the same day
+
+
+def test_a_bloc_whose_enemy_recanted_may_break() -> None:
+    model = small_model(**{"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0})
+    trotsky = model.leader_index["trotsky"]
+    assert any(c.against == trotsky for c in model.coalitions)
+    alliances._dissolve(model)
+    assert any(c.against == trotsky for c in model.coalitions)  # a live threat holds the Troika
+    model.leaders[trotsky].capitulated = True
+    alliances._dissolve(model)
+    assert not any(c.against == trotsky for c in model.coalitions)

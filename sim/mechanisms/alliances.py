@@ -120,7 +120,10 @@ def _dissolve(model: PowerStruggleModel) -> None:
     for c in list(model.coalitions):
         target = model.leaders[c.against]
         threat_power = power(model, camp_of(model, c.against)) if target.eligible else 0.0
-        weak_threat = threat_power < mech.threat_floor or target.rung >= RUNG["party_expulsion"]
+        # A spent enemy: too weak, expelled, or recanted (a leader who renounced opposition is no rival).
+        weak_threat = (
+            threat_power < mech.threat_floor or target.rung >= RUNG["party_expulsion"] or target.capitulated
+        )
         drifted = camp_compatibility(model, c.members) < mech.threshold - mech.drift_margin
         if not (weak_threat or drifted):
             continue

@@ -95,8 +95,9 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     if session.kind != "cc_plenum":
         yes, no, ab = tally(model, voters, opposition(model))
         record_vote(model, session, "leadership line", yes, no, ab, voters.size)
+    voted_out = None
     if session.kind == "congress" and model.testament_pending:
-        legacy.retention_vote(model, session, voters)
+        voted_out = legacy.retention_vote(model, session, voters)
         model.testament_pending = False
         model.refresh_ruling()
     main_enemy = leadership_target(model)
@@ -111,6 +112,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         _move_sanction(model, session, voters, target, focus)
     if session.kind == "congress":
         elect_central_committee(model, session)
+        offices.reelect_general_secretary(model, session.date, session.body, barred=voted_out)
     fill_politburo(model)
     offices.fill_general_secretary(model, session.date, session.body)
 

@@ -83,21 +83,26 @@ def publish_testament(model: PowerStruggleModel) -> None:
         leader.testament_criticism = weight
 
 
-def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray) -> None:
+def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray) -> int | None:
     """With the testament published, the Congress votes on keeping the General Secretary.
 
-    His camp's delegates vote to keep him, except those the letter turns (a share set by
-    `testament_defection` times the criticism of him); the rest vote to remove him.
+    His partners first choose whether to defend him (`sim.mechanisms.defence`). His delegates and
+    his defenders' vote to keep him, except those the letter turns (a share set by
+    `testament_defection` times the criticism of him); the rest vote to remove him. Voted out
+    undefended, he loses his bloc as well as his post. Returns him if he was voted out.
     """
+    from sim.mechanisms import defence
     from sim.mechanisms.institutions import record_vote
-    from sim.politics import camp_of, secretariat_holder
+    from sim.mechanisms.offices import fill_general_secretary
+    from sim.politics import secretariat_holder
 
     holder = secretariat_holder(model)
     if holder is None:
-        return
+        return None
     mech = model.cfg.mechanisms.legacy
     leader = model.leaders[holder]
-    camp = np.array(sorted(camp_of(model, holder)), dtype=np.intp)
+    stood, _ = defence.defenders(model, holder)
+    camp = np.array(sorted(stood | {holder}), dtype=np.intp)
     allegiance = model.pool.allegiance[voters]
     in_camp = np.isin(allegiance, camp)
     p_turn = min(1.0, mech.testament_defection * mech.strength * leader.testament_criticism)
@@ -105,15 +110,17 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     keep = int((in_camp & ~turned).sum())
     remove = int((~in_camp | turned).sum())
     record_vote(model, session, f"retain general secretary: {leader.name}", keep, remove, 0, voters.size)
-    if remove > keep:
-        leader.lose_post("general_secretary")
-        model.log_event(
-            session.date,
-            "gs_removal",
-            leader.name,
-            session.body,
-            "testament read; the Congress votes him out",
-        )
-        from sim.mechanisms.offices import fill_general_secretary
-
-        fill_general_secretary(model, session.date, session.body, removed=holder)
+    if remove <= keep:
+        return None
+    leader.lose_post("general_secretary")
+    defenders = ", ".join(model.leader_names[k] for k in sorted(stood)) or "nobody"
+    model.log_event(
+        session.date,
+        "gs_removal",
+        leader.name,
+        session.body,
+        f"testament read; the Congress votes him out (defended by {defenders})",
+    )
+    defence.break_bloc(model, holder, stood, session.date)
+    fill_general_secretary(model, session.date, session.body, removed=holder)
+    return holder

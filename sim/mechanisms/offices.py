@@ -52,3 +52,29 @@ def fill_general_secretary(
         return
     model.leaders[successor].take_post("general_secretary")
     model.log_event(when, "gs_appointed", model.leaders[successor].name, body, "elected by the CC majority")
+
+
+def reelect_general_secretary(
+    model: PowerStruggleModel, when: date, body: str, barred: int | None = None
+) -> None:
+    """The CC a Congress has just elected elects the Secretariat (the first plenum after a Congress).
+
+    The General Secretary keeps his post while his camp has the most CC members; otherwise the new
+    majority gives it to its best organiser, as it would fill a vacancy. A holder this Congress has
+    just voted out (`barred`) is not elected again.
+    """
+    holder = secretariat_holder(model)
+    if holder is None:
+        fill_general_secretary(model, when, body, removed=barred)
+        return
+    cc = model.central_committee.support()
+    holder_camp = float(sum(cc[m] for m in camp_of(model, holder)))
+    choice = choose_general_secretary(model, removed=barred)
+    if choice is None or choice in camp_of(model, holder):
+        return
+    if float(sum(cc[m] for m in camp_of(model, choice))) <= holder_camp:
+        return
+    model.leaders[holder].lose_post("general_secretary")
+    reason = "the new CC's majority is not his camp"
+    model.log_event(when, "gs_removal", model.leaders[holder].name, body, reason)
+    fill_general_secretary(model, when, body, removed=holder)
