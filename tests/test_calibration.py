@@ -149,3 +149,42 @@ def test_recovers_a_known_value_from_a_synthetic_record(small: Path, synthetic: 
     assert cli.main(["validate", str(out / "calibrated.toml")]) == 0
     assert {p.name for p in (out / "figures").iterdir()} == {"marginals.png", "pairs.png", "predictive.png"}
     assert np.isclose(w.sum(), 1.0)
+
+
+def test_a_date_that_never_came_enters_the_distance_at_the_pilots_edge() -> None:
+    import datetime as dt
+
+    from sim.calibration.simulator import ProjectedDistance, bounds, censor_value
+    from sim.record.targets import parse_targets
+
+    [target] = parse_targets(
+        {"target": [{"name": "t", "role": "fit", "kind": "event_date", "event": "censure", "actor": "trotsky",
+                     "date": dt.date(1926, 1, 1), "tolerance": 100.0, "source": "test"}]}, "test",
+    )  # fmt: skip
+    record = float(dt.date(1926, 1, 1).toordinal())
+    never = censor_value(target, dt.date(1929, 12, 31))
+    pilot = np.array([[record + d] for d in np.linspace(-300, 300, 41)] + [[never]] * 10)
+    lo, hi = bounds(pilot, np.array([record]), np.array([100.0]), pilot == never)
+    assert lo[0] < 0 < hi[0] <= 3.0  # the happened values' 5-95% range, not the censored year past the end
+    dist = ProjectedDistance([target], [[1.0]], {"low": list(lo), "high": list(hi)})
+    x0 = {"t": record}
+    assert dist({"failed": 0.0, "t": never}, x0) == pytest.approx(hi[0])
+    assert dist({"failed": 0.0, "t": record + 100 * hi[0]}, x0) == pytest.approx(hi[0])
+    assert dist({"failed": 0.0, "t": record - 50}, x0) == pytest.approx(0.5)
+    assert ProjectedDistance([target], [[1.0]])({"failed": 0.0, "t": never}, x0) > 10  # unclipped: far
+
+
+def test_the_proposal_keeps_importance_weights_bounded() -> None:
+    from sim.calibration.transition import DefensiveTransition
+
+    proposal = DefensiveTransition([0.0, 0.1], [1.0, 1.0], share=0.2)
+    rng = np.random.default_rng(0)
+    last = pd.DataFrame({"p0": rng.uniform(0.45, 0.55, 40), "p1": rng.uniform(0.6, 0.7, 40)})
+    proposal.fit(last, np.full(40, 1 / 40))
+    np.random.seed(3)
+    draws = proposal.rvs(400)
+    assert ((draws["p0"] < 0.3) | (draws["p0"] > 0.7)).mean() > 0.05  # some come from the whole prior
+    prior = 1 / 0.9
+    corner = pd.Series({"p0": 0.01, "p1": 0.99})  # where the kernel density is ~0
+    assert prior / proposal.pdf(corner) == pytest.approx(1 / 0.2)  # the largest weight: 1 / share
+    assert np.all(prior / proposal.pdf(draws) <= 1 / 0.2 + 1e-9)

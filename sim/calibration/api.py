@@ -24,12 +24,15 @@ from sim.calibration.simulator import (
     ProjectedDistance,
     RecordSimulator,
     ScaledDistance,
+    bounds,
+    censor_value,
     informative_weights,
     key,
     observed,
     projection,
 )
 from sim.calibration.space import Param, build_space, parse_param, read_space
+from sim.calibration.transition import PRIOR_SHARE, DefensiveTransition
 from sim.errors import InputError
 from sim.record.score import AnyTarget
 
@@ -170,12 +173,16 @@ def _pilot(
     record = np.array([observed(fit)[t.name] for t in fit])
     scales = np.array([float(t.tolerance) for t in fit])
     widths = np.array([p.high - p.low for p in params])
+    missing = stats == np.array([censor_value(t, simulator.end) for t in fit])
     weights = informative_weights(thetas, stats)
     valid = int((~np.isnan(stats).any(axis=1)).sum())
-    matrix = projection(thetas, stats, record, scales, widths) if valid >= 2 * len(fit) + 2 else None
+    edges = bounds(stats, record, scales, missing)
+    enough = valid >= 2 * len(fit) + 2
+    matrix = projection(thetas, stats, record, scales, widths, edges=edges) if enough else None
     return {
         "weights": {t.name: round(float(w), 4) for t, w in zip(fit, weights, strict=True)},
         "projection": matrix.round(8).tolist() if matrix is not None else None,
+        "edges": {"low": edges[0].round(6).tolist(), "high": edges[1].round(6).tolist()},
     }
 
 
@@ -248,6 +255,7 @@ def calibrate(
         stored = json.loads((out / SPEC).read_text(encoding="utf-8"))
         for k in ("pilot", "weights", "projection"):
             spec[k] = stored[k]
+        spec["edges"] = stored.get("edges")  # absent in calibrations made before the targets were clipped
     else:
         spec["pilot"] = pilot_size(budget, pop)
         spec.update(_pilot(simulator, space_params, fit, spec["pilot"], seed, workers, progress))
@@ -258,7 +266,7 @@ def calibrate(
     db = f"sqlite:///{(out / DB).resolve()}"
     started = time.perf_counter()
     if spec["projection"] is not None:
-        distance: Any = ProjectedDistance(fit, spec["projection"])
+        distance: Any = ProjectedDistance(fit, spec["projection"], spec.get("edges"))
     else:  # too few valid pilot runs to regress on: the per-target weighted distance
         distance = ScaledDistance(fit, spec["weights"])
     abc_budget = budget - int(spec["pilot"])  # the pilot's simulations count against the budget
@@ -280,7 +288,10 @@ def calibrate(
     client = None
     try:
         sampler, client = _sampler(workers, backend, scheduler)
-        abc = pyabc.ABCSMC(simulator, prior, distance, population_size=pop, sampler=sampler)
+        proposal = DefensiveTransition([p.low for p in space_params], [p.high for p in space_params])
+        abc = pyabc.ABCSMC(
+            simulator, prior, distance, population_size=pop, sampler=sampler, transitions=proposal
+        )
         handler.abc = abc
         if resume:
             abc.load(db, 1)
@@ -310,5 +321,6 @@ def calibrate(
         out, sc, all_targets, space_params, history, spec,
         run={"budget": budget, "population": pop, "seed": seed, "workers": workers, "backend": backend,
              "scheduler": scheduler, "resumed": resume, "seconds": round(seconds, 2),
-             "predictive": predictive},
+             "predictive": predictive,
+             "proposal": f"{PRIOR_SHARE:.0%} from the prior, the rest pyabc's kernel density (defensive)"},
     )  # fmt: skip
