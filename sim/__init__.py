@@ -3,18 +3,13 @@
     import sim
     res = sim.run_scenario("scenarios/historical.toml", replicates=50, seed=1)
 
-Imports stay light: `run_scenario`, `compare_scenarios`, `Results` and `Comparison` load on first use.
+Imports stay light: `run_scenario`, `compare_scenarios`, `Results` and `Comparison` load on first use,
+and so does `__version__` (reading the package metadata costs every command and worker 50 ms).
 """
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = _metadata.version("powerstruggle")
-except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled source tree
-    __version__ = "0+unknown"
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.analysis.attribute import attribute
@@ -58,8 +53,20 @@ _LAZY = {
 }
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("powerstruggle")
+    except metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled source tree
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
     """Load the public API on first access, so `import sim` (and worker processes) stay quick."""
+    if name == "__version__":
+        globals()[name] = version = _version()
+        return version
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -46,6 +46,14 @@ def _version() -> str:
     return __version__
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, reading the package metadata only when asked (it costs every command 50 ms)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"powerstruggle {_version()}")
+        parser.exit()
+
+
 def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
     p.add_argument("--replicates", type=positive_int, default=100, help="replicates (default 100)")
     p.add_argument(
@@ -92,7 +100,7 @@ def build_parser() -> ArgumentParser:
         prog="powerstruggle",
         description="Agent-based simulation of the 1924-1929 Soviet succession struggle (Mesa 3).",
     )
-    parser.add_argument("--version", action="version", version=f"powerstruggle {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser(

@@ -66,3 +66,29 @@ def test_points_give_probabilities_intervals_and_median_dates(tmp_path: Path) ->
     assert table.at[0, "mean_support_final_stalin"] == pytest.approx(0.6)
     assert table.at[2, "runs"] == 0 and table.at[2, "failed"] == 2
     assert list(table["x"]) == [0.1, 0.2, 0.3]
+
+
+def test_points_from_tables_in_memory_equal_points_from_parts(tmp_path: Path) -> None:
+    """The sweep summarises the chunks it committed from memory and older chunks from disk: same table."""
+    rows = [
+        {
+            "run_id": i,
+            "point_id": i % 2,
+            "winner": ["stalin", "none", "trotsky"][i % 3],
+            "consolidation_date": None if i % 3 == 1 else f"192{6 + i % 3}-0{1 + i % 5}-01",
+            "stalin__censure": None,
+            "support_final_stalin": 0.1 * (i % 7),
+            "elapsed": 0.02,
+        }
+        for i in range(12)
+    ]
+    chunks = [pa.Table.from_pylist(rows[:5]), pa.Table.from_pylist(rows[5:])]
+    parts = []
+    for k, chunk in enumerate(chunks):
+        parts.append(tmp_path / f"part-{k:08d}.parquet")
+        pq.write_table(chunk, parts[-1])
+    points = [{"point_id": 0}, {"point_id": 1}]
+    from_disk = summarise_points(parts, points, [])
+    mixed = summarise_points([parts[0], chunks[1]], points, [])
+    assert from_disk.to_csv(index=False) == mixed.to_csv(index=False)
+    assert list(from_disk["runs"]) == [6, 6]

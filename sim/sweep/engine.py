@@ -24,6 +24,8 @@ from sim.sweep.store import SweepStore, atomic_write_text, signals_deferred
 from sim.sweep.worker import RUN_FUNCTION, ChunkResult, ChunkTask, RunSpec
 
 FAILURE_COLUMNS = ("run_id", "point_id", "replicate", "seed", "error")
+#: Rows of committed runs kept in memory for points.csv (beyond them, parts are read back from disk).
+_KEPT_ROWS = 20_000
 
 
 @dataclass
@@ -75,6 +77,10 @@ class Sweep:
         self.report = SweepReport(out_dir, design.n_runs)
         self.failures: list[dict[str, Any]] = []
         self.manifest: dict[str, Any] = {}
+        # The runs of chunks committed in this session, kept (up to _KEPT_ROWS) for points.csv, so
+        # that summarising does not read them back from disk after the last chunk.
+        self.kept: dict[int, Any] = {}
+        self.kept_rows = 0
 
     def _load_markers(self) -> None:
         for marker in self.store.markers():
@@ -124,7 +130,9 @@ class Sweep:
         from sim.sweep.summarise import summarise_points
 
         points = [{"point_id": p.point_id, **self.design.point_columns(p)} for p in self.design.points]
-        table = summarise_points(self.store.run_parts(), points, self.failures)
+        parts = self.store.run_parts()  # in chunk order
+        runs = (self.kept.get(int(part.name[5:13]), part) for part in parts)
+        table = summarise_points(runs, points, self.failures)
         atomic_write_text(self.store.out / "points.csv", table.to_csv(index=False, lineterminator="\n"))
 
     def execute(
@@ -206,7 +214,7 @@ class Sweep:
     def _commit(self, run_ids: range, result: ChunkResult) -> None:
         # Disk and the counts the manifest reports move together: Ctrl-C waits until both are done.
         with signals_deferred():
-            self.store.commit(
+            written = self.store.commit(
                 result.chunk_id, run_ids, result.tables, result.failures, result.completed, result.seconds
             )
             self.report.completed += result.completed
@@ -214,6 +222,10 @@ class Sweep:
                 self.failures.extend(result.failures)
                 self.report.failed = len(self.failures)
                 self._write_failures()
+        runs = written.get("runs")
+        if runs is not None and self.kept_rows + runs.num_rows <= _KEPT_ROWS:
+            self.kept[result.chunk_id] = runs
+            self.kept_rows += runs.num_rows
 
 
 def run_sweep(

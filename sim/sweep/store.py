@@ -108,12 +108,16 @@ def decide_schema(table: pa.Table) -> pa.Schema:
 
 def conform(table: pa.Table, schema: pa.Schema) -> tuple[pa.Table, pa.Schema]:
     """Cast a chunk's table to the sweep's schema (missing columns become nulls, new ones are appended)."""
-    extra = [name for name in table.column_names if name not in schema.names]
+    names = table.column_names  # a new list on every access: read it once
+    if names == schema.names:
+        return table.cast(schema), schema  # the usual case: one cast of the whole table
+    present, known = set(names), set(schema.names)
+    extra = [name for name in names if name not in known]
     if extra:
         schema = pa.schema(list(schema) + list(decide_schema(table.select(extra))))
     columns = []
     for f in schema:
-        if f.name in table.column_names:
+        if f.name in present:
             column = table.column(f.name)
             columns.append(column if column.type == f.type else column.cast(f.type))
         else:
@@ -229,17 +233,20 @@ class SweepStore:
         failures: list[dict[str, Any]],
         completed: int,
         seconds: float,
-    ) -> None:
+    ) -> dict[str, pa.Table]:
         """Write a chunk's parts (details first, runs last), then its marker: the chunk is now durable.
 
         Ctrl-C is held while this runs, so an interrupted sweep never shows a part without its marker.
+        Returns the tables as written (cast to the sweep's schema).
         """
+        written: dict[str, pa.Table] = {}
         with signals_deferred():
             for table in (*[t for t in self.outputs if t != "runs"], "runs"):
                 data = tables.get(table)
                 if data is None or data.num_rows == 0:
                     continue
                 data, self.schemas[table] = conform(data, self._schema(table, data))
+                written[table] = data
                 atomic_write(
                     self.out / f"{table}.parquet" / part_name(chunk_id),
                     lambda handle, data=data: pq.write_table(data, handle, compression="zstd"),
@@ -253,6 +260,7 @@ class SweepStore:
                 "failures": failures,
             }
             atomic_write_text(self.done_dir / f"chunk-{chunk_id:08d}.json", json.dumps(marker))
+        return written
 
     def run_parts(self) -> list[Path]:
         """List the committed parts of runs.parquet, in run order."""

@@ -7,7 +7,7 @@ summarising stays cheap in memory however many runs the sweep has.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,24 +40,36 @@ def _from_days(days: float) -> str:
     return str(_EPOCH + np.timedelta64(int(days), "D"))
 
 
-# Parts are read a batch at a time: one conversion per batch rather than per part (a part is a chunk
-# of a few dozen runs, and each conversion is a few Arrow calls per date column), while memory stays
+def run_columns(names: list[str]) -> list[str]:
+    """The columns of a runs table that points.csv needs: point id, winner, dates, final supports."""
+    return ["point_id", "winner", *_date_columns(names), *_supports(names)]
+
+
+def _supports(names: list[str]) -> list[str]:
+    return [c for c in names if c.startswith("support_final_")]
+
+
+def read_part(part: Path) -> pa.Table:
+    """The `run_columns` of one committed part of runs.parquet."""
+    return pq.read_table(part, columns=run_columns(pq.read_schema(part).names))
+
+
+# Tables are converted a batch at a time: one conversion per batch rather than per chunk (a chunk is a
+# few dozen runs, and each conversion is a few Arrow calls per date column), while memory stays
 # bounded by the batch.
 _BATCH_ROWS = 20_000
 
 
-def _batches(parts: list[Path]) -> Iterator[tuple[pa.Table, list[str], list[str]]]:
-    """Tables of point id, winner, date and support columns, each from consecutive parts."""
+def _batches(tables: Iterable[pa.Table]) -> Iterator[tuple[pa.Table, list[str], list[str]]]:
+    """Tables of point id, winner, date and support columns, each from consecutive chunks' tables."""
     pending: list[pa.Table] = []
     rows = 0
     names: list[str] = []
-    for part in parts:
-        part_names = pq.read_schema(part).names
-        if pending and part_names != names:  # a different layout: flush what we have first
+    for table in tables:
+        if pending and table.column_names != names:  # a different layout: flush what we have first
             yield pa.concat_tables(pending, promote_options="default"), _date_columns(names), _supports(names)
             pending, rows = [], 0
-        names = part_names
-        table = pq.read_table(part, columns=["point_id", "winner", *_date_columns(names), *_supports(names)])
+        names = table.column_names
         pending.append(table)
         rows += table.num_rows
         if rows >= _BATCH_ROWS:
@@ -67,16 +79,12 @@ def _batches(parts: list[Path]) -> Iterator[tuple[pa.Table, list[str], list[str]
         yield pa.concat_tables(pending, promote_options="default"), _date_columns(names), _supports(names)
 
 
-def _supports(names: list[str]) -> list[str]:
-    return [c for c in names if c.startswith("support_final_")]
-
-
-def _collect(parts: list[Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Per-run point id, winner, dates as day counts and final supports, read a batch of parts at a time."""
+def _collect(tables: Iterable[pa.Table]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Per-run point id, winner, dates as day counts and final supports, converted a batch at a time."""
     columns: dict[str, list[np.ndarray]] = {}
     dates: list[str] = []
     supports: list[str] = []
-    for table, dates, supports in _batches(parts):
+    for table, dates, supports in _batches(tables):
         arrays = {
             "point_id": table["point_id"].to_numpy(),
             "winner": pc.fill_null(table["winner"], "none").to_numpy(zero_copy_only=False),
@@ -91,13 +99,20 @@ def _collect(parts: list[Path]) -> tuple[pd.DataFrame, list[str], list[str]]:
 
 
 def summarise_points(
-    parts: list[Path],
+    runs_tables: Iterable[pa.Table | Path],
     points: list[dict[str, Any]],
     failures: list[dict[str, Any]],
     leaders: list[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per point (all planned points, in order), from the committed parts and failure records."""
-    runs, dates, supports = _collect(parts)
+    """One row per point (all planned points, in order), from the runs and the failure records.
+
+    `runs_tables` are the committed chunks' runs, in chunk order: part files of runs.parquet, or
+    tables already in memory (the sweep keeps the chunks it committed, so it need not read them back).
+    """
+    tables = (
+        read_part(t) if isinstance(t, Path) else t.select(run_columns(t.column_names)) for t in runs_tables
+    )
+    runs, dates, supports = _collect(tables)
     leaders = leaders or [c.removeprefix("support_final_") for c in supports]
     winners = [*leaders, *sorted(set(runs["winner"]) - set(leaders) - {"none"}), "none"]
     counts = runs.groupby(["point_id", "winner"]).size() if len(runs) else pd.Series(dtype="int64")
