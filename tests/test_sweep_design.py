@@ -148,5 +148,5 @@ def test_chunks_cover_every_run_once(n: int, size: int) -> None:
 
 def test_chunk_size_balances_workers_and_caps_memory() -> None:
     assert chunk_size_for(10, 2) == 1
-    assert chunk_size_for(960, 2) == 20
+    assert chunk_size_for(960, 2) == 40
     assert chunk_size_for(10**6, 2) == 200

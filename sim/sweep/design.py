@@ -259,8 +259,12 @@ def _load(
 
 
 def chunk_size_for(n_runs: int, workers: int) -> int:
-    """Choose runs per chunk: ~24 chunks per worker (short tails), at most 200 (bounded memory)."""
-    return max(1, min(200, math.ceil(n_runs / (max(1, workers) * 24))))
+    """Choose runs per chunk: ~12 chunks per worker, at most 200 (bounded memory).
+
+    Each chunk costs the coordinator a commit (about 7 ms of CPU on the cores the workers use); the
+    tapered tail (`chunks`) keeps the workers finishing together, so fewer, larger chunks lose no tail.
+    """
+    return max(1, min(200, math.ceil(n_runs / (max(1, workers) * 12))))
 
 
 def chunks(n_runs: int, chunk_size: int, taper: bool = False) -> list[range]:
