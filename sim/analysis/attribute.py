@@ -8,7 +8,6 @@ or the named interventions of a menu (on = applied).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from sim.analysis.configurations import (
     run_configurations,
 )
 from sim.analysis.menu import Intervention, combine, load_menu
+from sim.analysis.output import write_tables
 from sim.analysis.shapley import paired_bootstrap, shapley
 from sim.errors import InputError
 from sim.stats import wilson
@@ -61,14 +61,10 @@ class Attribution:
         """Write configurations.csv, attribution.csv, analysis.json and the figure into `out`."""
         from sim.analysis.figures import attribution_figure
         from sim.plots.style import save
-        from sim.sweep.store import atomic_write_text
 
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "configurations.csv", out / "attribution.csv", out / "analysis.json"]
-        atomic_write_text(paths[0], self.configurations.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths[1], self.attribution.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths[2], json.dumps(self.meta, indent=2, default=str) + "\n")
+        tables = {"configurations.csv": self.configurations, "attribution.csv": self.attribution}
+        paths = write_tables(out, tables, self.meta)
         paths.append(save(attribution_figure(self), out / "figures" / "attribution.png"))
         return paths
 

@@ -8,7 +8,6 @@ a flip; its supersets are never tried (they are not minimal), so every flip repo
 from __future__ import annotations
 
 import itertools
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from sim.analysis.configurations import (
     run_configurations,
 )
 from sim.analysis.menu import Intervention, combine, load_menu
+from sim.analysis.output import write_tables
 from sim.errors import InputError
 from sim.stats import newcombe_paired, wilson
 
@@ -55,14 +55,9 @@ class FlipSearch:
         """Write flips.csv, tested.csv, analysis.json and the figure into `out`."""
         from sim.analysis.figures import flip_figure
         from sim.plots.style import save
-        from sim.sweep.store import atomic_write_text
 
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "flips.csv", out / "tested.csv", out / "analysis.json"]
-        atomic_write_text(paths[0], self.flips.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths[1], self.tested.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths[2], json.dumps(self.meta, indent=2, default=str) + "\n")
+        paths = write_tables(out, {"flips.csv": self.flips, "tested.csv": self.tested}, self.meta)
         who = "nobody consolidating" if self.leader == "none" else f"{self.leader} the winner"
         title = f"Which changes make {who} likely? ({Path(self.scenario).stem})"
         figure = flip_figure(self.tested, self.baseline, self.threshold, self.leader, title)

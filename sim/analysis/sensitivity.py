@@ -9,7 +9,6 @@ replicates a Sobol' index partly measures the model's noise, and that share says
 
 from __future__ import annotations
 
-import json
 import tempfile
 import warnings
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.configurations import IncompleteRuns, check_analysis_dir
+from sim.analysis.output import write_tables
 from sim.analysis.sampling import design_seed, problem
 from sim.errors import InputError
 
@@ -73,17 +73,12 @@ class Sensitivity:
         """Write indices.csv (and indices_s2.csv), outcomes.csv, analysis.json and the figure."""
         from sim.analysis.figures import sensitivity_figure
         from sim.plots.style import save
-        from sim.sweep.store import atomic_write_text
 
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "indices.csv", out / "outcomes.csv", out / "analysis.json"]
-        atomic_write_text(paths[0], self.indices.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths[1], self.points.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(paths[2], json.dumps(self.meta, indent=2, default=str) + "\n")
+        tables = {"indices.csv": self.indices, "outcomes.csv": self.points}
         if not self.second_order.empty:
-            paths.append(out / "indices_s2.csv")
-            atomic_write_text(paths[-1], self.second_order.to_csv(index=False, lineterminator="\n"))
+            tables["indices_s2.csv"] = self.second_order
+        paths = write_tables(out, tables, self.meta)
         size = f"{len(self.points)} points × {self.replicates} replicates"
         title = f"{self.method} indices · {self.experiment} · {size}"
         paths.append(
