@@ -148,6 +148,20 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_flip)
 
 
+def _engine_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The options every scenario analysis passes to the sweep engine (attribute, flip)."""
+    return {
+        "replicates": args.replicates,
+        "seed": args.seed,
+        "workers": args.workers,
+        "backend": args.backend,
+        "out": args.out,
+        "resume": args.resume,
+        "progress": args.progress,
+        "overrides": _overrides(args),
+    }
+
+
 def cmd_attribute(args: argparse.Namespace) -> int:
     """`powerstruggle attribute SCENARIO ...`."""
     from sim.analysis.attribute import attribute
@@ -160,14 +174,7 @@ def cmd_attribute(args: argparse.Namespace) -> int:
             args.mechanisms,
             switches=args.switches,
             outcome=args.outcome,
-            replicates=args.replicates,
-            seed=args.seed,
-            workers=args.workers,
-            backend=args.backend,
-            out=args.out,
-            resume=args.resume,
-            progress=args.progress,
-            overrides=_overrides(args),
+            **_engine_kwargs(args),
         ),
     )
 
@@ -218,13 +225,6 @@ def cmd_flip(args: argparse.Namespace) -> int:
             args.menu,
             threshold=args.threshold,
             max_size=args.max_size,
-            replicates=args.replicates,
-            seed=args.seed,
-            workers=args.workers,
-            backend=args.backend,
-            out=args.out,
-            resume=args.resume,
-            progress=args.progress,
-            overrides=_overrides(args),
+            **_engine_kwargs(args),
         ),
     )
