@@ -65,8 +65,14 @@ class PowerStruggleModel(mesa.Model):
         overrides: Mapping[str, Any] | None = None,
         rng: int | np.random.Generator | None = None,
         replicate: int = 0,
+        *,
+        monthly_records: bool = True,
     ) -> None:
         super().__init__(rng=rng)
+        # Off for a run whose leader-month table nobody keeps (a sweep of summaries): the monthly
+        # records and the DataCollector's collection are about a twelfth of a replay, and nothing in
+        # the replay reads them. The DataCollector then stays empty.
+        self.monthly_records = monthly_records
         # Each mechanism draws from its own child of `self.rng` (spawned from its seed sequence, so
         # fixed by the seed). Two scenarios run with the same seed then share their random numbers
         # mechanism by mechanism: a counterfactual that makes one mechanism draw more often does not
@@ -307,8 +313,9 @@ class PowerStruggleModel(mesa.Model):
         cc = self.central_committee.support()
         self.winner_now = consolidated_leader(self, cc)
         self.consolidation_history.append(self.winner_now)
-        self.leader_state = self._leader_state(cc)
-        self.datacollector.collect(self)
+        if self.monthly_records:
+            self.leader_state = self._leader_state(cc)
+            self.datacollector.collect(self)
         if self.month + 1 >= len(self.months):
             self.running = False
 

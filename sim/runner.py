@@ -47,7 +47,7 @@ def simulate(
 
     `timeseries=False` leaves the leader-month table empty, for a sweep that does not keep it.
     """
-    model = PowerStruggleModel(scenario=scenario, rng=seed, replicate=replicate)
+    model = PowerStruggleModel(scenario=scenario, rng=seed, replicate=replicate, monthly_records=timeseries)
     while model.running:
         model.step()
     return collect_output(model, seed, replicate, timeseries=timeseries)

@@ -54,3 +54,17 @@ def test_a_one_point_sweep_gives_the_replicates_of_run(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "sweep" / "manifest.json").read_text())
     assert manifest["backend"] == "serial" and manifest["workers"] == 1
     assert set(manifest["scenario_sha256"]) == {"historical"} and "command" in manifest
+
+
+def test_a_replay_without_monthly_records_has_the_same_outcome() -> None:
+    """A sweep of summaries skips the leader-month records; nothing the replay decides may change."""
+    from sim.runner import simulate
+    from sim.scenario import load_scenario
+
+    historical = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
+    scenario = load_scenario(historical, {"delegates": 300})
+    for seed in replicate_seeds(5, 4):
+        full = simulate(scenario, seed, timeseries=True)
+        lean = simulate(scenario, seed, timeseries=False)
+        assert full.timeseries and not lean.timeseries
+        assert (lean.summary, lean.events, lean.votes) == (full.summary, full.events, full.votes)
