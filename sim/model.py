@@ -57,6 +57,8 @@ class PowerStruggleModel(mesa.Model):
 
     Build it from a scenario path, mapping or `Scenario`, optional dotted `overrides` and an `rng`
     seed; call `step()` once per month (or `run_model()`); `running` turns False after the last month.
+    `monthly_records=False` skips the DataCollector's monthly records (the leader-month table), which
+    nothing in the replay reads: a sweep of summaries runs faster with the same outcomes.
     """
 
     def __init__(
