@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG, Seat
-from sim.mechanisms import capitulation, legacy, offices, repression
+from sim.mechanisms import capitulation, defiance, legacy, offices, repression
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         voted_out = legacy.retention_vote(model, session, voters)
         model.testament_pending = False
         model.refresh_ruling()
+    defiance.take_stands(model)
     main_enemy = leadership_target(model)
     targets = _targets(model)
     strongest = max((model.support[k] for k in targets), default=0.0)
@@ -144,6 +145,10 @@ def _move_sanction(
     if kind == "censure" and factional:
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
     if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
+        return
+    # Beyond censure and posts, each step answers a new act: a leader who has kept discipline since his
+    # last sanction is not pushed further for old deviations (sim.mechanisms.defiance).
+    if defiance.needs_renewed_offence(RUNG[kind]) and not defiance.reoffended(model, target):
         return
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
