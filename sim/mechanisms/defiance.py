@@ -74,14 +74,18 @@ def take_stands(model: PowerStruggleModel) -> None:
 
 
 def monthly(model: PowerStruggleModel) -> None:
-    """Each organised faction that has not disbanded may commit a new open act this month."""
+    """Organised factions, and expelled leaders who have not recanted, may commit a new open act.
+
+    An expelled leader has no party discipline left to keep: his activity in exile is such an act.
+    """
     mech = model.cfg.mechanisms.institutions
     if not (mech.enabled and model.cfg.mechanisms.mobilisation.enabled):
         return
     ruling = model.ruling
     rng = model.streams["defiance"]
     for k, leader in enumerate(model.leaders):
-        if not leader.mobilised or leader.capitulated or k in ruling or leader.rung >= RUNG["exile_abroad"]:
+        active = leader.mobilised or leader.rung >= RUNG["party_expulsion"]
+        if not active or leader.capitulated or k in ruling or leader.rung >= RUNG["exile_abroad"]:
             continue
         if rng.random() < min(1.0, mech.act_rate * mech.strength * reach(model, k)):
             offend(model, k)
