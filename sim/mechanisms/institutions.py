@@ -108,7 +108,8 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         # The majority concentrates its fire on the strongest opponent of the moment; the members of its
         # main enemy's camp never drop below `focus_floor`.
         focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
-        if target in main_enemy:
+        # ... nor does an organised faction that has just acted again (it will not disband).
+        if target in main_enemy or (model.leaders[target].mobilised and defiance.reoffended(model, target)):
             focus = max(focus, mech.focus_floor)
         _move_sanction(model, session, voters, target, focus)
     if session.kind == "congress":
