@@ -90,20 +90,27 @@ def test_reach_company_a_following_or_nothing_left_to_lose() -> None:
     assert defiance.reach(model, trotsky) == 1.0
 
 
-def test_only_an_organised_faction_commits_open_acts() -> None:
+def test_only_organised_factions_and_unrepentant_exiles_commit_open_acts() -> None:
     model = small_model(**{"mechanisms.institutions.act_rate": 1.0})
     for c in list(model.coalitions):
         model.coalitions.end(c, "test")
-    model.ruling = frozenset({model.leader_index["stalin"]})
-    trotsky, zinoviev = model.leader_index["trotsky"], model.leader_index["zinoviev"]
-    model.leaders[trotsky].rung = RUNG["party_expulsion"]  # reach 1: nothing left to lose
+    stalin, trotsky, zinoviev = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    model.coalitions.start({trotsky, zinoviev}, against=stalin)  # a bloc: reach 1
+    model.ruling = frozenset({stalin})
     model.month = 40
     defiance.monthly(model)
     assert model.leaders[trotsky].offence_month < 40  # not organised: no act
     model.leaders[trotsky].mobilised = True
     defiance.monthly(model)
-    assert model.leaders[trotsky].offence_month == 40
-    assert model.leaders[zinoviev].offence_month < 40
+    assert model.leaders[trotsky].offence_month == 40 and model.leaders[zinoviev].offence_month < 40
+    model.month = 41
+    model.leaders[zinoviev].rung = RUNG["party_expulsion"]  # expelled, unrepentant: acts unorganised
+    defiance.monthly(model)
+    assert model.leaders[zinoviev].offence_month == 41
+    model.month = 42
+    model.leaders[zinoviev].capitulated = True  # recanted: no more acts
+    defiance.monthly(model)
+    assert model.leaders[zinoviev].offence_month == 41
 
 
 def test_deportation_abroad_waits_for_activity_in_exile() -> None:
