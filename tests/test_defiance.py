@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from sim.calendar import SessionSlot
 from sim.leaders import RUNG
 from sim.mechanisms import defiance, institutions, repression
@@ -132,3 +134,19 @@ def test_deportation_abroad_waits_for_activity_in_exile() -> None:
     for _ in range(20):
         repression.monthly(model)
     assert exiled.rung == RUNG["exile_abroad"]
+
+
+def test_an_organised_faction_that_acts_again_stays_in_the_majoritys_sights() -> None:
+    model = small_model()
+    trotsky = _oppositionist(model, "trotsky", "cc_removal")
+    model.leaders[trotsky].offence_month = model.month - 13  # quiet since his last sanction
+    model.support[trotsky] = 0.01
+    faint = institutions.focus_on(model, trotsky, 0.64, frozenset())
+    assert faint == pytest.approx(0.125)  # sqrt(0.01 / 0.64): a weak rival draws little fire
+    defiance.offend(model, trotsky)
+    assert (
+        institutions.focus_on(model, trotsky, 0.64, frozenset())
+        == model.cfg.mechanisms.institutions.focus_floor
+    )
+    model.leaders[trotsky].mobilised = False  # a deviation, not a faction: no floor
+    assert institutions.focus_on(model, trotsky, 0.64, frozenset()) == faint

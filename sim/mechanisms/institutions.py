@@ -105,18 +105,26 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     targets = _targets(model)
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
-        # The majority concentrates its fire on the strongest opponent of the moment; the members of its
-        # main enemy's camp never drop below `focus_floor`.
-        focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
-        # ... nor does an organised faction that has just acted again (it will not disband).
-        if target in main_enemy or (model.leaders[target].mobilised and defiance.reoffended(model, target)):
-            focus = max(focus, mech.focus_floor)
-        _move_sanction(model, session, voters, target, focus)
+        _move_sanction(model, session, voters, target, focus_on(model, target, strongest, main_enemy))
     if session.kind == "congress":
         elect_central_committee(model, session)
         offices.reelect_general_secretary(model, session.date, session.body, barred=voted_out)
     fill_politburo(model)
     offices.fill_general_secretary(model, session.date, session.body)
+
+
+def focus_on(model: PowerStruggleModel, target: int, strongest: float, main_enemy: frozenset[int]) -> float:
+    """How much of the majority's fire falls on `target`, in [0, 1].
+
+    The majority concentrates on the strongest opponent of the moment (the square root of his following
+    over the strongest's); the members of its main enemy's camp never drop below `focus_floor`, nor
+    does an organised faction that has acted again since its last sanction (it will not disband).
+    """
+    focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
+    defiant = model.leaders[target].mobilised and defiance.reoffended(model, target)
+    if target in main_enemy or defiant:
+        focus = max(focus, model.cfg.mechanisms.institutions.focus_floor)
+    return focus
 
 
 def _targets(model: PowerStruggleModel) -> list[int]:
