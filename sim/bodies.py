@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.delegates import DelegatePool
 from sim.leaders import Leader, Seat
-from sim.politics import Coalition
+from sim.politics import Coalition, camp_of
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -87,11 +87,15 @@ class CoalitionRegister:
         """Form a coalition; members leave any coalition they were in (it is enlarged or broken)."""
         model = self.model
         when = when or model.mid_month
+        # Joining a bloc against the leadership with new partners is an offence (sim.mechanisms.defiance).
+        new_partners = {k for k in members if not members <= camp_of(model, k)}
         for c in [c for c in self._coalitions if c.members & members]:
             self.end(c, "merged into a larger bloc", when)
         if against in model.ruling:
             for k in members - set(model.ruling):
                 model.leaders[k].declared_opposition = True
+                if k in new_partners:
+                    model.leaders[k].offence_month = model.month
         self._coalitions.append(Coalition(set(members), against, when))
         model.cache.structure_changed()
         names = "+".join(sorted(model.leader_names[k] for k in members))

@@ -96,6 +96,7 @@ class Leader(mesa.Agent):
     mantle: float  # claim on the Lenin cult, staked at the funeral (see legacy.funeral)
     standing: float  # reputation, eroded by campaigns and erasure
     last_sanction_month: int
+    offence_month: int  # month of his latest act of defiance, -999 before any (sim.mechanisms.defiance)
     in_cc: bool
     testament_criticism: float  # the testament's criticism of him, once it is read (legacy)
     capitulated_month: int  # month of his recantation, -1 before (repression)
@@ -127,6 +128,7 @@ class Leader(mesa.Agent):
         self.standing = 1.0
         self.rung = 0
         self.last_sanction_month = -999
+        self.offence_month = -999
         self.pb_seat = SEAT_OF[params.politburo]
         self.in_cc = True
         self.testament_criticism = 0.0

@@ -19,6 +19,7 @@ from sim.mechanisms import (
     alliances,
     appointment,
     choice,
+    defiance,
     institutions,
     legacy,
     mobilisation,
@@ -40,6 +41,7 @@ STREAMS: tuple[str, ...] = (
     "repression",
     "legacy",
     "mobilisation",
+    "defiance",
 )
 
 
@@ -302,6 +304,7 @@ class PowerStruggleModel(mesa.Model):
         propaganda.campaign(self)
         legacy.cult(self)
         mobilisation.organise(self)
+        defiance.monthly(self)
         choice.reweigh(self)
         self.refresh_support()
         alliances.update(self)

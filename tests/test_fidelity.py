@@ -74,6 +74,7 @@ def _expulsion_vote(model: PowerStruggleModel, target: int, joint: bool) -> bool
     session = SessionSlot(date(1927, 11, 12), "Joint CC-CCC plenum", "cc_plenum", 0, joint=joint)
     voters = institutions.voters_for(model, session)
     for _ in range(50):
+        leader.offence_month = model.month  # a renewed offence (sim.mechanisms.defiance)
         institutions._move_sanction(model, session, voters, target)
         leader.last_sanction_month = -999
     return leader.rung >= RUNG["party_expulsion"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG, Seat
-from sim.mechanisms import capitulation, legacy, offices, repression
+from sim.mechanisms import capitulation, defiance, legacy, offices, repression
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -100,21 +100,31 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         voted_out = legacy.retention_vote(model, session, voters)
         model.testament_pending = False
         model.refresh_ruling()
+    defiance.take_stands(model)
     main_enemy = leadership_target(model)
     targets = _targets(model)
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
-        # The majority concentrates its fire on the strongest opponent of the moment; the members of its
-        # main enemy's camp never drop below `focus_floor`.
-        focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
-        if target in main_enemy:
-            focus = max(focus, mech.focus_floor)
-        _move_sanction(model, session, voters, target, focus)
+        _move_sanction(model, session, voters, target, focus_on(model, target, strongest, main_enemy))
     if session.kind == "congress":
         elect_central_committee(model, session)
         offices.reelect_general_secretary(model, session.date, session.body, barred=voted_out)
     fill_politburo(model)
     offices.fill_general_secretary(model, session.date, session.body)
+
+
+def focus_on(model: PowerStruggleModel, target: int, strongest: float, main_enemy: frozenset[int]) -> float:
+    """How much of the majority's fire falls on `target`, in [0, 1].
+
+    The majority concentrates on the strongest opponent of the moment (the square root of his following
+    over the strongest's); the members of its main enemy's camp never drop below `focus_floor`, nor
+    does an organised faction that has acted again since its last sanction (it will not disband).
+    """
+    focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
+    defiant = model.leaders[target].mobilised and defiance.reoffended(model, target)
+    if target in main_enemy or defiant:
+        focus = max(focus, model.cfg.mechanisms.institutions.focus_floor)
+    return focus
 
 
 def _targets(model: PowerStruggleModel) -> list[int]:
@@ -144,6 +154,10 @@ def _move_sanction(
     if kind == "censure" and factional:
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
     if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
+        return
+    # Beyond censure and posts, each step answers a new act: a leader who has kept discipline since his
+    # last sanction is not pushed further for old deviations (sim.mechanisms.defiance).
+    if defiance.needs_renewed_offence(RUNG[kind]) and not defiance.reoffended(model, target):
         return
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.delegates import NO_PATRON
 from sim.leaders import RUNG
-from sim.mechanisms import capitulation
+from sim.mechanisms import capitulation, defiance
 from sim.politics import ruling_ruthlessness, secretariat_holder
 
 if TYPE_CHECKING:
@@ -71,7 +71,9 @@ def monthly(model: PowerStruggleModel) -> None:
             if rng.random() < mech.internal_exile_rate * mech.strength * ruth:
                 _exile(model, k, "internal_exile", "OGPU", "deported to a remote province")
         elif leader.rung == RUNG["internal_exile"]:
+            # Deported abroad only once he refuses, in exile, to cease his activity (mechanisms.defiance).
             waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
+            waited = waited and defiance.reoffended(model, k)
             still_dangerous = mech.danger_floor + leader.standing
             if waited and rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous:
                 _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")

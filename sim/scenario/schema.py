@@ -296,6 +296,16 @@ class InstitutionParams(Mechanism):
         le=1.0,
         description="chance a removed leader's follower keeps his CC seat",
     )
+    renewed_offence: bool = Field(
+        default=True,
+        description="steps from the Politburo seat on wait for an offence committed after the last sanction",
+    )
+    act_rate: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="monthly chance that an organised faction of full reach commits a new open act",
+    )
 
 
 class MobilisationParams(Mechanism):

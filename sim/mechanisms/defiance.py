@@ -1,0 +1,93 @@
+"""Acts of defiance: the renewed offence that each step of the ladder beyond posts waits for.
+
+Record: Trotsky was censured in January 1924 and lost the War Commissariat in January 1925, then kept
+discipline through 1925 (he disowned Eastman) and kept his Politburo seat; he lost it in October 1926,
+after the United Opposition had organised, his CC seat after the platform fight of 1927, his party
+card after the street demonstrations of 7 November 1927, and was deported abroad after he refused, in
+Alma-Ata, to cease his activity. Each step came after a new act. Deviation alone costs censure and
+posts; from the Politburo seat on, the majority moves only against a renewed offence, one committed
+after the last sanction (`institutions`, `repression`). A leader who keeps discipline is not pushed
+further for old deviations.
+
+Two acts count as an offence: joining a bloc against the leadership with new partners (the leaders'
+deviation, see `sim.bodies`), and an organised faction's open act (its own meetings, an illegal press,
+demonstrations), drawn here monthly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.leaders import RUNG
+from sim.mechanisms import capitulation
+from sim.politics import camp_of, opposition
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+#: The first step of the ladder that needs a renewed offence (below it, deviation is grounds enough).
+RENEWED_OFFENCE_FROM = RUNG["politburo_removal"]
+
+
+def offend(model: PowerStruggleModel, k: int) -> None:
+    """Record that leader k has just committed an offence (this month)."""
+    model.leaders[k].offence_month = model.month
+
+
+def reoffended(model: PowerStruggleModel, k: int) -> bool:
+    """Whether leader k has offended since his last sanction (always, if the rule is switched off)."""
+    if not model.cfg.mechanisms.institutions.renewed_offence:
+        return True
+    leader = model.leaders[k]
+    return leader.offence_month > leader.last_sanction_month
+
+
+def needs_renewed_offence(rung: int) -> bool:
+    """Whether the sanction at `rung` waits for an offence committed after the last one."""
+    return rung >= RENEWED_OFFENCE_FROM
+
+
+def reach(model: PowerStruggleModel, k: int) -> float:
+    """Whether an oppositionist acts in the open, in [0, 1]: company, a following, or little left to lose.
+
+    1 for a member of a bloc of leaders against the leadership (the United Opposition, the Right in
+    1928-29); otherwise the larger of his camp's share of the support it and the leadership command
+    (`capitulation.hope`) and the share of his places in the leadership (Politburo seat, CC seat, party
+    card) already taken. An isolated leader with his seats still to lose mostly keeps discipline
+    (Trotsky in 1925); an expelled one has nothing left to lose (Trotsky in Alma-Ata).
+    """
+    leader = model.leaders[k]
+    if len(camp_of(model, k)) > 1:
+        return 1.0
+    lost = max(0, leader.rung - RUNG["post_removal"]) / (RUNG["party_expulsion"] - RUNG["post_removal"])
+    return max(capitulation.hope(model, k), min(1.0, lost))
+
+
+def take_stands(model: PowerStruggleModel) -> None:
+    """At a session, each open oppositionist may take a stand (a platform, a declaration): chance `reach`."""
+    if not model.cfg.mechanisms.institutions.renewed_offence:
+        return
+    rng = model.streams["defiance"]
+    for k in sorted(opposition(model)):
+        if rng.random() < reach(model, k):
+            offend(model, k)
+
+
+def monthly(model: PowerStruggleModel) -> None:
+    """Organised factions, and expelled leaders who have not recanted, may commit a new open act.
+
+    An expelled leader has no party discipline left to keep: his activity in exile is such an act.
+    """
+    mech = model.cfg.mechanisms.institutions
+    if not (mech.enabled and model.cfg.mechanisms.mobilisation.enabled):
+        return
+    ruling = model.ruling
+    rng = model.streams["defiance"]
+    for k, leader in enumerate(model.leaders):
+        active = leader.mobilised or leader.rung >= RUNG["party_expulsion"]
+        if not active or leader.capitulated or k in ruling or leader.rung >= RUNG["exile_abroad"]:
+            continue
+        if rng.random() < min(1.0, mech.act_rate * mech.strength * reach(model, k)):
+            offend(model, k)
+            detail = "the faction's meetings, press or demonstrations"
+            model.log_event(model.mid_month, "factional_act", leader.name, "", detail)

@@ -1,0 +1,152 @@
+"""The renewed offence: beyond censure and posts, each step of the ladder answers a new act of defiance."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sim.calendar import SessionSlot
+from sim.leaders import RUNG
+from sim.mechanisms import defiance, institutions, repression
+from sim.model import PowerStruggleModel
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+JOINT = SessionSlot(date(1926, 10, 23), "Joint CC-CCC plenum", "cc_plenum", 0, joint=True)
+
+
+def small_model(seed: int = 1, **overrides: object) -> PowerStruggleModel:
+    base = {"delegates": 2000, "mechanisms.institutions.proposal_rate": 1.0}
+    return PowerStruggleModel(scenario=HISTORICAL, overrides={**base, **overrides}, rng=seed)
+
+
+def _tries(model: PowerStruggleModel, target: int, times: int = 30) -> int:
+    """Propose the next sanction against `target` up to `times` times; return his rung."""
+    voters = institutions.voters_for(model, JOINT)
+    for _ in range(times):
+        institutions._move_sanction(model, JOINT, voters, target)
+    return model.leaders[target].rung
+
+
+def _oppositionist(model: PowerStruggleModel, name: str, rung: str) -> int:
+    k = model.leader_index[name]
+    leader = model.leaders[k]
+    leader.rung, leader.declared_opposition, leader.mobilised = RUNG[rung], True, True
+    leader.last_sanction_month = model.month - 12
+    return k
+
+
+def test_a_leader_who_keeps_discipline_is_not_pushed_past_his_posts() -> None:
+    model = small_model()
+    trotsky = _oppositionist(model, "trotsky", "post_removal")
+    model.leaders[trotsky].offence_month = model.month - 13  # his offence came before the last sanction
+    assert _tries(model, trotsky) == RUNG["post_removal"]
+    defiance.offend(model, trotsky)  # a new act
+    assert _tries(model, trotsky) == RUNG["politburo_removal"]
+    assert _tries(model, trotsky) == RUNG["politburo_removal"]  # that act is spent on that step
+
+
+def test_deviation_alone_still_costs_censure_and_posts() -> None:
+    model = small_model()
+    bukharin = _oppositionist(model, "bukharin", "none")
+    assert model.leaders[bukharin].offence_month < model.leaders[bukharin].last_sanction_month
+    assert _tries(model, bukharin, times=1) == RUNG["post_removal"]  # factional: posts, without a new act
+
+
+def test_the_rule_can_be_switched_off() -> None:
+    model = small_model(**{"mechanisms.institutions.renewed_offence": False})
+    trotsky = _oppositionist(model, "trotsky", "post_removal")
+    assert _tries(model, trotsky, times=5) > RUNG["post_removal"]
+
+
+def test_a_bloc_with_new_partners_is_an_offence_and_its_remnant_is_not() -> None:
+    model = small_model()
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    stalin, trotsky, zinoviev, kamenev = (
+        model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev", "kamenev")
+    )
+    model.ruling = frozenset({stalin})
+    model.month = 30
+    model.coalitions.start({trotsky, zinoviev, kamenev}, against=stalin)
+    assert all(model.leaders[k].offence_month == 30 for k in (trotsky, zinoviev, kamenev))
+    model.month = 33
+    model.coalitions.leave(zinoviev, date(1926, 10, 15), "capitulated")  # the rest carry on: no new act
+    assert model.leaders[trotsky].offence_month == 30 and model.leaders[kamenev].offence_month == 30
+
+
+def test_reach_company_a_following_or_nothing_left_to_lose() -> None:
+    model = small_model()
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    trotsky, zinoviev = model.leader_index["trotsky"], model.leader_index["zinoviev"]
+    model.leaders[trotsky].rung = RUNG["post_removal"]
+    alone = defiance.reach(model, trotsky)
+    assert alone < 1.0  # an isolated leader with his seats to lose mostly keeps discipline
+    model.leaders[trotsky].rung = RUNG["cc_removal"]
+    assert defiance.reach(model, trotsky) >= 2 / 3  # out of the Politburo and the CC: little left to lose
+    model.leaders[trotsky].rung = RUNG["post_removal"]
+    model.coalitions.start({trotsky, zinoviev}, against=model.leader_index["stalin"])
+    assert defiance.reach(model, trotsky) == 1.0
+
+
+def test_only_organised_factions_and_unrepentant_exiles_commit_open_acts() -> None:
+    model = small_model(**{"mechanisms.institutions.act_rate": 1.0})
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    stalin, trotsky, zinoviev = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    model.coalitions.start({trotsky, zinoviev}, against=stalin)  # a bloc: reach 1
+    model.ruling = frozenset({stalin})
+    model.month = 40
+    defiance.monthly(model)
+    assert model.leaders[trotsky].offence_month < 40  # not organised: no act
+    model.leaders[trotsky].mobilised = True
+    defiance.monthly(model)
+    assert model.leaders[trotsky].offence_month == 40 and model.leaders[zinoviev].offence_month < 40
+    model.month = 41
+    model.leaders[zinoviev].rung = RUNG["party_expulsion"]  # expelled, unrepentant: acts unorganised
+    defiance.monthly(model)
+    assert model.leaders[zinoviev].offence_month == 41
+    model.month = 42
+    model.leaders[zinoviev].capitulated = True  # recanted: no more acts
+    defiance.monthly(model)
+    assert model.leaders[zinoviev].offence_month == 41
+
+
+def test_deportation_abroad_waits_for_activity_in_exile() -> None:
+    model = small_model(
+        **{"mechanisms.repression.exile_abroad_rate": 1.0, "mechanisms.repression.capitulation_rate": 0.0}
+    )
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    stalin, trotsky = model.leader_index["stalin"], model.leader_index["trotsky"]
+    model.ruling = frozenset({stalin})
+    model.leaders[stalin].ruthlessness = 1.0
+    exiled = model.leaders[trotsky]
+    exiled.rung, exiled.last_sanction_month = RUNG["internal_exile"], 0
+    model.month = 30
+    for _ in range(20):
+        repression.monthly(model)
+    assert exiled.rung == RUNG["internal_exile"]  # he has kept quiet in exile
+    defiance.offend(model, trotsky)
+    for _ in range(20):
+        repression.monthly(model)
+    assert exiled.rung == RUNG["exile_abroad"]
+
+
+def test_an_organised_faction_that_acts_again_stays_in_the_majoritys_sights() -> None:
+    model = small_model()
+    trotsky = _oppositionist(model, "trotsky", "cc_removal")
+    model.leaders[trotsky].offence_month = model.month - 13  # quiet since his last sanction
+    model.support[trotsky] = 0.01
+    faint = institutions.focus_on(model, trotsky, 0.64, frozenset())
+    assert faint == pytest.approx(0.125)  # sqrt(0.01 / 0.64): a weak rival draws little fire
+    defiance.offend(model, trotsky)
+    assert (
+        institutions.focus_on(model, trotsky, 0.64, frozenset())
+        == model.cfg.mechanisms.institutions.focus_floor
+    )
+    model.leaders[trotsky].mobilised = False  # a deviation, not a faction: no floor
+    assert institutions.focus_on(model, trotsky, 0.64, frozenset()) == faint
