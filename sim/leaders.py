@@ -101,6 +101,7 @@ class Leader(mesa.Agent):
     testament_criticism: float  # the testament's criticism of him, once it is read (legacy)
     capitulated_month: int  # month of his recantation, -1 before (repression)
     readmitted: bool  # readmitted to the party after recanting (repression)
+    organising: int  # steps toward an organised faction taken so far (mobilisation)
     _posts: frozenset[str]  # offices, changed only by take_post / lose_post
     # Structural state: every change bumps the model's structure version (sim.cache).
     mobilised: bool = _Structural()  # type: ignore[assignment]
@@ -134,6 +135,7 @@ class Leader(mesa.Agent):
         self.testament_criticism = 0.0
         self.capitulated_month = -1
         self.readmitted = False
+        self.organising = 0
         self._posts = frozenset(params.posts)
         self.holds_home_post = bool(params.home_bloc)
         self.mobilised = False

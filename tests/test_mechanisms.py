@@ -379,6 +379,27 @@ def test_a_targeted_leader_with_the_will_organises_a_faction_and_one_without_nev
     assert not organised(0.0)
 
 
+def test_a_faction_is_built_in_steps_at_a_pace_set_by_the_will() -> None:
+    from sim.mechanisms import mobilisation
+    from sim.politics import leadership_target
+
+    def months_to_faction(will: float, steps: int, seed: int = 1) -> int:
+        over = {"parameter_uncertainty": 0.0, "mechanisms.mobilisation.rate": 0.25}
+        model = small_model(seed, **over, **{"mechanisms.mobilisation.steps": steps})
+        target = sorted(leadership_target(model))[0]
+        model.leaders[target].mobilisation = will
+        for month in range(1, 121):
+            mobilisation.organise(model)
+            if model.leaders[target].mobilised:
+                return month
+        return 999
+
+    # A fully determined leader takes one step a month (4 x 0.25 x 1 = 1): his faction comes in month 4.
+    assert months_to_faction(1.0, 4) == 4
+    # A reluctant one (will 0.5^2 = 0.25: a step a month with probability 0.25) takes months more.
+    assert months_to_faction(0.5, 4) > 4
+
+
 def test_the_records_sharpen_attacks_and_blunt_moves_against_their_holder() -> None:
     from sim.mechanisms.information import attack_multiplier, foresight_discount
     from sim.politics import camp_of

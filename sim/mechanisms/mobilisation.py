@@ -1,8 +1,12 @@
 """Mechanism 8, mobilisation and factionalism: a leader under attack may organise a faction.
 
-Seed: Trotsky declined to mobilise after Lenin's death and refused to build a faction. A faction pulls
-like-minded delegates (see `choice`) and answers campaigns (see `propaganda`), but hands the majority
-the charge of factionalism that unlocks the upper rungs of the ladder (see `institutions`).
+Seed: Trotsky declined to mobilise after Lenin's death and refused to build a faction. A faction is
+built, not declared: `steps` steps (a platform, supporters in the cells, a press and couriers, the
+appeal to the ranks), each taken in a month with probability `steps x rate x will`, so the mean time
+to a faction is that of a one-shot hazard `rate x will` but a determined leader's faction comes at a
+foreseeable pace and a reluctant one's late. A faction pulls like-minded delegates (see `choice`) and
+answers campaigns (see `propaganda`), but hands the majority the charge of factionalism that unlocks
+the upper rungs of the ladder (see `institutions`).
 """
 
 from __future__ import annotations
@@ -38,7 +42,10 @@ def organise(model: PowerStruggleModel) -> None:
         else:
             will = leader.mobilisation**2
         will = min(1.0, will + desperation(model, k))
-        if model.streams["mobilisation"].random() < mech.rate * mech.strength * will:
+        # One more step of building it this month; `steps` = 1 is a one-shot monthly hazard.
+        if model.streams["mobilisation"].random() < min(1.0, mech.steps * mech.rate * mech.strength * will):
+            leader.organising += 1
+        if leader.organising >= mech.steps:
             leader.mobilised = True
             model.log_event(
                 model.mid_month, "mobilisation", leader.name, "", "organises a faction and platform"

@@ -318,6 +318,8 @@ class MobilisationParams(Mechanism):
     shield: float = Unit
     # Added to the will to organise: x (1 - compromise willingness) x share of the ladder already taken.
     desperation: float = Field(default=0.5, ge=0.0, le=5.0)
+    # Steps to a faction (platform, cells, press, appeal to the ranks), each taken at `steps x rate x will`.
+    steps: int = Field(default=1, ge=1, le=12)
 
 
 class RepressionParams(Mechanism):
