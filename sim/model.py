@@ -25,9 +25,10 @@ from sim.mechanisms import (
     propaganda,
     repression,
     shocks,
+    verdict,
 )
 from sim.outcome import consolidated_leader
-from sim.politics import camp_of, ruling_camp
+from sim.politics import camp_of
 from sim.scenario import Scenario, load_scenario
 from sim.tables import LeaderMonth
 
@@ -101,6 +102,8 @@ class PowerStruggleModel(mesa.Model):
         self.fear = 0.0
         self.lenin_dead = False
         self.testament_pending = False
+        # A Congress's vote against the General Secretary, in force until the next Congress (`verdict`).
+        self.verdict: verdict.Verdict | None = None
         self.consolidation_history: list[int] = []
 
         self.leader_names = list(cfg.leaders)
@@ -344,7 +347,7 @@ class PowerStruggleModel(mesa.Model):
 
     def refresh_ruling(self) -> None:
         """Recompute the majority leadership from the current camps and support."""
-        self.ruling = ruling_camp(self)
+        self.ruling = verdict.leadership(self)
 
     def bloc_head_active(self) -> np.ndarray:
         """Per bloc, the home leader who still holds its post, else -1 (cached per structure)."""

@@ -201,6 +201,11 @@ class LegacyParams(Mechanism):
     funeral_penalty: float = Unit
     testament_defection: float = Field(ge=0.0, le=5.0)
     forced_reading: float = Unit
+    congress_verdict: bool = Field(
+        default=True,
+        description="a Congress that votes the General Secretary out is obeyed until the next Congress "
+        "(sim/mechanisms/verdict.py)",
+    )
 
 
 class ChoiceParams(Mechanism):
