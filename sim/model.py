@@ -25,10 +25,10 @@ from sim.mechanisms import (
     propaganda,
     repression,
     shocks,
-    verdict,
 )
+from sim.mechanisms.verdict import Verdict
 from sim.outcome import consolidated_leader
-from sim.politics import camp_of
+from sim.politics import camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
 from sim.tables import LeaderMonth
 
@@ -103,7 +103,7 @@ class PowerStruggleModel(mesa.Model):
         self.lenin_dead = False
         self.testament_pending = False
         # A Congress's vote against the General Secretary, in force until the next Congress (`verdict`).
-        self.verdict: verdict.Verdict | None = None
+        self.verdict: Verdict | None = None
         self.consolidation_history: list[int] = []
 
         self.leader_names = list(cfg.leaders)
@@ -347,7 +347,7 @@ class PowerStruggleModel(mesa.Model):
 
     def refresh_ruling(self) -> None:
         """Recompute the majority leadership from the current camps and support."""
-        self.ruling = verdict.leadership(self)
+        self.ruling = ruling_camp(self)
 
     def bloc_head_active(self) -> np.ndarray:
         """Per bloc, the home leader who still holds its post, else -1 (cached per structure)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.calendar import SessionSlot
 from sim.leaders import RUNG
-from sim.mechanisms import institutions, offices, verdict
+from sim.mechanisms import institutions, offices, staffing, verdict
 from sim.model import PowerStruggleModel
 from sim.politics import secretariat_holder
 
@@ -28,15 +28,18 @@ def _stalin_repudiated(model: PowerStruggleModel) -> tuple[int, int, int]:
     return stalin, trotsky, zinoviev
 
 
-def test_the_repudiated_camp_does_not_lead_while_another_camp_stands() -> None:
-    model = small_model()
-    stalin = model.leader_index["stalin"]
-    assert stalin in model.ruling  # the Troika leads in January 1924
+def test_a_leadership_the_congress_repudiated_moves_no_sanctions_until_the_next_congress() -> None:
+    model = small_model(**{"mechanisms.institutions.proposal_rate": 1.0})
     stalin, trotsky, zinoviev = _stalin_repudiated(model)
-    assert model.verdict is not None and model.verdict.repudiated == {stalin, zinoviev}
-    assert not (model.ruling & {stalin, zinoviev})
+    assert stalin in model.ruling  # the Troika still has the largest following
+    assert not verdict.may_move_sanctions(model)
+    session = SessionSlot(date(1924, 6, 2), "CC plenum", "cc_plenum", 0, joint=False)
+    for _ in range(5):
+        institutions.hold_session(model, session)
+    assert not [v for v in model.votes if ":" in v["motion"]]  # no sanction put to the vote
+    assert model.leaders[trotsky].rung == 0
     verdict.congress_opens(model)  # the next Congress ends the verdict
-    assert model.verdict is None and stalin in model.ruling
+    assert model.verdict is None and verdict.may_move_sanctions(model)
 
 
 def test_the_congress_that_voted_him_out_elects_the_cc_from_its_majority_slate() -> None:
@@ -115,19 +118,39 @@ def test_a_holder_the_congress_barred_is_not_elected_again_the_same_day() -> Non
     assert secretariat_holder(model) == zinoviev
 
 
-def test_in_trotsky_fights_the_verdict_changes_who_leads_after_the_13th_congress() -> None:
-    """Where the Congress votes Stalin out, his camp does not lead again before the 14th Congress."""
+def test_an_organised_faction_works_the_secretariat_for_its_leader() -> None:
+    model = small_model()
+    trotsky, stalin = model.leader_index["trotsky"], model.leader_index["stalin"]
+    leader = model.leaders[trotsky]
+    assert staffing.secretariat_control(model, trotsky) == leader.appointment_control
+    leader.mobilised = True
+    assert staffing.secretariat_control(model, trotsky) == max(
+        leader.appointment_control, leader.organisational_skill
+    )
+    assert staffing.secretariat_control(model, trotsky) > leader.appointment_control
+    model.leaders[stalin].mobilised = True
+    assert staffing.secretariat_control(model, stalin) == model.leaders[stalin].appointment_control
+    off = small_model(**{"mechanisms.appointment.faction_staffing": 0.0})
+    off.leaders[trotsky].mobilised = True
+    assert staffing.secretariat_control(off, trotsky) == off.leaders[trotsky].appointment_control
+    bare = small_model(**{"leaders.trotsky.appointment_control": 0.0})
+    bare.leaders[trotsky].mobilised = True
+    assert staffing.secretariat_control(bare, trotsky) == 0.0  # no lever to staff
+
+
+def test_in_trotsky_fights_the_congress_votes_stalin_out_and_its_verdict_binds_until_the_next() -> None:
+    """Where the Congress votes Stalin out, the verdict stands from the 13th Congress to the 14th."""
     seen = 0
     for seed in range(3):
         model = small_model(FIGHTS, seed=seed)
         stalin = model.leader_index["stalin"]
-        led: list[bool] = []
+        months: list[str] = []
         while model.running:
             model.step()
             if model.verdict is not None:
-                led.append(stalin in model.ruling)
+                months.append(model.date_iso)
                 assert stalin in model.verdict.repudiated
-        if led:
+        if months:
             seen += 1
-            assert not any(led)
+            assert months[0] == "1924-05-01" and months[-1] == "1925-11-01"
     assert seen >= 2

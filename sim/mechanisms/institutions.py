@@ -104,6 +104,8 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         model.refresh_ruling()
     main_enemy = leadership_target(model)
     targets = _targets(model)
+    if not verdict.may_move_sanctions(model):
+        targets = []  # a leadership the Congress voted out has lost its confidence until the next one
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
         # The majority concentrates its fire on the strongest opponent of the moment; the members of its

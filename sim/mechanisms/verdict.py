@@ -3,31 +3,27 @@
 Seed: the testament "suggested Stalin be removed from his post", and Trotsky's error was not to use
 it. In the record the 13th Congress heard the letter by delegations and kept Stalin, because Zinoviev
 and Kamenev defended him. Where it is read and the Congress votes him out (`legacy.retention_vote`),
-the party's highest body has repudiated him and those who defended him, and the party's rules give
-that verdict force until the next Congress:
+the party's highest body has repudiated him and those who defended him, and that verdict stands until
+the next Congress:
 
 - the same Congress elects the Central Committee from the slate of the majority that voted him out,
   not from his (`slate`);
-- the camp it repudiated does not lead the party: the leadership is the strongest camp among the
-  others (`leadership`), so the repudiated camp no longer sets the line, campaigns with the party's
-  press or moves sanctions;
+- the repudiated camp may still lead by the size of its following, but its motions have lost the
+  Congress's confidence: it moves no sanctions (`may_move_sanctions`);
 - a faction organised before the vote, outside the repudiated camp, stood on Lenin's letter against
-  the General Secretary and the Congress upheld it: the charge of factionalism (Lenin's own 1921
-  resolution, used by the apparatus the letter condemned) does not lie against it (`vindicated`),
-  so it can lose posts for deviation but not its seats or its party cards for factionalism.
+  the General Secretary and the Congress upheld it: nobody may charge it with factionalism (the 1921
+  resolution on party unity, turned by the apparatus the letter condemned against its critics), so it
+  can be censured and lose posts for deviation, but not its seats or party cards (`vindicated`).
 
 Nothing is scheduled and no number is added: no verdict exists unless the letter is read and the
 Congress's majority votes the General Secretary out, which the delegates' allegiances and his
-partners' defence decide; the next Congress, whoever leads it, ends it. Switched by
-`mechanisms.legacy.congress_verdict`.
+partners' defence decide; the next Congress ends it. Switched by `mechanisms.legacy.congress_verdict`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from sim.politics import ranked_camps
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -52,12 +48,10 @@ def record(model: PowerStruggleModel, holder: int, defenders: frozenset[int]) ->
         return
     repudiated = frozenset(defenders | {holder})
     upheld = frozenset(
-        k
-        for k, lead in enumerate(model.leaders)
-        if lead.mobilised and lead.eligible and k not in repudiated
+        k for k, lead in enumerate(model.leaders) if lead.mobilised and lead.eligible and k not in repudiated
     )
     model.verdict = Verdict(repudiated, upheld, model.month)
-    model.cache.structure_changed()  # who leads has changed
+    model.cache.structure_changed()
 
 
 def congress_opens(model: PowerStruggleModel) -> None:
@@ -65,7 +59,6 @@ def congress_opens(model: PowerStruggleModel) -> None:
     if model.verdict is not None:
         model.verdict = None
         model.cache.structure_changed()
-        model.refresh_ruling()
 
 
 def slate(model: PowerStruggleModel) -> frozenset[int]:
@@ -80,16 +73,10 @@ def slate(model: PowerStruggleModel) -> frozenset[int]:
     return frozenset(k for k, lead in enumerate(model.leaders) if lead.eligible and k not in v.repudiated)
 
 
-def leadership(model: PowerStruggleModel) -> frozenset[int]:
-    """Who leads the party: the camp with the largest following.
-
-    While a verdict stands, a camp that holds a repudiated leader is passed over if another remains.
-    """
-    ranked = ranked_camps(model)
+def may_move_sanctions(model: PowerStruggleModel) -> bool:
+    """Whether the leadership may move sanctions: not while it holds a leader the Congress repudiated."""
     v = model.verdict
-    if v is None:
-        return ranked[0]
-    return next((c for c in ranked if not (c & v.repudiated)), ranked[0])
+    return v is None or not (model.ruling & v.repudiated)
 
 
 def vindicated(model: PowerStruggleModel, k: int) -> bool:
