@@ -135,7 +135,8 @@ def test_an_organised_faction_works_the_secretariat_for_its_leader() -> None:
     assert staffing.secretariat_control(off, trotsky) == off.leaders[trotsky].appointment_control
     bare = small_model(**{"leaders.trotsky.appointment_control": 0.0})
     bare.leaders[trotsky].mobilised = True
-    assert staffing.secretariat_control(bare, trotsky) == 0.0  # no lever to staff
+    # a scenario that gives him no lever leaves none to staff
+    assert staffing.secretariat_control(bare, trotsky) == bare.leaders[trotsky].appointment_control
 
 
 def test_in_trotsky_fights_the_congress_votes_stalin_out_and_its_verdict_binds_until_the_next() -> None:

@@ -7,7 +7,8 @@ the Secretariat, they would have worked it for him, as Trotsky's supporters Kres
 and Serebryakov had run the CC Secretariat in 1920-21. So the holder of the General Secretary's post
 who leads an organised faction uses the lever at least at `faction_staffing` times his organisational
 skill. In the historical replay Stalin's own control (0.90) exceeds anything this adds; a holder whose
-control is zero (a Secretariat stripped of its lever, `no_appointment_power`) gains nothing.
+control the scenario sets to zero (a Secretariat stripped of its lever, `no_appointment_power`) gains
+nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ def secretariat_control(model: PowerStruggleModel, holder: int) -> float:
     leader = model.leaders[holder]
     own = leader.appointment_control
     mech = model.cfg.mechanisms.appointment
-    # A holder with no lever at all (the `no_appointment_power` counterfactual) has none to staff.
-    if own <= 0.0 or not (leader.mobilised and model.cfg.mechanisms.mobilisation.enabled):
+    # A scenario that gives a holder no lever at all (the `no_appointment_power` counterfactual) leaves
+    # none to staff. Read from the scenario, not from this replicate's draw of the trait.
+    configured = model.cfg.leaders[leader.name].appointment_control
+    if configured <= 0.0 or not (leader.mobilised and model.cfg.mechanisms.mobilisation.enabled):
         return own
     return max(own, mech.faction_staffing * leader.organisational_skill)
