@@ -27,6 +27,7 @@ from sim.mechanisms import (
     repression,
     shocks,
 )
+from sim.mechanisms.verdict import Verdict
 from sim.outcome import consolidated_leader
 from sim.politics import camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
@@ -105,6 +106,8 @@ class PowerStruggleModel(mesa.Model):
         self.fear = 0.0
         self.lenin_dead = False
         self.testament_pending = False
+        # A Congress's vote against the General Secretary, in force until the next Congress (`verdict`).
+        self.verdict: Verdict | None = None
         self.consolidation_history: list[int] = []
 
         self.leader_names = list(cfg.leaders)

@@ -170,4 +170,6 @@ def information_edge(model: PowerStruggleModel, camp: frozenset[int]) -> float:
     h = secretariat_holder(model)
     if h is None or h not in camp:
         return 0.0
-    return mech.strength * model.leaders[h].appointment_control
+    from sim.mechanisms.staffing import secretariat_control
+
+    return mech.strength * secretariat_control(model, h)

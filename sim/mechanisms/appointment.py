@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.delegates import NO_PATRON
+from sim.mechanisms.staffing import secretariat_control
 from sim.politics import camp_of, secretariat_holder
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def secretariat_rate(model: PowerStruggleModel, holder: int) -> float:
     return (
         mech.monthly_rate
         * mech.strength
-        * leader.appointment_control
+        * secretariat_control(model, holder)
         * (mech.skill_floor + (1.0 - mech.skill_floor) * leader.organisational_skill)
     )
 
@@ -158,7 +159,7 @@ def enrol(model: PowerStruggleModel, months: int) -> None:
     holder = secretariat_holder(model)
     patronised = np.zeros(chosen.size, dtype=bool)
     if holder is not None and mech.enabled:
-        p = min(1.0, mech.strength * model.leaders[holder].appointment_control)
+        p = min(1.0, mech.strength * secretariat_control(model, holder))
         patronised = model.streams["appointment"].random(chosen.size) < p
     line = model.agenda + model.streams["appointment"].normal(0.0, mech.enrolee_spread, chosen.size)
     if holder is not None and patronised.any():

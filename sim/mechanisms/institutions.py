@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG, Seat
-from sim.mechanisms import capitulation, defiance, legacy, offices, repression
+from sim.mechanisms import capitulation, defiance, legacy, offices, repression, verdict
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         yes, no, ab = tally(model, voters, opposition(model))
         record_vote(model, session, "leadership line", yes, no, ab, voters.size)
     voted_out = None
+    if session.kind == "congress":
+        verdict.congress_opens(model)
     if session.kind == "congress" and model.testament_pending:
         voted_out = legacy.retention_vote(model, session, voters)
         model.testament_pending = False
@@ -103,6 +105,8 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     defiance.take_stands(model)
     main_enemy = leadership_target(model)
     targets = _targets(model)
+    if not verdict.may_move_sanctions(model):
+        targets = []  # a leadership the Congress voted out has lost its confidence until the next one
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
         _move_sanction(model, session, voters, target, focus_on(model, target, strongest, main_enemy))
@@ -150,7 +154,9 @@ def _move_sanction(
     if kind == "cc_removal" and not leader.in_cc:
         kind = "party_expulsion"
     ruling = model.ruling
-    factional = in_opposition(model, target, ruling)
+    # A faction standing on a Congress's verdict against the General Secretary is no factionalist one.
+    shielded = verdict.vindicated(model, target)
+    factional = in_opposition(model, target, ruling) and not shielded
     if kind == "censure" and factional:
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
     if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
@@ -161,7 +167,7 @@ def _move_sanction(
         return
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
-    organised = leader.mobilised and mob.enabled
+    organised = leader.mobilised and mob.enabled and not shielded
     # Deviation within discipline (a platform, a vote, a bloc of leaders) costs posts and seats; only
     # an organised faction that will not disband is expelled. CC seats and party cards are taken by
     # a joint CC-CCC plenum or a Congress.
@@ -208,7 +214,7 @@ def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> 
     pool = model.pool
     size = model.central_committee.size_for(session.cc_full_members)
     on_slate = np.zeros(len(model.leaders), dtype=bool)
-    on_slate[list(model.ruling)] = True
+    on_slate[list(verdict.slate(model))] = True
     weight = 1.0 + mech.slate_bias * on_slate[pool.allegiance]
     # Weighted sampling without replacement (each seat to a delegate in proportion to weight, among
     # those not yet elected), by Efraimidis-Spirakis keys log(U) / weight: the `size` largest win.

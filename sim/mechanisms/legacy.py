@@ -91,7 +91,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     `testament_defection` times the criticism of him); the rest vote to remove him. Voted out
     undefended, he loses his bloc as well as his post. Returns him if he was voted out.
     """
-    from sim.mechanisms import defence
+    from sim.mechanisms import defence, verdict
     from sim.mechanisms.institutions import record_vote
     from sim.mechanisms.offices import fill_general_secretary
     from sim.politics import secretariat_holder
@@ -121,6 +121,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
         session.body,
         f"testament read; the Congress votes him out (defended by {defenders})",
     )
+    verdict.record(model, holder, stood)
     defence.break_bloc(model, holder, stood, session.date)
     fill_general_secretary(model, session.date, session.body, removed=holder)
     return holder

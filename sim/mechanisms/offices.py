@@ -48,8 +48,11 @@ def fill_general_secretary(
     if secretariat_holder(model) is not None:
         return
     successor = choose_general_secretary(model, removed)
-    if successor is None:
-        return
+    if successor is not None:
+        _appoint(model, successor, when, body)
+
+
+def _appoint(model: PowerStruggleModel, successor: int, when: date, body: str) -> None:
     model.leaders[successor].take_post("general_secretary")
     model.log_event(when, "gs_appointed", model.leaders[successor].name, body, "elected by the CC majority")
 
@@ -77,4 +80,4 @@ def reelect_general_secretary(
     model.leaders[holder].lose_post("general_secretary")
     reason = "the new CC's majority is not his camp"
     model.log_event(when, "gs_removal", model.leaders[holder].name, body, reason)
-    fill_general_secretary(model, when, body, removed=holder)
+    _appoint(model, choice, when, body)  # the new majority's choice, never the holder the Congress barred

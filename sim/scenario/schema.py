@@ -171,6 +171,13 @@ class AppointmentParams(Mechanism):
     enrolee_spread: float = Field(
         default=0.4, gt=0.0, le=2.0, description="sd of Lenin Enrolment recruits' line around the agenda"
     )
+    faction_staffing: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="least use of the Secretariat's lever by a holder who leads an organised faction, "
+        "as a share of his organisational skill: his faction's organisers work it (mechanisms/staffing.py)",
+    )
 
 
 class InformationParams(Mechanism):
@@ -201,6 +208,11 @@ class LegacyParams(Mechanism):
     funeral_penalty: float = Unit
     testament_defection: float = Field(ge=0.0, le=5.0)
     forced_reading: float = Unit
+    congress_verdict: bool = Field(
+        default=True,
+        description="a Congress that votes the General Secretary out is obeyed until the next Congress "
+        "(sim/mechanisms/verdict.py)",
+    )
 
 
 class ChoiceParams(Mechanism):
