@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.calendar import SessionSlot
 from sim.leaders import RUNG
-from sim.mechanisms import institutions, offices, staffing, verdict
+from sim.mechanisms import defiance, institutions, offices, staffing, verdict
 from sim.model import PowerStruggleModel
 from sim.politics import secretariat_holder
 
@@ -93,6 +93,7 @@ def test_an_upheld_faction_is_not_charged_with_factionalism() -> None:
         session = SessionSlot(date(1924, 6, 2), "CC plenum", "cc_plenum", 0, joint=False)
         voters = institutions.voters_for(model, session)
         for _ in range(20):
+            defiance.offend(model, trotsky)  # his faction acts again each time (the renewed offence)
             institutions._move_sanction(model, session, voters, trotsky)
             leader.last_sanction_month = -99
         return leader.rung
