@@ -105,13 +105,13 @@ def test_resume_after_an_interrupted_generation(
 
     def interrupted(scenario: object, seed: int, replicate: int = 0) -> object:
         calls["n"] += 1
-        if calls["n"] == 70:  # after the calibration sample and generation 0, inside generation 1
+        if calls["n"] == 100:  # after the pilot (30 runs) and generation 0, inside generation 1
             raise KeyboardInterrupt
         return real(scenario, seed, replicate)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sim.runner, "simulate", interrupted)
     out = tmp_path / "cal"
-    args = dict(params=[f"{MOB}=0:1"], budget=120, population=20, seed=5, out=out, predictive=5)
+    args = dict(params=[f"{MOB}=0:1"], budget=240, population=20, seed=5, out=out, predictive=5)
     with pytest.raises(KeyboardInterrupt):
         calibrate(small, synthetic, **args)  # type: ignore[arg-type]
     assert (out / "abc.db").exists() and not (out / "posterior.parquet").exists()
@@ -120,7 +120,16 @@ def test_resume_after_an_interrupted_generation(
     cal = calibrate(small, synthetic, resume=True, **args)  # type: ignore[arg-type]
     gens = pd.read_csv(out / "generations.csv")
     assert list(gens["generation"]) == list(range(len(gens))) and len(gens) >= 2
-    assert cal.manifest["simulations"] >= 120 and cal.manifest["resumed"] is True
+    assert cal.manifest["resumed"] is True
+
+
+def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> None:
+    cal = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=200, population=20, seed=4,
+                    out=tmp_path / "cal", predictive=3)  # fmt: skip
+    gens = pd.read_csv(tmp_path / "cal" / "generations.csv")
+    assert len(gens) >= 2  # more than the first generation, which always completes
+    assert cal.manifest["simulations"] <= 200
+    assert cal.manifest["stop"]
 
 
 def test_serial_sampler_is_deterministic(small: Path, synthetic: Path, tmp_path: Path) -> None:
@@ -188,3 +197,12 @@ def test_the_proposal_keeps_importance_weights_bounded() -> None:
     corner = pd.Series({"p0": 0.01, "p1": 0.99})  # where the kernel density is ~0
     assert prior / proposal.pdf(corner) == pytest.approx(1 / 0.2)  # the largest weight: 1 / share
     assert np.all(prior / proposal.pdf(draws) <= 1 / 0.2 + 1e-9)
+
+
+def test_the_next_generations_cost_follows_the_falling_acceptance_rate() -> None:
+    from sim.calibration.budget import next_cost
+
+    assert next_cost(100, []) == 100  # the first generation: at least a population
+    assert next_cost(100, [0.5]) == pytest.approx(400)  # one rate known: it is expected to halve
+    assert next_cost(100, [0.5, 0.25]) == pytest.approx(800)  # the measured ratio
+    assert next_cost(100, [0.2, 0.2]) == pytest.approx(500)  # no faster than a flat rate

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.calibration.budget import BudgetedABCSMC
 from sim.calibration.simulator import (
     ProjectedDistance,
     RecordSimulator,
@@ -112,8 +113,8 @@ def _sampler(workers: int, backend: str, scheduler: str | None) -> tuple[Any, An
             client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True))
         return pyabc.sampler.DaskDistributedSampler(dask_client=client), client
     if workers <= 1:
-        return pyabc.sampler.SingleCoreSampler(), None
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers), None
+        return pyabc.sampler.SingleCoreSampler(check_max_eval=True), None
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers, check_max_eval=True), None
 
 
 class _Progress(logging.Handler):
@@ -179,11 +180,33 @@ def _pilot(
     edges = bounds(stats, record, scales, missing)
     enough = valid >= 2 * len(fit) + 2
     matrix = projection(thetas, stats, record, scales, widths, edges=edges) if enough else None
-    return {
+    spec: dict[str, Any] = {
         "weights": {t.name: round(float(w), 4) for t, w in zip(fit, weights, strict=True)},
         "projection": matrix.round(8).tolist() if matrix is not None else None,
         "edges": {"low": edges[0].round(6).tolist(), "high": edges[1].round(6).tolist()},
     }
+    spec["initial_epsilon"] = initial_epsilon(rows, fit, spec)
+    return spec
+
+
+def _distance(fit: Sequence[AnyTarget], spec: dict[str, Any]) -> Any:
+    """The calibration's distance: the pilot's projection, or the weighted per-target one without it."""
+    if spec["projection"] is not None:
+        return ProjectedDistance(fit, spec["projection"], spec.get("edges"))
+    return ScaledDistance(fit, spec["weights"])  # too few valid pilot runs to regress on
+
+
+def initial_epsilon(
+    rows: Sequence[dict[str, float]], fit: Sequence[AnyTarget], spec: dict[str, Any]
+) -> float | None:
+    """The first generation's epsilon: the median distance of the pilot's runs (draws from the prior).
+
+    pyabc would otherwise spend a population of simulations from the prior to find it.
+    """
+    distance, x0 = _distance(fit, spec), observed(fit)
+    d = np.array([distance(r, x0) for r in rows], dtype=float)
+    d = d[np.isfinite(d)]
+    return round(float(np.median(d)), 8) if len(d) else None
 
 
 def _targets_and_space(
@@ -256,6 +279,7 @@ def calibrate(
         for k in ("pilot", "weights", "projection"):
             spec[k] = stored[k]
         spec["edges"] = stored.get("edges")  # absent in calibrations made before the targets were clipped
+        spec["initial_epsilon"] = stored.get("initial_epsilon")
     else:
         spec["pilot"] = pilot_size(budget, pop)
         spec.update(_pilot(simulator, space_params, fit, spec["pilot"], seed, workers, progress))
@@ -265,10 +289,12 @@ def calibrate(
     )
     db = f"sqlite:///{(out / DB).resolve()}"
     started = time.perf_counter()
-    if spec["projection"] is not None:
-        distance: Any = ProjectedDistance(fit, spec["projection"], spec.get("edges"))
-    else:  # too few valid pilot runs to regress on: the per-target weighted distance
-        distance = ScaledDistance(fit, spec["weights"])
+    distance = _distance(fit, spec)
+    # The first generation's epsilon is the pilot's median distance; a resumed calibration's first one is
+    # the median of the last stored generation's (pyabc reads it from the history).
+    first_eps = spec.get("initial_epsilon")  # absent in calibrations made before it came from the pilot
+    from_pilot = first_eps is not None and not resume
+    eps = pyabc.MedianEpsilon(initial_epsilon=first_eps if from_pilot else "from_sample")
     abc_budget = budget - int(spec["pilot"])  # the pilot's simulations count against the budget
     handler = _Progress(None, budget, progress, int(spec["pilot"]))
     logger = logging.getLogger("ABC")
@@ -289,13 +315,15 @@ def calibrate(
     try:
         sampler, client = _sampler(workers, backend, scheduler)
         proposal = DefensiveTransition([p.low for p in space_params], [p.high for p in space_params])
-        abc = pyabc.ABCSMC(
-            simulator, prior, distance, population_size=pop, sampler=sampler, transitions=proposal
+        abc = BudgetedABCSMC(
+            simulator, prior, distance, population_size=pop, sampler=sampler, transitions=proposal,
+            eps=eps, budget=abc_budget, workers=workers if backend == "local" else 1,
         )
         handler.abc = abc
         if resume:
             abc.load(db, 1)
             t_first = int(abc.history.max_t) + 1
+            abc.remember_rates()
         else:
             abc.new(db, observed(fit))
             t_first = 0
@@ -304,6 +332,11 @@ def calibrate(
         if int(abc.history.total_nr_simulations) < abc_budget:
             abc.run(max_total_nr_simulations=abc_budget)
         history = abc.history
+        if int(history.max_t) < 0:
+            raise InputError(
+                f"--budget {budget}: too small for one generation of {pop} particles: "
+                "expected a larger budget"
+            )
     finally:
         logger.removeHandler(handler)
         for name, (handlers, level, propagate) in set_aside.items():
@@ -321,6 +354,7 @@ def calibrate(
         out, sc, all_targets, space_params, history, spec,
         run={"budget": budget, "population": pop, "seed": seed, "workers": workers, "backend": backend,
              "scheduler": scheduler, "resumed": resume, "seconds": round(seconds, 2),
-             "predictive": predictive,
+             "predictive": predictive, "discarded_simulations": abc.stopped_generation, "stop": abc.reason,
+             "cut_off_generation": {str(t): n for t, n in abc.short.items()},
              "proposal": f"{PRIOR_SHARE:.0%} from the prior, the rest pyabc's kernel density (defensive)"},
     )  # fmt: skip

@@ -188,7 +188,9 @@ def write_outputs(
         "kind": "calibration",
         **dict(spec),
         **dict(run),
-        "simulations": int(history.total_nr_simulations) + int(spec.get("pilot", 0)),  # the pilot's too
+        # the pilot's too, and those of a generation the budget cut off
+        "simulations": int(history.total_nr_simulations) + int(spec.get("pilot", 0))
+        + int(run.get("discarded_simulations", 0)),
         "abc_simulations": int(history.total_nr_simulations),
         "generations": int(history.max_t) + 1,
         "failed_simulations": n_failed,

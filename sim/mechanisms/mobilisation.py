@@ -2,11 +2,11 @@
 
 Seed: Trotsky declined to mobilise after Lenin's death and refused to build a faction. A faction is
 built, not declared: `steps` steps (a platform, supporters in the cells, a press and couriers, the
-appeal to the ranks), each taken in a month with probability `steps x rate x will`, so the mean time
-to a faction is that of a one-shot hazard `rate x will` but a determined leader's faction comes at a
-foreseeable pace and a reluctant one's late. A faction pulls like-minded delegates (see `choice`) and
-answers campaigns (see `propaganda`), but hands the majority the charge of factionalism that unlocks
-the upper rungs of the ladder (see `institutions`).
+appeal to the ranks), each taken in a month with probability `steps x rate x will` (at most 1), so the
+mean time to a faction is that of a one-shot hazard `rate x will` (below that cap) but a determined
+leader's faction comes at a foreseeable pace and a reluctant one's late. A faction pulls like-minded
+delegates (see `choice`) and answers campaigns (see `propaganda`), but hands the majority the charge
+of factionalism that unlocks the upper rungs of the ladder (see `institutions`).
 """
 
 from __future__ import annotations
