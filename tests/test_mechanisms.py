@@ -314,7 +314,8 @@ def test_a_willing_leader_just_sanctioned_recants_and_leaves_his_bloc() -> None:
     model.pool.set_allegiance(slice(None), stalin)  # Stalin's camp rules; the bloc holds no hope
     model.refresh_support()
     model.coalitions.start({zin, kam}, against=stalin)
-    model.leaders[zin].compromise_willingness = 1.0
+    for k in (zin, kam):  # a bloc recants together (bloc_solidarity): both are willing
+        model.leaders[k].compromise_willingness = 1.0
     model.leaders[zin].mobilised = True
     _sanctioned(model, "zinoviev", "cc_removal")  # the next step is his party card: the stake is whole
     assert capitulation.propensity(model, zin) == pytest.approx(1.0)

@@ -5,7 +5,8 @@ A leader whose camp lacks a majority seeks a partner who fears the same rival an
 (compromise willingness minus ideological distance minus distrust). A coalition breaks when its
 members have drifted apart, or when its common threat is spent and policy divides them (distance times
 the salience of the agrarian question, see `policy_pressure`); its betrayed partners then distrust the
-strongest member.
+strongest member. With `fault_line` on, it breaks along its fault line instead of falling apart: the
+partners divided from its head leave, and the rest stay with him against those who left.
 """
 
 from __future__ import annotations
@@ -132,14 +133,36 @@ def _dissolve(model: PowerStruggleModel) -> None:
         if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength * pressure:
             continue
         strongest = head(model, frozenset(c.members))
-        for k in c.members:
-            if k != strongest:
-                model.distrust[strongest, k] += mech.betrayal
-                model.distrust[k, strongest] += mech.betrayal
+        leavers = fault_line(model, c.members, strongest) if mech.fault_line else set(c.members) - {strongest}
+        for k in leavers:
+            model.distrust[strongest, k] += mech.betrayal
+            model.distrust[k, strongest] += mech.betrayal
         reason = (
             "their lines have drifted apart" if drifted else "the enemy is spent; policy or rivalry divides"
         )
         model.coalitions.end(c, reason)
+        stayers = set(c.members) - leavers
+        if len(stayers) >= 2:
+            # The head keeps the partners who stand nearer him: the bloc turns on those who broke away.
+            rival = head(model, frozenset(leavers))
+            model.coalitions.start(stayers, against=rival, detail=f"against {model.leader_names[rival]}")
+
+
+def fault_line(model: PowerStruggleModel, members: set[int], top: int) -> set[int]:
+    """Who leaves a breaking bloc: the partner most divided from its head, and those nearer him.
+
+    Seed and record: the Troika broke in 1925 when Zinoviev and Kamenev turned on Stalin, but Stalin
+    kept Bukharin, Rykov and Tomsky, who beat them at the 14th Congress. A bloc breaks along the line
+    that divides it: the partner whose pair with the head is most divided (`policy_pressure` of the
+    pair: policy x salience, or his rivalry with the head) leaves, and every other partner goes with
+    whichever of the two he is more compatible with (`compatibility`: willingness, line, distrust).
+    A two-member bloc simply ends. Off in the shipped scenarios (`fault_line = false`): docs/model.md §9.
+    """
+    others = sorted(k for k in members if k != top)
+    breaker = max(others, key=lambda k: (policy_pressure(model, {top, k}), -k))
+    return {
+        k for k in others if k == breaker or compatibility(model, k, breaker) > compatibility(model, k, top)
+    }
 
 
 def policy_pressure(model: PowerStruggleModel, members: set[int]) -> float:

@@ -38,10 +38,28 @@ def hope(model: PowerStruggleModel, k: int) -> float:
     return own / (own + ruling) if own + ruling > 0 else 0.0
 
 
+def resolve(model: PowerStruggleModel, k: int) -> float:
+    """The willingness to compromise with which leader k weighs recanting, in [0, 1].
+
+    Record: the United Opposition's leaders recanted together while their bloc held (the declaration of
+    16 October 1926 was signed by Trotsky, Zinoviev and Kamenev alike); Zinoviev and Kamenev recanted
+    apart from Trotsky only once the bloc was broken by their expulsion in December 1927. A member of a
+    bloc weighs his own willingness against his most intransigent partner's: (1 - bloc_solidarity) x
+    his own + bloc_solidarity x the bloc's least willing member's. Out of a bloc, his own.
+    """
+    own = model.leaders[k].compromise_willingness
+    camp = camp_of(model, k)
+    if len(camp) < 2:
+        return own
+    weight = model.cfg.mechanisms.repression.bloc_solidarity
+    least = min(model.leaders[m].compromise_willingness for m in camp)
+    return (1.0 - weight) * own + weight * least
+
+
 def propensity(model: PowerStruggleModel, k: int) -> float:
-    """How strongly leader k leans to recant: stake x willingness^2 x (1 - hope), in [0, 1]."""
+    """How strongly leader k leans to recant: stake x resolve^2 x (1 - hope), in [0, 1]."""
     leader = model.leaders[k]
-    return stake(leader.rung) * leader.compromise_willingness**2 * (1.0 - hope(model, k))
+    return stake(leader.rung) * resolve(model, k) ** 2 * (1.0 - hope(model, k))
 
 
 def recant_hazard(model: PowerStruggleModel, k: int) -> float:

@@ -275,6 +275,10 @@ class AllianceParams(Mechanism):
     policy_cost: float = Field(default=3.0, ge=0.0, le=20.0)
     # ... or, if larger, rivalry x the head's share of the bloc x its most ruthless junior's ruthlessness^2.
     rivalry: float = Field(default=3.0, ge=0.0, le=10.0)
+    fault_line: bool = Field(
+        default=False,
+        description="a breaking bloc splits: partners nearer its head stay with him against those who leave",
+    )
 
 
 class InstitutionParams(Mechanism):
@@ -360,6 +364,14 @@ class RepressionParams(Mechanism):
     recant_standing_loss: float = Field(default=0.5, ge=0.0, le=1.0)
     # Scale of the chance to recant right after a sanction passes (times his propensity, in [0, 1]).
     recant_on_sanction: float = Field(default=0.5, ge=0.0, le=1.0)
+    # A bloc's members recant together or not at all: the weight of the bloc's most intransigent
+    # member's compromise willingness in each member's own when he weighs recanting.
+    bloc_solidarity: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="weight of the least willing partner's willingness when a bloc member weighs recanting",
+    )
 
 
 class ShockParams(Mechanism):

@@ -1,0 +1,89 @@
+"""A bloc's members recant together (`capitulation.resolve`); a breaking bloc splits along its fault line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.leaders import RUNG
+from sim.mechanisms import alliances, capitulation
+from sim.model import PowerStruggleModel
+
+HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
+
+
+def small_model(**overrides: object) -> PowerStruggleModel:
+    base = {"delegates": 2000, "parameter_uncertainty": 0.0}
+    return PowerStruggleModel(scenario=HISTORICAL, overrides={**base, **overrides}, rng=3)
+
+
+def _clear(model: PowerStruggleModel) -> None:
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+
+
+def _united_opposition(model: PowerStruggleModel) -> tuple[int, int, int]:
+    stalin, trotsky, zinoviev = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    _clear(model)
+    model.coalitions.start({trotsky, zinoviev}, against=stalin)
+    model.leaders[zinoviev].rung = RUNG["post_removal"]
+    return stalin, trotsky, zinoviev
+
+
+def test_a_member_of_a_bloc_weighs_recanting_with_its_least_willing_partner() -> None:
+    model = small_model()
+    _, trotsky, zinoviev = _united_opposition(model)
+    z, t = model.leaders[zinoviev], model.leaders[trotsky]
+    assert capitulation.resolve(model, zinoviev) == pytest.approx(t.compromise_willingness)
+    assert capitulation.resolve(model, trotsky) == pytest.approx(t.compromise_willingness)
+    together = capitulation.propensity(model, zinoviev)
+    _clear(model)  # the bloc is broken: he weighs his own willingness again
+    assert capitulation.resolve(model, zinoviev) == pytest.approx(z.compromise_willingness)
+    assert capitulation.propensity(model, zinoviev) > 2 * together
+
+
+def test_without_solidarity_each_member_weighs_his_own_willingness() -> None:
+    model = small_model(**{"mechanisms.repression.bloc_solidarity": 0.0})
+    _, trotsky, zinoviev = _united_opposition(model)
+    own = model.leaders[zinoviev].compromise_willingness
+    assert capitulation.resolve(model, zinoviev) == pytest.approx(own)
+    half = small_model(**{"mechanisms.repression.bloc_solidarity": 0.5})
+    _united_opposition(half)
+    own, least = half.leaders[zinoviev].compromise_willingness, half.leaders[trotsky].compromise_willingness
+    assert capitulation.resolve(half, zinoviev) == pytest.approx((own + least) / 2)
+
+
+def _big_troika(model: PowerStruggleModel) -> dict[str, int]:
+    """Stalin, Zinoviev, Kamenev and the Right against a Trotsky who has just recanted (the enemy spent)."""
+    idx = {n: model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky")}
+    _clear(model)
+    model.coalitions.start(set(idx.values()), against=model.leader_index["trotsky"])
+    model.leaders[model.leader_index["trotsky"]].capitulated = True
+    return idx
+
+
+def test_the_fault_line_runs_between_the_ruthless_rival_and_the_head() -> None:
+    model = small_model(**{"mechanisms.alliances.fault_line": True})
+    idx = _big_troika(model)
+    members = set(idx.values())
+    top = alliances.head(model, frozenset(members))
+    assert top == idx["stalin"]
+    leavers = alliances.fault_line(model, members, top)
+    assert leavers == {idx["zinoviev"], idx["kamenev"]}
+
+
+def test_a_bloc_breaking_along_its_fault_line_keeps_the_head_and_the_right_together() -> None:
+    over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
+    split = small_model(**over, **{"mechanisms.alliances.fault_line": True})
+    idx = _big_troika(split)
+    alliances._dissolve(split)
+    blocs = [c for c in split.coalitions]
+    assert len(blocs) == 1
+    assert blocs[0].members == {idx["stalin"], idx["bukharin"], idx["rykov"], idx["tomsky"]}
+    assert blocs[0].against == idx["zinoviev"]
+    assert split.distrust[idx["stalin"], idx["zinoviev"]] > split.distrust[idx["stalin"], idx["bukharin"]]
+    whole = small_model(**over)  # the default: the bloc falls apart and the head stands alone
+    _big_troika(whole)
+    alliances._dissolve(whole)
+    assert not list(whole.coalitions)
