@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -199,6 +199,26 @@ def _prestart(args: argparse.Namespace, points: int) -> None:
         prestart_local()
 
 
+def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The sweep engine's options that `run` and `compare` share: workers, progress, backend."""
+    return {
+        "workers": _workers(args),
+        "progress": not args.quiet,
+        "backend": args.backend,
+        "scheduler": args.scheduler,
+    }
+
+
+def _finish(args: argparse.Namespace, out: Path, result: Any, report: Callable[[Any, Path], str]) -> int:
+    """Write a run's or comparison's tables, print its report and draw its figures if asked."""
+    result.write(out)
+    if not args.quiet:
+        print(report(result, out))
+    if args.plot:
+        _plot(out, args.quiet, args.targets)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """`powerstruggle run SCENARIO ...`."""
     _prestart(args, 1)
@@ -211,22 +231,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = prepare(args.scenario, overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
     check_out_dir(out)
-    res = run_loaded(
-        scenario,
-        args.replicates,
-        args.seed,
-        _workers(args),
-        not args.quiet,
-        overrides,
-        backend=args.backend,
-        scheduler=args.scheduler,
-    )
-    res.write(out)
-    if not args.quiet:
-        print(run_report(res, out))
-    if args.plot:
-        _plot(out, args.quiet, args.targets)
-    return 0
+    res = run_loaded(scenario, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
+    return _finish(args, out, res, run_report)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -244,22 +250,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
     check_out_dir(out)
-    cmp = compare_loaded(
-        scenarios,
-        args.replicates,
-        args.seed,
-        _workers(args),
-        not args.quiet,
-        overrides,
-        backend=args.backend,
-        scheduler=args.scheduler,
-    )
-    cmp.write(out)
-    if not args.quiet:
-        print(comparison_report(cmp, out))
-    if args.plot:
-        _plot(out, args.quiet, args.targets)
-    return 0
+    cmp = compare_loaded(scenarios, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
+    return _finish(args, out, cmp, comparison_report)
 
 
 def _validate_one(path: Path) -> None:
