@@ -1,13 +1,15 @@
-"""A bloc's members recant together (`capitulation.resolve`); a breaking bloc splits along its fault line."""
+"""Blocs: members recant together, are charged as one faction, a breaking bloc splits along its fault line."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from sim.calendar import SessionSlot
 from sim.leaders import RUNG
-from sim.mechanisms import alliances, capitulation
+from sim.mechanisms import alliances, capitulation, institutions
 from sim.model import PowerStruggleModel
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
@@ -87,3 +89,33 @@ def test_a_bloc_breaking_along_its_fault_line_keeps_the_head_and_the_right_toget
     _big_troika(whole)
     alliances._dissolve(whole)
     assert not list(whole.coalitions)
+
+
+JOINT = SessionSlot(date(1926, 7, 14), "Joint CC-CCC plenum", "cc_plenum", 0, joint=True)
+
+
+def _proposals_against(model: PowerStruggleModel, target: int, tries: int = 300) -> int:
+    """How often the leadership proposes the next sanction against `target` in `tries` sessions."""
+    voters = institutions.voters_for(model, JOINT)
+    leader = model.leaders[target]
+    before = len(model.votes)
+    for _ in range(tries):
+        leader.rung, leader.capitulated = RUNG["post_removal"], False
+        leader.last_sanction_month = model.month - 12
+        leader.offence_month = model.month  # a renewed offence: only the will decides
+        institutions._move_sanction(model, JOINT, voters, target, focus=1.0)
+    return len(model.votes) - before
+
+
+def test_a_bloc_is_charged_as_one_faction_once_a_partner_has_organised_it() -> None:
+    model = small_model(
+        **{"mechanisms.institutions.proposal_rate": 0.3, "mechanisms.repression.enabled": False}
+    )
+    stalin, trotsky, zinoviev = _united_opposition(model)
+    model.ruling = frozenset({stalin})
+    assert not institutions.bloc_organised(model, zinoviev)
+    unorganised = _proposals_against(model, zinoviev)
+    model.leaders[trotsky].mobilised = True  # Trotsky's faction, not one of Zinoviev's own
+    assert institutions.bloc_organised(model, zinoviev)
+    charged = _proposals_against(model, zinoviev)
+    assert charged > 1.5 * unorganised > 0

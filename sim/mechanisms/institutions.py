@@ -167,11 +167,13 @@ def _move_sanction(
         return
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
-    organised = leader.mobilised and mob.enabled and not shielded
+    # A bloc is charged as one faction once any member has organised it (the United Opposition's
+    # partners went down with it: Zinoviev's Politburo seat in July 1926, Kamenev's in October).
+    organised = mob.enabled and not shielded and bloc_organised(model, target)
     # Deviation within discipline (a platform, a vote, a bloc of leaders) costs posts and seats; only
     # an organised faction that will not disband is expelled. CC seats and party cards are taken by
     # a joint CC-CCC plenum or a Congress.
-    if kind == "party_expulsion" and not any(model.leaders[m].mobilised for m in camp_of(model, target)):
+    if kind == "party_expulsion" and not bloc_organised(model, target):
         return  # his own faction, or his bloc's (the United Opposition's was Zinoviev's machine too)
     if RUNG[kind] >= RUNG["cc_removal"] and not session.joint:
         return
@@ -200,6 +202,11 @@ def _move_sanction(
     if kind == "party_expulsion":
         model.coalitions.leave(target, session.date, "expelled")
     capitulation.weigh_after_sanction(model, target)
+
+
+def bloc_organised(model: PowerStruggleModel, target: int) -> bool:
+    """Whether `target` stands in an organised faction: his own, or his bloc's through any partner."""
+    return any(model.leaders[m].mobilised for m in camp_of(model, target))
 
 
 def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:
