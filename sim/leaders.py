@@ -97,6 +97,8 @@ class Leader(mesa.Agent):
     standing: float  # reputation, eroded by campaigns and erasure
     last_sanction_month: int
     offence_month: int  # month of his latest act of defiance, -999 before any (sim.mechanisms.defiance)
+    faction_act_month: int  # month of his faction's latest open act (meetings, press, streets), -999 before
+    ultimatum_month: int  # month he was told, in exile, to cease his activity, -999 before (repression)
     in_cc: bool
     testament_criticism: float  # the testament's criticism of him, once it is read (legacy)
     capitulated_month: int  # month of his recantation, -1 before (repression)
@@ -130,6 +132,8 @@ class Leader(mesa.Agent):
         self.rung = 0
         self.last_sanction_month = -999
         self.offence_month = -999
+        self.faction_act_month = -999
+        self.ultimatum_month = -999
         self.pb_seat = SEAT_OF[params.politburo]
         self.in_cc = True
         self.testament_criticism = 0.0

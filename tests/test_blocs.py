@@ -9,7 +9,7 @@ import pytest
 
 from sim.calendar import SessionSlot
 from sim.leaders import RUNG
-from sim.mechanisms import alliances, capitulation, institutions
+from sim.mechanisms import alliances, capitulation, institutions, mobilisation
 from sim.model import PowerStruggleModel
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
@@ -113,9 +113,9 @@ def test_a_bloc_is_charged_as_one_faction_once_a_partner_has_organised_it() -> N
     )
     stalin, trotsky, zinoviev = _united_opposition(model)
     model.ruling = frozenset({stalin})
-    assert not institutions.bloc_organised(model, zinoviev)
+    assert not mobilisation.bloc_organised(model, zinoviev)
     unorganised = _proposals_against(model, zinoviev)
     model.leaders[trotsky].mobilised = True  # Trotsky's faction, not one of Zinoviev's own
-    assert institutions.bloc_organised(model, zinoviev)
+    assert mobilisation.bloc_organised(model, zinoviev)
     charged = _proposals_against(model, zinoviev)
     assert charged > 1.5 * unorganised > 0

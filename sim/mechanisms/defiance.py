@@ -9,9 +9,13 @@ posts; from the Politburo seat on, the majority moves only against a renewed off
 after the last sanction (`institutions`, `repression`). A leader who keeps discipline is not pushed
 further for old deviations.
 
-Two acts count as an offence: joining a bloc against the leadership with new partners (the leaders'
-deviation, see `sim.bodies`), and an organised faction's open act (its own meetings, an illegal press,
-demonstrations), drawn here monthly.
+Three acts count as an offence: joining a bloc against the leadership with new partners (the leaders'
+deviation, see `sim.bodies`), a stand at a session (a platform, a declaration), and an organised
+faction's open act (its own meetings, an illegal press, demonstrations), drawn here monthly. The
+Control Commission's steps against an organised faction (the CC seat and the party card) answer only
+the last kind, by him or a bloc partner: Trotsky kept his CC seat through the speeches of the 15th
+Conference and lost it after the illegal press of September 1927, his card after the street
+demonstrations of 7 November. A stand at a session is a deviation, not an appeal to the ranks.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.leaders import RUNG
-from sim.mechanisms import capitulation
+from sim.mechanisms import capitulation, mobilisation
 from sim.politics import camp_of, opposition
 
 if TYPE_CHECKING:
@@ -45,6 +49,23 @@ def reoffended(model: PowerStruggleModel, k: int) -> bool:
 def needs_renewed_offence(rung: int) -> bool:
     """Whether the sanction at `rung` waits for an offence committed after the last one."""
     return rung >= RENEWED_OFFENCE_FROM
+
+
+def appealed_to_ranks(model: PowerStruggleModel, k: int) -> bool:
+    """Whether k's faction (his or a bloc partner's) has acted in the open since his last sanction."""
+    if not model.cfg.mechanisms.institutions.renewed_offence:
+        return True
+    since = model.leaders[k].last_sanction_month
+    return any(model.leaders[m].faction_act_month > since for m in camp_of(model, k))
+
+
+def offence_answered(model: PowerStruggleModel, k: int, rung: int) -> bool:
+    """Whether the step at `rung` against leader k has the renewed offence it needs (see the module)."""
+    if not needs_renewed_offence(rung):
+        return True
+    if rung >= RUNG["cc_removal"] and mobilisation.bloc_organised(model, k):
+        return appealed_to_ranks(model, k)
+    return reoffended(model, k)
 
 
 def reach(model: PowerStruggleModel, k: int) -> float:
@@ -89,5 +110,6 @@ def monthly(model: PowerStruggleModel) -> None:
             continue
         if rng.random() < min(1.0, mech.act_rate * mech.strength * reach(model, k)):
             offend(model, k)
+            leader.faction_act_month = model.month
             detail = "the faction's meetings, press or demonstrations"
             model.log_event(model.mid_month, "factional_act", leader.name, "", detail)

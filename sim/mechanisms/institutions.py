@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG, Seat
-from sim.mechanisms import capitulation, defiance, legacy, offices, repression, verdict
+from sim.mechanisms import capitulation, defiance, legacy, mobilisation, offices, repression, verdict
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -161,19 +161,31 @@ def _move_sanction(
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
     if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
         return
+    # A Congress judges an organised faction as such: the 15th declared adherence to the Opposition
+    # incompatible with membership and expelled its leaders, Kamenev among them, still on the CC. Out
+    # of the Politburo, a member of a faction that has not disbanded may be expelled there outright.
+    judged = (
+        mech.congress_judges_factions
+        and session.kind == "congress"
+        and out_of_politburo
+        and factional
+        and mobilisation.bloc_organised(model, target)
+    )
+    if judged:
+        kind = "party_expulsion"
     # Beyond censure and posts, each step answers a new act: a leader who has kept discipline since his
     # last sanction is not pushed further for old deviations (sim.mechanisms.defiance).
-    if defiance.needs_renewed_offence(RUNG[kind]) and not defiance.reoffended(model, target):
+    elif not defiance.offence_answered(model, target, RUNG[kind]):
         return
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
     # A bloc is charged as one faction once any member has organised it (the United Opposition's
     # partners went down with it: Zinoviev's Politburo seat in July 1926, Kamenev's in October).
-    organised = mob.enabled and not shielded and bloc_organised(model, target)
+    organised = mob.enabled and not shielded and mobilisation.bloc_organised(model, target)
     # Deviation within discipline (a platform, a vote, a bloc of leaders) costs posts and seats; only
     # an organised faction that will not disband is expelled. CC seats and party cards are taken by
     # a joint CC-CCC plenum or a Congress.
-    if kind == "party_expulsion" and not bloc_organised(model, target):
+    if kind == "party_expulsion" and not mobilisation.bloc_organised(model, target):
         return  # his own faction, or his bloc's (the United Opposition's was Zinoviev's machine too)
     if RUNG[kind] >= RUNG["cc_removal"] and not session.joint:
         return
@@ -202,11 +214,6 @@ def _move_sanction(
     if kind == "party_expulsion":
         model.coalitions.leave(target, session.date, "expelled")
     capitulation.weigh_after_sanction(model, target)
-
-
-def bloc_organised(model: PowerStruggleModel, target: int) -> bool:
-    """Whether `target` stands in an organised faction: his own, or his bloc's through any partner."""
-    return any(model.leaders[m].mobilised for m in camp_of(model, target))
 
 
 def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:

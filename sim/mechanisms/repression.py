@@ -71,12 +71,36 @@ def monthly(model: PowerStruggleModel) -> None:
             if rng.random() < mech.internal_exile_rate * mech.strength * ruth:
                 _exile(model, k, "internal_exile", "OGPU", "deported to a remote province")
         elif leader.rung == RUNG["internal_exile"]:
-            # Deported abroad only once he refuses, in exile, to cease his activity (mechanisms.defiance).
-            waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
-            waited = waited and defiance.reoffended(model, k)
-            still_dangerous = mech.danger_floor + leader.standing
-            if waited and rng.random() < mech.exile_abroad_rate * mech.strength * ruth * still_dangerous:
-                _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
+            _deport_if_he_will_not_cease(model, k, ruth)
+
+
+def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float) -> None:
+    """An internal exile who keeps up his activity is told to cease it, and deported if he does not.
+
+    Record: Trotsky kept up his correspondence from Alma-Ata through 1928; on 16 December the OGPU
+    demanded that he cease his political activity, he refused, and the Politburo had him deported in
+    January 1929. After `min_months_before_abroad` in exile and an act of defiance there, the
+    leadership warns him at `exile_abroad_rate x ruthlessness x (danger_floor + standing)` a month; he
+    may recant then (`capitulation.weigh_after_sanction`); if he acts again (`sim.mechanisms.defiance`)
+    he is deported. With `ultimatum` off the warning is skipped: deportation at the hazard itself.
+    """
+    mech = model.cfg.mechanisms.repression
+    leader = model.leaders[k]
+    if mech.ultimatum and leader.ultimatum_month > leader.last_sanction_month:
+        if leader.offence_month > leader.ultimatum_month:  # he refused: a new act after the warning
+            _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
+        return
+    waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
+    waited = waited and defiance.reoffended(model, k)
+    hazard = mech.exile_abroad_rate * mech.strength * ruth * (mech.danger_floor + leader.standing)
+    if not (waited and model.streams["repression"].random() < hazard):
+        return
+    if not mech.ultimatum:
+        _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
+        return
+    leader.ultimatum_month = model.month
+    model.log_event(model.mid_month, "ultimatum", leader.name, "OGPU", "told to cease his political activity")
+    capitulation.weigh_after_sanction(model, k)
 
 
 def _exile(model: PowerStruggleModel, k: int, kind: str, body: str, detail: str) -> None:

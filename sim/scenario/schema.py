@@ -322,6 +322,10 @@ class InstitutionParams(Mechanism):
         le=1.0,
         description="monthly chance that an organised faction of full reach commits a new open act",
     )
+    congress_judges_factions: bool = Field(
+        default=True,
+        description="a Congress may expel an organised factionalist out of the Politburo without a new act",
+    )
 
 
 class MobilisationParams(Mechanism):
@@ -359,6 +363,10 @@ class RepressionParams(Mechanism):
         ge=0.0,
         le=2.0,
         description="how dangerous an internal exile of no standing still seems to the leadership",
+    )
+    ultimatum: bool = Field(
+        default=True,
+        description="an internal exile is told to cease his activity first, and deported at his next act",
     )
     # Share of standing a leader loses by recanting (he keeps his place, not his voice).
     recant_standing_loss: float = Field(default=0.5, ge=0.0, le=1.0)
