@@ -85,7 +85,7 @@ def test_a_bloc_breaking_along_its_fault_line_keeps_the_head_and_the_right_toget
     assert blocs[0].members == {idx["stalin"], idx["bukharin"], idx["rykov"], idx["tomsky"]}
     assert blocs[0].against == idx["zinoviev"]
     assert split.distrust[idx["stalin"], idx["zinoviev"]] > split.distrust[idx["stalin"], idx["bukharin"]]
-    whole = small_model(**over)  # the default: the bloc falls apart and the head stands alone
+    whole = small_model(**over, **{"mechanisms.alliances.fault_line": False})  # the bloc falls apart
     _big_troika(whole)
     alliances._dissolve(whole)
     assert not list(whole.coalitions)

@@ -115,9 +115,14 @@ def test_only_organised_factions_and_unrepentant_exiles_commit_open_acts() -> No
     assert model.leaders[zinoviev].offence_month == 41
 
 
-def test_deportation_abroad_waits_for_activity_in_exile() -> None:
+def _exile_in_alma_ata(ultimatum: bool) -> tuple[PowerStruggleModel, int]:
     model = small_model(
-        **{"mechanisms.repression.exile_abroad_rate": 1.0, "mechanisms.repression.capitulation_rate": 0.0}
+        **{
+            "mechanisms.repression.exile_abroad_rate": 1.0,
+            "mechanisms.repression.capitulation_rate": 0.0,
+            "mechanisms.repression.recant_on_sanction": 0.0,
+            "mechanisms.repression.ultimatum": ultimatum,
+        }
     )
     for c in list(model.coalitions):
         model.coalitions.end(c, "test")
@@ -127,13 +132,67 @@ def test_deportation_abroad_waits_for_activity_in_exile() -> None:
     exiled = model.leaders[trotsky]
     exiled.rung, exiled.last_sanction_month = RUNG["internal_exile"], 0
     model.month = 30
+    return model, trotsky
+
+
+def test_deportation_abroad_waits_for_activity_in_exile_and_a_refused_warning() -> None:
+    model, trotsky = _exile_in_alma_ata(ultimatum=True)
+    exiled = model.leaders[trotsky]
     for _ in range(20):
         repression.monthly(model)
     assert exiled.rung == RUNG["internal_exile"]  # he has kept quiet in exile
     defiance.offend(model, trotsky)
+    repression.monthly(model)
+    assert exiled.ultimatum_month == model.month and exiled.rung == RUNG["internal_exile"]
+    assert [e["kind"] for e in model.events][-1] == "ultimatum"
+    for _ in range(5):
+        repression.monthly(model)
+    assert exiled.rung == RUNG["internal_exile"]  # warned, he has not acted again
+    model.month += 1
+    defiance.offend(model, trotsky)  # he refuses: a new act after the warning
+    repression.monthly(model)
+    assert exiled.rung == RUNG["exile_abroad"]
+
+
+def test_without_the_ultimatum_an_active_exile_is_deported_at_the_hazard() -> None:
+    model, trotsky = _exile_in_alma_ata(ultimatum=False)
+    exiled = model.leaders[trotsky]
+    defiance.offend(model, trotsky)
     for _ in range(20):
         repression.monthly(model)
     assert exiled.rung == RUNG["exile_abroad"]
+    assert exiled.ultimatum_month == -999
+
+
+def test_the_control_commission_answers_a_factions_open_acts_not_a_speech() -> None:
+    model = small_model()
+    trotsky = _oppositionist(model, "trotsky", "politburo_removal")  # organised (mobilised)
+    rung = RUNG["cc_removal"]
+    defiance.offend(model, trotsky)  # a stand at a session
+    assert defiance.reoffended(model, trotsky)
+    assert not defiance.offence_answered(model, trotsky, rung)
+    assert defiance.offence_answered(model, trotsky, RUNG["politburo_removal"])  # enough for a Politburo seat
+    model.leaders[trotsky].faction_act_month = model.month  # meetings, an illegal press, the streets
+    assert defiance.offence_answered(model, trotsky, rung)
+    bukharin = _oppositionist(model, "bukharin", "politburo_removal")
+    model.leaders[bukharin].mobilised = False  # a deviation inside the leadership, no faction
+    defiance.offend(model, bukharin)
+    assert defiance.offence_answered(model, bukharin, rung)  # persisting deviation may cost the CC seat
+
+
+def test_a_congress_judges_an_organised_faction_without_a_new_act() -> None:
+    congress = SessionSlot(date(1927, 12, 2), "15th Party Congress", "congress", 898, 71)
+    for judges in (True, False):
+        model = small_model(**{"mechanisms.institutions.congress_judges_factions": judges})
+        for c in list(model.coalitions):
+            model.coalitions.end(c, "test")
+        model.ruling = frozenset({model.leader_index["stalin"]})
+        kamenev = _oppositionist(model, "kamenev", "politburo_removal")  # still on the CC, quiet since
+        voters = institutions.voters_for(model, congress)
+        for _ in range(30):
+            institutions._move_sanction(model, congress, voters, kamenev)
+        expected = RUNG["party_expulsion"] if judges else RUNG["politburo_removal"]
+        assert model.leaders[kamenev].rung == expected
 
 
 def test_an_organised_faction_that_acts_again_stays_in_the_majoritys_sights() -> None:

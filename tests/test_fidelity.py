@@ -75,6 +75,7 @@ def _expulsion_vote(model: PowerStruggleModel, target: int, joint: bool) -> bool
     voters = institutions.voters_for(model, session)
     for _ in range(50):
         leader.offence_month = model.month  # a renewed offence (sim.mechanisms.defiance)
+        leader.faction_act_month = model.month  # an open act: what the Control Commission answers
         institutions._move_sanction(model, session, voters, target)
         leader.last_sanction_month = -999
     return leader.rung >= RUNG["party_expulsion"]
