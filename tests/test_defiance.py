@@ -180,21 +180,6 @@ def test_the_control_commission_answers_a_factions_open_acts_not_a_speech() -> N
     assert defiance.offence_answered(model, bukharin, rung)  # persisting deviation may cost the CC seat
 
 
-def test_a_congress_judges_an_organised_faction_without_a_new_act() -> None:
-    congress = SessionSlot(date(1927, 12, 2), "15th Party Congress", "congress", 898, 71)
-    for judges in (True, False):
-        model = small_model(**{"mechanisms.institutions.congress_judges_factions": judges})
-        for c in list(model.coalitions):
-            model.coalitions.end(c, "test")
-        model.ruling = frozenset({model.leader_index["stalin"]})
-        kamenev = _oppositionist(model, "kamenev", "politburo_removal")  # still on the CC, quiet since
-        voters = institutions.voters_for(model, congress)
-        for _ in range(30):
-            institutions._move_sanction(model, congress, voters, kamenev)
-        expected = RUNG["party_expulsion"] if judges else RUNG["politburo_removal"]
-        assert model.leaders[kamenev].rung == expected
-
-
 def test_an_organised_faction_that_acts_again_stays_in_the_majoritys_sights() -> None:
     model = small_model()
     trotsky = _oppositionist(model, "trotsky", "cc_removal")

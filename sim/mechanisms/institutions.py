@@ -161,21 +161,10 @@ def _move_sanction(
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
     if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
         return
-    # A Congress judges an organised faction as such: the 15th declared adherence to the Opposition
-    # incompatible with membership and expelled its leaders, Kamenev among them, still on the CC. Out
-    # of the Politburo, a member of a faction that has not disbanded may be expelled there outright.
-    judged = (
-        mech.congress_judges_factions
-        and session.kind == "congress"
-        and out_of_politburo
-        and factional
-        and mobilisation.bloc_organised(model, target)
-    )
-    if judged:
-        kind = "party_expulsion"
     # Beyond censure and posts, each step answers a new act: a leader who has kept discipline since his
-    # last sanction is not pushed further for old deviations (sim.mechanisms.defiance).
-    elif not defiance.offence_answered(model, target, RUNG[kind]):
+    # last sanction is not pushed further for old deviations; an organised faction's CC seat and party
+    # card answer its open acts (sim.mechanisms.defiance).
+    if not defiance.offence_answered(model, target, RUNG[kind]):
         return
     mob = model.cfg.mechanisms.mobilisation
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.

@@ -322,10 +322,6 @@ class InstitutionParams(Mechanism):
         le=1.0,
         description="monthly chance that an organised faction of full reach commits a new open act",
     )
-    congress_judges_factions: bool = Field(
-        default=True,
-        description="a Congress may expel an organised factionalist out of the Politburo without a new act",
-    )
 
 
 class MobilisationParams(Mechanism):
