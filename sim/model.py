@@ -43,6 +43,7 @@ STREAMS: tuple[str, ...] = (
     "legacy",
     "mobilisation",
     "defiance",
+    "votes",
 )
 
 

@@ -62,9 +62,13 @@ def record_vote(
 
 
 def tally(
-    model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int]
+    model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int], open_vote: bool = False
 ) -> tuple[int, int, int]:
-    """For the leadership, against with the opposing camp; others bend to the majority or abstain."""
+    """For the leadership, against with the opposing camp; others bend to the majority or abstain.
+
+    An open vote at a Congress or Conference (`open_vote`) is cast by delegation and under the eyes of
+    the apparatus: see `open_vote_sides`.
+    """
     ruling = model.ruling
     allegiance = model.pool.allegiance[voters]
     n_leaders = len(model.leaders)
@@ -75,11 +79,47 @@ def tally(
         side[k] = -1
     bend = np.array([lead.compromise_willingness for lead in model.leaders])
     s = side[allegiance]
+    if open_vote:
+        s = open_vote_sides(model, voters, s, side)
     neutral = s == 0
     bends = model.streams["institutions"].random(voters.size) < bend[allegiance]
     yes = int((s == 1).sum() + (neutral & bends).sum())
     no = int((s == -1).sum())
     return yes, no, int(voters.size) - yes - no
+
+
+def open_vote_sides(
+    model: PowerStruggleModel, voters: np.ndarray, s: np.ndarray, side: np.ndarray
+) -> np.ndarray:
+    """Each delegate's side in an open vote of a Congress or Conference (1 for, -1 against, 0 neither).
+
+    Record: at the 14th Congress the Leningrad delegation, elected under Zinoviev's machine, voted
+    against the line as one (65 against, the rest of the Congress for); at the 15th, its leaders
+    expelled weeks before, nobody voted against. Delegation: a delegate whose bloc's boss still holds its
+    post votes as the boss does with probability `delegation_discipline` (a boss on neither side leaves
+    his delegates free). Fear: an oppositionist casting his own vote dares to vote against with
+    probability exp(-open_vote_fear x delegate_choice.fear x (base_fear + the climate of fear) x his fear
+    weight), the fear that weighs on whom he backs (`choice`); otherwise he votes as an unaligned
+    delegate does (bends to the majority or abstains). These draws have their own stream (`votes`), so
+    switching either rule leaves every other mechanism's draws as they were.
+    """
+    mech = model.cfg.mechanisms.institutions
+    rng = model.streams["votes"]
+    pool = model.pool
+    out = s.copy()
+    delivered = np.zeros(voters.size, dtype=bool)
+    if mech.delegation_discipline > 0:
+        boss = model.bloc_head_active()[pool.bloc[voters]]
+        machine = (boss >= 0) & (side[np.maximum(boss, 0)] != 0)
+        delivered = machine & (rng.random(voters.size) < mech.delegation_discipline)
+        out[delivered] = side[boss[delivered]]
+    if mech.open_vote_fear > 0:
+        w = model.cfg.mechanisms.delegate_choice
+        dissenters = np.flatnonzero((out == -1) & ~delivered)
+        climate = w.base_fear + model.fear
+        dare = np.exp(-mech.open_vote_fear * w.fear * climate * pool.fear_weight[voters[dissenters]])
+        out[dissenters[rng.random(dissenters.size) >= dare]] = 0
+    return out
 
 
 def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
@@ -93,7 +133,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     if voters.size == 0:
         return
     if session.kind != "cc_plenum":
-        yes, no, ab = tally(model, voters, opposition(model))
+        yes, no, ab = tally(model, voters, opposition(model), open_vote=True)
         record_vote(model, session, "leadership line", yes, no, ab, voters.size)
     voted_out = None
     if session.kind == "congress":
@@ -184,7 +224,7 @@ def _move_sanction(
     )
     if model.streams["institutions"].random() >= min(1.0, will):
         return
-    yes, no, ab = tally(model, voters, camp_of(model, target))
+    yes, no, ab = tally(model, voters, camp_of(model, target), open_vote=session.kind != "cc_plenum")
     record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
     required = mech.qualified_majority if kind in QUALIFIED else 0.5
     if yes + no == 0 or yes / (yes + no) < required:

@@ -316,6 +316,18 @@ class InstitutionParams(Mechanism):
         default=True,
         description="steps from the Politburo seat on wait for an offence committed after the last sanction",
     )
+    delegation_discipline: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="chance a Congress or Conference delegate votes as his bloc's boss does",
+    )
+    open_vote_fear: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=5.0,
+        description="scale of the fear (as in choosing whom to back) that stops a dissenter voting against",
+    )
     act_rate: float = Field(
         default=0.3,
         ge=0.0,
