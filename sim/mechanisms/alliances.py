@@ -156,7 +156,7 @@ def fault_line(model: PowerStruggleModel, members: set[int], top: int) -> set[in
     that divides it: the partner whose pair with the head is most divided (`policy_pressure` of the
     pair: policy x salience, or his rivalry with the head) leaves, and every other partner goes with
     whichever of the two he is more compatible with (`compatibility`: willingness, line, distrust).
-    A two-member bloc simply ends. Off in the shipped scenarios (`fault_line = false`): docs/model.md §9.
+    A two-member bloc simply ends. Off by default in code; on in the historical scenario (docs/model.md §9).
     """
     others = sorted(k for k in members if k != top)
     breaker = max(others, key=lambda k: (policy_pressure(model, {top, k}), -k))
