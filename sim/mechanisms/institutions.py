@@ -210,11 +210,12 @@ def _move_sanction(
     # The charge of factionalism needs an organised faction; a bloc of leaders alone gives grounds, not zeal.
     # A bloc is charged as one faction once any member has organised it (the United Opposition's
     # partners went down with it: Zinoviev's Politburo seat in July 1926, Kamenev's in October).
-    organised = mob.enabled and not shielded and mobilisation.bloc_organised(model, target)
+    in_faction = mobilisation.bloc_organised(model, target)
+    organised = mob.enabled and not shielded and in_faction
     # Deviation within discipline (a platform, a vote, a bloc of leaders) costs posts and seats; only
     # an organised faction that will not disband is expelled. CC seats and party cards are taken by
     # a joint CC-CCC plenum or a Congress.
-    if kind == "party_expulsion" and not mobilisation.bloc_organised(model, target):
+    if kind == "party_expulsion" and not in_faction:
         return  # his own faction, or his bloc's (the United Opposition's was Zinoviev's machine too)
     if RUNG[kind] >= RUNG["cc_removal"] and not session.joint:
         return

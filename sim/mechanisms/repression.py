@@ -88,7 +88,7 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     leader = model.leaders[k]
     if mech.ultimatum and leader.ultimatum_month > leader.last_sanction_month:
         if leader.offence_month > leader.ultimatum_month:  # he refused: a new act after the warning
-            _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
+            _deport(model, k)
         return
     waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
     waited = waited and defiance.reoffended(model, k)
@@ -96,11 +96,16 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     if not (waited and model.streams["repression"].random() < hazard):
         return
     if not mech.ultimatum:
-        _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
+        _deport(model, k)
         return
     leader.ultimatum_month = model.month
     model.log_event(model.mid_month, "ultimatum", leader.name, "OGPU", "told to cease his political activity")
     capitulation.weigh_after_sanction(model, k)
+
+
+def _deport(model: PowerStruggleModel, k: int) -> None:
+    """The Politburo's decision: deportation from the Soviet Union."""
+    _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
 
 
 def _exile(model: PowerStruggleModel, k: int, kind: str, body: str, detail: str) -> None:
