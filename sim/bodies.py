@@ -17,6 +17,7 @@ from sim.leaders import Leader, Seat
 from sim.politics import Coalition, camp_of
 
 if TYPE_CHECKING:
+    from sim.members import PolitburoMember
     from sim.model import PowerStruggleModel
 
 #: Technical bounds on the CC drawn from the delegates: at least this many members, at most a fifth.
@@ -24,32 +25,73 @@ MIN_CC, CC_SHARE_CAP = 3, 5
 
 
 class Politburo:
-    """Full seats beyond the leaders' own: clients the leadership placed, vacancies and Lenin's seat.
+    """Full seats beyond the leaders' own: named members, clients the leadership placed, vacancies, Lenin's.
 
-    Leaders' own seats are their `pb_seat` (`sim.leaders.Seat`).
+    Leaders' own seats are their `pb_seat` (`sim.leaders.Seat`); named members who are nobody's rival
+    (`sim.members.PolitburoMember`) hold theirs as `seat`; `clients` counts unnamed seats a leader's
+    people hold, for scenarios that name no members or once the named cadres run out.
     """
 
-    def __init__(self, leaders: Sequence[Leader], clients: dict[int, int]) -> None:
+    def __init__(
+        self, leaders: Sequence[Leader], clients: dict[int, int], members: Sequence[PolitburoMember] = ()
+    ) -> None:
         self.leaders = leaders
+        self.members = list(members)
         self.clients = np.zeros(len(leaders), dtype=int)  # full seats held by each leader's clients
         for k, seats in clients.items():
             self.clients[k] = seats
         self.vacancies = 0
         self.lenin_seat = True  # Lenin's own full seat, until he dies
 
+    def full_members(self) -> list[PolitburoMember]:
+        """Named members who hold a full seat."""
+        return [m for m in self.members if m.seat == Seat.FULL]
+
     def full_seats(self) -> int:
         """Full seats, filled or vacant."""
         filled = sum(lead.pb_seat == Seat.FULL for lead in self.leaders) + int(self.clients.sum())
+        filled += len(self.full_members())
         return filled + self.vacancies + self.lenin_seat
 
     def camp_seats(self, camp: frozenset[int]) -> int:
-        """Full seats held by a camp's members and their clients."""
-        return int(sum((self.leaders[k].pb_seat == Seat.FULL) + self.clients[k] for k in camp))
+        """Full seats held by a camp's members and their clients, named or not."""
+        own = int(sum((self.leaders[k].pb_seat == Seat.FULL) + self.clients[k] for k in camp))
+        return own + sum(m.patron in camp for m in self.full_members())
 
     def lenin_dies(self) -> None:
         """Lenin's seat falls vacant."""
         self.lenin_seat = False
         self.vacancies += 1
+
+    def enlarge_to(self, wanted: int) -> None:
+        """The Congress's CC elects a Politburo of `wanted` full seats; new seats start vacant.
+
+        Record: seven full members elected after the 13th Congress, nine after the 14th and the 15th.
+        A smaller number removes nobody (members leave only by sanction).
+        """
+        self.vacancies += max(0, wanted - self.full_seats())
+
+    def fill_vacancy(self, ruling: Sequence[int]) -> str:
+        """Give one vacant full seat to the leadership (`ruling`, strongest first); returns who took it.
+
+        First its leaders who are candidates, then named candidates its leaders placed, then named
+        cadres they placed, in the order of their patrons' strength; else an unnamed client of its
+        strongest leader.
+        """
+        self.vacancies -= 1
+        for lead in (self.leaders[k] for k in ruling):
+            if lead.pb_seat == Seat.CANDIDATE:
+                lead.pb_seat = Seat.FULL
+                return lead.name
+        rank = {k: i for i, k in enumerate(ruling)}
+        for seat in (Seat.CANDIDATE, Seat.NONE):
+            waiting = [m for m in self.members if m.seat == seat and m.patron in rank]
+            if waiting:
+                member = min(waiting, key=lambda m: rank[m.patron])  # stable: roster order within a patron
+                member.seat = Seat.FULL
+                return member.name
+        self.clients[ruling[0]] += 1
+        return f"a client of {self.leaders[ruling[0]].name}"
 
 
 class CentralCommittee:

@@ -33,6 +33,7 @@ class SessionSlot:
     voting_delegates: int
     cc_full_members: int = 0
     joint: bool = True  # a joint CC-CCC plenum (rule plenums count as joint: they stand for any session)
+    politburo_full_members: int = 0  # full seats of the Politburo elected after a Congress (0: unchanged)
 
 
 def build_sessions(cfg: ScenarioModel, months: list[date]) -> dict[tuple[int, int], list[SessionSlot]]:
@@ -47,7 +48,9 @@ def build_sessions(cfg: ScenarioModel, months: list[date]) -> dict[tuple[int, in
         kind = "cc_plenum" if s.kind == "plenum" else s.kind
         joint = s.joint or s.kind != "plenum"
         by_month.setdefault(month_key(s.date), []).append(
-            SessionSlot(s.date, s.body, kind, s.voting_delegates, s.cc_full_members, joint)
+            SessionSlot(
+                s.date, s.body, kind, s.voting_delegates, s.cc_full_members, joint, s.politburo_full_members
+            )
         )
     if any(s.kind == "plenum" for s in cfg.calendar.sessions):
         for slots in by_month.values():

@@ -28,6 +28,7 @@ from sim.mechanisms import (
     shocks,
 )
 from sim.mechanisms.verdict import Verdict
+from sim.members import PolitburoMember
 from sim.outcome import consolidated_leader
 from sim.politics import camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
@@ -44,6 +45,7 @@ STREAMS: tuple[str, ...] = (
     "mobilisation",
     "defiance",
     "votes",
+    "politburo",
 )
 
 
@@ -115,7 +117,10 @@ class PowerStruggleModel(mesa.Model):
         self.leader_index = {n: i for i, n in enumerate(self.leader_names)}
         self.leaders = [Leader(self, n, p, i) for i, (n, p) in enumerate(cfg.leaders.items())]
         clients = cfg.initial_state.politburo_client_seats
-        self.politburo = Politburo(self.leaders, {self.leader_index[n]: s for n, s in clients.items()})
+        members = [PolitburoMember(self, n, p) for n, p in cfg.initial_state.politburo_members.items()]
+        self.politburo = Politburo(
+            self.leaders, {self.leader_index[n]: s for n, s in clients.items()}, members
+        )
         self.distrust = np.zeros((len(self.leaders), len(self.leaders)))
 
         self.bloc_names = list(cfg.blocs)

@@ -14,7 +14,16 @@ import numpy as np
 
 from sim.calendar import SessionSlot
 from sim.leaders import LADDER, RUNG, Seat
-from sim.mechanisms import capitulation, defiance, legacy, mobilisation, offices, repression, verdict
+from sim.mechanisms import (
+    capitulation,
+    defiance,
+    legacy,
+    mobilisation,
+    offices,
+    politburo_vote,
+    repression,
+    verdict,
+)
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -152,6 +161,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         _move_sanction(model, session, voters, target, focus_on(model, target, strongest, main_enemy))
     if session.kind == "congress":
         elect_central_committee(model, session)
+        model.politburo.enlarge_to(session.politburo_full_members)
         offices.reelect_general_secretary(model, session.date, session.body, barred=voted_out)
     fill_politburo(model)
     offices.fill_general_secretary(model, session.date, session.body)
@@ -225,6 +235,12 @@ def _move_sanction(
     )
     if model.streams["institutions"].random() >= min(1.0, will):
         return
+    # At an ordinary plenum a motion to remove a sitting member is the Politburo's to bring
+    # (`politburo_vote`); a joint CC-CCC plenum or a Congress, the judges of members' conduct, may
+    # take it up over the Politburo's head.
+    if kind == "politburo_removal" and mech.politburo_vote and leader.in_politburo and not session.joint:
+        if not politburo_vote.agrees(model, session, kind, target):
+            return
     yes, no, ab = tally(model, voters, camp_of(model, target), open_vote=session.kind != "cc_plenum")
     record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
     required = mech.qualified_majority if kind in QUALIFIED else 0.5
@@ -270,12 +286,6 @@ def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> 
 
 
 def fill_politburo(model: PowerStruggleModel) -> None:
-    """Vacant full seats go to the leadership: first its candidate members, then its clients."""
+    """Vacant full seats go to the leadership: its candidate members, then the people it placed."""
     while model.politburo.vacancies > 0:
-        ruling = sorted(model.ruling, key=lambda k: -model.support[k])
-        cands = [k for k in ruling if model.leaders[k].pb_seat == Seat.CANDIDATE]
-        if cands:
-            model.leaders[cands[0]].pb_seat = Seat.FULL
-        else:
-            model.politburo.clients[ruling[0]] += 1
-        model.politburo.vacancies -= 1
+        model.politburo.fill_vacancy(sorted(model.ruling, key=lambda k: -model.support[k]))

@@ -16,6 +16,7 @@ from sim.scenario.loading import (
 from sim.scenario.schema import (
     MECHANISMS,
     LeaderParams,
+    MemberParams,
     Scenario,
     ScenarioModel,
     ShockEvent,
@@ -24,6 +25,7 @@ from sim.scenario.schema import (
 __all__ = [
     "MECHANISMS",
     "LeaderParams",
+    "MemberParams",
     "Scenario",
     "ScenarioModel",
     "ShockEvent",

@@ -35,6 +35,15 @@ class LeaderParams(StrictModel):
     home_bloc: str = ""
 
 
+class MemberParams(StrictModel):
+    """A Politburo member who is nobody's rival (`sim.members`): his patron, line and willingness."""
+
+    patron: str
+    compromise_willingness: float = Unit
+    ideology: float = Field(ge=-1.0, le=1.0)
+    politburo: Literal["full", "candidate", "none"] = "none"
+
+
 class Bloc(StrictModel):
     """A region or institution whose delegates share a home organisation."""
 
@@ -55,6 +64,7 @@ class Session(StrictModel):
     kind: Literal["congress", "conference", "plenum"]
     voting_delegates: int = Field(default=0, ge=0)
     cc_full_members: int = Field(default=0, ge=0)
+    politburo_full_members: int = Field(default=0, ge=0, le=30)
     joint: bool = False
 
     @model_validator(mode="after")
@@ -89,6 +99,8 @@ class InitialState(StrictModel):
     appointee_share: float = Unit
     alliances: tuple[Alliance, ...] = ()
     politburo_client_seats: dict[str, int] = Field(default_factory=dict)
+    # Named members who are nobody's rival: sitting (full, candidate) or cadres the leadership may promote.
+    politburo_members: dict[str, MemberParams] = Field(default_factory=dict)
     # Salience of the agrarian question in [0, 1] at the start: how much policy distance costs a bloc.
     agrarian_salience: float = Field(default=0.2, ge=0.0, le=1.0)
 
@@ -328,6 +340,16 @@ class InstitutionParams(Mechanism):
         le=5.0,
         description="scale of the fear (as in choosing whom to back) that stops a dissenter voting against",
     )
+    politburo_vote: bool = Field(
+        default=False,
+        description="a motion to remove a sitting Politburo member is first voted by the Politburo",
+    )
+    politburo_wavering: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="chance scale (times willingness and the other side's odds) a member votes his line",
+    )
     act_rate: float = Field(
         default=0.3,
         ge=0.0,
@@ -502,6 +524,13 @@ class ScenarioModel(StrictModel):
         for who in self.initial_state.politburo_client_seats:
             if who not in self.leaders:
                 raise ValueError(f"initial_state.politburo_client_seats.{who}: unknown leader")
+        for who, member in self.initial_state.politburo_members.items():
+            if member.patron not in self.leaders:
+                raise ValueError(
+                    f"initial_state.politburo_members.{who}.patron: expected one of {sorted(self.leaders)}"
+                )
+            if who in self.leaders:
+                raise ValueError(f"initial_state.politburo_members.{who}: already a leader")
         for who in (*self.events.funeral.absent, *self.events.testament.criticism):
             if who not in self.leaders:
                 raise ValueError(f"events: unknown leader {who!r}")

@@ -1,0 +1,99 @@
+"""Politburo members who are nobody's rival: agents with a patron, seats by the leadership's favour, votes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.errors import InputError
+from sim.leaders import Seat
+from sim.mechanisms import politburo_vote
+from sim.members import PolitburoMember
+from sim.model import PowerStruggleModel
+from sim.scenario import load_scenario
+
+HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
+WAVERING = "mechanisms.institutions.politburo_wavering"
+
+
+def _model(**overrides: object) -> PowerStruggleModel:
+    base = {"delegates": 2000, "parameter_uncertainty": 0.0}
+    return PowerStruggleModel(scenario=HISTORICAL, overrides={**base, **overrides}, rng=5)
+
+
+def test_members_are_mesa_agents_with_the_seats_of_january_1924() -> None:
+    model = _model()
+    members = {m.name: m for m in model.agents_by_type[PolitburoMember]}
+    assert {n for n, m in members.items() if m.seat == Seat.CANDIDATE} == {"kalinin", "molotov", "rudzutak"}
+    assert members["voroshilov"].seat == Seat.NONE
+    assert members["molotov"].patron == model.leader_index["stalin"]
+
+
+def test_a_vacancy_goes_to_leaders_then_named_candidates_then_cadres_then_a_client() -> None:
+    model = _model()
+    body = model.politburo
+    stalin, bukharin = model.leader_index["stalin"], model.leader_index["bukharin"]
+    full_before = body.full_seats()
+    body.enlarge_to(full_before + 6)
+    assert body.vacancies == 6 and body.full_seats() == full_before + 6
+    body.enlarge_to(3)  # a smaller Politburo removes nobody
+    assert body.vacancies == 6
+    ruling = [stalin, bukharin]
+    assert body.fill_vacancy(ruling) == "bukharin"  # a leader who is a candidate first
+    taken = [body.fill_vacancy(ruling) for _ in range(3)]
+    assert taken == ["molotov", "kalinin", "rudzutak"]  # the named candidates, in roster order
+    assert body.fill_vacancy(ruling) == "voroshilov"  # then a cadre his patron placed
+    trotsky = model.leader_index["trotsky"]
+    assert body.fill_vacancy([trotsky]) == "a client of trotsky"  # nobody named is Trotsky's man
+    assert body.vacancies == 0 and body.full_seats() == full_before + 6
+    assert body.camp_seats(frozenset({stalin})) == 1 + 4  # his own seat and the four members he placed
+
+
+def _stalin_against_trotsky(**overrides: object) -> tuple[PowerStruggleModel, int]:
+    """A Politburo of Stalin, Trotsky and Kalinin (Stalin's man), the CC split evenly between them."""
+    model = _model(**overrides)
+    stalin, trotsky = model.leader_index["stalin"], model.leader_index["trotsky"]
+    for lead in model.leaders:
+        if lead.index not in (stalin, trotsky):
+            lead.pb_seat = Seat.NONE
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    model.ruling = frozenset({stalin})
+    kalinin = next(m for m in model.politburo.members if m.name == "kalinin")
+    kalinin.seat, kalinin.compromise_willingness = Seat.FULL, 1.0
+    model.politburo.lenin_seat = False
+    cc = np.flatnonzero(model.pool.in_cc)
+    model.pool.set_allegiance(cc, np.where(np.arange(cc.size) % 2 == 0, stalin, trotsky))
+    model.agenda = -0.7  # the left turn: Kalinin's line (0.35) lies nearer Trotsky's (-0.6)
+    return model, trotsky
+
+
+def test_a_members_wavering_decides_a_close_politburo_vote() -> None:
+    loyal, trotsky = _stalin_against_trotsky(**{WAVERING: 0.0})
+    assert politburo_vote.tally(loyal, trotsky) == (2, 1, 0)  # Kalinin votes with his patron
+    wavering, trotsky = _stalin_against_trotsky(**{WAVERING: 1.0})
+    assert politburo_vote.tally(wavering, trotsky) == (1, 2, 0)  # he votes his line, and the motion fails
+
+
+def test_a_member_does_not_waver_when_the_other_side_has_no_following() -> None:
+    model, trotsky = _stalin_against_trotsky(**{WAVERING: 1.0})
+    model.pool.set_allegiance(np.flatnonzero(model.pool.in_cc), model.leader_index["stalin"])
+    assert politburo_vote.tally(model, trotsky) == (2, 1, 0)
+
+
+def test_the_politburo_vote_draws_from_its_own_stream_only() -> None:
+    model, trotsky = _stalin_against_trotsky(**{WAVERING: 0.5})
+    def others() -> dict[str, object]:
+        return {name: rng.bit_generator.state for name, rng in model.streams.items() if name != "politburo"}
+
+    before = others()
+    for _ in range(20):
+        politburo_vote.tally(model, trotsky)
+    assert before == others()
+
+
+def test_a_member_with_an_unknown_patron_is_refused() -> None:
+    with pytest.raises(InputError, match="politburo_members.kalinin.patron"):
+        load_scenario(HISTORICAL, {"initial_state.politburo_members.kalinin.patron": "lenin"})
