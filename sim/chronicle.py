@@ -160,6 +160,11 @@ def vote_sentence(row: pd.Series) -> str:
         action = _MOTION_VERB.get(kind.lower(), f"on {kind.replace('_', ' ')} of {{who}}").format(
             who=_members(who)
         )
+        if str(row.get("body", "")).strip() == "Politburo":  # it decides only whether the plenum votes
+            if carried:
+                return f"The Politburo votes {f} to {a}{tail} to put to the plenum a motion {action}."
+            refusal = f"The Politburo refuses to put to the plenum a motion {action}"
+            return f"{refusal}: {a} against, {f} for{tail}."
         if carried:
             return f"{_cap(body)} votes {f} to {a}{tail} {action}."
         return f"{_cap(body)} refuses {action}: {a} against, {f} for{tail}."
@@ -214,7 +219,8 @@ def chronicle(
     for i, (_, row) in enumerate(v.iterrows()):
         items.append((row["date"], _ORDER["vote"], i, vote_sentence(row)))
         motion = str(row.get("motion", ""))
-        if ":" in motion and pd.to_numeric(row.get("for"), errors="coerce") > pd.to_numeric(
+        consent = str(row.get("body", "")).strip() == "Politburo"  # its yes only sends it to the plenum
+        if ":" in motion and not consent and pd.to_numeric(row.get("for"), errors="coerce") > pd.to_numeric(
             row.get("against"), errors="coerce"
         ):
             kind, who = (s.strip().lower() for s in motion.split(":", 1))

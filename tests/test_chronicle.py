@@ -122,3 +122,19 @@ def test_chronicle_of_directories(tmp_path: Path) -> None:
     (sweep / "points.csv").write_text("point_id,a.x,p_stalin\n0,0.5,1.0\n")
     with pytest.raises(InputError, match="a sweep directory: expected a run or comparison directory"):
         chronicle_of(sweep, 0)
+
+
+def test_the_politburo_sends_a_motion_to_the_plenum_and_does_not_decide_it() -> None:
+    row = pd.Series({"body": "Politburo", "motion": "politburo_removal: bukharin", "for": 5, "against": 4})
+    assert vote_sentence(row) == (
+        "The Politburo votes 5 to 4 to put to the plenum a motion to remove Bukharin from the Politburo."
+    )
+    refused = row.copy()
+    refused["for"], refused["against"] = 4, 5
+    assert vote_sentence(refused).startswith("The Politburo refuses to put to the plenum a motion to remove")
+    votes = pd.DataFrame(
+        [(0, "1926-10-23", "Politburo", "politburo_removal: trotsky", 6, 3, 0, 9)],
+        columns=["replicate", "date", "body", "motion", "for", "against", "abstain", "voting_delegates"],
+    )
+    lines = chronicle(EVENTS, votes, SUMMARY, replicate=0)
+    assert any("Trotsky is removed from the Politburo" in ln for ln in lines)  # the plenum's act is told

@@ -60,17 +60,20 @@ def test_same_rng_same_path() -> None:
 def test_delegates_are_mesa_agents_reading_the_pool() -> None:
     from sim.delegates import Delegate
     from sim.leaders import Leader
+    from sim.members import PolitburoMember
 
     model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 150}, rng=4)
     model.step()
-    assert len(model.agents) == 150 + len(model.leaders)
-    assert model.agent_types == [Leader, Delegate]
+    members = len(model.politburo.members)
+    assert members == 7  # Molotov, Kalinin, Rudzutak, Voroshilov, Kuibyshev, Kirov, Kaganovich
+    assert len(model.agents) == 150 + len(model.leaders) + members
+    assert model.agent_types == [Leader, PolitburoMember, Delegate]
     delegates = model.agents_by_type[Delegate]
     assert len(delegates) == 150
     model.step()  # the views follow the pool as the replay goes on
     for agent in delegates:
         assert agent.allegiance == model.leader_names[model.pool.allegiance[agent.row]]
-    assert len({a.unique_id for a in model.agents}) == 157
+    assert len({a.unique_id for a in model.agents}) == 150 + 7 + members
 
 
 def test_datacollector_agent_reporters_see_every_delegate() -> None:

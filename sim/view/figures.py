@@ -36,7 +36,7 @@ def bodies(seats: tuple[Seat, ...], cc: tuple[str, ...]) -> Figure:
                 (i, 0), 0.9, 0.9, facecolor=_colour(seat.holder), hatch=hatch, alpha=alpha, edgecolor="k"
             )
         )
-        label = seat.holder[:3].capitalize() if seat.how != "vacant" else "—"
+        label = (seat.member or seat.holder)[:3].capitalize() if seat.how != "vacant" else "—"
         ax_pb.text(i + 0.45, 0.45, label, ha="center", va="center", fontsize=7, color="white")
     ax_pb.set_xlim(0, max(len(seats), 1))
     ax_pb.set_ylim(0, 1)

@@ -64,6 +64,7 @@ class Seat:
     rank: str  # "full" or "candidate"
     holder: str  # a leader's name, or "none" for a vacancy
     how: str  # "member", "client" (a member who follows the holder), "vacant" or "lenin"
+    member: str = ""  # a client's name where the scenario names him (Molotov, Kalinin, ...)
 
 
 def politburo(model: PowerStruggleModel) -> list[Seat]:
@@ -75,12 +76,16 @@ def politburo(model: PowerStruggleModel) -> list[Seat]:
     for lead in model.leaders:
         if lead.pb_seat == PolitburoSeat.FULL:
             seats.append(Seat("full", lead.name, "member"))
+    named = {rank: [m for m in body.members if m.seat == seat] for rank, seat in
+             (("full", PolitburoSeat.FULL), ("candidate", PolitburoSeat.CANDIDATE))}
+    seats += [Seat("full", model.leader_names[m.patron], "client", m.name) for m in named["full"]]
     for k, n in enumerate(body.clients.tolist()):
         seats += [Seat("full", model.leader_names[k], "client")] * int(n)
     seats += [Seat("full", NOBODY, "vacant")] * int(body.vacancies)
     for lead in model.leaders:
         if lead.pb_seat == PolitburoSeat.CANDIDATE:
             seats.append(Seat("candidate", lead.name, "member"))
+    seats += [Seat("candidate", model.leader_names[m.patron], "client", m.name) for m in named["candidate"]]
     return seats
 
 
