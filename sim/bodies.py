@@ -40,6 +40,11 @@ class Politburo:
         self.clients = np.zeros(len(leaders), dtype=int)  # full seats held by each leader's clients
         for k, seats in clients.items():
             self.clients[k] = seats
+        # Full seats held by named members, by patron: kept with `fill_vacancy`, the only way a seat
+        # is taken, so the monthly consolidation test counts seats without walking the members.
+        self.named = np.zeros(len(leaders), dtype=int)
+        for m in self.full_members():
+            self.named[m.patron] += 1
         self.vacancies = 0
         self.lenin_seat = True  # Lenin's own full seat, until he dies
 
@@ -49,14 +54,13 @@ class Politburo:
 
     def full_seats(self) -> int:
         """Full seats, filled or vacant."""
-        filled = sum(lead.pb_seat == Seat.FULL for lead in self.leaders) + int(self.clients.sum())
-        filled += len(self.full_members())
-        return filled + self.vacancies + self.lenin_seat
+        filled = sum(lead.pb_seat == Seat.FULL for lead in self.leaders)
+        return filled + int(self.clients.sum() + self.named.sum()) + self.vacancies + self.lenin_seat
 
     def camp_seats(self, camp: frozenset[int]) -> int:
         """Full seats held by a camp's members and their clients, named or not."""
-        own = int(sum((self.leaders[k].pb_seat == Seat.FULL) + self.clients[k] for k in camp))
-        return own + sum(m.patron in camp for m in self.full_members())
+        placed = self.clients + self.named
+        return int(sum((self.leaders[k].pb_seat == Seat.FULL) + placed[k] for k in camp))
 
     def lenin_dies(self) -> None:
         """Lenin's seat falls vacant."""
@@ -89,6 +93,7 @@ class Politburo:
             if waiting:
                 member = min(waiting, key=lambda m: rank[m.patron])  # stable: roster order within a patron
                 member.seat = Seat.FULL
+                self.named[member.patron] += 1
                 return member.name
         self.clients[ruling[0]] += 1
         return f"a client of {self.leaders[ruling[0]].name}"
