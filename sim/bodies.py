@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -22,6 +22,16 @@ if TYPE_CHECKING:
 
 #: Technical bounds on the CC drawn from the delegates: at least this many members, at most a fifth.
 MIN_CC, CC_SHARE_CAP = 3, 5
+
+
+class Promotion(NamedTuple):
+    """Who took a vacant full seat: a leader or named member (`who`), and the patron who placed him.
+
+    An unnamed client has no `who`; a leader promoted from candidate has no `patron`.
+    """
+
+    who: str
+    patron: str
 
 
 class Politburo:
@@ -75,7 +85,7 @@ class Politburo:
         """
         self.vacancies += max(0, wanted - self.full_seats())
 
-    def fill_vacancy(self, ruling: Sequence[int]) -> str:
+    def fill_vacancy(self, ruling: Sequence[int]) -> Promotion:
         """Give one vacant full seat to the leadership (`ruling`, strongest first); returns who took it.
 
         First its leaders who are candidates, then named candidates its leaders placed, then named
@@ -86,7 +96,7 @@ class Politburo:
         for lead in (self.leaders[k] for k in ruling):
             if lead.pb_seat == Seat.CANDIDATE:
                 lead.pb_seat = Seat.FULL
-                return lead.name
+                return Promotion(lead.name, "")
         rank = {k: i for i, k in enumerate(ruling)}
         for seat in (Seat.CANDIDATE, Seat.NONE):
             waiting = [m for m in self.members if m.seat == seat and m.patron in rank]
@@ -94,9 +104,9 @@ class Politburo:
                 member = min(waiting, key=lambda m: rank[m.patron])  # stable: roster order within a patron
                 member.seat = Seat.FULL
                 self.named[member.patron] += 1
-                return member.name
+                return Promotion(member.name, self.leaders[member.patron].name)
         self.clients[ruling[0]] += 1
-        return f"a client of {self.leaders[ruling[0]].name}"
+        return Promotion("", self.leaders[ruling[0]].name)
 
 
 class CentralCommittee:

@@ -38,6 +38,7 @@ _SANCTIONS = {
     "mobilisation": "{who} organises a faction and takes his case to the party ranks.",
     "factional_act": "{who}'s faction acts in the open: its own meetings, press or demonstrations.",
     "ultimatum": "{who} is told, in exile, to cease his political activity.",
+    "politburo_promotion": "{who} becomes a full member of the Politburo{detail}.",
     "consolidation": "{who} has consolidated power: no rival is left who could challenge him.",
 }
 _MOTION_VERB = {

@@ -138,3 +138,13 @@ def test_the_politburo_sends_a_motion_to_the_plenum_and_does_not_decide_it() -> 
     )
     lines = chronicle(EVENTS, votes, SUMMARY, replicate=0)
     assert any("Trotsky is removed from the Politburo" in ln for ln in lines)  # the plenum's act is told
+
+
+def test_a_promotion_to_the_politburo_reads_with_its_patron() -> None:
+    row = pd.Series(
+        {"kind": "politburo_promotion", "actor": "molotov", "body": "CC plenum", "detail": "placed by stalin"}
+    )
+    assert event_sentence(row) == (
+        "Molotov becomes a full member of the Politburo (placed by Stalin).",
+        "event",
+    )

@@ -41,12 +41,12 @@ def test_a_vacancy_goes_to_leaders_then_named_candidates_then_cadres_then_a_clie
     body.enlarge_to(3)  # a smaller Politburo removes nobody
     assert body.vacancies == 6
     ruling = [stalin, bukharin]
-    assert body.fill_vacancy(ruling) == "bukharin"  # a leader who is a candidate first
-    taken = [body.fill_vacancy(ruling) for _ in range(3)]
+    assert body.fill_vacancy(ruling) == ("bukharin", "")  # a leader who is a candidate first
+    taken = [body.fill_vacancy(ruling).who for _ in range(3)]
     assert taken == ["molotov", "kalinin", "rudzutak"]  # the named candidates, in roster order
-    assert body.fill_vacancy(ruling) == "voroshilov"  # then a cadre his patron placed
+    assert body.fill_vacancy(ruling) == ("voroshilov", "stalin")  # then a cadre his patron placed
     trotsky = model.leader_index["trotsky"]
-    assert body.fill_vacancy([trotsky]) == "a client of trotsky"  # nobody named is Trotsky's man
+    assert body.fill_vacancy([trotsky]) == ("", "trotsky")  # nobody named is Trotsky's man: a client
     assert body.vacancies == 0 and body.full_seats() == full_before + 6
     assert body.camp_seats(frozenset({stalin})) == 1 + 4  # his own seat and the four members he placed
 
@@ -97,3 +97,16 @@ def test_the_politburo_vote_draws_from_its_own_stream_only() -> None:
 def test_a_member_with_an_unknown_patron_is_refused() -> None:
     with pytest.raises(InputError, match="politburo_members.kalinin.patron"):
         load_scenario(HISTORICAL, {"initial_state.politburo_members.kalinin.patron": "lenin"})
+
+
+def test_every_seat_taken_is_an_event_naming_the_patron() -> None:
+    model = _model()
+    while model.running:
+        model.step()
+    promotions = [e for e in model.events if e["kind"] == "politburo_promotion"]
+    named = {m.name for m in model.politburo.members if m.seat == Seat.FULL}
+    assert named and named <= {e["actor"] for e in promotions}  # each named member's promotion is logged
+    molotov = next(e for e in promotions if e["actor"] == "molotov")
+    assert molotov["detail"] == "placed by stalin" and molotov["body"]  # at a session, by his patron
+    sessions = {s.date.isoformat() for slots in model.sessions.values() for s in slots}
+    assert {e["date"] for e in promotions} <= sessions

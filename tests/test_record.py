@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -211,3 +212,21 @@ def test_targets_from_a_run_round_trip_and_plot_marks(tmp_path: Path) -> None:
     assert cli.main(["plot", str(run), "--targets", str(RECORD)]) == 0
     assert (run / "figures" / "institutional_fates.png").exists() and (run / "figures" / "votes.png").exists()
     assert cli.main(["targets", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x.toml")]) == 2
+
+
+def test_a_target_may_be_about_a_politburo_member_but_not_about_a_stranger() -> None:
+    from sim.record.api import actors_of, check_actors
+    from sim.scenario import load_scenario
+
+    cfg = load_scenario(HISTORICAL).config
+    actors = actors_of(cfg)
+    assert "molotov" in actors and "stalin" in actors
+    about = {"name": "t", "role": "validate", "kind": "event_date", "tolerance": 120, "source": "s"}
+
+    def target(actor: str) -> list[Any]:
+        row = {**about, "event": "politburo_promotion", "actor": actor, "date": "1926-01-01"}
+        return parse_targets({"target": [row]}, "targets.toml")
+
+    check_actors(target("molotov"), actors, "targets.toml")  # no error
+    with pytest.raises(InputError, match="target t: actor: 'lenin' is not a leader or Politburo member"):
+        check_actors(target("lenin"), actors, "targets.toml")

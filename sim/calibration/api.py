@@ -213,7 +213,7 @@ def _targets_and_space(
     scenario: str | Path, targets: str | Path, params: Sequence[str] | None, space: str | Path | None
 ) -> tuple[Any, list[AnyTarget], list[AnyTarget], list[Param]]:
     from sim.api import prepare
-    from sim.record.api import check_actors
+    from sim.record.api import actors_of, check_actors
     from sim.record.targets import load_targets
 
     all_targets = load_targets(targets)
@@ -224,7 +224,7 @@ def _targets_and_space(
     if sc.source is None:
         raise InputError("calibrate: expected a scenario file (the calibrated scenario names it as its base)")
     cfg = sc.config
-    check_actors(all_targets, list(cfg.leaders), str(targets))
+    check_actors(all_targets, actors_of(cfg), str(targets))
     if params and space:
         raise InputError("calibrate: expected --param or --space, not both")
     entries = [(*parse_param(p), "uniform") for p in params or []]

@@ -163,7 +163,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         elect_central_committee(model, session)
         model.politburo.enlarge_to(session.politburo_full_members)
         offices.reelect_general_secretary(model, session.date, session.body, barred=voted_out)
-    fill_politburo(model)
+    fill_politburo(model, session)
     offices.fill_general_secretary(model, session.date, session.body)
 
 
@@ -285,7 +285,18 @@ def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> 
     pool.in_cc[chosen] = True
 
 
-def fill_politburo(model: PowerStruggleModel) -> None:
-    """Vacant full seats go to the leadership: its candidate members, then the people it placed."""
+def fill_politburo(model: PowerStruggleModel, session: SessionSlot) -> None:
+    """Vacant full seats go to the leadership: its candidate members, then the people it placed.
+
+    Each seat taken is an event (`politburo_promotion`): the member's name, or none for an unnamed
+    client, and in the detail the leader who placed him.
+    """
     while model.politburo.vacancies > 0:
-        model.politburo.fill_vacancy(sorted(model.ruling, key=lambda k: -model.support[k]))
+        taken = model.politburo.fill_vacancy(sorted(model.ruling, key=lambda k: -model.support[k]))
+        if taken.who and taken.patron:
+            detail = f"placed by {taken.patron}"
+        elif taken.who:
+            detail = "from candidate member"
+        else:
+            detail = f"a client of {taken.patron}"
+        model.log_event(session.date, "politburo_promotion", taken.who, session.body, detail)

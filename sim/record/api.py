@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -12,6 +13,9 @@ from sim.errors import InputError
 from sim.record.score import AnyTarget, score_table, values_frame
 from sim.record.targets import EventDate, EventShare, load_targets
 from sim.results import Results, atomic_directory
+
+if TYPE_CHECKING:
+    from sim.scenario import ScenarioModel
 
 
 @dataclass
@@ -37,14 +41,19 @@ def resolve_targets(targets: str | Path | Sequence[AnyTarget]) -> list[AnyTarget
     return list(targets)
 
 
-def check_actors(targets: Sequence[AnyTarget], leaders: Sequence[str], where: str) -> None:
-    """A target about a leader the scenario does not have is an error (a typo would never be met)."""
-    known = {str(x).lower() for x in leaders}
+def actors_of(cfg: ScenarioModel) -> list[str]:
+    """Whom a target may be about: the scenario's leaders and its named Politburo members."""
+    return [*cfg.leaders, *cfg.initial_state.politburo_members]
+
+
+def check_actors(targets: Sequence[AnyTarget], actors: Sequence[str], where: str) -> None:
+    """A target about someone the scenario does not have is an error (a typo would never be met)."""
+    known = {str(x).lower() for x in actors}
     for t in targets:
         if isinstance(t, EventDate | EventShare) and t.actor not in known:
             raise InputError(
-                f"{where}: target {t.name}: actor: {t.actor!r} is not a leader of the scenario "
-                f"(expected one of {', '.join(sorted(known))})"
+                f"{where}: target {t.name}: actor: {t.actor!r} is not a leader or Politburo member of the "
+                f"scenario (expected one of {', '.join(sorted(known))})"
             )
 
 
@@ -71,6 +80,6 @@ def score(
     ov = normalise_overrides(overrides)  # type: ignore[arg-type]
     sc = prepare(scenario, ov)
     cfg = sc.config
-    check_actors(ts, list(cfg.leaders), str(targets) if isinstance(targets, str | Path) else "targets")
+    check_actors(ts, actors_of(cfg), str(targets) if isinstance(targets, str | Path) else "targets")
     res = run_loaded(sc, replicates, seed, workers, progress, ov)
     return Score(score_results(res, ts), res)

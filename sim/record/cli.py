@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def score_command(args: argparse.Namespace) -> int:
     """`powerstruggle score SCENARIO --targets FILE ...`."""
     from sim.api import prepare
-    from sim.record.api import check_actors, score_results
+    from sim.record.api import actors_of, check_actors, score_results
     from sim.record.score import format_table
     from sim.record.targets import load_targets
     from sim.results import check_out_dir
@@ -53,7 +53,7 @@ def score_command(args: argparse.Namespace) -> int:
     targets = load_targets(args.targets)
     scenario = prepare(args.scenario)
     cfg = scenario.config
-    check_actors(targets, list(cfg.leaders), str(args.targets))
+    check_actors(targets, actors_of(cfg), str(args.targets))
     out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
     check_out_dir(out)
     from sim.api import run_loaded
