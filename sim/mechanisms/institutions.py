@@ -54,13 +54,20 @@ def voters_for(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray:
 
 
 def record_vote(
-    model: PowerStruggleModel, session: SessionSlot, motion: str, yes: int, no: int, abstain: int, n: int
+    model: PowerStruggleModel,
+    session: SessionSlot,
+    motion: str,
+    yes: int,
+    no: int,
+    abstain: int,
+    n: int,
+    body: str = "",
 ) -> None:
-    """Append one vote to the run's vote table."""
+    """Append one vote to the run's vote table (cast by the session's body unless `body` is given)."""
     model.votes.append(
         {
             "date": session.date.isoformat(),
-            "body": session.body,
+            "body": body or session.body,
             "motion": motion,
             "for": yes,
             "against": no,
@@ -239,8 +246,10 @@ def _move_sanction(
     # (`politburo_vote`); a joint CC-CCC plenum or a Congress, the judges of members' conduct, may
     # take it up over the Politburo's head.
     if kind == "politburo_removal" and mech.politburo_vote and leader.in_politburo and not session.joint:
-        if not politburo_vote.agrees(model, session, kind, target):
-            return
+        yes, no, ab = politburo_vote.tally(model, target)
+        record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, yes + no + ab, body="Politburo")
+        if yes <= no:
+            return  # the Politburo will not send it to the plenum
     yes, no, ab = tally(model, voters, camp_of(model, target), open_vote=session.kind != "cc_plenum")
     record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
     required = mech.qualified_majority if kind in QUALIFIED else 0.5

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.calendar import SessionSlot
 from sim.leaders import Seat
 from sim.politics import camp_of
 
@@ -75,19 +74,3 @@ def tally(model: PowerStruggleModel, target: int) -> tuple[int, int, int]:
     yes, no = votes.count(1), votes.count(-1)
     return yes, no, len(votes) - yes - no
 
-
-def agrees(model: PowerStruggleModel, session: SessionSlot, kind: str, target: int) -> bool:
-    """Whether the Politburo sends the motion against its member `target` to the plenum (logged as a vote)."""
-    yes, no, abstain = tally(model, target)
-    model.votes.append(
-        {
-            "date": session.date.isoformat(),
-            "body": "Politburo",
-            "motion": f"{kind}: {model.leaders[target].name}",
-            "for": yes,
-            "against": no,
-            "abstain": abstain,
-            "voting_delegates": yes + no + abstain,
-        }
-    )
-    return yes > no
