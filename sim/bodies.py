@@ -57,6 +57,7 @@ class Politburo:
             self.named[m.patron] += 1
         self.vacancies = 0
         self.lenin_seat = True  # Lenin's own full seat, until he dies
+        self.lenin_dies_on: date | None = None  # his death, once known: the seat falls vacant from then
 
     def full_members(self) -> list[PolitburoMember]:
         """Named members who hold a full seat."""
@@ -72,10 +73,22 @@ class Politburo:
         placed = self.clients + self.named
         return int(sum((self.leaders[k].pb_seat == Seat.FULL) + placed[k] for k in camp))
 
-    def lenin_dies(self) -> None:
-        """Lenin's seat falls vacant."""
-        self.lenin_seat = False
-        self.vacancies += 1
+    def lenin_dies(self, on: date | None = None) -> None:
+        """Lenin dies: his seat falls vacant now, or (given his date of death) for sessions from then on.
+
+        A month's events are known at its start, but a session earlier that month (the plenum of 14
+        January 1924, a week before he died) must not fill his seat.
+        """
+        if on is None:
+            self.lenin_seat = False
+            self.vacancies += 1
+        else:
+            self.lenin_dies_on = on
+
+    def open_seats_by(self, day: date) -> None:
+        """Seats that have fallen vacant by `day` are open to a session held that day."""
+        if self.lenin_seat and self.lenin_dies_on is not None and self.lenin_dies_on <= day:
+            self.lenin_dies()
 
     def enlarge_to(self, wanted: int) -> None:
         """The Congress's CC elects a Politburo of `wanted` full seats; new seats start vacant.

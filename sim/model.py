@@ -252,7 +252,7 @@ class PowerStruggleModel(mesa.Model):
 
     def _lenin_dies(self) -> None:
         self.lenin_dead = True
-        self.politburo.lenin_dies()
+        self.politburo.lenin_dies(self.cfg.events.lenin_death.date)
         self.log_event(self.cfg.events.lenin_death.date, "lenin_death", "", "", "Lenin dies at Gorki")
 
     def _funeral(self) -> None:

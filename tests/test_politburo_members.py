@@ -110,3 +110,14 @@ def test_every_seat_taken_is_an_event_naming_the_patron() -> None:
     assert molotov["detail"] == "placed by stalin" and molotov["body"]  # at a session, by his patron
     sessions = {s.date.isoformat() for slots in model.sessions.values() for s in slots}
     assert {e["date"] for e in promotions} <= sessions
+
+
+def test_lenins_seat_is_not_filled_before_he_dies() -> None:
+    model = _model()
+    model.step()  # January 1924: the plenum of the 14th and the Conference of the 16th, before he dies
+    assert model.politburo.lenin_seat and model.politburo.vacancies == 0
+    assert not [e for e in model.events if e["kind"] == "politburo_promotion"]
+    while model.month < 2:  # March: the plenum of 31 March 1924 fills it
+        model.step()
+    promoted = [e for e in model.events if e["kind"] == "politburo_promotion"]
+    assert [e["date"] for e in promoted] == ["1924-03-31"] and not model.politburo.lenin_seat

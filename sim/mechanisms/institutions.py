@@ -300,6 +300,7 @@ def fill_politburo(model: PowerStruggleModel, session: SessionSlot) -> None:
     Each seat taken is an event (`politburo_promotion`): the member's name, or none for an unnamed
     client, and in the detail the leader who placed him.
     """
+    model.politburo.open_seats_by(session.date)
     while model.politburo.vacancies > 0:
         taken = model.politburo.fill_vacancy(sorted(model.ruling, key=lambda k: -model.support[k]))
         if taken.who and taken.patron:
