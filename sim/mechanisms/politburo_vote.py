@@ -6,11 +6,12 @@ grain measures, for a majority; they stayed with Stalin, and the Right was beate
 leadership before the plenum ever voted. The vote: a leader of the leadership's camp votes for, the
 target's camp against, a leader who has recanted for, any other leader for with the chance of his
 compromise willingness (else he abstains). A member who is nobody's rival (`sim.members`) votes as
-his patron's camp does, but wavers with probability `politburo_wavering` x his compromise willingness,
-and then votes his own line: for if it lies nearer the party's line (`agenda`) than the target's, else
-against; a member whose patron is on neither side always votes his line. Unnamed clients vote with
-their patron's camp. The motion goes to the plenum with a majority of the votes cast. Draws come from
-their own stream (`politburo`).
+his patron's camp does, but wavers with probability `politburo_wavering` x his compromise willingness
+x the other side's odds (its following in the CC over his patron's side's, at most 1: he breaks ranks
+only as far as the other side could win), and then votes his own line: for if it lies nearer the
+party's line (`agenda`) than the target's, else against; a member whose patron is on neither side
+always votes his line. Unnamed clients vote with their patron's camp. The motion goes to the plenum
+with a majority of the votes cast. Draws come from their own stream (`politburo`).
 """
 
 from __future__ import annotations
@@ -73,4 +74,3 @@ def tally(model: PowerStruggleModel, target: int) -> tuple[int, int, int]:
         votes.append(member_vote(model, member, target, patron_side, odds))
     yes, no = votes.count(1), votes.count(-1)
     return yes, no, len(votes) - yes - no
-
