@@ -30,6 +30,7 @@ from sim.mechanisms import (
 from sim.mechanisms.verdict import Verdict
 from sim.members import PolitburoMember
 from sim.outcome import consolidated_leader
+from sim.party import PartyState
 from sim.politics import camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
 from sim.tables import LeaderMonth
@@ -46,6 +47,7 @@ STREAMS: tuple[str, ...] = (
     "defiance",
     "votes",
     "politburo",
+    "party",
 )
 
 
@@ -101,6 +103,7 @@ class PowerStruggleModel(mesa.Model):
         self.mid_month = date(cfg.start.year, cfg.start.month, 15)
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
+        self.delegations: list[dict[str, Any]] = []
         self.coalitions = CoalitionRegister(self)
         # Cached model-level queries, keyed by the versions of the structure and the support (sim.cache).
         self.cache = StateCache()
@@ -122,6 +125,8 @@ class PowerStruggleModel(mesa.Model):
             self.leaders, {self.leader_index[n]: s for n, s in clients.items()}, members
         )
         self.distrust = np.zeros((len(self.leaders), len(self.leaders)))
+        # The party: members, organisations and their secretaries (sim.party), from its own stream.
+        self.party = PartyState(self)
 
         self.bloc_names = list(cfg.blocs)
         self.bloc_index = {n: i for i, n in enumerate(self.bloc_names)}
@@ -306,6 +311,7 @@ class PowerStruggleModel(mesa.Model):
         self.mid_month = date(now.year, now.month, 15)
         for _, fn in self._agenda_items.get(month_key(now), []):
             fn()
+        self.party.month(now)
         appointment.appoint(self)
         if self._enrolment_month(now):
             appointment.enrol(self, self._enrolment_months())
@@ -327,6 +333,7 @@ class PowerStruggleModel(mesa.Model):
         cc = self.central_committee.support()
         self.winner_now = consolidated_leader(self, cc)
         self.consolidation_history.append(self.winner_now)
+        self.party.record(now)
         if self.monthly_records:
             self.leader_state = self._leader_state(cc)
             self.datacollector.collect(self)
@@ -393,6 +400,9 @@ class PowerStruggleModel(mesa.Model):
         cc = cc_support.tolist()
         labels = self.cache.by_structure("camp_labels", self._camp_labels)
         support = self.support_list
+        apparatus = self.party.apparatus
+        secretaries = apparatus.secretary_shares().tolist()
+        members = apparatus.member_shares(self.party.members.by_org()).tolist()
         out = [
             LeaderMonth(
                 leader=lead.name,
@@ -405,6 +415,8 @@ class PowerStruggleModel(mesa.Model):
                 position=lead.position,
                 camp=labels[k],
                 general_secretary="general_secretary" in lead.posts,
+                secretary_share=secretaries[k],
+                member_share=members[k],
             )
             for k, lead in enumerate(self.leaders)
         ]

@@ -26,7 +26,16 @@ from sim.stats import date_quantiles, days_between, newcombe, newcombe_paired, w
 from sim.tables import COLUMNS, COMPARISON_COLUMNS, TABLES
 
 #: Files that mark a directory as powerstruggle output (safe to replace).
-_OUR_FILES = {"manifest.json", "summary.csv", "events.csv", "votes.csv", "timeseries.csv", "comparison.csv"}
+_OUR_FILES = {
+    "manifest.json",
+    "summary.csv",
+    "events.csv",
+    "votes.csv",
+    "timeseries.csv",
+    "party.csv",
+    "delegations.csv",
+    "comparison.csv",
+}
 
 
 def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
@@ -137,17 +146,25 @@ class Results:
     events: pd.DataFrame
     votes: pd.DataFrame
     timeseries: pd.DataFrame
+    party: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["party"])))
+    delegations: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["delegations"]))
+    )
     manifest: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_outputs(cls, outputs: Iterable[Any], manifest: Mapping[str, Any] | None = None) -> Results:
         """Assemble `ReplicateOutput`s (in replicate order) into the four tables."""
-        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("summary", "events", "votes")}
+        rows: dict[str, list[dict[str, Any]]] = {
+            t: [] for t in ("summary", "events", "votes", "party", "delegations")
+        }
         chunks: dict[str, list[Any]] = {}
         for out in outputs:
             rows["summary"].append(out.summary)
             rows["events"].extend(out.events)
             rows["votes"].extend(out.votes)
+            rows["party"].extend(out.party)
+            rows["delegations"].extend(out.delegations)
             for name, values in out.timeseries.items():
                 chunks.setdefault(name, []).append(values)
         frames = {t: _frame(rows[t], COLUMNS[t]) for t in rows}
@@ -232,7 +249,7 @@ class Results:
         _write_json(directory / "manifest.json", self.manifest)
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write summary.csv, events.csv, votes.csv, timeseries.csv and manifest.json atomically."""
+        """Write the six tables of `sim.tables.TABLES` and manifest.json atomically."""
         out = Path(out_dir)
         with atomic_directory(out) as tmp:
             self.write_into(tmp)

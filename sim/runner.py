@@ -31,6 +31,8 @@ class ReplicateOutput:
     votes: list[dict[str, Any]] = field(default_factory=list)
     timeseries: dict[str, list[Any] | np.ndarray] = field(default_factory=dict)
     steps: int = 0
+    party: list[dict[str, Any]] = field(default_factory=list)
+    delegations: list[dict[str, Any]] = field(default_factory=list)
 
     def records(self, table: str) -> list[dict[str, Any]]:
         """The rows of `events`, `votes` or `timeseries`, one dict per row (plain Python values)."""
@@ -101,12 +103,24 @@ def collect_output(
     summary["gs_holder_final"] = holder
     summary["n_alliances"] = sum(e["kind"] == "alliance_formed" for e in events)
     columns = timeseries_columns(model, replicate) if timeseries else {}
-    return ReplicateOutput(summary, events, votes, columns, steps=len(model.consolidation_history))
+    party = [{"replicate": replicate, **row} for row in model.party.rows]
+    delegations = [{"replicate": replicate, **row} for row in model.delegations]
+    return ReplicateOutput(
+        summary,
+        events,
+        votes,
+        columns,
+        steps=len(model.consolidation_history),
+        party=party,
+        delegations=delegations,
+    )
 
 
 # The fields of the monthly `sim.tables.LeaderMonth` record that the timeseries table keeps.
 TIMESERIES_FIELDS: tuple[str, ...] = COLUMNS["timeseries"][2:]
-_ROUNDED = frozenset({"support", "cc_share", "legitimacy", "standing", "position"})
+_ROUNDED = frozenset(
+    {"support", "cc_share", "legitimacy", "standing", "position", "secretary_share", "member_share"}
+)
 _INTEGER = frozenset({"pb_seat", "rung"})
 
 

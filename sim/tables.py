@@ -26,12 +26,14 @@ class LeaderMonth(NamedTuple):
     position: float
     camp: str  # his camp's members, joined by '+'
     general_secretary: bool
+    secretary_share: float  # his clients' share of the provincial secretaries
+    member_share: float  # share of members in organisations his clients run
 
 
 #: Fields of the monthly record that no table keeps (the view reads them from the model).
 NOT_TABULATED: frozenset[str] = frozenset({"general_secretary"})
 
-TABLES: tuple[str, ...] = ("summary", "events", "votes", "timeseries")
+TABLES: tuple[str, ...] = ("summary", "events", "votes", "timeseries", "party", "delegations")
 
 #: Column order of each table (the summary's leader-dependent columns come from the rows).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -39,6 +41,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("replicate", "date", "kind", "actor", "body", "detail"),
     "votes": ("replicate", "date", "body", "motion", "for", "against", "abstain", "voting_delegates"),
     "timeseries": ("replicate", "date", *(f for f in LeaderMonth._fields if f not in NOT_TABULATED)),
+    "party": ("replicate", "date", "members", "candidates", "recruits", "secretaries_placed", "simulated"),
+    "delegations": ("replicate", "date", "body", "organisation", "patron", "delegates", "for", "against"),
 }
 
 COMPARISON_COLUMNS: tuple[str, ...] = (

@@ -65,8 +65,10 @@ def cli_run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def check_run_dir(path: Path, replicates: int) -> dict:
     assert sorted(p.name for p in path.iterdir() if p.is_file()) == [
+        "delegations.csv",
         "events.csv",
         "manifest.json",
+        "party.csv",
         "summary.csv",
         "timeseries.csv",
         "votes.csv",

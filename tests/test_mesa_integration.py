@@ -61,19 +61,22 @@ def test_delegates_are_mesa_agents_reading_the_pool() -> None:
     from sim.delegates import Delegate
     from sim.leaders import Leader
     from sim.members import PolitburoMember
+    from sim.party import ProvincialSecretary
 
     model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 150}, rng=4)
     model.step()
     members = len(model.politburo.members)
     assert members == 7  # Molotov, Kalinin, Rudzutak, Voroshilov, Kuibyshev, Kirov, Kaganovich
-    assert len(model.agents) == 150 + len(model.leaders) + members
-    assert model.agent_types == [Leader, PolitburoMember, Delegate]
+    secretaries = len(model.party.apparatus.secretaries)
+    assert secretaries == 90  # Leningrad, Moscow, Ukraine, the army and 86 provinces
+    assert len(model.agents) == 150 + len(model.leaders) + members + secretaries
+    assert model.agent_types == [Leader, PolitburoMember, ProvincialSecretary, Delegate]
     delegates = model.agents_by_type[Delegate]
     assert len(delegates) == 150
     model.step()  # the views follow the pool as the replay goes on
     for agent in delegates:
         assert agent.allegiance == model.leader_names[model.pool.allegiance[agent.row]]
-    assert len({a.unique_id for a in model.agents}) == 150 + 7 + members
+    assert len({a.unique_id for a in model.agents}) == 150 + 7 + members + secretaries
 
 
 def test_datacollector_agent_reporters_see_every_delegate() -> None:

@@ -105,8 +105,10 @@ def test_write_is_atomic_and_replaces_results(tmp_path: Path, monkeypatch: pytes
     out = tmp_path / "out"
     fake_results("a", ["stalin"]).write(out)
     assert sorted(p.name for p in out.iterdir()) == [
+        "delegations.csv",
         "events.csv",
         "manifest.json",
+        "party.csv",
         "summary.csv",
         "timeseries.csv",
         "votes.csv",

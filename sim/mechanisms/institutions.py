@@ -24,6 +24,7 @@ from sim.mechanisms import (
     repression,
     verdict,
 )
+from sim.party import delegations
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -36,20 +37,13 @@ NEEDS_FACTIONALISM_FROM = RUNG["politburo_removal"]
 
 
 def voters_for(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray:
-    """Who votes: all delegates at a Congress, the CC at a plenum, a sample at a Conference.
+    """The standing cadres who vote: the CC at a plenum, every cadre otherwise (a Congress's retention vote).
 
-    A Conference's sample is scaled like the calendar: the 13th Conference's 128 voting delegates
-    against the 13th Congress's 748.
+    A Congress's or Conference's own votes are cast by its delegations (`delegation_vote`).
     """
     pool = model.pool
     if session.kind == "cc_plenum":
         return np.flatnonzero(pool.in_cc)
-    if session.kind == "conference":
-        reference = next(
-            (s.voting_delegates for s in model.cfg.calendar.sessions if s.kind == "congress"), pool.n
-        )
-        size = int(np.clip(round(pool.n * session.voting_delegates / reference), 1, pool.n))
-        return np.sort(model.streams["institutions"].choice(pool.n, size=size, replace=False))
     return np.arange(pool.n)
 
 
@@ -148,9 +142,10 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     voters = voters_for(model, session)
     if voters.size == 0:
         return
+    seats = session_seats(model, session)
     if session.kind != "cc_plenum":
-        yes, no, ab = tally(model, voters, opposition(model), open_vote=True)
-        record_vote(model, session, "leadership line", yes, no, ab, voters.size)
+        yes, no, ab, n = delegation_vote(model, session, seats, opposition(model), "leadership line")
+        record_vote(model, session, "leadership line", yes, no, ab, n)
     voted_out = None
     if session.kind == "congress":
         verdict.congress_opens(model)
@@ -165,7 +160,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         targets = []  # a leadership the Congress voted out has lost its confidence until the next one
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
-        _move_sanction(model, session, voters, target, focus_on(model, target, strongest, main_enemy))
+        _move_sanction(model, session, voters, target, focus_on(model, target, strongest, main_enemy), seats)
     if session.kind == "congress":
         elect_central_committee(model, session)
         model.politburo.enlarge_to(session.politburo_full_members)
@@ -195,8 +190,55 @@ def _targets(model: PowerStruggleModel) -> list[int]:
     return sorted(k for k in out if model.leaders[k].eligible and not model.leaders[k].capitulated)
 
 
+def session_seats(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray | None:
+    """Seats per organisation at a Congress or Conference, by its members (None at a plenum)."""
+    if session.kind == "cc_plenum":
+        return None
+    return delegations.apportion(session.voting_delegates, model.party.members.by_org())
+
+
+def delegation_vote(
+    model: PowerStruggleModel,
+    session: SessionSlot,
+    seats: np.ndarray,
+    against_camp: frozenset[int],
+    motion: str,
+) -> tuple[int, int, int, int]:
+    """A Congress's or Conference's vote, cast delegation by delegation (`sim.party.delegations`).
+
+    Returns (for, against, abstain, voting delegates); the vote on the line is also written to the
+    run's delegation table.
+    """
+    side = np.zeros(len(model.leaders), dtype=np.int8)
+    side[list(model.ruling)] = 1
+    side[list(against_camp - model.ruling)] = -1
+    cast = delegations.vote(model, seats, side)
+    if motion == "leadership line":
+        model.delegations.extend(
+            {
+                "date": session.date.isoformat(),
+                "body": session.body,
+                "organisation": d.organisation,
+                "patron": d.patron,
+                "delegates": d.delegates,
+                "for": d.yes,
+                "against": d.no,
+            }
+            for d in cast
+        )
+    yes = sum(d.yes for d in cast)
+    no = sum(d.no for d in cast)
+    n = sum(d.delegates for d in cast)
+    return yes, no, n - yes - no, n
+
+
 def _move_sanction(
-    model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray, target: int, focus: float = 1.0
+    model: PowerStruggleModel,
+    session: SessionSlot,
+    voters: np.ndarray,
+    target: int,
+    focus: float = 1.0,
+    seats: np.ndarray | None = None,
 ) -> None:
     mech = model.cfg.mechanisms.institutions
     leader = model.leaders[target]
@@ -250,8 +292,12 @@ def _move_sanction(
         record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, yes + no + ab, body="Politburo")
         if yes <= no:
             return  # the Politburo will not send it to the plenum
-    yes, no, ab = tally(model, voters, camp_of(model, target), open_vote=session.kind != "cc_plenum")
-    record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, voters.size)
+    if seats is None:
+        yes, no, ab = tally(model, voters, camp_of(model, target))
+        n = voters.size
+    else:
+        yes, no, ab, n = delegation_vote(model, session, seats, camp_of(model, target), kind)
+    record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, n)
     required = mech.qualified_majority if kind in QUALIFIED else 0.5
     if yes + no == 0 or yes / (yes + no) < required:
         return

@@ -119,12 +119,17 @@ class FuneralEvent(DatedEvent):
 
 
 class EnrolmentEvent(StrictModel):
-    """The Lenin Enrolment: mass recruitment through the apparatus."""
+    """The Lenin Enrolment: mass recruitment through the apparatus.
+
+    `recruits` is the drive's size in real members (241,591 admitted as candidates by the 13th
+    Congress); they join the party's rolls (`sim.party`) day by day between `start` and `end`.
+    """
 
     enabled: bool = True
     start: date
     end: date
     delegate_share: float = Unit
+    recruits: int = Field(default=241_591, ge=0, le=10_000_000)
 
 
 class TestamentEvent(DatedEvent):
@@ -486,6 +491,61 @@ class Population(StrictModel):
     )
 
 
+class Organisation(StrictModel):
+    """A party organisation that elects its own delegation: a province, a republic, the army's.
+
+    `share` is its share of the party's members; `line` the centre of its members' lines; `secretary`
+    the leader whose client its secretary is in January 1924 (empty: elected locally, nobody's man);
+    `boss_post` the post whose holder runs it and keeps the centre out (empty: none, as for the army's
+    political organs, a department of the CC).
+    """
+
+    share: float = Field(gt=0.0, le=1.0)
+    line: float = Field(default=0.0, ge=-1.0, le=1.0)
+    secretary: str = ""
+    boss_post: str = ""
+
+
+class Drive(StrictModel):
+    """A dated change of the party's rolls: a recruitment drive (`recruits`) or a purge (`expelled`).
+
+    Recruits join as candidates, spread evenly over the days from `start` to `end`; a purge expels
+    `expelled` (a share of the members on the rolls) over the same days.
+    """
+
+    start: date
+    end: date
+    recruits: int = Field(default=0, ge=0, le=10_000_000)
+    expelled: float = Field(default=0.0, ge=0.0, le=1.0)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Drive:
+        if self.end < self.start:
+            raise ValueError(f"end: expected a date on or after start {self.start}")
+        return self
+
+
+class Party(StrictModel):
+    """The party as members and organisations (`sim.party`): inputs of size, growth and structure.
+
+    `scale` is simulated members per real member (1.0 runs the real party); `members` the party's
+    size at the start (members and candidates); `candidate_share` the candidates among them;
+    `candidate_months` the candidate stage before full membership; `provinces` the number of
+    provincial organisations that share what the named `organisations` leave; `appointee_share` the
+    provincial secretaries installed from above by the start (the General Secretary's clients).
+    """
+
+    scale: float = Field(default=0.05, gt=0.0, le=1.0)
+    members: int = Field(default=446_089, gt=0, le=50_000_000)
+    candidate_share: float = Field(default=0.25, ge=0.0, le=1.0)
+    candidate_months: int = Field(default=12, ge=0, le=120)
+    provinces: int = Field(default=86, ge=1, le=1000)
+    appointee_share: float = Field(default=0.37, ge=0.0, le=1.0)
+    organisations: dict[str, Organisation] = Field(default_factory=dict)
+    drives: dict[str, Drive] = Field(default_factory=dict)
+
+
 class ScenarioModel(StrictModel):
     """The whole validated scenario."""
 
@@ -504,6 +564,7 @@ class ScenarioModel(StrictModel):
     mechanisms: Mechanisms
     consolidation: Consolidation = Consolidation()
     population: Population = Population()
+    party: Party = Party()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ScenarioModel:
@@ -531,6 +592,14 @@ class ScenarioModel(StrictModel):
                 )
             if who in self.leaders:
                 raise ValueError(f"initial_state.politburo_members.{who}: already a leader")
+        for org, spec in self.party.organisations.items():
+            if spec.secretary and spec.secretary not in self.leaders:
+                raise ValueError(
+                    f"party.organisations.{org}.secretary: expected one of {sorted(self.leaders)} or empty"
+                )
+        named = sum(o.share for o in self.party.organisations.values())
+        if named >= 1.0:
+            raise ValueError(f"party.organisations: expected shares summing to less than 1 (got {named:.3f})")
         for who in (*self.events.funeral.absent, *self.events.testament.criticism):
             if who not in self.leaders:
                 raise ValueError(f"events: unknown leader {who!r}")
@@ -548,6 +617,8 @@ class ScenarioModel(StrictModel):
             ("events.grain_crisis.date", self.events.grain_crisis.date),
         ]
         inside += [(f"calendar.sessions.{i}.date", s.date) for i, s in enumerate(self.calendar.sessions)]
+        for name, drive in self.party.drives.items():
+            inside += [(f"party.drives.{name}.start", drive.start), (f"party.drives.{name}.end", drive.end)]
         for key, when in inside:
             if not self.start <= when <= self.end:
                 raise ValueError(f"{key}: expected a date within {self.start}..{self.end} (got {when})")

@@ -1,0 +1,121 @@
+"""The party as agents: its members (a numpy population), its organisations and their secretaries.
+
+`PartyState` holds both and follows the dated inputs of the party's size (the membership at the start,
+recruitment drives, purges); `sim.party.delegations` turns them into each session's delegations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.party.apparatus import NOBODY, Apparatus, ProvincialSecretary, build_apparatus
+from sim.party.membership import MemberPopulation
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+
+__all__ = ["NOBODY", "Apparatus", "MemberPopulation", "PartyState", "ProvincialSecretary"]
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A dated flow of the rolls in real members: recruits over [start, end], or a share purged."""
+
+    start: date
+    end: date
+    recruits: int = 0
+    expelled: float = 0.0
+
+    def share_in(self, first: date, last: date) -> float:
+        """The share of the flow's days that fall in [first, last]."""
+        days = (self.end - self.start).days + 1
+        lo, hi = max(first, self.start), min(last, self.end)
+        return max(0, (hi - lo).days + 1) / days
+
+
+def _month_end(first: date) -> date:
+    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+class PartyState:
+    """The party's members and apparatus, and their history month by month (`party.csv`)."""
+
+    def __init__(self, model: PowerStruggleModel) -> None:
+        cfg = model.cfg
+        party = cfg.party
+        self.model = model
+        self.scale = party.scale
+        self.apparatus: Apparatus = build_apparatus(model)
+        self.flows = self._flows(model)
+        expected = party.members + sum(f.recruits for f in self.flows)
+        self.members = MemberPopulation(len(self.apparatus.specs), int(expected * self.scale * 1.05) + 16)
+        self._carry = 0.0  # fractional simulated recruits carried to the next month
+        self.recruits_real = 0
+        self.rows: list[dict[str, Any]] = []
+        self._seed_members()
+
+    @staticmethod
+    def _flows(model: PowerStruggleModel) -> list[Flow]:
+        cfg = model.cfg
+        out = [Flow(d.start, d.end, d.recruits, d.expelled) for d in cfg.party.drives.values()]
+        le = cfg.events.lenin_enrolment
+        if le.enabled:
+            out.append(Flow(le.start, le.end, le.recruits))
+        return out
+
+    def _org_draw(self, n: int) -> np.ndarray:
+        shares = self.apparatus.shares / self.apparatus.shares.sum()
+        return self.model.streams["party"].choice(shares.size, size=n, p=shares).astype(np.int16)
+
+    def _seed_members(self) -> None:
+        """The party of the start: organisations by share, lines around each organisation's line."""
+        model, party = self.model, self.model.cfg.party
+        rng = model.streams["party"]
+        n = max(1, round(party.members * self.scale))
+        org = self._org_draw(n)
+        centre = np.array([s.line for s in self.apparatus.specs])[org]
+        line = np.clip(centre + rng.normal(0.0, model.cfg.population.ideology_spread, n), -1.0, 1.0)
+        candidate = rng.random(n) < party.candidate_share
+        full_from = np.where(candidate, rng.integers(0, max(party.candidate_months, 1), n), -1)
+        self.members.add(org, line.astype(np.float32), -1, full_from.astype(np.int16))
+
+    def month(self, when: date) -> None:
+        """The month's recruits join as candidates and the month's purge expels."""
+        model = self.model
+        rng = model.streams["party"]
+        last = _month_end(when)
+        real = sum(f.recruits * f.share_in(when, last) for f in self.flows)
+        self.recruits_real += round(real)
+        wanted = real * self.scale + self._carry
+        k = int(wanted)
+        self._carry = wanted - k
+        if k:
+            line = np.clip(
+                model.agenda + rng.normal(0.0, model.cfg.mechanisms.appointment.enrolee_spread, k), -1, 1
+            )
+            stage = model.month + model.cfg.party.candidate_months
+            self.members.add(self._org_draw(k), line.astype(np.float32), model.month, stage)
+        share = sum(f.expelled * f.share_in(when, last) for f in self.flows)
+        if share > 0 and self.members.n:
+            out = int(round(share * self.members.n))
+            self.members.remove(np.sort(rng.choice(self.members.n, size=out, replace=False)))
+
+    def record(self, when: date) -> None:
+        """One row of `party.csv`: members and candidates in real numbers, cumulative flows."""
+        n = self.members.n
+        candidates = self.members.candidates(self.model.month)
+        self.rows.append(
+            {
+                "date": when.isoformat(),
+                "members": round((n - candidates) / self.scale),
+                "candidates": round(candidates / self.scale),
+                "recruits": self.recruits_real,
+                "secretaries_placed": self.apparatus.placed,
+                "simulated": n,
+            }
+        )

@@ -1,0 +1,166 @@
+"""The party apparatus: organisations, each run by a provincial or regional secretary (a Mesa agent).
+
+Daniels (1957) on the circular flow of power: the Secretariat "recommended" the gubkom and obkom
+secretaries (elected in form, appointed in fact) and moved them at will; 31 of 83 provincial
+secretaries had been installed from above by December 1923, and 66 of 108 were moved in 1923-24
+(../shared/history/appointments.csv). A secretary is his patron's man: the leader who placed him. A
+regional boss who holds his organisation's post keeps the centre's men out, as Zinoviev held
+Leningrad until Kirov came in January 1926.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import PowerStruggleModel
+    from sim.scenario.schema import Party
+
+NOBODY = -1
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationSpec:
+    """A party organisation as the model holds it: its name, share of members, line and boss's post."""
+
+    name: str
+    share: float
+    line: float
+    boss_post: str
+
+
+class ProvincialSecretary(mesa.Agent):
+    """The secretary of one organisation: who placed him (`patron`), his line and his loyalty.
+
+    `loyalty` in [0, 1] is his readiness to deliver his delegation to his patron's side: 1 for a
+    patron's man (he owes his post to him and his slate chose the delegates), 0 for a locally elected
+    secretary (`patron` NOBODY), whose organisation's members speak for themselves.
+    """
+
+    def __init__(
+        self, model: PowerStruggleModel, organisation: int, patron: int, line: float, loyalty: float
+    ) -> None:
+        super().__init__(model)
+        self.organisation = organisation
+        self.patron = patron
+        self.line = line
+        self.loyalty = loyalty
+        self.placed_month = -1
+
+    @property
+    def patron_name(self) -> str:
+        """The name of the leader whose client he is, or '' for nobody."""
+        return "" if self.patron == NOBODY else self.model.leader_names[self.patron]
+
+
+def organisation_specs(party: Party) -> list[OrganisationSpec]:
+    """The named organisations, then `provinces` provincial ones sharing the rest of the members."""
+    named = [OrganisationSpec(n, o.share, o.line, o.boss_post) for n, o in party.organisations.items()]
+    rest = max(0.0, 1.0 - sum(o.share for o in named))
+    share = rest / party.provinces
+    provinces = [OrganisationSpec(f"province_{i + 1:02d}", share, 0.0, "") for i in range(party.provinces)]
+    return named + provinces
+
+
+class Apparatus:
+    """The organisations and their secretaries; who runs what, by patron."""
+
+    def __init__(
+        self, model: PowerStruggleModel, specs: list[OrganisationSpec], secretaries: list[ProvincialSecretary]
+    ) -> None:
+        self.model = model
+        self.specs = specs
+        self.names = [s.name for s in specs]
+        self.secretaries = secretaries
+        self.shares = np.array([s.share for s in specs])
+        self.placed = 0  # secretaries placed by the Secretariat since the start
+        self.named = sum(
+            not s.name.startswith("province_") for s in specs
+        )  # the first `named` are the record's
+
+    def patrons(self) -> np.ndarray:
+        """Per organisation, its secretary's patron (NOBODY where nobody)."""
+        return np.array([s.patron for s in self.secretaries], dtype=np.intp)
+
+    def secretary_shares(self) -> np.ndarray:
+        """Per leader, his clients' share of the secretaries."""
+        n = len(self.model.leaders)
+        p = self.patrons()
+        return np.bincount(p[p >= 0], minlength=n)[:n] / max(len(self.secretaries), 1)
+
+    def member_shares(self, members_by_org: np.ndarray) -> np.ndarray:
+        """Per leader, the share of members in organisations his clients run."""
+        n = len(self.model.leaders)
+        p = self.patrons()
+        run = p >= 0
+        total = max(int(members_by_org.sum()), 1)
+        return np.bincount(p[run], weights=members_by_org[run], minlength=n)[:n] / total
+
+    def bosses(self) -> np.ndarray:
+        """Per organisation, `boss_of` it (cached until the model's structure changes)."""
+        return self.model.cache.by_structure("organisation_bosses", self._bosses)
+
+    def _bosses(self) -> np.ndarray:
+        return np.array([self.boss_of(o) for o in range(len(self.specs))], dtype=np.intp)
+
+    def boss_of(self, org: int) -> int:
+        """The leader who holds the organisation's own post and is still in the game, else NOBODY."""
+        post = self.specs[org].boss_post
+        if not post:
+            return NOBODY
+        for lead in self.model.leaders:
+            if post in lead.posts and lead.holds_home_post and lead.eligible:
+                return lead.index
+        return NOBODY
+
+    def install(self, org: int, patron: int) -> None:
+        """A new secretary, the patron's man, takes the organisation: his line near the patron's."""
+        model = self.model
+        lead = model.leaders[patron]
+        spread = model.cfg.mechanisms.appointment.appointee_spread
+        line = float(np.clip(lead.position + model.streams["party"].normal(0.0, spread), -1.0, 1.0))
+        sec = self.secretaries[org]
+        sec.patron, sec.line, sec.loyalty, sec.placed_month = patron, line, 1.0, model.month
+        self.placed += 1
+        if org < self.named:  # the record's organisations are the story: Kirov to Leningrad, January 1926
+            model.log_event(
+                model.mid_month, "secretary_placed", lead.name, self.names[org], f"placed by {lead.name}"
+            )
+
+
+def build_apparatus(model: PowerStruggleModel) -> Apparatus:
+    """Organisations and their secretaries as of the start.
+
+    A named organisation's secretary is the client of the leader the scenario names. Of the provincial
+    ones, `appointee_share` of all secretaries were installed from above by the General Secretary of
+    the day (31 of 83 by December 1923); the rest were elected locally and are nobody's men.
+    """
+    cfg = model.cfg
+    specs = organisation_specs(cfg.party)
+    index = model.leader_index
+    holder = next((lead.index for lead in model.leaders if lead.holds_secretariat), NOBODY)
+    rng = model.rng
+    secretaries: list[ProvincialSecretary] = []
+    named = cfg.party.organisations
+    for o, spec in enumerate(specs):
+        who = named[spec.name].secretary if spec.name in named else ""
+        patron = index[who] if who else NOBODY
+        secretaries.append(ProvincialSecretary(model, o, patron, spec.line, 0.0))
+    installed = sum(s.patron == holder for s in secretaries) if holder != NOBODY else 0
+    wanted = round(cfg.party.appointee_share * len(specs)) - installed
+    free = [
+        s for s in secretaries if s.patron == NOBODY and specs[s.organisation].name.startswith("province_")
+    ]
+    if holder != NOBODY and wanted > 0 and free:
+        for i in rng.choice(len(free), size=min(wanted, len(free)), replace=False):
+            free[int(i)].patron = holder
+    for s in secretaries:
+        if s.patron != NOBODY:
+            lead = model.leaders[s.patron]
+            s.loyalty = 1.0
+            s.line = float(np.clip(0.5 * (lead.position + specs[s.organisation].line), -1.0, 1.0))
+    return Apparatus(model, specs, secretaries)
