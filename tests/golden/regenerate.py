@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent
-TABLES = ("summary.csv", "events.csv", "votes.csv", "timeseries.csv")
+TABLES = ("summary.csv", "events.csv", "votes.csv", "timeseries.csv", "party.csv", "delegations.csv")
 REPLICATES, SEED = 3, 11
 
 
