@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.delegates import DelegatePool
 from sim.leaders import Leader, Seat
-from sim.politics import Coalition, camp_of
+from sim.party.apparatus import CENTRE
+from sim.politics import Coalition, camp_of, secretariat_holder
 
 if TYPE_CHECKING:
     from sim.members import PolitburoMember
     from sim.model import PowerStruggleModel
 
-#: Technical bounds on the CC drawn from the delegates: at least this many members, at most a fifth.
-MIN_CC, CC_SHARE_CAP = 3, 5
+#: The smallest CC the model elects when a session names no size.
+MIN_CC = 3
 
 
 class Promotion(NamedTuple):
@@ -123,21 +123,70 @@ class Politburo:
 
 
 class CentralCommittee:
-    """The CC: which delegates sit on it (`pool.in_cc`) and whom they back."""
+    """The CC's members elected from the delegations' slates: whose man each is, and whom he backs.
 
-    def __init__(self, pool: DelegatePool, n_leaders: int) -> None:
-        self.pool = pool
-        self.n_leaders = n_leaders
+    Daniels' loop: the secretaries chose the delegates, the delegates elected the CC, which was
+    increasingly made of provincial secretaries. A member elected on a secretary's slate is his
+    patron's man (`patron`); one elected on his organisation's own views backs the leader those
+    views favoured and is nobody's client. Between Congresses a member backs his patron while the
+    patron is in the party and has not recanted; when he is not, the member goes with the majority.
+    """
+
+    def __init__(self, model: PowerStruggleModel) -> None:
+        self.model = model
+        self.n_leaders = len(model.leaders)
+        self.patron = np.zeros(0, dtype=np.intp)  # leader index, or NOBODY (-1)
+        self.choice = np.zeros(0, dtype=np.intp)  # whom a member elected on views backed at his election
+
+    @property
+    def n(self) -> int:
+        """Members of the CC beyond the leaders' own seats."""
+        return int(self.patron.size)
+
+    def seat(self, patron: np.ndarray, choice: np.ndarray) -> None:
+        """Replace the whole body with newly elected members."""
+        self.patron = patron.astype(np.intp)
+        self.choice = choice.astype(np.intp)
+
+    def allegiance(self, free: np.ndarray, fallback: int) -> np.ndarray:
+        """Whom each member backs: his patron or his own choice while `free[k]` is false, else `fallback`.
+
+        `free` (per leader) marks leaders who can no longer hold a following in the CC: expelled, or
+        recanted; their men go over to the majority's head (`fallback`).
+        """
+        backs = np.where(self.patron >= 0, self.patron, self.choice)
+        if (backs == CENTRE).any():
+            holder = secretariat_holder(self.model)
+            backs = np.where(backs == CENTRE, fallback if holder is None else holder, backs)
+        gone = free[backs]
+        if gone.any():
+            backs = backs.copy()
+            backs[gone] = fallback
+        return backs
+
+    def backs(self) -> np.ndarray:
+        """Whom each member backs now (`allegiance`); a spent leader's men go to the leadership's head."""
+        model = self.model
+        free = np.array([not lead.eligible or lead.capitulated for lead in model.leaders])
+        ruling = model.ruling
+        fallback = max(ruling, key=lambda k: (model.support_list[k], -k))
+        return self.allegiance(free, fallback)
 
     def support(self) -> np.ndarray:
-        """Share of CC members backing each leader."""
-        return self.pool.support(self.n_leaders, self.pool.in_cc)
+        """Share of the CC's members backing each leader."""
+        if self.n == 0:
+            return np.zeros(self.n_leaders)
+        return np.bincount(self.backs(), minlength=self.n_leaders)[: self.n_leaders] / self.n
+
+    def remove(self, rows: np.ndarray) -> None:
+        """Members at `rows` lose their seats (a purge of a removed leader's followers)."""
+        keep = np.ones(self.n, dtype=bool)
+        keep[rows] = False
+        self.patron, self.choice = self.patron[keep], self.choice[keep]
 
     def size_for(self, wanted: int) -> int:
-        """Size of the CC in this model: the historical size, capped at a fifth of the delegates."""
-        if wanted <= 0:
-            return int(self.pool.in_cc.sum())
-        return max(MIN_CC, min(wanted, self.pool.n // CC_SHARE_CAP))
+        """Seats to elect: the historical size, or the present size when the session names none."""
+        return wanted if wanted > 0 else max(self.n, MIN_CC)
 
 
 class CoalitionRegister:
@@ -153,12 +202,22 @@ class CoalitionRegister:
     def __len__(self) -> int:
         return len(self._coalitions)
 
-    def start(self, members: set[int], against: int, when: date | None = None, detail: str = "") -> None:
-        """Form a coalition; members leave any coalition they were in (it is enlarged or broken)."""
+    def start(
+        self,
+        members: set[int],
+        against: int,
+        when: date | None = None,
+        detail: str = "",
+        partners: frozenset[int] = frozenset(),
+    ) -> None:
+        """Form a coalition; members leave any coalition they were in (it is enlarged or broken).
+
+        `partners` are members who stood together until now (the remnant of a bloc a partner left).
+        """
         model = self.model
         when = when or model.mid_month
         # Joining a bloc against the leadership with new partners is an offence (sim.mechanisms.defiance).
-        new_partners = {k for k in members if not members <= camp_of(model, k)}
+        new_partners = {k for k in members if not members <= (camp_of(model, k) | partners)}
         for c in [c for c in self._coalitions if c.members & members]:
             self.end(c, "merged into a larger bloc", when)
         if against in model.ruling:
@@ -190,4 +249,6 @@ class CoalitionRegister:
             rest = c.members - {k}
             self.end(c, f"{names[k]} {reason}", when)
             if len(rest) >= 2 and c.against not in rest:
-                self.start(rest, c.against, when, detail=f"against {names[c.against]}")
+                self.start(
+                    rest, c.against, when, detail=f"against {names[c.against]}", partners=frozenset(rest)
+                )

@@ -27,7 +27,6 @@ from sim.mechanisms import (
     repression,
     shocks,
 )
-from sim.mechanisms.verdict import Verdict
 from sim.members import PolitburoMember
 from sim.outcome import consolidated_leader
 from sim.party import PartyState
@@ -104,6 +103,8 @@ class PowerStruggleModel(mesa.Model):
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
         self.delegations: list[dict[str, Any]] = []
+        # Leaders whose line a Congress has voted down (a boss's organisation may then be taken from him).
+        self.condemned: set[int] = set()
         self.coalitions = CoalitionRegister(self)
         # Cached model-level queries, keyed by the versions of the structure and the support (sim.cache).
         self.cache = StateCache()
@@ -112,8 +113,6 @@ class PowerStruggleModel(mesa.Model):
         self.fear = 0.0
         self.lenin_dead = False
         self.testament_pending = False
-        # A Congress's vote against the General Secretary, in force until the next Congress (`verdict`).
-        self.verdict: Verdict | None = None
         self.consolidation_history: list[int] = []
 
         self.leader_names = list(cfg.leaders)
@@ -135,7 +134,7 @@ class PowerStruggleModel(mesa.Model):
             if leader.home_bloc:
                 self.bloc_home[self.bloc_index[leader.home_bloc]] = leader.index
         self.pool = DelegatePool(cfg.delegates, len(self.leaders))
-        self.central_committee = CentralCommittee(self.pool, len(self.leaders))
+        self.central_committee = CentralCommittee(self)
         self._seed_delegates()
         self._delegate_agents: list[Delegate] | None = None
         self._agenda_items = self._schedule_exogenous_events()
@@ -149,6 +148,7 @@ class PowerStruggleModel(mesa.Model):
                 members, self.leader_index[alliance.against], when=cfg.start, detail="in force since 1923"
             )
         self._settle_initial_allegiance()
+        self._elect_initial_central_committee()
         self.winner_now = -1
         self.date_iso = cfg.start.isoformat()
         self.leader_state: tuple[LeaderMonth, ...] = ()
@@ -221,8 +221,6 @@ class PowerStruggleModel(mesa.Model):
                     rng.random(pool.n) < pop.home_patronage
                 )
                 pool.patron[home] = leader.index
-        cc = min(self.central_committee.size_for(cfg.calendar.initial_cc_full_members), pool.n)
-        pool.in_cc[rng.choice(pool.n, size=cc, replace=False)] = True
 
     def _settle_initial_allegiance(self) -> None:
         """Let every delegate choose a few times before the first month (no inertia from a blank start)."""
@@ -230,6 +228,15 @@ class PowerStruggleModel(mesa.Model):
         for i in range(self.cfg.population.settling_rounds):
             self.pool.set_allegiance(rows, choice.choose(self, rows, inertia=i > 0))
             self.refresh_support()
+
+    def _elect_initial_central_committee(self) -> None:
+        """The CC of January 1924, elected by the 12th Congress from the slates of the day's apparatus."""
+        from sim.party import delegations
+
+        size = self.cfg.calendar.initial_cc_full_members
+        patron, choice = delegations.elect(self, delegations.apportion(size, self.party.members.by_org()))
+        self.central_committee.seat(patron, choice)
+        self.refresh_ruling()
 
     def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[tuple[date, Callable[[], None]]]]:
         """The dated exogenous events, keyed by month; bound methods keep them picklable and explicit."""

@@ -79,8 +79,17 @@ def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
 
 
 def ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
-    """The majority leadership: the camp with the largest following among delegates."""
-    return ranked_camps(model)[0]
+    """The leadership: the camp with the most of the Central Committee behind it.
+
+    Daniels' loop ends in the CC, which elects the Politburo and the Secretariat: "the leadership" is
+    its majority, not the camp with the widest following. Ties (and a CC not yet elected) go to the
+    wider following.
+    """
+    ranked = ranked_camps(model)
+    if model.central_committee.n == 0:
+        return ranked[0]
+    cc = model.central_committee.support().tolist()
+    return max(ranked, key=lambda c: sum(cc[k] for k in c))  # max keeps the first of equals
 
 
 def camp_position(model: PowerStruggleModel, camp: frozenset[int]) -> float:

@@ -96,14 +96,13 @@ JOINT = SessionSlot(date(1926, 7, 14), "Joint CC-CCC plenum", "cc_plenum", 0, jo
 
 def _proposals_against(model: PowerStruggleModel, target: int, tries: int = 300) -> int:
     """How often the leadership proposes the next sanction against `target` in `tries` sessions."""
-    voters = institutions.voters_for(model, JOINT)
     leader = model.leaders[target]
     before = len(model.votes)
     for _ in range(tries):
         leader.rung, leader.capitulated = RUNG["post_removal"], False
         leader.last_sanction_month = model.month - 12
         leader.offence_month = model.month  # a renewed offence: only the will decides
-        institutions._move_sanction(model, JOINT, voters, target, focus=1.0)
+        institutions._move_sanction(model, JOINT, target, focus=1.0)
     return len(model.votes) - before
 
 

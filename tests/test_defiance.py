@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.calendar import SessionSlot
@@ -24,9 +25,8 @@ def small_model(seed: int = 1, **overrides: object) -> PowerStruggleModel:
 
 def _tries(model: PowerStruggleModel, target: int, times: int = 30) -> int:
     """Propose the next sanction against `target` up to `times` times; return his rung."""
-    voters = institutions.voters_for(model, JOINT)
     for _ in range(times):
-        institutions._move_sanction(model, JOINT, voters, target)
+        institutions._move_sanction(model, JOINT, target)
     return model.leaders[target].rung
 
 
@@ -68,7 +68,9 @@ def test_a_bloc_with_new_partners_is_an_offence_and_its_remnant_is_not() -> None
     stalin, trotsky, zinoviev, kamenev = (
         model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev", "kamenev")
     )
-    model.ruling = frozenset({stalin})
+    model.central_committee.seat(np.full(40, stalin), np.full(40, stalin))  # the CC is Stalin's
+    model.refresh_ruling()
+    assert model.ruling == frozenset({stalin})
     model.month = 30
     model.coalitions.start({trotsky, zinoviev, kamenev}, against=stalin)
     assert all(model.leaders[k].offence_month == 30 for k in (trotsky, zinoviev, kamenev))

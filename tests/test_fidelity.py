@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.calendar import SessionSlot
@@ -72,11 +73,10 @@ def _expulsion_vote(model: PowerStruggleModel, target: int, joint: bool) -> bool
     leader = model.leaders[target]
     leader.rung, leader.in_cc, leader.declared_opposition = RUNG["cc_removal"], False, True
     session = SessionSlot(date(1927, 11, 12), "Joint CC-CCC plenum", "cc_plenum", 0, joint=joint)
-    voters = institutions.voters_for(model, session)
     for _ in range(50):
         leader.offence_month = model.month  # a renewed offence (sim.mechanisms.defiance)
         leader.faction_act_month = model.month  # an open act: what the Control Commission answers
-        institutions._move_sanction(model, session, voters, target)
+        institutions._move_sanction(model, session, target)
         leader.last_sanction_month = -999
     return leader.rung >= RUNG["party_expulsion"]
 
@@ -137,10 +137,10 @@ def test_the_new_cc_elects_the_secretariat_and_not_the_man_just_voted_out() -> N
     stalin, zinoviev = model.leader_index["stalin"], model.leader_index["zinoviev"]
     for c in list(model.coalitions):
         model.coalitions.end(c, "test")
-    model.pool.in_cc[:] = model.pool.allegiance == zinoviev  # the new CC is Zinoviev's
+    model.central_committee.seat(np.full(50, zinoviev), np.full(50, zinoviev))  # the new CC is Zinoviev's
     offices.reelect_general_secretary(model, date(1925, 12, 18), "14th Party Congress")
     assert secretariat_holder(model) == zinoviev
-    model.pool.in_cc[:] = model.pool.allegiance == stalin
+    model.central_committee.seat(np.full(50, stalin), np.full(50, stalin))
     offices.reelect_general_secretary(model, date(1925, 12, 18), "14th Party Congress", barred=stalin)
     assert secretariat_holder(model) == zinoviev  # the barred cannot take it back the same day
 

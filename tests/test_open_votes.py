@@ -1,4 +1,4 @@
-"""Open votes at Congresses and Conferences: a machine delivers its delegation; fear silences dissent."""
+"""Open votes at Congresses and Conferences, cast by delegation: a machine delivers; fear silences dissent."""
 
 from __future__ import annotations
 
@@ -6,61 +6,64 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.mechanisms import institutions
+from sim.mechanisms import appointment
 from sim.model import PowerStruggleModel
+from sim.party.delegations import vote
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
-DELEGATION, FEAR = "mechanisms.institutions.delegation_discipline", "mechanisms.institutions.open_vote_fear"
+FEAR = "mechanisms.institutions.open_vote_fear"
 
 
-def _zinoviev_in_opposition(**overrides: object) -> tuple[PowerStruggleModel, int, np.ndarray]:
-    """January 1924's model with Zinoviev, still Leningrad's boss, alone against Stalin."""
-    base = {"delegates": 2000, "parameter_uncertainty": 0.0}
-    model = PowerStruggleModel(scenario=HISTORICAL, overrides={**base, **overrides}, rng=4)
+def _zinoviev_in_opposition(**overrides: object) -> tuple[PowerStruggleModel, np.ndarray]:
+    """January 1924's model with Zinoviev, still Leningrad's boss, alone against Stalin: the sides."""
+    model = PowerStruggleModel(
+        scenario=HISTORICAL, overrides={"parameter_uncertainty": 0.0, **overrides}, rng=4
+    )
     for c in list(model.coalitions):
         model.coalitions.end(c, "test")
-    stalin, zinoviev = model.leader_index["stalin"], model.leader_index["zinoviev"]
-    model.ruling = frozenset({stalin})
-    leningrad = np.flatnonzero(model.pool.bloc == model.bloc_index["leningrad"])
-    model.pool.set_allegiance(np.arange(model.pool.n), stalin)  # every delegate backs Stalin
-    model.refresh_support()
-    model.ruling = frozenset({stalin})
-    return model, zinoviev, leningrad
+    side = np.zeros(len(model.leaders), dtype=np.int8)
+    side[model.leader_index["stalin"]] = 1
+    side[model.leader_index["zinoviev"]] = -1
+    return model, side
 
 
-def test_a_boss_who_holds_his_post_delivers_his_delegation() -> None:
-    model, zinoviev, leningrad = _zinoviev_in_opposition(**{DELEGATION: 1.0, FEAR: 0.0})
-    assert model.bloc_head_active()[model.bloc_index["leningrad"]] == zinoviev
-    voters = np.arange(model.pool.n)
-    _, no, _ = institutions.tally(model, voters, frozenset({zinoviev}), open_vote=True)
-    assert no == leningrad.size  # his delegation, though it backs Stalin, votes with its machine
-    _, no_plenum, _ = institutions.tally(model, voters, frozenset({zinoviev}))
-    assert no_plenum == 0  # cast man by man, nobody backs him
-    model.leaders[zinoviev].holds_home_post = False  # Leningrad taken from him (January 1926)
-    _, no_after, _ = institutions.tally(model, voters, frozenset({zinoviev}), open_vote=True)
-    assert no_after == 0
+def test_leningrad_turns_once_its_boss_is_stripped_of_his_post() -> None:
+    model, _ = _zinoviev_in_opposition()
+    apparatus = model.party.apparatus
+    leningrad = apparatus.names.index("leningrad")
+    zinoviev, stalin = model.leader_index["zinoviev"], model.leader_index["stalin"]
+    model.ruling = frozenset({stalin})
+    appointment.place_secretaries(model, stalin)
+    assert apparatus.secretaries[leningrad].patron == zinoviev  # his boss holds the post: closed
+    model.leaders[zinoviev].apply_sanction("post_removal", model.month)
+    placed = 0
+    for _ in range(5):  # Kirov came within weeks of the 14th Congress
+        appointment.place_secretaries(model, stalin)
+        placed += apparatus.secretaries[leningrad].patron == stalin
+    assert apparatus.secretaries[leningrad].patron == stalin and placed >= 4
 
 
 def test_fear_keeps_dissenters_from_voting_against_in_the_open() -> None:
-    model, zinoviev, _ = _zinoviev_in_opposition(**{FEAR: 2.0, DELEGATION: 0.0})
-    voters = np.arange(model.pool.n)
-    model.pool.set_allegiance(voters[:600], zinoviev)
-    model.refresh_support()
+    model, side = _zinoviev_in_opposition(**{FEAR: 2.0})
+    for sec in model.party.apparatus.secretaries:  # weak secretaries: the members speak for themselves
+        sec.patron, sec.loyalty = -1, 0.0
+    seats = np.full(len(model.party.apparatus.secretaries), 50)
     model.fear = 0.0
-    _, calm, _ = institutions.tally(model, voters, frozenset({zinoviev}), open_vote=True)
+    calm = sum(d.no for d in vote(model, seats, side))
     model.fear = 1.0
-    _, afraid, _ = institutions.tally(model, voters, frozenset({zinoviev}), open_vote=True)
-    _, unafraid, _ = institutions.tally(model, voters, frozenset({zinoviev}))
-    assert unafraid == 600
-    assert afraid < calm < unafraid
-    assert afraid < 0.2 * 600
+    afraid = sum(d.no for d in vote(model, seats, side))
+    assert afraid < calm
+    assert calm > 0
 
 
-def test_the_open_vote_rules_draw_from_their_own_stream() -> None:
-    a, zinoviev, _ = _zinoviev_in_opposition(**{FEAR: 0.0, DELEGATION: 0.0})
-    b, _, _ = _zinoviev_in_opposition(**{FEAR: 1.0, DELEGATION: 0.5})
-    voters = np.arange(a.pool.n)
-    institutions.tally(b, voters, frozenset({zinoviev}), open_vote=True)
-    institutions.tally(a, voters, frozenset({zinoviev}), open_vote=True)
-    # The institutions stream is where both now stand alike: the open vote drew from `votes` only.
-    assert a.streams["institutions"].random() == b.streams["institutions"].random()
+def test_the_delegations_draw_from_the_party_stream_only() -> None:
+    model, side = _zinoviev_in_opposition()
+    seats = np.full(len(model.party.apparatus.secretaries), 8)
+
+    def others() -> dict[str, object]:
+        return {name: rng.bit_generator.state for name, rng in model.streams.items() if name != "party"}
+
+    before = others()
+    for _ in range(5):
+        vote(model, seats, side)
+    assert before == others()

@@ -1,4 +1,4 @@
-"""The consolidation rule (docs/model.md, "Who won"): each of its four conditions can withhold victory."""
+"""The consolidation rule (docs/model.md, "Who won"): each of its five conditions can withhold victory."""
 
 from __future__ import annotations
 
@@ -15,11 +15,14 @@ HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.tom
 
 
 def _stalin_supreme() -> tuple[PowerStruggleModel, int, int]:
-    """A state where Stalin meets all four conditions: every delegate and CC member, ten client seats."""
-    model = PowerStruggleModel(HISTORICAL, {"delegates": 300, "parameter_uncertainty": 0.0}, rng=1)
+    """A state where Stalin meets all five conditions: CC, ten client seats, Secretariat, apparatus."""
+    model = PowerStruggleModel(HISTORICAL, {"parameter_uncertainty": 0.0}, rng=1)
     for c in list(model.coalitions):
         model.coalitions.end(c, "test")
     stalin, trotsky = model.leader_index["stalin"], model.leader_index["trotsky"]
+    model.central_committee.seat(np.full(60, stalin), np.full(60, stalin))
+    for sec in model.party.apparatus.secretaries:
+        sec.patron = stalin
     model.pool.set_allegiance(slice(None), stalin)
     model.politburo.clients[:] = 0
     model.politburo.clients[stalin] = 10
@@ -27,40 +30,26 @@ def _stalin_supreme() -> tuple[PowerStruggleModel, int, int]:
     return model, stalin, trotsky
 
 
-def _move(model: PowerStruggleModel, rows: np.ndarray, to: int) -> None:
-    model.pool.set_allegiance(rows, to)
-    model.refresh_support()
-
-
-def test_all_four_conditions_met_makes_a_winner() -> None:
+def test_all_five_conditions_met_make_a_winner() -> None:
     model, stalin, _ = _stalin_supreme()
     assert consolidated_leader(model) == stalin
 
 
-def test_condition_1_two_thirds_of_delegates() -> None:
+def test_condition_1_a_majority_of_the_central_committee() -> None:
     model, stalin, trotsky = _stalin_supreme()
-    model.leaders[trotsky].pb_seat = Seat.NONE  # keep condition 4 out of it
-    outside_cc = np.flatnonzero(~model.pool.in_cc)
-    _move(model, outside_cc[: int(0.30 * model.pool.n)], trotsky)  # 70% left: still enough
-    assert consolidated_leader(model) == stalin
-    _move(model, outside_cc[: int(0.36 * model.pool.n)], trotsky)  # 64% left: short of two thirds
-    assert model.support[stalin] < model.cfg.consolidation.delegate_share
+    model.leaders[trotsky].pb_seat = Seat.NONE  # keep condition 5 out of it
+    patron = np.full(60, stalin)
+    patron[:30] = trotsky  # exactly half the CC is not a majority
+    model.central_committee.seat(patron, patron)
+    model.refresh_ruling()
     assert consolidated_leader(model) == -1
-
-
-def test_condition_2_a_majority_of_the_central_committee() -> None:
-    model, stalin, trotsky = _stalin_supreme()
-    model.leaders[trotsky].pb_seat = Seat.NONE
-    cc = np.flatnonzero(model.pool.in_cc)
-    _move(model, cc[: cc.size // 2], trotsky)  # exactly half the CC is not a majority
-    assert model.support[stalin] >= model.cfg.consolidation.delegate_share
-    assert consolidated_leader(model) == -1
-    _move(model, cc[: cc.size // 2], stalin)
-    _move(model, cc[: cc.size // 2 - 1], trotsky)
+    patron[29] = stalin
+    model.central_committee.seat(patron, patron)
+    model.refresh_ruling()
     assert consolidated_leader(model) == stalin
 
 
-def test_condition_3_a_majority_of_the_politburos_full_seats() -> None:
+def test_condition_2_a_majority_of_the_politburos_full_seats() -> None:
     model, stalin, _ = _stalin_supreme()
     model.politburo.clients[stalin] = 0  # his own seat among the seven full members and Lenin's
     assert model.politburo.camp_seats(frozenset({stalin})) * 2 <= model.politburo.full_seats()
@@ -75,12 +64,30 @@ def test_condition_3_a_majority_of_the_politburos_full_seats() -> None:
     assert consolidated_leader(model) == stalin
 
 
+def test_condition_3_the_secretariat() -> None:
+    model, stalin, trotsky = _stalin_supreme()
+    model.leaders[stalin].lose_post("general_secretary")
+    model.leaders[trotsky].take_post("general_secretary")
+    assert consolidated_leader(model) == -1
+
+
+def test_condition_4_the_apparatus() -> None:
+    model, stalin, trotsky = _stalin_supreme()
+    secretaries = model.party.apparatus.secretaries
+    for sec in secretaries[: len(secretaries) // 3 + 1]:  # just over a third not his
+        sec.patron = trotsky
+    assert sum(model.party.apparatus.secretary_shares()[[stalin]]) < model.cfg.consolidation.apparatus_share
+    assert consolidated_leader(model) == -1
+    secretaries[0].patron = stalin
+    assert consolidated_leader(model) == stalin
+
+
 @pytest.mark.parametrize(("share", "wins"), [(0.05, True), (0.12, False)])
-def test_condition_4_no_rival_in_the_politburo_keeps_a_following(share: float, wins: bool) -> None:
+def test_condition_5_no_rival_in_the_politburo_keeps_a_following(share: float, wins: bool) -> None:
     model, stalin, trotsky = _stalin_supreme()
     assert model.leaders[trotsky].pb_seat == Seat.FULL
-    outside_cc = np.flatnonzero(~model.pool.in_cc)
-    _move(model, outside_cc[: int(share * model.pool.n)], trotsky)
+    model.pool.set_allegiance(np.arange(int(share * model.pool.n)), trotsky)
+    model.refresh_support()
     assert consolidated_leader(model) == (stalin if wins else -1)
     model.leaders[trotsky].pb_seat = Seat.NONE  # outside the Politburo his following does not count
     assert consolidated_leader(model) == stalin

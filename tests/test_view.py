@@ -81,7 +81,7 @@ def test_adapter_reads_seats_alliances_ladder_and_a_fixed_sample(setup: ViewSetu
     assert len(full) == model.politburo.full_seats()
     named = {s.member for s in seats if s.member}
     assert named == {m.name for m in model.politburo.members if m.seat}  # every named member, by name
-    assert len(state.central_committee(model)) == int(model.pool.in_cc.sum())
+    assert len(state.central_committee(model)) == model.central_committee.n == 63  # the 14th Congress's CC
     assert abs(sum(state.support(model).values()) - 1.0) < 1e-9
     assert set(state.rungs(model)) == set(state.leader_names(model))
     assert all(a.against not in a.members for a in state.alliances(model))

@@ -121,9 +121,11 @@ def _dissolve(model: PowerStruggleModel) -> None:
     for c in list(model.coalitions):
         target = model.leaders[c.against]
         threat_power = power(model, camp_of(model, c.against)) if target.eligible else 0.0
-        # A spent enemy: too weak, expelled, or recanted (a leader who renounced opposition is no rival).
+        # A spent enemy: stripped of his offices, too weak, expelled, or recanted (a leader who renounced
+        # opposition is no rival). Record: with Trotsky out of the War Commissariat in January 1925 the
+        # Troika had done its work, and it came apart over 1925 (Carr; Daniels).
         weak_threat = (
-            threat_power < mech.threat_floor or target.rung >= RUNG["party_expulsion"] or target.capitulated
+            threat_power < mech.threat_floor or target.rung >= RUNG["post_removal"] or target.capitulated
         )
         drifted = camp_compatibility(model, c.members) < mech.threshold - mech.drift_margin
         if not (weak_threat or drifted):

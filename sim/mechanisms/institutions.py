@@ -22,7 +22,6 @@ from sim.mechanisms import (
     offices,
     politburo_vote,
     repression,
-    verdict,
 )
 from sim.party import delegations
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
@@ -34,17 +33,6 @@ if TYPE_CHECKING:
 QUALIFIED = frozenset({"cc_removal", "party_expulsion"})
 # A sanction from Politburo removal on needs the charge of factionalism, or a spent rival.
 NEEDS_FACTIONALISM_FROM = RUNG["politburo_removal"]
-
-
-def voters_for(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray:
-    """The standing cadres who vote: the CC at a plenum, every cadre otherwise (a Congress's retention vote).
-
-    A Congress's or Conference's own votes are cast by its delegations (`delegation_vote`).
-    """
-    pool = model.pool
-    if session.kind == "cc_plenum":
-        return np.flatnonzero(pool.in_cc)
-    return np.arange(pool.n)
 
 
 def record_vote(
@@ -71,98 +59,60 @@ def record_vote(
     )
 
 
-def tally(
-    model: PowerStruggleModel, voters: np.ndarray, against_camp: frozenset[int], open_vote: bool = False
-) -> tuple[int, int, int]:
-    """For the leadership, against with the opposing camp; others bend to the majority or abstain.
+def cc_tally(model: PowerStruggleModel, against_camp: frozenset[int]) -> tuple[int, int, int]:
+    """A CC plenum's vote: members for the leadership or against with the opposing camp, as they back.
 
-    An open vote at a Congress or Conference (`open_vote`) is cast by delegation and under the eyes of
-    the apparatus: see `open_vote_sides`.
+    A member who backs neither side bends to the majority with his leader's compromise willingness,
+    or abstains.
     """
-    ruling = model.ruling
-    allegiance = model.pool.allegiance[voters]
-    n_leaders = len(model.leaders)
-    side = np.zeros(n_leaders, dtype=np.int8)  # 1 for, -1 against, 0 neutral
-    for k in ruling:
-        side[k] = 1
-    for k in against_camp:
-        side[k] = -1
+    backs = model.central_committee.backs()
+    side = np.zeros(len(model.leaders), dtype=np.int8)  # 1 for, -1 against, 0 neutral
+    side[list(model.ruling)] = 1
+    side[list(against_camp - model.ruling)] = -1
     bend = np.array([lead.compromise_willingness for lead in model.leaders])
-    s = side[allegiance]
-    if open_vote:
-        s = open_vote_sides(model, voters, s, side)
+    s = side[backs]
     neutral = s == 0
-    bends = model.streams["institutions"].random(voters.size) < bend[allegiance]
+    bends = model.streams["institutions"].random(backs.size) < bend[backs]
     yes = int((s == 1).sum() + (neutral & bends).sum())
     no = int((s == -1).sum())
-    return yes, no, int(voters.size) - yes - no
-
-
-def open_vote_sides(
-    model: PowerStruggleModel, voters: np.ndarray, s: np.ndarray, side: np.ndarray
-) -> np.ndarray:
-    """Each delegate's side in an open vote of a Congress or Conference (1 for, -1 against, 0 neither).
-
-    Record: at the 14th Congress the Leningrad delegation, elected under Zinoviev's machine, voted
-    against the line as one (65 against, the rest of the Congress for); at the 15th, its leaders
-    expelled weeks before, nobody voted against. Delegation: a delegate whose bloc's boss still holds its
-    post votes as the boss does with probability `delegation_discipline` (a boss on neither side leaves
-    his delegates free). Fear: an oppositionist casting his own vote dares to vote against with
-    probability exp(-open_vote_fear x delegate_choice.fear x (base_fear + the climate of fear) x his fear
-    weight), the fear that weighs on whom he backs (`choice`); otherwise he votes as an unaligned
-    delegate does (bends to the majority or abstains). These draws have their own stream (`votes`), so
-    switching either rule leaves every other mechanism's draws as they were.
-    """
-    mech = model.cfg.mechanisms.institutions
-    rng = model.streams["votes"]
-    pool = model.pool
-    out = s.copy()
-    delivered = np.zeros(voters.size, dtype=bool)
-    if mech.delegation_discipline > 0:
-        boss = model.bloc_head_active()[pool.bloc[voters]]
-        machine = (boss >= 0) & (side[np.maximum(boss, 0)] != 0)
-        delivered = machine & (rng.random(voters.size) < mech.delegation_discipline)
-        out[delivered] = side[boss[delivered]]
-    if mech.open_vote_fear > 0:
-        w = model.cfg.mechanisms.delegate_choice
-        dissenters = np.flatnonzero((out == -1) & ~delivered)
-        climate = w.base_fear + model.fear
-        dare = np.exp(-mech.open_vote_fear * w.fear * climate * pool.fear_weight[voters[dissenters]])
-        out[dissenters[rng.random(dissenters.size) >= dare]] = 0
-    return out
+    return yes, no, int(backs.size) - yes - no
 
 
 def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
-    """A Congress, Conference or plenum: the line, the testament if read, sanctions, elections."""
+    """A Congress, Conference or plenum: the line, sanctions, and after a Congress the new bodies.
+
+    Daniels' loop: the delegations vote at the Congress and elect the Central Committee, whose first
+    plenum elects the Politburo and the Secretariat; Lenin's letter, when it is read, is weighed by
+    that plenum (the CC elected the General Secretary, and in May 1924 it kept Stalin).
+    """
     mech = model.cfg.mechanisms.institutions
     kind = {"congress": "congress", "conference": "conference", "cc_plenum": "cc_plenum"}[session.kind]
     model.log_event(session.date, kind, "", session.body, "")
     if not mech.enabled:
         return
-    voters = voters_for(model, session)
-    if voters.size == 0:
-        return
     seats = session_seats(model, session)
-    if session.kind != "cc_plenum":
-        yes, no, ab, n = delegation_vote(model, session, seats, opposition(model), "leadership line")
+    if seats is not None:
+        against = opposition(model)
+        yes, no, ab, n = delegation_vote(model, session, seats, against, "leadership line")
         record_vote(model, session, "leadership line", yes, no, ab, n)
-    voted_out = None
-    if session.kind == "congress":
-        verdict.congress_opens(model)
-    if session.kind == "congress" and model.testament_pending:
-        voted_out = legacy.retention_vote(model, session, voters)
-        model.testament_pending = False
-        model.refresh_ruling()
+        if session.kind == "congress" and yes > no:
+            model.condemned |= against  # the Congress has upheld the line against them
+    elif model.central_committee.n == 0:
+        return
     defiance.take_stands(model)
     main_enemy = leadership_target(model)
     targets = _targets(model)
-    if not verdict.may_move_sanctions(model):
-        targets = []  # a leadership the Congress voted out has lost its confidence until the next one
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
-        _move_sanction(model, session, voters, target, focus_on(model, target, strongest, main_enemy), seats)
+        _move_sanction(model, session, target, focus_on(model, target, strongest, main_enemy), seats)
+    voted_out = None
     if session.kind == "congress":
-        elect_central_committee(model, session)
+        elect_central_committee(model, session, seats)
+        model.refresh_ruling()
+        if model.testament_pending:
+            voted_out = legacy.retention_vote(model, session)
+            model.testament_pending = False
+            model.refresh_ruling()
         model.politburo.enlarge_to(session.politburo_full_members)
         offices.reelect_general_secretary(model, session.date, session.body, barred=voted_out)
     fill_politburo(model, session)
@@ -235,7 +185,6 @@ def delegation_vote(
 def _move_sanction(
     model: PowerStruggleModel,
     session: SessionSlot,
-    voters: np.ndarray,
     target: int,
     focus: float = 1.0,
     seats: np.ndarray | None = None,
@@ -244,18 +193,13 @@ def _move_sanction(
     leader = model.leaders[target]
     if leader.rung >= RUNG["party_expulsion"]:
         return
-    # Once out of the Politburo, a leader's case goes to the Control Commission: the next steps wait longer.
-    out_of_politburo = leader.rung >= RUNG["politburo_removal"]
-    gap = mech.proceedings_months if out_of_politburo else mech.min_months_between_sanctions
-    if model.month - leader.last_sanction_month < gap:
+    if model.month - leader.last_sanction_month < mech.min_months_between_sanctions:
         return
     kind = LADDER[leader.rung + 1]
     if kind == "cc_removal" and not leader.in_cc:
         kind = "party_expulsion"
     ruling = model.ruling
-    # A faction standing on a Congress's verdict against the General Secretary is no factionalist one.
-    shielded = verdict.vindicated(model, target)
-    factional = in_opposition(model, target, ruling) and not shielded
+    factional = in_opposition(model, target, ruling)
     if kind == "censure" and factional:
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
     if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
@@ -270,13 +214,26 @@ def _move_sanction(
     # A bloc is charged as one faction once any member has organised it (the United Opposition's
     # partners went down with it: Zinoviev's Politburo seat in July 1926, Kamenev's in October).
     in_faction = mobilisation.bloc_organised(model, target)
-    organised = mob.enabled and not shielded and in_faction
+    organised = mob.enabled and in_faction
     # Deviation within discipline (a platform, a vote, a bloc of leaders) costs posts and seats; only
     # an organised faction that will not disband is expelled. CC seats and party cards are taken by
     # a joint CC-CCC plenum or a Congress.
     if kind == "party_expulsion" and not in_faction:
         return  # his own faction, or his bloc's (the United Opposition's was Zinoviev's machine too)
     if RUNG[kind] >= RUNG["cc_removal"] and not session.joint:
+        return
+    # A boss who holds his region resists: his organisation is taken from him only once a Congress, the
+    # party's highest body, has condemned his line (Zinoviev kept Leningrad until the 14th Congress
+    # condemned it; Kirov came in January 1926).
+    if (
+        kind == "post_removal"
+        and target not in model.condemned
+        and model.party.apparatus.runs_organisation(target)
+    ):
+        return
+    # The CC elects the Politburo, and only a CC plenum takes a seat in it (party rules; Trotsky's and
+    # Zinoviev's went at the joint plenums of July and October 1926, not at a Congress or Conference).
+    if kind == "politburo_removal" and session.kind != "cc_plenum":
         return
     charge = mob.factionalism_charge * mob.strength * (1.0 + model.fear) if organised else 0.0
     will = (
@@ -293,8 +250,8 @@ def _move_sanction(
         if yes <= no:
             return  # the Politburo will not send it to the plenum
     if seats is None:
-        yes, no, ab = tally(model, voters, camp_of(model, target))
-        n = voters.size
+        yes, no, ab = cc_tally(model, camp_of(model, target))
+        n = yes + no + ab
     else:
         yes, no, ab, n = delegation_vote(model, session, seats, camp_of(model, target), kind)
     record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, n)
@@ -306,10 +263,10 @@ def _move_sanction(
     if leader.pb_seat == Seat.NONE and was_full:
         model.politburo.vacancies += 1
     if kind == "cc_removal":
-        model.pool.in_cc[model.pool.allegiance == target] &= (
-            model.streams["institutions"].random(int((model.pool.allegiance == target).sum()))
-            < mech.cc_purge_survival
-        )
+        cc = model.central_committee
+        followers = np.flatnonzero(cc.backs() == target)
+        purged = model.streams["institutions"].random(followers.size) >= mech.cc_purge_survival
+        cc.remove(followers[purged])
     model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
     repression.after_sanction(model, target)
     if kind == "party_expulsion":
@@ -323,21 +280,15 @@ def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:
     return "after a campaign against him"
 
 
-def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> None:
-    """The Congress elects a CC from the leadership's slate: its followers are favoured."""
-    mech = model.cfg.mechanisms.institutions
-    pool = model.pool
-    size = model.central_committee.size_for(session.cc_full_members)
-    on_slate = np.zeros(len(model.leaders), dtype=bool)
-    on_slate[list(verdict.slate(model))] = True
-    weight = 1.0 + mech.slate_bias * on_slate[pool.allegiance]
-    # Weighted sampling without replacement (each seat to a delegate in proportion to weight, among
-    # those not yet elected), by Efraimidis-Spirakis keys log(U) / weight: the `size` largest win.
-    # The same distribution as Generator.choice(replace=False, p=...), at a third of its cost.
-    keys = np.log(1.0 - model.streams["institutions"].random(pool.n)) / weight
-    chosen = np.argpartition(keys, pool.n - size)[pool.n - size :]
-    pool.in_cc[:] = False
-    pool.in_cc[chosen] = True
+def elect_central_committee(
+    model: PowerStruggleModel, session: SessionSlot, seats: np.ndarray | None
+) -> None:
+    """The Congress elects the CC from the slates its delegations carry (`sim.party.delegations.elect`)."""
+    cc = model.central_committee
+    size = cc.size_for(session.cc_full_members)
+    by_org = seats if seats is not None else model.party.members.by_org()
+    patron, choice = delegations.elect(model, delegations.apportion(size, by_org))
+    cc.seat(patron, choice)
 
 
 def fill_politburo(model: PowerStruggleModel, session: SessionSlot) -> None:

@@ -83,15 +83,18 @@ def publish_testament(model: PowerStruggleModel) -> None:
         leader.testament_criticism = weight
 
 
-def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.ndarray) -> int | None:
-    """With the testament published, the Congress votes on keeping the General Secretary.
+def retention_vote(model: PowerStruggleModel, session: SessionSlot) -> int | None:
+    """With the testament read, the CC the Congress has just elected votes on keeping the General Secretary.
 
-    His partners first choose whether to defend him (`sim.mechanisms.defence`). His delegates and
-    his defenders' vote to keep him, except those the letter turns (a share set by
-    `testament_defection` times the criticism of him); the rest vote to remove him. Voted out
-    undefended, he loses his bloc as well as his post. Returns him if he was voted out.
+    Record: the letter was read to the heads of delegations in May 1924, and the CC's first plenum kept
+    Stalin (the CC, not the Congress, elected the General Secretary). His partners first choose whether
+    to defend him (`sim.mechanisms.defence`). The CC members who back him or his defenders vote to keep
+    him, except those the letter turns (a share set by `testament_defection` times the criticism of
+    him, among members who are not his own men); the rest vote to remove him. Voted out undefended,
+    he loses his bloc as well as his post.
+    Returns him if he was voted out.
     """
-    from sim.mechanisms import defence, verdict
+    from sim.mechanisms import defence
     from sim.mechanisms.institutions import record_vote
     from sim.mechanisms.offices import fill_general_secretary
     from sim.politics import secretariat_holder
@@ -103,13 +106,19 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
     leader = model.leaders[holder]
     stood, _ = defence.defenders(model, holder)
     camp = np.array(sorted(stood | {holder}), dtype=np.intp)
-    allegiance = model.pool.allegiance[voters]
+    cc = model.central_committee
+    allegiance = cc.backs()
     in_camp = np.isin(allegiance, camp)
     p_turn = min(1.0, mech.testament_defection * mech.strength * leader.testament_criticism)
-    turned = model.streams["legacy"].random(voters.size) < p_turn
+    # His own men owe him their posts: the letter turns only members elected on their organisations'
+    # views (printed abroad in 1926 and read out by Stalin in 1927, it changed nothing in the apparatus).
+    turned = (model.streams["legacy"].random(allegiance.size) < p_turn) & (cc.patron != holder)
     keep = int((in_camp & ~turned).sum())
     remove = int((~in_camp | turned).sum())
-    record_vote(model, session, f"retain general secretary: {leader.name}", keep, remove, 0, voters.size)
+    body = "CC plenum"
+    record_vote(
+        model, session, f"retain general secretary: {leader.name}", keep, remove, 0, allegiance.size, body
+    )
     if remove <= keep:
         return None
     leader.lose_post("general_secretary")
@@ -119,9 +128,8 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot, voters: np.n
         "gs_removal",
         leader.name,
         session.body,
-        f"testament read; the Congress votes him out (defended by {defenders})",
+        f"testament read; the CC votes him out (defended by {defenders})",
     )
-    verdict.record(model, holder, stood)
     defence.break_bloc(model, holder, stood, session.date)
     fill_general_secretary(model, session.date, session.body, removed=holder)
     return holder

@@ -6,9 +6,8 @@ grain measures, for a majority; they stayed with Stalin, and the Right was beate
 leadership before the plenum ever voted. The vote: a leader of the leadership's camp votes for, the
 target's camp against, a leader who has recanted for, any other leader for with the chance of his
 compromise willingness (else he abstains). A member who is nobody's rival (`sim.members`) votes as
-his patron's camp does, but wavers with probability `politburo_wavering` x his compromise willingness
-x the other side's odds (its following in the CC over his patron's side's, at most 1: he breaks ranks
-only as far as the other side could win), and then votes his own line: for if it lies nearer the
+his patron's camp does, but wavers with the chance of his compromise willingness, and then votes his
+own line: for if it lies nearer the
 party's line (`agenda`) than the target's, else against; a member whose patron is on neither side
 always votes his line. Unnamed clients vote with their patron's camp. The motion goes to the plenum
 with a majority of the votes cast. Draws come from their own stream (`politburo`).
@@ -33,17 +32,9 @@ def side_of_camp(k: int, ruling: frozenset[int], target_camp: frozenset[int]) ->
     return 1 if k in ruling else 0
 
 
-def member_vote(
-    model: PowerStruggleModel, member: PolitburoMember, target: int, patron_side: int, odds: float
-) -> int:
-    """A named member's vote (1 for, -1 against): his patron's side unless he wavers and votes his line.
-
-    `odds` is the target camp's following in the CC over the leadership's, at most 1: a member breaks
-    from his patron only as far as the other side could win.
-    """
-    mech = model.cfg.mechanisms.institutions
-    wavering = mech.politburo_wavering * member.compromise_willingness * odds
-    if patron_side != 0 and model.streams["politburo"].random() >= wavering:
+def member_vote(model: PowerStruggleModel, member: PolitburoMember, target: int, patron_side: int) -> int:
+    """A named member's vote (1 for, -1 against): his patron's side unless he wavers and votes his line."""
+    if patron_side != 0 and model.streams["politburo"].random() >= member.compromise_willingness:
         return patron_side
     to_line = abs(member.ideology - model.agenda)
     to_target = abs(member.ideology - model.leaders[target].position)
@@ -66,11 +57,8 @@ def tally(model: PowerStruggleModel, target: int) -> tuple[int, int, int]:
     body = model.politburo
     for k, n in enumerate(body.clients.tolist()):
         votes += [side_of_camp(k, ruling, target_camp)] * int(n)
-    cc = model.central_committee.support()
-    theirs, ours = sum(cc[k] for k in target_camp), sum(cc[k] for k in ruling)
-    odds = min(1.0, theirs / ours) if ours > 0 else 1.0
     for member in body.full_members():
         patron_side = side_of_camp(member.patron, ruling, target_camp)
-        votes.append(member_vote(model, member, target, patron_side, odds))
+        votes.append(member_vote(model, member, target, patron_side))
     yes, no = votes.count(1), votes.count(-1)
     return yes, no, len(votes) - yes - no

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from sim.scenario.schema import Party
 
 NOBODY = -1
+#: A CC member elected on the centre's list rather than a patron's: he backs whoever holds the Secretariat.
+CENTRE = -2
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +38,11 @@ class OrganisationSpec:
 class ProvincialSecretary(mesa.Agent):
     """The secretary of one organisation: who placed him (`patron`), his line and his loyalty.
 
-    `loyalty` in [0, 1] is his readiness to deliver his delegation to his patron's side: 1 for a
-    patron's man (he owes his post to him and his slate chose the delegates), 0 for a locally elected
-    secretary (`patron` NOBODY), whose organisation's members speak for themselves.
+    `loyalty` in [0, 1] is the share of his delegation he can deliver: 1 for a patron's man (he owes
+    his post to him and his slate chose the delegates). A locally elected secretary (`patron` NOBODY)
+    is still the centre's apparatus (the Orgburo confirmed his election) and delivers to the General
+    Secretary's side; how strong he is at home is not in the record, so his loyalty is drawn uniformly
+    in [0, 1], and where he is weak his organisation's members speak for themselves.
     """
 
     def __init__(
@@ -107,6 +111,10 @@ class Apparatus:
     def _bosses(self) -> np.ndarray:
         return np.array([self.boss_of(o) for o in range(len(self.specs))], dtype=np.intp)
 
+    def runs_organisation(self, leader: int) -> bool:
+        """Whether the leader is the boss of an organisation (he holds its post and his home post)."""
+        return bool((self.bosses() == leader).any())
+
     def boss_of(self, org: int) -> int:
         """The leader who holds the organisation's own post and is still in the game, else NOBODY."""
         post = self.specs[org].boss_post
@@ -136,7 +144,8 @@ def build_apparatus(model: PowerStruggleModel) -> Apparatus:
     """Organisations and their secretaries as of the start.
 
     A named organisation's secretary is the client of the leader the scenario names. Of the provincial
-    ones, `appointee_share` of all secretaries were installed from above by the General Secretary of
+    ones, `initial_state.appointee_share` of all secretaries were installed from above by the
+    General Secretary of
     the day (31 of 83 by December 1923); the rest were elected locally and are nobody's men.
     """
     cfg = model.cfg
@@ -151,16 +160,19 @@ def build_apparatus(model: PowerStruggleModel) -> Apparatus:
         patron = index[who] if who else NOBODY
         secretaries.append(ProvincialSecretary(model, o, patron, spec.line, 0.0))
     installed = sum(s.patron == holder for s in secretaries) if holder != NOBODY else 0
-    wanted = round(cfg.party.appointee_share * len(specs)) - installed
+    wanted = round(cfg.initial_state.appointee_share * len(specs)) - installed
     free = [
         s for s in secretaries if s.patron == NOBODY and specs[s.organisation].name.startswith("province_")
     ]
     if holder != NOBODY and wanted > 0 and free:
         for i in rng.choice(len(free), size=min(wanted, len(free)), replace=False):
             free[int(i)].patron = holder
+    local = model.streams["party"].random(len(secretaries))
     for s in secretaries:
         if s.patron != NOBODY:
             lead = model.leaders[s.patron]
             s.loyalty = 1.0
             s.line = float(np.clip(0.5 * (lead.position + specs[s.organisation].line), -1.0, 1.0))
+        else:
+            s.loyalty = float(local[s.organisation])
     return Apparatus(model, specs, secretaries)

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.party.apparatus import CENTRE, NOBODY
 from sim.party.membership import BIN_CENTRES
+from sim.politics import secretariat_holder
 
 if TYPE_CHECKING:
     from sim.model import PowerStruggleModel
@@ -80,7 +82,9 @@ def vote(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -> list
     """Each delegation's vote on a motion, given each leader's side (1 for, -1 against, 0 neither).
 
     Delivered: a secretary whose patron takes a side brings his delegates to it, each with the chance
-    `delegation_discipline` times his loyalty. The rest vote their organisation's views: for with its
+    `delegation_discipline` times his loyalty; a locally elected one brings them to the General
+    Secretary's side (the centre's), with the same chance. The rest vote their organisation's views:
+    for with its
     share behind the leadership, against with its share behind the other side (each daring it with the
     chance exp(-open_vote_fear x fear x climate)), and the rest for with their leader's willingness to
     bend to the majority, else abstaining.
@@ -94,20 +98,58 @@ def vote(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -> list
     p_for = views @ ((side == 1) + (side == 0) * bend)
     p_against = (views @ (side == -1)) * dare
     apparatus = model.party.apparatus
+    centre = secretariat_holder(model)
     out: list[Delegation] = []
     for o, sec in enumerate(apparatus.secretaries):
         n = int(seats[o])
         if n == 0:
             continue
-        sided = sec.patron >= 0 and side[sec.patron] != 0
+        boss = sec.patron if sec.patron >= 0 else (centre if centre is not None else -1)
+        sided = boss >= 0 and side[boss] != 0
         delivered = int(rng.binomial(n, min(1.0, mech.delegation_discipline * sec.loyalty))) if sided else 0
         free = n - delivered
         pf = float(np.clip(p_for[o], 0.0, 1.0))
         pa = float(np.clip(p_against[o], 0.0, 1.0 - pf))
         yes, no, _ = rng.multinomial(free, (pf, pa, max(0.0, 1.0 - pf - pa)))
-        if sided and side[sec.patron] == 1:
+        if sided and side[boss] == 1:
             yes += delivered
         elif sided:
             no += delivered
         out.append(Delegation(apparatus.names[o], sec.patron_name, n, int(yes), int(no)))
     return out
+
+
+def elect(model: PowerStruggleModel, seats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Congress elects the CC: `seats[o]` members from organisation o's slate.
+
+    A seat on a slate its secretary drew up goes to his patron's man, with the chance
+    `delegation_discipline` times his loyalty (the CC was more and more made of provincial secretaries
+    and their people), or, for a locally elected secretary, to a man of the centre's list (CENTRE: he
+    backs whoever holds the Secretariat); otherwise to a member his organisation's views favour, the
+    leadership's people weighted (1 + `slate_bias`), since the Congress votes on the leadership's list.
+    Returns per seat the patron (NOBODY where none) and whom he backed when elected (CENTRE for the
+    centre's men).
+    """
+    mech = model.cfg.mechanisms.institutions
+    rng = model.streams["party"]
+    views = member_views(model)
+    favour = np.ones(len(model.leaders))
+    favour[list(model.ruling)] += mech.slate_bias
+    weighted = views * favour[None, :]
+    weighted /= np.maximum(weighted.sum(axis=1, keepdims=True), 1e-12)
+    spent = [not lead.eligible or lead.capitulated for lead in model.leaders]
+    patrons: list[np.ndarray] = []
+    choices: list[np.ndarray] = []
+    for o, sec in enumerate(model.party.apparatus.secretaries):
+        n = int(seats[o])
+        if n == 0:
+            continue
+        machine = sec.patron < 0 or not spent[sec.patron]
+        p_machine = min(1.0, mech.delegation_discipline * sec.loyalty) if machine else 0.0
+        theirs = rng.random(n) < p_machine
+        choice = rng.choice(len(model.leaders), size=n, p=weighted[o])
+        patrons.append(np.where(theirs, sec.patron, NOBODY))
+        choices.append(np.where(theirs, sec.patron if sec.patron >= 0 else CENTRE, choice))
+    if not patrons:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    return np.concatenate(patrons), np.concatenate(choices)

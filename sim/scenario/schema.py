@@ -188,13 +188,6 @@ class AppointmentParams(Mechanism):
     enrolee_spread: float = Field(
         default=0.4, gt=0.0, le=2.0, description="sd of Lenin Enrolment recruits' line around the agenda"
     )
-    faction_staffing: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=1.0,
-        description="least use of the Secretariat's lever by a holder who leads an organised faction, "
-        "as a share of his organisational skill: his faction's organisers work it (mechanisms/staffing.py)",
-    )
 
 
 class InformationParams(Mechanism):
@@ -225,11 +218,6 @@ class LegacyParams(Mechanism):
     funeral_penalty: float = Unit
     testament_defection: float = Field(ge=0.0, le=5.0)
     forced_reading: float = Unit
-    congress_verdict: bool = Field(
-        default=True,
-        description="a Congress that votes the General Secretary out is obeyed until the next Congress "
-        "(sim/mechanisms/verdict.py)",
-    )
 
 
 class ChoiceParams(Mechanism):
@@ -303,7 +291,6 @@ class InstitutionParams(Mechanism):
 
     proposal_rate: float = Unit
     min_months_between_sanctions: int = Field(ge=0, le=60)
-    proceedings_months: int = Field(ge=0, le=60)
     slate_bias: float = Field(ge=0.0, le=20.0)
     qualified_majority: float = Field(
         default=2 / 3,
@@ -348,12 +335,6 @@ class InstitutionParams(Mechanism):
     politburo_vote: bool = Field(
         default=False,
         description="a motion to remove a sitting Politburo member is first voted by the Politburo",
-    )
-    politburo_wavering: float = Field(
-        default=0.0,
-        ge=0.0,
-        le=1.0,
-        description="chance scale (times willingness and the other side's odds) a member votes his line",
     )
     act_rate: float = Field(
         default=0.3,
@@ -458,8 +439,18 @@ class Mechanisms(StrictModel):
 class Consolidation(StrictModel):
     """The rule that says who won."""
 
-    delegate_share: float = Field(default=2 / 3, gt=0.5, le=1.0)
-    rival_following: float = Field(default=0.10, gt=0.0, le=1.0)
+    apparatus_share: float = Field(
+        default=2 / 3,
+        gt=0.5,
+        le=1.0,
+        description="share of provincial secretaries the winner's camp must hold as its men",
+    )
+    rival_following: float = Field(
+        default=0.10,
+        gt=0.0,
+        le=1.0,
+        description="the most following among members a rival in the Politburo may keep",
+    )
 
 
 class Population(StrictModel):
@@ -532,8 +523,8 @@ class Party(StrictModel):
     `scale` is simulated members per real member (1.0 runs the real party); `members` the party's
     size at the start (members and candidates); `candidate_share` the candidates among them;
     `candidate_months` the candidate stage before full membership; `provinces` the number of
-    provincial organisations that share what the named `organisations` leave; `appointee_share` the
-    provincial secretaries installed from above by the start (the General Secretary's clients).
+    provincial organisations that share what the named `organisations` leave. The secretaries
+    installed from above by the start are `initial_state.appointee_share` of them.
     """
 
     scale: float = Field(default=0.05, gt=0.0, le=1.0)
@@ -541,7 +532,6 @@ class Party(StrictModel):
     candidate_share: float = Field(default=0.25, ge=0.0, le=1.0)
     candidate_months: int = Field(default=12, ge=0, le=120)
     provinces: int = Field(default=86, ge=1, le=1000)
-    appointee_share: float = Field(default=0.37, ge=0.0, le=1.0)
     organisations: dict[str, Organisation] = Field(default_factory=dict)
     drives: dict[str, Drive] = Field(default_factory=dict)
 

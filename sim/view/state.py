@@ -90,8 +90,8 @@ def politburo(model: PowerStruggleModel) -> list[Seat]:
 
 
 def central_committee(model: PowerStruggleModel) -> list[str]:
-    """The Central Committee's delegate members seat by seat: whom each backs, grouped by leader."""
-    backs = np.sort(model.pool.allegiance[model.pool.in_cc])
+    """The Central Committee's members seat by seat: whom each backs, grouped by leader."""
+    backs = np.sort(model.central_committee.backs())
     return [model.leader_names[k] for k in backs.tolist()]
 
 
