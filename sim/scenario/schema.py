@@ -173,12 +173,12 @@ class Mechanism(StrictModel):
 class AppointmentParams(Mechanism):
     """1. The circular flow of power: the Secretariat places loyal cadres."""
 
-    monthly_rate: float = Unit
-    targeting: float = Field(ge=0.0, le=20.0)
-    loyalty_lag_months: int = Field(ge=1, le=60)
-    regional_rate: float = Unit
-    home_protection: float = Unit
-    appointee_spread: float = Field(gt=0.0, le=2.0)
+    monthly_rate: float = Field(default=0.015, ge=0.0, le=1.0)
+    targeting: float = Field(default=1.0, ge=0.0, le=20.0)
+    loyalty_lag_months: int = Field(default=6, ge=1, le=60)
+    regional_rate: float = Field(default=0.02, ge=0.0, le=1.0)
+    home_protection: float = Field(default=0.8, ge=0.0, le=1.0)
+    appointee_spread: float = Field(default=0.25, gt=0.0, le=2.0)
     skill_floor: float = Field(
         default=0.5,
         ge=0.0,
@@ -193,18 +193,18 @@ class AppointmentParams(Mechanism):
 class InformationParams(Mechanism):
     """2. Records: sharper attacks and foresight of opponents' moves."""
 
-    attack_bonus: float = Field(ge=0.0, le=5.0)
-    foresight: float = Unit
+    attack_bonus: float = Field(default=0.5, ge=0.0, le=5.0)
+    foresight: float = Field(default=0.5, ge=0.0, le=1.0)
 
 
 class PropagandaParams(Mechanism):
     """3. Campaigns against the main rival and control of the press."""
 
-    damage: float = Unit
-    answer_effect: float = Unit
-    legitimacy_damage: float = Unit
-    recovery: float = Unit
-    press_decay: float = Unit
+    damage: float = Field(default=0.06, ge=0.0, le=1.0)
+    answer_effect: float = Field(default=0.85, ge=0.0, le=1.0)
+    legitimacy_damage: float = Field(default=0.3, ge=0.0, le=1.0)
+    recovery: float = Field(default=0.03, ge=0.0, le=1.0)
+    press_decay: float = Field(default=0.015, ge=0.0, le=1.0)
     max_hit: float = Field(
         default=0.9, ge=0.0, le=1.0, description="largest share of standing one month's campaign can take"
     )
@@ -213,26 +213,26 @@ class PropagandaParams(Mechanism):
 class LegacyParams(Mechanism):
     """4. Lenin's legacy: the cult, the funeral and the testament."""
 
-    cult_rate: float = Unit
-    funeral_bonus: float = Unit
-    funeral_penalty: float = Unit
-    testament_defection: float = Field(ge=0.0, le=5.0)
-    forced_reading: float = Unit
+    cult_rate: float = Field(default=0.006, ge=0.0, le=1.0)
+    funeral_bonus: float = Field(default=0.05, ge=0.0, le=1.0)
+    funeral_penalty: float = Field(default=0.12, ge=0.0, le=1.0)
+    testament_defection: float = Field(default=1.5, ge=0.0, le=5.0)
+    forced_reading: float = Field(default=0.8, ge=0.0, le=1.0)
 
 
 class ChoiceParams(Mechanism):
     """5. How delegates re-weigh their allegiance (weights of a random-utility choice)."""
 
-    reconsider_rate: float = Unit
-    patronage: float = Field(ge=0.0, le=20.0)
-    bloc: float = Field(ge=0.0, le=20.0)
-    ideology: float = Field(ge=0.0, le=20.0)
-    charisma: float = Field(ge=0.0, le=20.0)
-    legitimacy: float = Field(ge=0.0, le=20.0)
-    bandwagon: float = Field(ge=0.0, le=20.0)
-    fear: float = Field(ge=0.0, le=20.0)
-    inertia: float = Field(ge=0.0, le=20.0)
-    noise: float = Field(gt=0.0, le=20.0)
+    reconsider_rate: float = Field(default=0.3, ge=0.0, le=1.0)
+    patronage: float = Field(default=1.5, ge=0.0, le=20.0)
+    bloc: float = Field(default=1.0, ge=0.0, le=20.0)
+    ideology: float = Field(default=2.0, ge=0.0, le=20.0)
+    charisma: float = Field(default=1.5, ge=0.0, le=20.0)
+    legitimacy: float = Field(default=1.5, ge=0.0, le=20.0)
+    bandwagon: float = Field(default=0.5, ge=0.0, le=20.0)
+    fear: float = Field(default=2.0, ge=0.0, le=20.0)
+    inertia: float = Field(default=1.2, ge=0.0, le=20.0)
+    noise: float = Field(default=1.0, gt=0.0, le=20.0)
     enrolee_charisma: float = Field(
         default=0.5,
         ge=0.0,
@@ -253,16 +253,16 @@ class ChoiceParams(Mechanism):
 class AllianceParams(Mechanism):
     """6. Coalitions against the strongest rival, dissolved when the threat fades."""
 
-    form_rate: float = Unit
-    threshold: float = Unit
-    distance_weight: float = Field(ge=0.0, le=5.0)
-    ideology_weight: float = Field(ge=0.0, le=10.0)
-    threat_min: float = Unit
-    threat_floor: float = Unit
-    dissolve_rate: float = Unit
-    betrayal: float = Unit
-    distrust_decay: float = Unit
-    majority: float = Unit
+    form_rate: float = Field(default=0.6, ge=0.0, le=1.0)
+    threshold: float = Field(default=0.2, ge=0.0, le=1.0)
+    distance_weight: float = Field(default=0.5, ge=0.0, le=5.0)
+    ideology_weight: float = Field(default=4.0, ge=0.0, le=10.0)
+    threat_min: float = Field(default=0.1, ge=0.0, le=1.0)
+    threat_floor: float = Field(default=0.05, ge=0.0, le=1.0)
+    dissolve_rate: float = Field(default=0.15, ge=0.0, le=1.0)
+    betrayal: float = Field(default=0.4, ge=0.0, le=1.0)
+    distrust_decay: float = Field(default=0.01, ge=0.0, le=1.0)
+    majority: float = Field(default=0.6, ge=0.0, le=1.0)
     drift_margin: float = Field(
         default=0.1,
         ge=0.0,
@@ -281,7 +281,7 @@ class AllianceParams(Mechanism):
     # ... or, if larger, rivalry x the head's share of the bloc x its most ruthless junior's ruthlessness^2.
     rivalry: float = Field(default=3.0, ge=0.0, le=10.0)
     fault_line: bool = Field(
-        default=False,
+        default=True,
         description="a breaking bloc splits: partners nearer its head stay with him against those who leave",
     )
 
@@ -289,11 +289,11 @@ class AllianceParams(Mechanism):
 class InstitutionParams(Mechanism):
     """7. Sessions, votes and the sanctions ladder."""
 
-    proposal_rate: float = Unit
-    min_months_between_sanctions: int = Field(ge=0, le=60)
-    slate_bias: float = Field(ge=0.0, le=20.0)
+    proposal_rate: float = Field(default=0.9, ge=0.0, le=1.0)
+    min_months_between_sanctions: int = Field(default=3, ge=0, le=60)
+    slate_bias: float = Field(default=2.0, ge=0.0, le=20.0)
     qualified_majority: float = Field(
-        default=2 / 3,
+        default=0.6666666666666666,
         gt=0.5,
         le=1.0,
         description="majority to remove a CC member or expel (two thirds after the 1921 unity resolution)",
@@ -321,19 +321,19 @@ class InstitutionParams(Mechanism):
         description="steps from the Politburo seat on wait for an offence committed after the last sanction",
     )
     delegation_discipline: float = Field(
-        default=0.0,
+        default=1.0,
         ge=0.0,
         le=1.0,
         description="chance a Congress or Conference delegate votes as his bloc's boss does",
     )
     open_vote_fear: float = Field(
-        default=0.0,
+        default=1.0,
         ge=0.0,
         le=5.0,
         description="scale of the fear (as in choosing whom to back) that stops a dissenter voting against",
     )
     politburo_vote: bool = Field(
-        default=False,
+        default=True,
         description="a motion to remove a sitting Politburo member is first voted by the Politburo",
     )
     act_rate: float = Field(
@@ -347,27 +347,27 @@ class InstitutionParams(Mechanism):
 class MobilisationParams(Mechanism):
     """8. Factions and platforms, and the charge of factionalism they hand the majority."""
 
-    rate: float = Unit
-    faction_pull: float = Field(ge=0.0, le=20.0)
-    reach: float = Field(gt=0.0, le=2.0)
-    factionalism_charge: float = Field(ge=0.0, le=10.0)
-    shield: float = Unit
+    rate: float = Field(default=0.25, ge=0.0, le=1.0)
+    faction_pull: float = Field(default=4.0, ge=0.0, le=20.0)
+    reach: float = Field(default=0.6, gt=0.0, le=2.0)
+    factionalism_charge: float = Field(default=1.0, ge=0.0, le=10.0)
+    shield: float = Field(default=0.8, ge=0.0, le=1.0)
     # Added to the will to organise: x (1 - compromise willingness) x share of the ladder already taken.
-    desperation: float = Field(default=0.5, ge=0.0, le=5.0)
+    desperation: float = Field(default=0.25, ge=0.0, le=5.0)
     # Steps to a faction (platform, cells, press, appeal to the ranks), each taken at `steps x rate x will`.
-    steps: int = Field(default=1, ge=1, le=12)
+    steps: int = Field(default=4, ge=1, le=12)
 
 
 class RepressionParams(Mechanism):
     """9. Erasure, demotion of the losing side, exile; capitulation as the way out."""
 
-    erasure: float = Unit
-    demotion: float = Unit
-    internal_exile_rate: float = Unit
-    exile_abroad_rate: float = Unit
-    min_months_before_abroad: int = Field(ge=0, le=60)
-    capitulation_rate: float = Unit
-    readmission_months: int = Field(ge=0, le=60)
+    erasure: float = Field(default=0.15, ge=0.0, le=1.0)
+    demotion: float = Field(default=0.15, ge=0.0, le=1.0)
+    internal_exile_rate: float = Field(default=0.3, ge=0.0, le=1.0)
+    exile_abroad_rate: float = Field(default=0.25, ge=0.0, le=1.0)
+    min_months_before_abroad: int = Field(default=6, ge=0, le=60)
+    capitulation_rate: float = Field(default=0.12, ge=0.0, le=1.0)
+    readmission_months: int = Field(default=6, ge=0, le=60)
     replacement_spread: float = Field(
         default=0.3, gt=0.0, le=2.0, description="sd of the line of cadres who replace demoted followers"
     )
@@ -401,9 +401,9 @@ class RepressionParams(Mechanism):
 class ShockParams(Mechanism):
     """10. Exogenous shocks and the policy drift of flexible leaders."""
 
-    drift_rate: float = Unit
-    delegate_drift: float = Unit
-    fear_decay: float = Unit
+    drift_rate: float = Field(default=0.08, ge=0.0, le=1.0)
+    delegate_drift: float = Field(default=0.02, ge=0.0, le=1.0)
+    fear_decay: float = Field(default=0.05, ge=0.0, le=1.0)
     fear_cap: float = Field(default=2.0, ge=0.0, le=10.0, description="ceiling on the climate of fear")
 
 
@@ -424,29 +424,29 @@ MECHANISMS: tuple[str, ...] = (
 class Mechanisms(StrictModel):
     """The ten mechanisms of the brief, each switchable and scalable."""
 
-    appointment: AppointmentParams
-    information: InformationParams
-    propaganda: PropagandaParams
-    legacy: LegacyParams
-    delegate_choice: ChoiceParams
-    alliances: AllianceParams
-    institutions: InstitutionParams
-    mobilisation: MobilisationParams
-    repression: RepressionParams
-    shocks: ShockParams
+    appointment: AppointmentParams = AppointmentParams()
+    information: InformationParams = InformationParams()
+    propaganda: PropagandaParams = PropagandaParams()
+    legacy: LegacyParams = LegacyParams()
+    delegate_choice: ChoiceParams = ChoiceParams()
+    alliances: AllianceParams = AllianceParams()
+    institutions: InstitutionParams = InstitutionParams()
+    mobilisation: MobilisationParams = MobilisationParams()
+    repression: RepressionParams = RepressionParams()
+    shocks: ShockParams = ShockParams()
 
 
 class Consolidation(StrictModel):
     """The rule that says who won."""
 
     apparatus_share: float = Field(
-        default=2 / 3,
+        default=0.6666666666666666,
         gt=0.5,
         le=1.0,
         description="share of provincial secretaries the winner's camp must hold as its men",
     )
     rival_following: float = Field(
-        default=0.10,
+        default=0.1,
         gt=0.0,
         le=1.0,
         description="the most following among members a rival in the Politburo may keep",
