@@ -3,7 +3,7 @@
 Example::
 
     import sim
-    res = sim.run_scenario("scenarios/historical.toml", replicates=50, seed=1, overrides={"delegates": 300})
+    res = sim.run_scenario("scenarios/historical.toml", replicates=50, seed=1)
     res.summary.winner.value_counts()
     res.write("results/historical")
 """
@@ -190,7 +190,7 @@ def run_scenario(
 ) -> Results:
     """Run `replicates` replicates of a scenario (path, mapping or Scenario) and return their tables.
 
-    `overrides` maps dotted paths to values (`{"delegates": 300}`) or is a list of `path=value`
+    `overrides` maps dotted paths to values (`{"party.scale": 0.02}`) or is a list of `path=value`
     strings; the same `seed` gives the same tables whatever `workers` and `backend` (serial, local,
     dask) are, and the same replicates as a sweep point with the same seed. Raises `InputError` on
     bad input.

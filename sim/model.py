@@ -13,7 +13,6 @@ import numpy as np
 from sim.bodies import CentralCommittee, CoalitionRegister, Politburo
 from sim.cache import StateCache
 from sim.calendar import build_sessions, month_key, month_starts
-from sim.delegates import Delegate, DelegatePool
 from sim.leaders import Leader
 from sim.mechanisms import (
     alliances,
@@ -60,7 +59,7 @@ class FrozenRecord(tuple):
 
 
 class PowerStruggleModel(mesa.Model):
-    """The succession struggle: leaders and delegates, stepped one month at a time.
+    """The succession struggle: leaders, the party and its bodies, stepped one month at a time.
 
     Build it from a scenario path, mapping or `Scenario`, optional dotted `overrides` and an `rng`
     seed; call `step()` once per month (or `run_model()`); `running` turns False after the last month.
@@ -127,16 +126,7 @@ class PowerStruggleModel(mesa.Model):
         # The party: members, organisations and their secretaries (sim.party), from its own stream.
         self.party = PartyState(self)
 
-        self.bloc_names = list(cfg.blocs)
-        self.bloc_index = {n: i for i, n in enumerate(self.bloc_names)}
-        self.bloc_home = np.full(len(self.bloc_names), -1, dtype=np.intp)
-        for leader in self.leaders:
-            if leader.home_bloc:
-                self.bloc_home[self.bloc_index[leader.home_bloc]] = leader.index
-        self.pool = DelegatePool(cfg.delegates, len(self.leaders))
         self.central_committee = CentralCommittee(self)
-        self._seed_delegates()
-        self._delegate_agents: list[Delegate] | None = None
         self._agenda_items = self._schedule_exogenous_events()
 
         self.support = np.full(len(self.leaders), 1.0 / len(self.leaders))
@@ -147,7 +137,7 @@ class PowerStruggleModel(mesa.Model):
             self.coalitions.start(
                 members, self.leader_index[alliance.against], when=cfg.start, detail="in force since 1923"
             )
-        self._settle_initial_allegiance()
+        choice.settle(self)
         self._elect_initial_central_committee()
         self.winner_now = -1
         self.date_iso = cfg.start.isoformat()
@@ -157,77 +147,7 @@ class PowerStruggleModel(mesa.Model):
         )
         self.running = True
 
-    # --- delegates as Mesa agents -------------------------------------------------------------------
-
-    @property
-    def delegate_agents(self) -> list[Delegate]:
-        """One `Delegate` Mesa agent per pool row, created the first time anyone asks.
-
-        The replay itself reads and writes only the pool's arrays; building 10,000 Mesa agents costs
-        about 30 ms (a quarter of a 10,000-delegate replay), so the views are made on demand. Asking
-        for `agents`, `agents_by_type` or `agent_types` makes them too, so Mesa's own tools
-        (DataCollector agent reporters, batch_run) always see every delegate.
-        """
-        if self._delegate_agents is None:
-            self._delegate_agents = [Delegate(self, i) for i in range(self.pool.n)]
-        return self._delegate_agents
-
-    @property
-    def agents(self) -> Any:
-        """Mesa's AgentSet of every agent: the leaders and (made on first access) the delegates."""
-        self.delegate_agents  # noqa: B018 - materialise the delegate views
-        return super().agents
-
-    @agents.setter
-    def agents(self, value: Any) -> None:
-        mesa.Model.agents.fset(self, value)  # type: ignore[attr-defined]  # Mesa's own error
-
-    @property
-    def agents_by_type(self) -> Any:
-        """Mesa's AgentSets by agent type, delegates included."""
-        self.delegate_agents  # noqa: B018
-        return super().agents_by_type
-
-    @property
-    def agent_types(self) -> list[type]:
-        """Agent types registered with Mesa, delegates included."""
-        self.delegate_agents  # noqa: B018
-        return super().agent_types
-
     # --- set-up ----------------------------------------------------------------------------------
-
-    def _seed_delegates(self) -> None:
-        """Blocs, ideologies, susceptibilities and the appointees already placed by January 1924."""
-        cfg, pool, rng = self.cfg, self.pool, self.rng
-        shares = np.array([b.share for b in cfg.blocs.values()])
-        shares = shares / shares.sum()
-        pool.bloc[:] = rng.choice(len(shares), size=pool.n, p=shares)
-        centre = np.array([b.ideology for b in cfg.blocs.values()])[pool.bloc]
-        pop = cfg.population
-        pool.ideology[:] = np.clip(centre + rng.normal(0.0, pop.ideology_spread, pool.n), -1.0, 1.0)
-        pool.charisma_weight[:] = rng.gamma(pop.susceptibility_shape, pop.susceptibility_scale, pool.n)
-        pool.fear_weight[:] = rng.gamma(pop.susceptibility_shape, pop.susceptibility_scale, pool.n)
-        pool.tenure[:] = rng.integers(0, pop.max_tenure_months + 1, pool.n)
-        holder = next((lead.index for lead in self.leaders if lead.holds_secretariat), None)
-        open_to_centre = self.bloc_home[pool.bloc] < 0
-        if holder is not None:
-            appointed = open_to_centre & (
-                rng.random(pool.n) < cfg.initial_state.appointee_share / max(open_to_centre.mean(), 1e-9)
-            )
-            pool.patron[appointed] = holder
-        for leader in self.leaders:
-            if leader.home_bloc:
-                home = (pool.bloc == self.bloc_index[leader.home_bloc]) & (
-                    rng.random(pool.n) < pop.home_patronage
-                )
-                pool.patron[home] = leader.index
-
-    def _settle_initial_allegiance(self) -> None:
-        """Let every delegate choose a few times before the first month (no inertia from a blank start)."""
-        rows = np.arange(self.pool.n)
-        for i in range(self.cfg.population.settling_rounds):
-            self.pool.set_allegiance(rows, choice.choose(self, rows, inertia=i > 0))
-            self.refresh_support()
 
     def _elect_initial_central_committee(self) -> None:
         """The CC of January 1924, elected by the 12th Congress from the slates of the day's apparatus."""
@@ -308,7 +228,7 @@ class PowerStruggleModel(mesa.Model):
     # --- the monthly rhythm -------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One month: events, appointments, campaigns, factions, delegates, alliances, sessions, exile."""
+        """One month: events, recruits, placements, campaigns, the members' choice, alliances, sessions."""
         if self.month + 1 >= len(self.months):
             self.running = False
             return
@@ -320,9 +240,6 @@ class PowerStruggleModel(mesa.Model):
             fn()
         self.party.month(now)
         appointment.appoint(self)
-        if self._enrolment_month(now):
-            appointment.enrol(self, self._enrolment_months())
-        self.refresh_support()
         propaganda.campaign(self)
         legacy.cult(self)
         mobilisation.organise(self)
@@ -347,49 +264,27 @@ class PowerStruggleModel(mesa.Model):
         if self.month + 1 >= len(self.months):
             self.running = False
 
-    def _enrolment_month(self, now: date) -> bool:
-        ev = self.cfg.events.lenin_enrolment
-        return ev.enabled and month_key(ev.start) <= month_key(now) <= month_key(ev.end)
-
-    def _enrolment_months(self) -> int:
-        ev = self.cfg.events.lenin_enrolment
-        return (ev.end.year - ev.start.year) * 12 + ev.end.month - ev.start.month + 1
-
     # --- shared state helpers ------------------------------------------------------------------------
 
-    def refresh_support(self) -> None:
-        """Read each leader's share of delegates from the pool's counts, and who leads.
+    def set_support(self, shares: np.ndarray) -> None:
+        """Each leader's following among the members (`choice`); then who leads.
 
-        Only when a delegate changed sides are the shares replaced (and the queries cached per
-        support, such as ranked camps and targets, forgotten).
+        Only when the shares moved are the queries cached per support (ranked camps, targets) forgotten.
         """
-        counts = self.pool.counts
+        shares = np.asarray(shares, dtype=float)
         # Comparing bytes is several times cheaper than np.array_equal.
-        if self.cache.support_changed(counts.tobytes()):
-            self.support = counts / self.pool.n
-            self.support_list = self.support.tolist()
+        if self.cache.support_changed(shares.tobytes()):
+            self.support = shares
+            self.support_list = shares.tolist()
+        self.refresh_ruling()
+
+    def refresh_support(self) -> None:
+        """Who leads, after a change of the following or of the bodies."""
         self.refresh_ruling()
 
     def refresh_ruling(self) -> None:
         """Recompute the majority leadership from the current camps and support."""
         self.ruling = ruling_camp(self)
-
-    def bloc_head_active(self) -> np.ndarray:
-        """Per bloc, the home leader who still holds its post, else -1 (cached per structure)."""
-        return self.cache.by_structure("bloc_heads", self._bloc_heads)
-
-    def _bloc_heads(self) -> np.ndarray:
-        heads = self.bloc_home.copy()
-        for b, k in enumerate(self.bloc_home):
-            if k >= 0 and not (self.leaders[k].holds_home_post and self.leaders[k].eligible):
-                heads[b] = -1
-        return heads
-
-    def closed_blocs_for(self, holder: int) -> np.ndarray:
-        """Blocs whose boss keeps the centre's appointees out: he holds his post and is not an ally."""
-        heads = self.bloc_head_active()
-        allies = camp_of(self, holder)
-        return np.array([k >= 0 and k not in allies for k in heads])
 
     def _camp_labels(self) -> list[str]:
         """Per leader, his camp's members' names joined by '+' (the timeseries' `camp`)."""

@@ -72,7 +72,7 @@ def collect_output(
                 "kind": "consolidation",
                 "actor": winner_name,
                 "body": "",
-                "detail": "holds the Politburo, the CC and two thirds of delegates to the end",
+                "detail": "holds the CC, the Politburo, the Secretariat and the apparatus to the end",
             }
         )
     events.sort(key=lambda e: e["date"])

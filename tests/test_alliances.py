@@ -12,7 +12,7 @@ from sim.mechanisms.alliances import camp_compatibility, compatibility, compatib
 from sim.model import PowerStruggleModel
 
 HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
-_MODEL = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 50}, rng=0)
+_MODEL = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.01}, rng=0)
 N = len(_MODEL.leaders)
 
 unit = st.floats(0.0, 1.0)
@@ -40,7 +40,7 @@ def test_matrix_equals_pairwise_compatibility(
 
 
 def test_compatibility_falls_with_distance_and_distrust() -> None:
-    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 50}, rng=1)
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.01}, rng=1)
     a, b = 0, 1
     before = compatibility(model, a, b)
     model.distrust[a, b] += 0.3

@@ -13,7 +13,7 @@ from sim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
-SMALL = {"delegates": 100}
+SMALL = {"party.scale": 0.02}
 
 
 def fails_once(scenario: Any, seed: int, replicate: int) -> Any:
@@ -73,7 +73,7 @@ def test_resume_and_a_used_directory(tmp_path: Path, capsys: pytest.CaptureFixtu
         "--backend",
         "serial",
         "--set",
-        "delegates=100",
+        "party.scale=0.02",
         "--progress",
         "off",
         "--out",

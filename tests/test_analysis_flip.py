@@ -109,7 +109,7 @@ def test_flip_on_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
             "--backend",
             "serial",
             "--set",
-            "delegates=100",
+            "party.scale=0.02",
             "--progress",
             "off",
             "--out",

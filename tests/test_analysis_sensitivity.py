@@ -46,7 +46,7 @@ def ishigami_outcome(runs: pd.DataFrame, scenario: Any) -> pd.DataFrame:
 def experiment(method: str, points: int, replicates: int = 1, **sample: Any) -> dict[str, Any]:
     return {
         "experiment": {"scenario": str(HISTORICAL), "replicates": replicates, "seed": 11, "name": "t"},
-        "fixed": {"delegates": 100},
+        "fixed": {"party.scale": 0.02},
         "sample": {"method": method, "points": points, "bounds": {p: [0.0, 1.0] for p in INPUTS}, **sample},
     }
 
@@ -106,7 +106,7 @@ def test_morris_on_the_model_with_common_seeds(tmp_path: Path) -> None:
     ("change", "message"),
     [
         ({"sample": {"method": "lhs", "points": 8, "bounds": {INPUTS[0]: [0.0, 1.0]}}}, "sample.method"),
-        ({"grid": {"delegates": [100, 200]}}, "grid"),
+        ({"grid": {"party.scale": [0.02, 0.03]}}, "grid"),
     ],
 )
 def test_unsuitable_experiments_are_refused(change: dict[str, Any], message: str) -> None:

@@ -20,7 +20,7 @@ from sim import cli
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
 LINES = HISTORICAL.read_text(encoding="utf-8").splitlines()
-FAST = ["--replicates", "1", "--workers", "1", "--quiet", "--set", "delegates=60"]
+FAST = ["--replicates", "1", "--workers", "1", "--quiet", "--set", "party.scale=0.01"]
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.calendar import SessionSlot
@@ -16,7 +17,7 @@ HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.tom
 
 
 def small_model(**overrides: object) -> PowerStruggleModel:
-    base = {"delegates": 2000, "parameter_uncertainty": 0.0}
+    base = {"party.scale": 0.05, "parameter_uncertainty": 0.0}
     return PowerStruggleModel(scenario=HISTORICAL, overrides={**base, **overrides}, rng=3)
 
 
@@ -62,6 +63,8 @@ def _big_troika(model: PowerStruggleModel) -> dict[str, int]:
     _clear(model)
     model.coalitions.start(set(idx.values()), against=model.leader_index["trotsky"])
     model.leaders[model.leader_index["trotsky"]].capitulated = True
+    # Stalin heads the bloc's following (as by 1925): Stalin, Trotsky, Zinoviev, Kamenev, the Right.
+    model.set_support(np.array([0.40, 0.05, 0.20, 0.10, 0.10, 0.08, 0.07]))
     return idx
 
 

@@ -16,7 +16,7 @@ HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical
 
 
 def _model() -> PowerStruggleModel:
-    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 200}, rng=11)
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.04}, rng=11)
     model.step()
     return model
 
@@ -29,8 +29,7 @@ def test_expelling_a_leader_drops_him_from_the_camps_and_the_choice_set() -> Non
     model.leaders[k].rung = RUNG["party_expulsion"]
     assert not any(k in c for c in camps(model))
     assert not choice.eligible_mask(model)[k]
-    assert not choice.structural_terms(model).eligible[k]
-    assert k not in choice.structural_terms(model).cols
+    assert (choice.choice_shares(model)[:, :, k] == 0).all()
 
 
 def test_a_new_faction_counts_as_opposition_at_once() -> None:
@@ -39,34 +38,27 @@ def test_a_new_faction_counts_as_opposition_at_once() -> None:
     model.leaders[k].declared_opposition = False
     model.leaders[k].mobilised = False
     assert k not in model.ruling  # the Troika rules in January 1924
-    assert not choice.structural_terms(model).opposition[k]
+    calm = choice.danger(model)[k]
     model.leaders[k].mobilised = True
-    assert choice.structural_terms(model).opposition[k]
+    assert choice.danger(model)[k] > calm  # following an open faction is dangerous at once
 
 
-def test_support_and_ruling_follow_moved_delegates() -> None:
+def test_support_and_ruling_follow_the_following_and_the_cc() -> None:
     model = _model()
     stalin = model.leader_index["stalin"]
     zinoviev = model.leader_index["zinoviev"]
-    model.pool.set_allegiance(slice(None), zinoviev)
-    model.refresh_support()
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    shares = np.zeros(len(model.leaders))
+    shares[zinoviev] = 1.0
+    model.central_committee.seat(np.full(40, -1), np.full(40, stalin))  # a CC elected for Stalin
+    model.set_support(shares)
     assert model.support[zinoviev] == 1.0
-    assert zinoviev in ruling_camp(model)
-    model.pool.set_allegiance(slice(None), stalin)
+    assert stalin in ruling_camp(model)  # the CC's majority leads, not the widest following
+    model.central_committee.seat(np.full(40, zinoviev), np.full(40, zinoviev))
     model.refresh_support()
-    assert model.support_list[stalin] == 1.0
-    assert stalin in model.ruling
+    assert zinoviev in model.ruling
     assert np.isclose(model.support.sum(), 1.0)
-
-
-def test_allegiance_changes_only_through_the_pool_which_keeps_the_counts() -> None:
-    model = _model()
-    with pytest.raises(ValueError):
-        model.pool.allegiance[0] = 1  # read-only: a direct write would desynchronise the counts
-    while model.running:
-        model.step()
-        assert np.array_equal(model.pool.counts, np.bincount(model.pool.allegiance, minlength=7))
-    assert np.allclose(model.support, model.pool.counts / model.pool.n)
 
 
 def _golden() -> object:
@@ -108,7 +100,8 @@ def test_the_manifest_records_caching_on_by_default(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.delenv("POWERSTRUGGLE_NO_CACHE", raising=False)
     assert (
-        run_scenario(HISTORICAL, replicates=1, seed=1, overrides={"delegates": 100}).manifest["cache"] is True
+        run_scenario(HISTORICAL, replicates=1, seed=1, overrides={"party.scale": 0.02}).manifest["cache"]
+        is True
     )
 
 

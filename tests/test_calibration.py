@@ -26,10 +26,10 @@ MOB = "leaders.trotsky.mobilisation"
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The historical scenario with fewer delegates: the same mechanisms, quicker replicates."""
+    """The historical scenario with a smaller simulated party: the same mechanisms, quicker replicates."""
     d = tmp_path_factory.mktemp("scen")
     f = d / "small.toml"
-    f.write_text(f'base = "{HISTORICAL}"\nname = "small"\ndelegates = 200\n')
+    f.write_text(f'base = "{HISTORICAL}"\nname = "small"\n[party]\nscale = 0.02\n')
     return f
 
 

@@ -18,7 +18,7 @@ from sim.runner import SANCTION_KINDS
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 HISTORICAL = SCENARIOS / "historical.toml"
-SMALL = ("--set", "delegates=100", "--workers", "1")
+SMALL = ("--set", "party.scale=0.02", "--workers", "1")
 
 RUN_COLUMNS = {
     "events": ["replicate", "date", "kind", "actor", "body", "detail"],
@@ -109,8 +109,8 @@ def test_run_writes_the_contract_tables(tmp_path: Path) -> None:
     out = tmp_path / "results" / "historical"  # the default --out
     manifest = check_run_dir(out, 3)
     assert manifest["master_seed"] == 5
-    assert manifest["scenario"]["delegates"] == 100
-    assert manifest["overrides"] == {"delegates": 100}
+    assert manifest["scenario"]["party"]["scale"] == 0.02
+    assert manifest["overrides"] == {"party.scale": 0.02}
     assert "Winner" in proc.stdout and "95%" in proc.stdout
     assert "Traceback" not in proc.stderr
     # no temporary directories left beside the output
@@ -184,11 +184,11 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [f"ok {p}" for p in scenarios]
     bad = tmp_path / "bad.toml"
-    bad.write_text(f'base = "{HISTORICAL.as_posix()}"\ndelegates = 0\n', encoding="utf-8")
+    bad.write_text(f'base = "{HISTORICAL.as_posix()}"\n[party]\nscale = 0\n', encoding="utf-8")
     proc = cli_run("validate", HISTORICAL, bad, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stdout.splitlines() == [f"ok {HISTORICAL}"]
-    assert proc.stderr.startswith("error: ") and "bad.toml" in proc.stderr and "delegates" in proc.stderr
+    assert proc.stderr.startswith("error: ") and "bad.toml" in proc.stderr and "party.scale" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

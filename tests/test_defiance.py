@@ -19,7 +19,7 @@ JOINT = SessionSlot(date(1926, 10, 23), "Joint CC-CCC plenum", "cc_plenum", 0, j
 
 
 def small_model(seed: int = 1, **overrides: object) -> PowerStruggleModel:
-    base = {"delegates": 2000, "mechanisms.institutions.proposal_rate": 1.0}
+    base = {"party.scale": 0.05, "mechanisms.institutions.proposal_rate": 1.0}
     return PowerStruggleModel(scenario=HISTORICAL, overrides={**base, **overrides}, rng=seed)
 
 

@@ -22,7 +22,7 @@ def _declared() -> set[str]:
 def test_leaders_hold_only_declared_attributes_after_whole_runs() -> None:
     declared = _declared()
     for scenario in ("historical", "testament_published", "trotsky_mobilises_1924"):
-        model = PowerStruggleModel(ROOT / "scenarios" / f"{scenario}.toml", {"delegates": 300}, rng=3)
+        model = PowerStruggleModel(ROOT / "scenarios" / f"{scenario}.toml", {"party.scale": 0.05}, rng=3)
         model.run_model()
         for leader in model.leaders:
             undeclared = set(vars(leader)) - declared
@@ -30,7 +30,7 @@ def test_leaders_hold_only_declared_attributes_after_whole_runs() -> None:
 
 
 def test_seats_are_an_enum_and_expulsion_from_the_politburo_empties_the_seat() -> None:
-    model = PowerStruggleModel(ROOT / "scenarios" / "historical.toml", {"delegates": 100}, rng=1)
+    model = PowerStruggleModel(ROOT / "scenarios" / "historical.toml", {"party.scale": 0.02}, rng=1)
     trotsky = model.leaders[model.leader_index["trotsky"]]
     assert trotsky.pb_seat is Seat.FULL and trotsky.in_politburo
     trotsky.apply_sanction("politburo_removal", 3)

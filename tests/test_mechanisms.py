@@ -17,45 +17,51 @@ HISTORICAL = ROOT / "scenarios" / "historical.toml"
 
 
 def small_model(seed: int = 1, **overrides: object) -> PowerStruggleModel:
-    return PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 2000, **overrides}, rng=seed)
+    return PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.05, **overrides}, rng=seed)
 
 
-def test_appointment_raises_share_loyal_to_patron() -> None:
+def _shares(support: dict[int, float], n: int = 7) -> np.ndarray:
+    out = np.zeros(n)
+    for k, v in support.items():
+        out[k] = v
+    return out
+
+
+def test_appointment_raises_the_share_of_secretaries_loyal_to_the_holder() -> None:
     model = small_model()
     stalin = model.leader_index["stalin"]
-    before = float((model.pool.patron == stalin).mean())
-    for _ in range(12):
+    before = model.party.apparatus.secretary_shares()[stalin]
+    for _ in range(24):
         appointment.appoint(model)
-    after = float((model.pool.patron == stalin).mean())
-    assert after > before + 0.05
+    assert model.party.apparatus.secretary_shares()[stalin] > before + 0.1
 
 
 def test_appointment_switched_off_places_nobody() -> None:
     model = small_model(**{"mechanisms.appointment.enabled": False})
-    patrons = model.pool.patron.copy()
+    patrons = model.party.apparatus.patrons().copy()
     for _ in range(12):
         appointment.appoint(model)
-    assert np.array_equal(patrons, model.pool.patron)
+    assert np.array_equal(patrons, model.party.apparatus.patrons())
 
 
-def test_appointees_come_to_back_their_patron() -> None:
+def test_members_follow_the_man_their_secretary_owes_his_post_to() -> None:
+    from sim.mechanisms.choice import choice_shares
+
     model = small_model()
     stalin = model.leader_index["stalin"]
     for _ in range(12):
         model.step()
-    appointed = model.pool.patron == stalin
-    share_among_appointees = float((model.pool.allegiance[appointed] == stalin).mean())
-    share_among_others = float((model.pool.allegiance[~appointed] == stalin).mean())
-    assert share_among_appointees > share_among_others + 0.2
+    table = model.party.members.table
+    by_org = np.einsum("ob,obk->ok", table, choice_shares(model))
+    by_org /= by_org.sum(axis=1, keepdims=True)
+    his = model.party.apparatus.patrons() == stalin
+    assert by_org[his, stalin].mean() > by_org[~his, stalin].mean() + 0.1
 
 
 def _twenty_months_of_partner_search_under_stalin(model: PowerStruggleModel) -> tuple[int, int, int]:
     """Stalin's camp dominates, Zinoviev and Kamenev hold the rest; run the partner search 20 times."""
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
-    model.pool.set_allegiance(slice(None), stalin)
-    model.pool.set_allegiance(slice(0, 300), zin)
-    model.pool.set_allegiance(slice(300, 500), kam)
-    model.refresh_support()
+    model.set_support(_shares({stalin: 0.7, zin: 0.2, kam: 0.1}))
     for _ in range(20):
         alliances.update(model)
         model.refresh_ruling()
@@ -95,7 +101,7 @@ def test_troika_is_logged_on_the_start_date_as_an_input() -> None:
 def test_funeral_absence_costs_legitimacy() -> None:
     absent = small_model(seed=3)
     present = PowerStruggleModel(
-        scenario=HISTORICAL, overrides={"delegates": 2000, "events.funeral.absent": []}, rng=3
+        scenario=HISTORICAL, overrides={"party.scale": 0.05, "events.funeral.absent": []}, rng=3
     )
     for m in (absent, present):
         m.step()  # January 1924: death and funeral
@@ -146,7 +152,7 @@ def test_sanctions_only_move_down_the_ladder_skipping_only_the_documented_rungs(
     }
     deepest = 0
     for seed in (5, 6, 7):
-        model = small_model(seed=seed, delegates=500)
+        model = small_model(seed=seed)
         while model.running:
             model.step()
         for leader in model.leaders:
@@ -173,8 +179,11 @@ def _last(timeseries: dict[str, list[object]], leader: str, column: str) -> obje
 
 def _mean(timeseries: dict[str, list[object]], leader: str, column: str) -> float:
     """A leader's mean monthly value of `column` over a replicate's months."""
-    return float(np.mean([v for name, v in zip(timeseries["leader"], timeseries[column], strict=True)
-                          if name == leader]))
+    return float(
+        np.mean(
+            [v for name, v in zip(timeseries["leader"], timeseries[column], strict=True) if name == leader]
+        )
+    )
 
 
 def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:
@@ -186,7 +195,7 @@ def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:
     """
     from sim.runner import replicate_seeds, simulate
 
-    sc = load_scenario(HISTORICAL, {"delegates": 300, **scenario_overrides})
+    sc = load_scenario(HISTORICAL, {"party.scale": 0.05, **scenario_overrides})
     rows = []
     for i, seed in enumerate(replicate_seeds(11, 24)):
         out = simulate(sc, seed, i)
@@ -315,8 +324,7 @@ def test_a_willing_leader_just_sanctioned_recants_and_leaves_his_bloc() -> None:
     model = small_model(**over)
     model.step()
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
-    model.pool.set_allegiance(slice(None), stalin)  # Stalin's camp rules; the bloc holds no hope
-    model.refresh_support()
+    model.set_support(_shares({stalin: 1.0}))  # Stalin's camp rules; the bloc holds no hope
     model.coalitions.start({zin, kam}, against=stalin)
     for k in (zin, kam):  # a bloc recants together (bloc_solidarity): both are willing
         model.leaders[k].compromise_willingness = 1.0

@@ -13,7 +13,7 @@ HISTORICAL = str(ROOT / "scenarios" / "historical.toml")
 
 
 def test_is_a_mesa_model_with_a_datacollector() -> None:
-    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 100}, rng=3)
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.02}, rng=3)
     assert isinstance(model, mesa.Model)
     assert isinstance(model.datacollector, mesa.DataCollector)
     model.step()
@@ -33,7 +33,7 @@ def test_batch_run() -> None:
     try:
         rows = batch_run(
             PowerStruggleModel,
-            parameters={"scenario": HISTORICAL, "overrides": [{"delegates": 100}, {"delegates": 120}]},
+            parameters={"scenario": HISTORICAL, "overrides": [{"party.scale": 0.02}, {"party.scale": 0.03}]},
             rng=[1, 2],
             number_processes=1,
             max_steps=200,
@@ -42,46 +42,42 @@ def test_batch_run() -> None:
     finally:
         multiprocessing.set_start_method(previous, force=True)
     assert len(rows) == 4  # 2 overrides x 2 seeds, one row each at the end (data_collection_period=-1)
-    assert {str(r["overrides"]) for r in rows} == {"{'delegates': 100}", "{'delegates': 120}"}
+    assert {str(r["overrides"]) for r in rows} == {"{'party.scale': 0.02}", "{'party.scale': 0.03}"}
     assert {r["rng"] for r in rows} == {1, 2}
     assert all(r["scenario"] == HISTORICAL for r in rows)
     assert all("date" in r and "leader_state" in r for r in rows)
 
 
 def test_same_rng_same_path() -> None:
-    a = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 100}, rng=5)
-    b = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 100}, rng=5)
+    a = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.02}, rng=5)
+    b = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.02}, rng=5)
     for _ in range(12):
         a.step()
         b.step()
     assert a.datacollector.model_vars["leader_state"] == b.datacollector.model_vars["leader_state"]
 
 
-def test_delegates_are_mesa_agents_reading_the_pool() -> None:
-    from sim.delegates import Delegate
+def test_the_party_apparatus_is_mesa_agents() -> None:
     from sim.leaders import Leader
     from sim.members import PolitburoMember
     from sim.party import ProvincialSecretary
 
-    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 150}, rng=4)
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.03}, rng=4)
     model.step()
     members = len(model.politburo.members)
     assert members == 7  # Molotov, Kalinin, Rudzutak, Voroshilov, Kuibyshev, Kirov, Kaganovich
     secretaries = len(model.party.apparatus.secretaries)
     assert secretaries == 90  # Leningrad, Moscow, Ukraine, the army and 86 provinces
-    assert len(model.agents) == 150 + len(model.leaders) + members + secretaries
-    assert model.agent_types == [Leader, PolitburoMember, ProvincialSecretary, Delegate]
-    delegates = model.agents_by_type[Delegate]
-    assert len(delegates) == 150
-    model.step()  # the views follow the pool as the replay goes on
-    for agent in delegates:
-        assert agent.allegiance == model.leader_names[model.pool.allegiance[agent.row]]
-    assert len({a.unique_id for a in model.agents}) == 150 + 7 + members + secretaries
+    assert len(model.agents) == len(model.leaders) + members + secretaries
+    assert model.agent_types == [Leader, PolitburoMember, ProvincialSecretary]
+    placed = model.agents_by_type[ProvincialSecretary]
+    assert {a.organisation for a in placed} == set(range(secretaries))
+    assert len({a.unique_id for a in model.agents}) == 7 + members + secretaries
 
 
-def test_datacollector_agent_reporters_see_every_delegate() -> None:
-    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"delegates": 90}, rng=4)
-    collector = mesa.DataCollector(agent_reporters={"backs": lambda a: getattr(a, "allegiance", None)})
+def test_datacollector_agent_reporters_see_every_secretary() -> None:
+    model = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.02}, rng=4)
+    collector = mesa.DataCollector(agent_reporters={"patron": lambda a: getattr(a, "patron_name", None)})
     collector.collect(model)
     frame = collector.get_agent_vars_dataframe()
-    assert frame["backs"].notna().sum() == 90
+    assert frame["patron"].notna().sum() == 90

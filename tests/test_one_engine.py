@@ -13,7 +13,7 @@ from sim.seeds import replicate_seeds
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
 TESTAMENT = ROOT / "scenarios" / "testament_published.toml"
-SMALL = {"delegates": 80}
+SMALL = {"party.scale": 0.02}
 
 
 def test_run_is_the_same_on_every_backend_and_worker_count() -> None:
@@ -62,7 +62,7 @@ def test_a_replay_without_monthly_records_has_the_same_outcome() -> None:
     from sim.scenario import load_scenario
 
     historical = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
-    scenario = load_scenario(historical, {"delegates": 300})
+    scenario = load_scenario(historical, {"party.scale": 0.05})
     for seed in replicate_seeds(5, 4):
         full = simulate(scenario, seed, timeseries=True)
         lean = simulate(scenario, seed, timeseries=False)

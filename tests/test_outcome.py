@@ -23,7 +23,9 @@ def _stalin_supreme() -> tuple[PowerStruggleModel, int, int]:
     model.central_committee.seat(np.full(60, stalin), np.full(60, stalin))
     for sec in model.party.apparatus.secretaries:
         sec.patron = stalin
-    model.pool.set_allegiance(slice(None), stalin)
+    shares = np.zeros(len(model.leaders))
+    shares[stalin] = 1.0
+    model.set_support(shares)
     model.politburo.clients[:] = 0
     model.politburo.clients[stalin] = 10
     model.refresh_support()
@@ -86,8 +88,9 @@ def test_condition_4_the_apparatus() -> None:
 def test_condition_5_no_rival_in_the_politburo_keeps_a_following(share: float, wins: bool) -> None:
     model, stalin, trotsky = _stalin_supreme()
     assert model.leaders[trotsky].pb_seat == Seat.FULL
-    model.pool.set_allegiance(np.arange(int(share * model.pool.n)), trotsky)
-    model.refresh_support()
+    shares = np.zeros(len(model.leaders))
+    shares[stalin], shares[trotsky] = 1.0 - share, share
+    model.set_support(shares)
     assert consolidated_leader(model) == (stalin if wins else -1)
     model.leaders[trotsky].pb_seat = Seat.NONE  # outside the Politburo his following does not count
     assert consolidated_leader(model) == stalin

@@ -15,7 +15,7 @@ from sim.plots.style import save
 
 ROOT = Path(__file__).resolve().parents[1]
 HIST = ROOT / "scenarios" / "historical.toml"
-SMALL = {"delegates": 100}
+SMALL = {"party.scale": 0.02}
 
 
 @pytest.fixture(scope="session")

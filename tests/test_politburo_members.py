@@ -17,7 +17,7 @@ HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.tom
 
 
 def _model(**overrides: object) -> PowerStruggleModel:
-    base = {"delegates": 2000, "parameter_uncertainty": 0.0}
+    base = {"party.scale": 0.05, "parameter_uncertainty": 0.0}
     return PowerStruggleModel(scenario=HISTORICAL, overrides={**base, **overrides}, rng=5)
 
 

@@ -30,7 +30,7 @@ def run(out: Path, workers: int, seed: int = 7) -> None:
             "--workers",
             str(workers),
             "--set",
-            "delegates=100",
+            "party.scale=0.02",
             "--out",
             str(out),
             "--quiet",
@@ -54,9 +54,9 @@ def test_same_seed_same_tables_with_one_and_two_workers(tmp_path: Path) -> None:
 
 
 def test_api_is_deterministic_and_seed_sensitive() -> None:
-    a = sim.run_scenario(HISTORICAL, replicates=3, seed=11, overrides={"delegates": 100})
-    b = sim.run_scenario(HISTORICAL, replicates=3, seed=11, overrides={"delegates": 100})
-    c = sim.run_scenario(HISTORICAL, replicates=3, seed=12, overrides={"delegates": 100})
+    a = sim.run_scenario(HISTORICAL, replicates=3, seed=11, overrides={"party.scale": 0.02})
+    b = sim.run_scenario(HISTORICAL, replicates=3, seed=11, overrides={"party.scale": 0.02})
+    c = sim.run_scenario(HISTORICAL, replicates=3, seed=12, overrides={"party.scale": 0.02})
     for name in ("summary", "events", "votes", "timeseries"):
         assert getattr(a, name).equals(getattr(b, name)), name
     assert list(a.summary["seed"]) == replicate_seeds(11, 3)

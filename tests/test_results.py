@@ -213,7 +213,7 @@ def test_comparison_table_and_report(tmp_path: Path) -> None:
 
 
 def test_run_scenario_api() -> None:
-    res = sim.run_scenario(HISTORICAL, replicates=2, seed=3, overrides={"delegates": 100})
+    res = sim.run_scenario(HISTORICAL, replicates=2, seed=3, overrides={"party.scale": 0.02})
     assert isinstance(res, sim.Results)
     assert len(res.summary) == 2
     assert res.manifest["kind"] == "run" and res.manifest["master_seed"] == 3
@@ -221,7 +221,7 @@ def test_run_scenario_api() -> None:
     assert set(res.timeseries["leader"]) == set(res.manifest["leaders"])
     assert res.manifest["steps"] == res.timeseries["date"].nunique()
     # overrides as `path=value` strings, and a scenario given as a mapping
-    again = sim.run_scenario(res.manifest["scenario"], replicates=1, seed=3, overrides=["delegates=100"])
+    again = sim.run_scenario(res.manifest["scenario"], replicates=1, seed=3, overrides=["party.scale=0.02"])
     assert again.manifest["scenario_name"] == "historical"
     for bad in ({"replicates": 0}, {"workers": 0}, {"seed": -1}):
         with pytest.raises(InputError, match=next(iter(bad))):
@@ -230,7 +230,7 @@ def test_run_scenario_api() -> None:
 
 def test_compare_scenarios_api() -> None:
     files = [HISTORICAL, ROOT / "scenarios" / "funeral_attended.toml"]
-    cmp = sim.compare_scenarios(files, replicates=2, seed=0, overrides={"delegates": 100}, workers=1)
+    cmp = sim.compare_scenarios(files, replicates=2, seed=0, overrides={"party.scale": 0.02}, workers=1)
     assert cmp.names == ["historical", "funeral_attended"]
     assert cmp.manifest["kind"] == "comparison"
     assert set(cmp.table["scenario"]) == set(cmp.names)

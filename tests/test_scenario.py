@@ -23,7 +23,7 @@ def test_there_are_shipped_scenarios() -> None:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_shipped_scenario_loads_and_runs_one_replicate(path: Path) -> None:
-    scenario = load_scenario(path, {"delegates": 100})
+    scenario = load_scenario(path, {"party.scale": 0.02})
     assert scenario.name == path.stem
     assert len(scenario.sha256) == 64
     out = simulate(scenario, seed=1)
@@ -62,14 +62,14 @@ def test_parse_assignment() -> None:
 
 
 def test_overrides_apply_and_validate() -> None:
-    s = load_scenario(HISTORICAL, {"leaders.stalin.appointment_control": 0.5, "delegates": 123})
+    s = load_scenario(HISTORICAL, {"leaders.stalin.appointment_control": 0.5, "party.scale": 0.02})
     assert s.config.leaders["stalin"].appointment_control == 0.5
-    assert s.config.delegates == 123
+    assert s.config.party.scale == 0.02
     assert "leaders.stalin.appointment_control" in known_paths(s)
     with pytest.raises(InputError, match="leaders.stallin"):
         load_scenario(HISTORICAL, {"leaders.stallin.charisma": 0.5})
     with pytest.raises(InputError, match="delegates"):
-        load_scenario(HISTORICAL, {"delegates": 0})
+        load_scenario(HISTORICAL, {"delegates": 100})  # the standing pool of delegates is gone
 
 
 def test_mapping_scenario() -> None:
@@ -88,15 +88,15 @@ def test_a_loaded_scenario_is_reused_until_a_file_of_its_chain_changes(tmp_path:
     shutil.copy(ROOT / "scenarios" / "historical.toml", base)
     child = tmp_path / "child.toml"
     child.write_text('base = "historical.toml"\nname = "child"\n', encoding="utf-8")
-    first = load_scenario(child, {"delegates": 300})
-    assert load_scenario(child, {"delegates": 300}) is first
-    assert load_scenario(child, {"delegates": 301}).config.delegates == 301
+    first = load_scenario(child, {"party.scale": 0.05})
+    assert load_scenario(child, {"party.scale": 0.05}) is first
+    assert load_scenario(child, {"party.scale": 0.05}).config.party.scale == 0.05
     # Editing the base (not the child) must show through.
     text = base.read_text(encoding="utf-8").replace("cult_rate = 0.006", "cult_rate = 0.007")
     base.write_text(text, encoding="utf-8")
     st = base.stat()
     os.utime(base, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-    again = load_scenario(child, {"delegates": 300})
+    again = load_scenario(child, {"party.scale": 0.05})
     assert again is not first
     assert again.config.mechanisms.legacy.cult_rate == 0.007
 
@@ -111,6 +111,14 @@ def test_the_hash_covers_the_base_chain_and_the_overrides(tmp_path: Path) -> Non
     child.write_text('base = "historical.toml"\nname = "child"\n', encoding="utf-8")
     assert load_scenario(base).sha256 == hashlib.sha256(base.read_bytes()).hexdigest()
     before = load_scenario(child).sha256
-    assert load_scenario(child, {"delegates": 301}).sha256 != before
+    assert load_scenario(child, {"party.scale": 0.05}).sha256 != before
     base.write_text(base.read_text(encoding="utf-8") + "# an edit of the base only\n", encoding="utf-8")
     assert load_scenario(child).sha256 != before
+
+
+def test_the_parameter_reference_in_docs_is_the_schema() -> None:
+    """docs/model.md section 11 is generated from the schema: a default changed in one place shows in both."""
+    from sim.scenario.reference import markdown
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    assert markdown() in text

@@ -87,11 +87,11 @@ def test_sample_is_reproducible_from_the_master_seed_and_changes_with_it() -> No
 def test_integer_bounds_give_integers_within_bounds() -> None:
     design = build_design(
         load_experiment(
-            experiment(sample={"method": "lhs", "points": 10, "bounds": {"delegates": [100, 109]}})
+            experiment(sample={"method": "lhs", "points": 10, "bounds": {"party.candidate_months": [10, 19]}})
         )
     )
-    values = sorted(p.values["delegates"] for p in design.points)
-    assert values == list(range(100, 110))
+    values = sorted(p.values["party.candidate_months"] for p in design.points)
+    assert values == list(range(10, 20))
 
 
 def test_grid_crossed_with_sample() -> None:
@@ -114,13 +114,14 @@ def test_seeds_are_a_deterministic_tree_distinct_per_replicate_shared_by_points(
     assert len(set(seeds.values())) == len(seeds)
     assert all(0 <= s < 2**63 for s in seeds.values())
     assert replicate_seed(11, 4) == seeds[4] and replicate_seed(12, 4) != seeds[4]
-    design = build_design(load_experiment(experiment(grid={"delegates": [100, 150]}, seed=11), replicates=3))
+    grid = {"party.scale": [0.02, 0.03]}
+    design = build_design(load_experiment(experiment(grid=grid, seed=11), replicates=3))
     runs = [design.run(r) for r in range(design.n_runs)]
     assert [seed for _, _, seed in runs] == [seeds[r] for r in range(3)] * 2  # common random numbers
 
 
 def test_more_replicates_keep_the_first_ones_seeds() -> None:
-    base = experiment(grid={"delegates": [100, 150]})
+    base = experiment(grid={"party.scale": [0.02, 0.03]})
     small = build_design(load_experiment(base, replicates=2))
     large = build_design(load_experiment(base, replicates=5))
     for point in range(2):
@@ -129,7 +130,7 @@ def test_more_replicates_keep_the_first_ones_seeds() -> None:
 
 
 def test_fingerprint_follows_what_decides_results() -> None:
-    base = experiment(grid={"delegates": [100, 150]})
+    base = experiment(grid={"party.scale": [0.02, 0.03]})
     assert (
         build_design(load_experiment(base)).fingerprint() == build_design(load_experiment(base)).fingerprint()
     )

@@ -20,7 +20,7 @@ TIMING = ["elapsed"]
 
 
 def small(replicates: int = 3, outputs: tuple[str, ...] = ("summary",)) -> dict[str, Any]:
-    """Build a 2 x 2 grid at 100 delegates: small for tests, big enough to cross chunk boundaries."""
+    """Build a 2 x 2 grid on a small party: small for tests, big enough to cross chunk boundaries."""
     return {
         "experiment": {
             "scenario": str(HISTORICAL),
@@ -28,7 +28,7 @@ def small(replicates: int = 3, outputs: tuple[str, ...] = ("summary",)) -> dict[
             "seed": 42,
             "outputs": list(outputs),
         },
-        "fixed": {"delegates": 100},
+        "fixed": {"party.scale": 0.02},
         "grid": {"leaders.stalin.appointment_control": [0.3, 0.9], "leaders.trotsky.charisma": [0.5, 0.95]},
     }
 

@@ -88,8 +88,8 @@ def test_recognises_experiment_files_but_not_scenarios() -> None:
             "sample.method",
         ),
         (
-            "[fixed]\ndelegates = 100\n[grid]\ndelegates = [100, 200]\n",
-            "fixed.delegates: expected a parameter not",
+            "[fixed]\n\"party.scale\" = 0.02\n[grid]\n\"party.scale\" = [0.02, 0.03]\n",
+            "fixed.party.scale: expected a parameter not",
         ),
         (
             '[fixed]\n"mechanisms.nonsense.enabled" = false\n',
@@ -129,7 +129,7 @@ def test_malformed_toml_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_replicates_override_must_be_positive(tmp_path: Path) -> None:
-    path = write(tmp_path, '[grid]\n"delegates" = [100]\n')
+    path = write(tmp_path, '[grid]\n"party.scale" = [0.02]\n')
     assert load_experiment(path, replicates=5).replicates == 5
     with pytest.raises(InputError, match="--replicates"):
         load_experiment(path, replicates=0)
@@ -146,7 +146,7 @@ def test_mapping_experiment_for_notebooks() -> None:
     exp = load_experiment(
         {
             "experiment": {"scenario": str(HISTORICAL), "replicates": 3, "seed": 1},
-            "grid": {"delegates": [100, 120]},
+            "grid": {"party.scale": [0.02, 0.03]},
         }
     )
     assert exp.name == "experiment" and len(build_design(exp).points) == 2

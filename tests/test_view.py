@@ -73,7 +73,7 @@ def test_mesa_reset_scenario_keyword_is_ignored_and_unknown_inputs_refused(setup
 
 def test_adapter_reads_seats_alliances_ladder_and_a_fixed_sample(setup: ViewSetup) -> None:
     model = ViewModel(**start_values(setup))
-    sample_rows = state.delegate_sample(model, size=100).rows
+    sample_rows = state.apparatus_sample(model).rows
     model.run_to(24)
     assert state.months_done(model) == 24 and state.current_date(model).isoformat() == "1925-12-01"
     seats = state.politburo(model)
@@ -85,7 +85,7 @@ def test_adapter_reads_seats_alliances_ladder_and_a_fixed_sample(setup: ViewSetu
     assert abs(sum(state.support(model).values()) - 1.0) < 1e-9
     assert set(state.rungs(model)) == set(state.leader_names(model))
     assert all(a.against not in a.members for a in state.alliances(model))
-    assert (state.delegate_sample(model, size=100).rows == sample_rows).all()
+    assert (state.apparatus_sample(model).rows == sample_rows).all()
     df = model.datacollector.get_model_vars_dataframe()
     assert len(df) == 24 and set(state.leader_names(model)) <= set(df.columns)
 
@@ -105,7 +105,7 @@ def test_figures_draw_every_seat(setup: ViewSetup) -> None:
     seats, cc = tuple(state.politburo(model)), tuple(state.central_committee(model))
     fig = figures.bodies(seats, cc)
     assert sum(len(ax.patches) for ax in fig.axes) == len(seats) + len(cc)
-    fig = figures.patronage(state.leader_names(model), state.delegate_sample(model, size=50))
+    fig = figures.patronage(state.leader_names(model), state.apparatus_sample(model))
     assert fig.axes[0].collections
 
 
@@ -126,10 +126,10 @@ def _view(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_invalid_scenario_is_one_line_and_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('base = "' + str(HISTORICAL) + '"\ndelegates = -4\n')
+    bad.write_text('base = "' + str(HISTORICAL) + '"\n[party]\nscale = -4\n')
     r = _view(str(bad), "--port", "1")
     assert r.returncode == 2 and r.stdout == ""
-    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1 and "delegates" in r.stderr
+    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1 and "party.scale" in r.stderr
 
 
 def test_port_in_use_is_one_line_and_exit_2() -> None:

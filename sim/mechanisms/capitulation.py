@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.leaders import LADDER, RUNG
 from sim.politics import camp_of, power
 
@@ -92,9 +90,10 @@ def recant(model: PowerStruggleModel, k: int) -> None:
     model.log_event(model.mid_month, "capitulation", leader.name, "", "renounces opposition")
     model.coalitions.leave(k, model.mid_month, "capitulated")
     # His followers hear him accept the line: as many as the standing he gave up go over to it.
-    followers = np.flatnonzero(model.pool.allegiance == k)
-    going = followers[model.streams["repression"].random(followers.size) < mech.recant_standing_loss]
-    if going.size:
+    going = model.support[k] * mech.recant_standing_loss
+    if going > 0:
         head = max(model.ruling, key=lambda m: (model.support[m], -m))
-        model.pool.set_allegiance(going, head)
-        model.refresh_support()
+        shares = model.support.copy()
+        shares[k] -= going
+        shares[head] += going
+        model.set_support(shares)

@@ -1,7 +1,7 @@
 """Mechanism 9, repression and erasure: the defeated lose reach, followers and finally the country.
 
 Seed: Trotsky "erased from official photographs and records"; exile "from the Soviet Union in 1929".
-Sanctioned leaders lose standing and legitimacy monthly; their followers risk demotion; expelled
+Sanctioned leaders lose standing and legitimacy monthly; their men in the apparatus are moved out; expelled
 leaders who keep fighting go into internal exile and then abroad, at a pace set by the leadership's
 ruthlessness; any of them may recant instead (sim.mechanisms.capitulation) and be readmitted.
 """
@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.delegates import NO_PATRON
 from sim.leaders import RUNG
 from sim.mechanisms import capitulation, defiance
+from sim.mechanisms.staffing import secretariat_control
 from sim.politics import ruling_ruthlessness, secretariat_holder
 
 if TYPE_CHECKING:
@@ -23,25 +23,30 @@ if TYPE_CHECKING:
 
 
 def after_sanction(model: PowerStruggleModel, target: int) -> None:
-    """Followers of a sanctioned leader are demoted and replaced by the leadership's people."""
+    """The sanctioned leader's men in the apparatus are moved out and replaced by the Secretariat's.
+
+    Record: after each defeat the opposition's secretaries were transferred (Leningrad's after the 14th
+    Congress, the Trotskyists' in 1927); each of his client secretaries goes with the chance `demotion`
+    times the leadership's ruthlessness and the General Secretary's control of appointments, and the
+    General Secretary's man takes his organisation.
+    """
     mech = model.cfg.mechanisms.repression
     if not mech.enabled:
         return
-    ruling = model.ruling
-    share = mech.demotion * mech.strength * ruling_ruthlessness(model, ruling)
-    followers = np.flatnonzero(model.pool.allegiance == target)
-    out = followers[model.streams["repression"].random(followers.size) < share]
-    if out.size == 0:
-        return
     holder = secretariat_holder(model)
-    patron = holder if holder is not None and holder in ruling else NO_PATRON
-    head = max(ruling, key=lambda k: model.support[k])
-    line = model.leaders[head].position + model.streams["repression"].normal(
-        0.0, mech.replacement_spread, out.size
+    if holder is None or holder not in model.ruling:
+        return
+    share = (
+        mech.demotion
+        * mech.strength
+        * ruling_ruthlessness(model, model.ruling)
+        * secretariat_control(model, holder)
     )
-    model.pool.replace(out, patron, line)
-    if patron == NO_PATRON:
-        model.pool.set_allegiance(out, head)
+    apparatus = model.party.apparatus
+    clients = np.flatnonzero(apparatus.patrons() == target)
+    out = clients[model.streams["repression"].random(clients.size) < share]
+    for o in out.tolist():
+        apparatus.install(o, holder)
 
 
 def monthly(model: PowerStruggleModel) -> None:

@@ -24,7 +24,7 @@ def strike(model: PowerStruggleModel, event: ShockEvent) -> None:
 
 
 def drift(model: PowerStruggleModel) -> None:
-    """Leaders move toward a line between conviction and agenda, set by flexibility; delegates follow slowly.
+    """Leaders move toward a line between conviction and agenda, set by flexibility; members follow slowly.
 
     A leader of flexibility f settles at ideology + f * (agenda - ideology): the rigid keep their
     convictions, the opportunist takes up whatever the agenda demands (the turn against the Right).
@@ -37,5 +37,7 @@ def drift(model: PowerStruggleModel) -> None:
         conviction = leader.params.ideology
         target = conviction + leader.flexibility * (model.agenda - conviction)
         leader.position += min(1.0, mech.drift_rate * mech.strength) * (target - leader.position)
-    pool = model.pool
-    pool.ideology += mech.delegate_drift * mech.strength * (model.agenda - pool.ideology)
+    # The press and the agitprop carry the line to the cells: each member's line moves `member_drift`
+    # of the way toward the agenda each month.
+    model.party.members.drift(model.agenda, min(1.0, mech.member_drift * mech.strength))
+

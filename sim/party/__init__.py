@@ -79,7 +79,7 @@ class PartyState:
         n = max(1, round(party.members * self.scale))
         org = self._org_draw(n)
         centre = np.array([s.line for s in self.apparatus.specs])[org]
-        line = np.clip(centre + rng.normal(0.0, model.cfg.population.ideology_spread, n), -1.0, 1.0)
+        line = np.clip(centre + rng.normal(0.0, model.cfg.party.line_spread, n), -1.0, 1.0)
         candidate = rng.random(n) < party.candidate_share
         full_from = np.where(candidate, rng.integers(0, max(party.candidate_months, 1), n), -1)
         self.members.add(org, line.astype(np.float32), -1, full_from.astype(np.int16))
@@ -95,9 +95,7 @@ class PartyState:
         k = int(wanted)
         self._carry = wanted - k
         if k:
-            line = np.clip(
-                model.agenda + rng.normal(0.0, model.cfg.mechanisms.appointment.enrolee_spread, k), -1, 1
-            )
+            line = np.clip(model.agenda + rng.normal(0.0, model.cfg.party.recruit_spread, k), -1, 1)
             stage = model.month + model.cfg.party.candidate_months
             self.members.add(self._org_draw(k), line.astype(np.float32), model.month, stage)
         share = sum(f.expelled * f.share_in(when, last) for f in self.flows)

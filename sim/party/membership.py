@@ -89,6 +89,16 @@ class MemberPopulation:
             arr[:n] = arr[: self.n][keep]
         self.n = n
 
+    def drift(self, toward: float, rate: float) -> None:
+        """Every member's line moves `rate` of the way toward `toward`; the table is counted again."""
+        if rate <= 0.0 or self.n == 0:
+            return
+        line = self.line[: self.n]
+        line += np.float32(rate) * (np.float32(toward) - line)
+        self.table[:] = 0
+        flat = self.org[: self.n].astype(np.intp) * LINE_BINS + line_bin(line)
+        self.table += np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
+
     def candidates(self, month: int) -> int:
         """Simulated members still in their candidate stage at `month`."""
         return int(np.count_nonzero(self.full_from[: self.n] > month))

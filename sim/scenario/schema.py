@@ -128,7 +128,6 @@ class EnrolmentEvent(StrictModel):
     enabled: bool = True
     start: date
     end: date
-    delegate_share: float = Unit
     recruits: int = Field(default=241_591, ge=0, le=10_000_000)
 
 
@@ -173,38 +172,70 @@ class Mechanism(StrictModel):
 class AppointmentParams(Mechanism):
     """1. The circular flow of power: the Secretariat places loyal cadres."""
 
-    monthly_rate: float = Field(default=0.015, ge=0.0, le=1.0)
-    targeting: float = Field(default=1.0, ge=0.0, le=20.0)
-    loyalty_lag_months: int = Field(default=6, ge=1, le=60)
-    regional_rate: float = Field(default=0.02, ge=0.0, le=1.0)
-    home_protection: float = Field(default=0.8, ge=0.0, le=1.0)
-    appointee_spread: float = Field(default=0.25, gt=0.0, le=2.0)
+    monthly_rate: float = Field(
+        default=0.015,
+        ge=0.0,
+        le=1.0,
+        description="~60% of regional secretaries moved by the centre in a year (66 of 108), at full control",
+    )
+    targeting: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=20.0,
+        description="opponents' cadres are 3x as likely to be moved as loyalists",
+    )
+    home_protection: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="a region whose boss holds his post is mostly closed to the centre",
+    )
+    appointee_spread: float = Field(
+        default=0.25, gt=0.0, le=2.0, description="appointees' ideology around their patron's line"
+    )
     skill_floor: float = Field(
         default=0.5,
         ge=0.0,
         le=1.0,
         description="share of the Secretariat's rate an organiser of no skill still achieves",
     )
-    enrolee_spread: float = Field(
-        default=0.4, gt=0.0, le=2.0, description="sd of Lenin Enrolment recruits' line around the agenda"
-    )
 
 
 class InformationParams(Mechanism):
     """2. Records: sharper attacks and foresight of opponents' moves."""
 
-    attack_bonus: float = Field(default=0.5, ge=0.0, le=5.0)
-    foresight: float = Field(default=0.5, ge=0.0, le=1.0)
+    attack_bonus: float = Field(
+        default=0.5, ge=0.0, le=5.0, description="records make the Secretariat's attacks half as sharp again"
+    )
+    foresight: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="and halve the chance that a move against it comes as a surprise",
+    )
 
 
 class PropagandaParams(Mechanism):
     """3. Campaigns against the main rival and control of the press."""
 
-    damage: float = Field(default=0.06, ge=0.0, le=1.0)
-    answer_effect: float = Field(default=0.85, ge=0.0, le=1.0)
-    legitimacy_damage: float = Field(default=0.3, ge=0.0, le=1.0)
-    recovery: float = Field(default=0.03, ge=0.0, le=1.0)
-    press_decay: float = Field(default=0.015, ge=0.0, le=1.0)
+    damage: float = Field(
+        default=0.06, ge=0.0, le=1.0, description="monthly loss of standing under a full campaign"
+    )
+    answer_effect: float = Field(
+        default=0.85, ge=0.0, le=1.0, description="a target who answers (mobilises) takes 85% less"
+    )
+    legitimacy_damage: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="'traitor to Lenin's memory': part of the damage falls on legitimacy",
+    )
+    recovery: float = Field(
+        default=0.03, ge=0.0, le=1.0, description="standing recovers slowly without a campaign"
+    )
+    press_decay: float = Field(
+        default=0.015, ge=0.0, le=1.0, description="the leadership's press narrows an oppositionist's reach"
+    )
     max_hit: float = Field(
         default=0.9, ge=0.0, le=1.0, description="largest share of standing one month's campaign can take"
     )
@@ -213,34 +244,77 @@ class PropagandaParams(Mechanism):
 class LegacyParams(Mechanism):
     """4. Lenin's legacy: the cult, the funeral and the testament."""
 
-    cult_rate: float = Field(default=0.006, ge=0.0, le=1.0)
-    funeral_bonus: float = Field(default=0.05, ge=0.0, le=1.0)
-    funeral_penalty: float = Field(default=0.12, ge=0.0, le=1.0)
-    testament_defection: float = Field(default=1.5, ge=0.0, le=5.0)
-    forced_reading: float = Field(default=0.8, ge=0.0, le=1.0)
+    cult_rate: float = Field(
+        default=0.006, ge=0.0, le=1.0, description="monthly legitimacy gain of the Lenin cult's guardians"
+    )
+    funeral_bonus: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy per leader shared at the funeral among those present, by legitimacy",
+    )
+    funeral_penalty: float = Field(default=0.12, ge=0.0, le=1.0, description="the absent heir")
+    testament_defection: float = Field(
+        default=1.5,
+        ge=0.0,
+        le=5.0,
+        description="share of the camp turned per unit of criticism (Stalin: 0.35 x 1.5 = half)",
+    )
+    forced_reading: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="chance that a faction (full skill and standing) forces the testament's reading",
+    )
 
 
 class ChoiceParams(Mechanism):
     """5. How delegates re-weigh their allegiance (weights of a random-utility choice)."""
 
-    reconsider_rate: float = Field(default=0.3, ge=0.0, le=1.0)
-    patronage: float = Field(default=1.5, ge=0.0, le=20.0)
-    bloc: float = Field(default=1.0, ge=0.0, le=20.0)
-    ideology: float = Field(default=2.0, ge=0.0, le=20.0)
-    charisma: float = Field(default=1.5, ge=0.0, le=20.0)
-    legitimacy: float = Field(default=1.5, ge=0.0, le=20.0)
-    bandwagon: float = Field(default=0.5, ge=0.0, le=20.0)
-    fear: float = Field(default=2.0, ge=0.0, le=20.0)
-    inertia: float = Field(default=1.2, ge=0.0, le=20.0)
-    noise: float = Field(default=1.0, gt=0.0, le=20.0)
-    enrolee_charisma: float = Field(
-        default=0.5,
+    reconsider_rate: float = Field(
+        default=0.3,
         ge=0.0,
-        le=5.0,
-        description="factor on charisma for raw recruits: they knew the apparatus, not the heroes of 1917",
+        le=1.0,
+        description="share of members who weigh again each month whom they follow",
     )
-    enrolee_bandwagon: float = Field(
-        default=1.5, ge=0.0, le=5.0, description="factor on the bandwagon term for raw recruits"
+    patronage: float = Field(
+        default=1.5,
+        ge=0.0,
+        le=20.0,
+        description="utility of following the leader who placed one's organisation's secretary",
+    )
+    bloc: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=20.0,
+        description="utility of following one's organisation's boss while he holds its post",
+    )
+    ideology: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=20.0,
+        description="utility lost per unit of distance between a member's line and a leader's",
+    )
+    charisma: float = Field(
+        default=1.5, ge=0.0, le=20.0, description="weight of a leader's charisma times his standing"
+    )
+    legitimacy: float = Field(
+        default=1.5, ge=0.0, le=20.0, description="weight of a leader's Lenin legitimacy"
+    )
+    bandwagon: float = Field(
+        default=0.5, ge=0.0, le=20.0, description="weight of a leader's following (the side that is winning)"
+    )
+    fear: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=20.0,
+        description="weight of the danger of following a sanctioned or oppositionist leader",
+    )
+    noise: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=20.0,
+        description="scale of the Gumbel noise of the choice (the logit's temperature)",
     )
     base_fear: float = Field(
         default=0.15,
@@ -253,16 +327,52 @@ class ChoiceParams(Mechanism):
 class AllianceParams(Mechanism):
     """6. Coalitions against the strongest rival, dissolved when the threat fades."""
 
-    form_rate: float = Field(default=0.6, ge=0.0, le=1.0)
-    threshold: float = Field(default=0.2, ge=0.0, le=1.0)
-    distance_weight: float = Field(default=0.5, ge=0.0, le=5.0)
-    ideology_weight: float = Field(default=4.0, ge=0.0, le=10.0)
-    threat_min: float = Field(default=0.1, ge=0.0, le=1.0)
-    threat_floor: float = Field(default=0.05, ge=0.0, le=1.0)
-    dissolve_rate: float = Field(default=0.15, ge=0.0, le=1.0)
-    betrayal: float = Field(default=0.4, ge=0.0, le=1.0)
-    distrust_decay: float = Field(default=0.01, ge=0.0, le=1.0)
-    majority: float = Field(default=0.6, ge=0.0, le=1.0)
+    form_rate: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="monthly chance an eager suitor forms a coalition with his best partner",
+    )
+    threshold: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="least compatibility (willingness less distance and distrust) for a coalition",
+    )
+    distance_weight: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=5.0,
+        description="compatibility lost per unit of distance between two leaders' lines",
+    )
+    ideology_weight: float = Field(
+        default=4.0,
+        ge=0.0,
+        le=10.0,
+        description="how fast fear of a camp grows with its distance: power x exp(this x distance)",
+    )
+    threat_min: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="least following of a rival camp that makes a leader seek partners",
+    )
+    threat_floor: float = Field(
+        default=0.05, ge=0.0, le=1.0, description="following below which a coalition's enemy is spent"
+    )
+    dissolve_rate: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="monthly chance a coalition whose reason is gone breaks, times the pressure",
+    )
+    betrayal: float = Field(
+        default=0.4, ge=0.0, le=1.0, description="distrust between a bloc's head and the partners who left it"
+    )
+    distrust_decay: float = Field(default=0.01, ge=0.0, le=1.0, description="monthly decay of distrust")
+    majority: float = Field(
+        default=0.6, ge=0.0, le=1.0, description="following at which a camp seeks no more partners"
+    )
     drift_margin: float = Field(
         default=0.1,
         ge=0.0,
@@ -277,9 +387,19 @@ class AllianceParams(Mechanism):
     )
     # Once its common enemy is spent, a bloc's monthly hazard of breaking is dissolve_rate x
     # min(1, policy_cost x agrarian salience x policy distance / mean compromise willingness).
-    policy_cost: float = Field(default=3.0, ge=0.0, le=20.0)
+    policy_cost: float = Field(
+        default=3.0,
+        ge=0.0,
+        le=20.0,
+        description="a spent enemy's bloc breaks over policy: x salience x distance / willingness",
+    )
     # ... or, if larger, rivalry x the head's share of the bloc x its most ruthless junior's ruthlessness^2.
-    rivalry: float = Field(default=3.0, ge=0.0, le=10.0)
+    rivalry: float = Field(
+        default=3.0,
+        ge=0.0,
+        le=10.0,
+        description="... or over a ruthless partner's fear of its head: x head's share x ruthlessness^2",
+    )
     fault_line: bool = Field(
         default=True,
         description="a breaking bloc splits: partners nearer its head stay with him against those who leave",
@@ -289,9 +409,21 @@ class AllianceParams(Mechanism):
 class InstitutionParams(Mechanism):
     """7. Sessions, votes and the sanctions ladder."""
 
-    proposal_rate: float = Field(default=0.9, ge=0.0, le=1.0)
-    min_months_between_sanctions: int = Field(default=3, ge=0, le=60)
-    slate_bias: float = Field(default=2.0, ge=0.0, le=20.0)
+    proposal_rate: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="chance the leadership moves the next sanction at a session, times ruthlessness and the charge",
+    )
+    min_months_between_sanctions: int = Field(
+        default=3, ge=0, le=60, description="a new step needs a new session: plenums come every three months"
+    )
+    slate_bias: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=20.0,
+        description="extra weight of the leadership's people on the Congress's list for the CC",
+    )
     qualified_majority: float = Field(
         default=0.6666666666666666,
         gt=0.5,
@@ -347,29 +479,81 @@ class InstitutionParams(Mechanism):
 class MobilisationParams(Mechanism):
     """8. Factions and platforms, and the charge of factionalism they hand the majority."""
 
-    rate: float = Field(default=0.25, ge=0.0, le=1.0)
-    faction_pull: float = Field(default=4.0, ge=0.0, le=20.0)
-    reach: float = Field(default=0.6, gt=0.0, le=2.0)
-    factionalism_charge: float = Field(default=1.0, ge=0.0, le=10.0)
-    shield: float = Field(default=0.8, ge=0.0, le=1.0)
+    rate: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="monthly hazard of a step toward a faction, times the will to organise",
+    )
+    faction_pull: float = Field(
+        default=4.0,
+        ge=0.0,
+        le=20.0,
+        description="utility pull of an organised faction on a delegate of the same line",
+    )
+    reach: float = Field(
+        default=0.6, gt=0.0, le=2.0, description="ideological distance over which the pull falls by e"
+    )
+    factionalism_charge: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=10.0,
+        description="how much an open faction adds to the majority's will to sanction",
+    )
     # Added to the will to organise: x (1 - compromise willingness) x share of the ladder already taken.
-    desperation: float = Field(default=0.25, ge=0.0, le=5.0)
+    desperation: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=5.0,
+        description="the uncompromising, stripped of posts and seats, take their case to the ranks",
+    )
     # Steps to a faction (platform, cells, press, appeal to the ranks), each taken at `steps x rate x will`.
-    steps: int = Field(default=4, ge=1, le=12)
+    steps: int = Field(
+        default=4,
+        ge=1,
+        le=12,
+        description="a faction is built: platform, supporters in the cells, press and couriers, appeal to the ranks",
+    )
 
 
 class RepressionParams(Mechanism):
     """9. Erasure, demotion of the losing side, exile; capitulation as the way out."""
 
-    erasure: float = Field(default=0.15, ge=0.0, le=1.0)
-    demotion: float = Field(default=0.15, ge=0.0, le=1.0)
-    internal_exile_rate: float = Field(default=0.3, ge=0.0, le=1.0)
-    exile_abroad_rate: float = Field(default=0.25, ge=0.0, le=1.0)
-    min_months_before_abroad: int = Field(default=6, ge=0, le=60)
-    capitulation_rate: float = Field(default=0.12, ge=0.0, le=1.0)
-    readmission_months: int = Field(default=6, ge=0, le=60)
-    replacement_spread: float = Field(
-        default=0.3, gt=0.0, le=2.0, description="sd of the line of cadres who replace demoted followers"
+    erasure: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="monthly loss of standing of a sanctioned leader from Politburo removal on, by depth",
+    )
+    demotion: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="chance each client secretary of a sanctioned leader is moved out, times ruthlessness",
+    )
+    internal_exile_rate: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="monthly hazard of internal exile for an expelled leader, times ruthlessness",
+    )
+    exile_abroad_rate: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="monthly hazard of deportation abroad, times ruthlessness and standing",
+    )
+    min_months_before_abroad: int = Field(
+        default=6, ge=0, le=60, description="least months in internal exile before deportation abroad"
+    )
+    capitulation_rate: float = Field(
+        default=0.12,
+        ge=0.0,
+        le=1.0,
+        description="monthly hazard of recanting once expelled, x stake x willingness^2 x (1 - hope)",
+    )
+    readmission_months: int = Field(
+        default=6, ge=0, le=60, description="months before a recanting expelled leader is readmitted"
     )
     legitimacy_erasure_share: float = Field(
         default=0.5, ge=0.0, le=1.0, description="erasure's bite on legitimacy relative to standing"
@@ -385,9 +569,16 @@ class RepressionParams(Mechanism):
         description="an internal exile is told to cease his activity first, and deported at his next act",
     )
     # Share of standing a leader loses by recanting (he keeps his place, not his voice).
-    recant_standing_loss: float = Field(default=0.5, ge=0.0, le=1.0)
+    recant_standing_loss: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="a recanting leader keeps his place, not his voice"
+    )
     # Scale of the chance to recant right after a sanction passes (times his propensity, in [0, 1]).
-    recant_on_sanction: float = Field(default=0.5, ge=0.0, le=1.0)
+    recant_on_sanction: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="chance to recant just after a sanction, x the same propensity",
+    )
     # A bloc's members recant together or not at all: the weight of the bloc's most intransigent
     # member's compromise willingness in each member's own when he weighs recanting.
     bloc_solidarity: float = Field(
@@ -401,9 +592,18 @@ class RepressionParams(Mechanism):
 class ShockParams(Mechanism):
     """10. Exogenous shocks and the policy drift of flexible leaders."""
 
-    drift_rate: float = Field(default=0.08, ge=0.0, le=1.0)
-    delegate_drift: float = Field(default=0.02, ge=0.0, le=1.0)
-    fear_decay: float = Field(default=0.05, ge=0.0, le=1.0)
+    drift_rate: float = Field(
+        default=0.08,
+        ge=0.0,
+        le=1.0,
+        description="monthly share of the way a leader's line moves toward his target line",
+    )
+    member_drift: float = Field(
+        default=0.02, ge=0.0, le=1.0, description="monthly pull of the agenda on a member's line"
+    )
+    fear_decay: float = Field(
+        default=0.05, ge=0.0, le=1.0, description="monthly decay of the climate of fear"
+    )
     fear_cap: float = Field(default=2.0, ge=0.0, le=10.0, description="ceiling on the climate of fear")
 
 
@@ -453,35 +653,6 @@ class Consolidation(StrictModel):
     )
 
 
-class Population(StrictModel):
-    """How the delegates of January 1924 are drawn (model-level parameters of the initialisation)."""
-
-    ideology_spread: float = Field(
-        default=0.35, ge=0.0, le=2.0, description="sd of a delegate's line around his bloc's"
-    )
-    susceptibility_shape: float = Field(
-        default=4.0,
-        gt=0.0,
-        le=100.0,
-        description="shape of the Gamma law of delegates' charisma and fear weights (mean shape x scale)",
-    )
-    susceptibility_scale: float = Field(
-        default=0.25, gt=0.0, le=10.0, description="scale of the Gamma law of charisma and fear weights"
-    )
-    max_tenure_months: int = Field(
-        default=35, ge=0, le=600, description="longest tenure in post in January 1924 (uniform from 0)"
-    )
-    home_patronage: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="share of a regional boss's bloc who owe him their post"
-    )
-    settling_rounds: int = Field(
-        default=4,
-        ge=1,
-        le=50,
-        description="re-weighing rounds before January 1924, so that the start is an equilibrium",
-    )
-
-
 class Organisation(StrictModel):
     """A party organisation that elects its own delegation: a province, a republic, the army's.
 
@@ -522,16 +693,49 @@ class Party(StrictModel):
 
     `scale` is simulated members per real member (1.0 runs the real party); `members` the party's
     size at the start (members and candidates); `candidate_share` the candidates among them;
-    `candidate_months` the candidate stage before full membership; `provinces` the number of
+    `candidate_months` the candidate stage before full membership; `line_spread` the sd of a member's
+    line around his organisation's at the start, `recruit_spread` that of a recruit's around the
+    party's agenda when he joins; `provinces` the number of
     provincial organisations that share what the named `organisations` leave. The secretaries
     installed from above by the start are `initial_state.appointee_share` of them.
     """
 
-    scale: float = Field(default=0.05, gt=0.0, le=1.0)
-    members: int = Field(default=446_089, gt=0, le=50_000_000)
-    candidate_share: float = Field(default=0.25, ge=0.0, le=1.0)
-    candidate_months: int = Field(default=12, ge=0, le=120)
-    provinces: int = Field(default=86, ge=1, le=1000)
+    scale: float = Field(
+        default=0.05,
+        gt=0.0,
+        le=1.0,
+        description="simulated members per real member (1.0 runs the real party)",
+    )
+    line_spread: float = Field(
+        default=0.35,
+        ge=0.0,
+        le=2.0,
+        description="sd of a member's line around his organisation's at the start",
+    )
+    recruit_spread: float = Field(
+        default=0.4,
+        ge=0.0,
+        le=2.0,
+        description="sd of a recruit's line around the party's agenda when he joins",
+    )
+    members: int = Field(
+        default=446_089,
+        gt=0,
+        le=50_000_000,
+        description="members and candidates at the start (446,089 on 1 January 1924)",
+    )
+    candidate_share: float = Field(
+        default=0.25, ge=0.0, le=1.0, description="share of candidates among the members at the start"
+    )
+    candidate_months: int = Field(
+        default=12, ge=0, le=120, description="months of the candidate stage before full membership"
+    )
+    provinces: int = Field(
+        default=86,
+        ge=1,
+        le=1000,
+        description="provincial organisations sharing the members the named ones leave",
+    )
     organisations: dict[str, Organisation] = Field(default_factory=dict)
     drives: dict[str, Drive] = Field(default_factory=dict)
 
@@ -543,7 +747,6 @@ class ScenarioModel(StrictModel):
     description: str = ""
     start: date
     end: date
-    delegates: int = Field(gt=0, le=5_000_000)
     parameter_uncertainty: float = Field(default=0.05, ge=0.0, le=0.5)
     initial_agenda: float = Field(default=0.0, ge=-1.0, le=1.0)
     leaders: dict[str, LeaderParams]
@@ -553,7 +756,6 @@ class ScenarioModel(StrictModel):
     events: Events
     mechanisms: Mechanisms
     consolidation: Consolidation = Consolidation()
-    population: Population = Population()
     party: Party = Party()
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim.plots.style import leader_colour
-from sim.view.state import NOBODY, DelegateSample, Seat
+from sim.view.state import NOBODY, ApparatusSample, Seat
 
 VACANT = "#d9d9d9"
 DPI = 80  # figures are redrawn as the months pass: small PNGs keep a step short
@@ -74,8 +74,11 @@ def ladder(steps: tuple[str, ...], rungs: dict[str, int], recanted: dict[str, bo
     return fig
 
 
-def patronage(names: list[str], sample: DelegateSample) -> Figure:
-    """Delegates around their patrons (hubs; the centre: no patron), each coloured by whom it backs."""
+def patronage(names: list[str], sample: ApparatusSample) -> Figure:
+    """Organisations around their secretaries' patrons (hubs; the centre: nobody's).
+
+    Each is coloured by whom most of its members follow.
+    """
     hubs = np.linspace(0, 2 * np.pi, len(names), endpoint=False)
     hub_xy = np.c_[np.cos(hubs), np.sin(hubs)]
     jitter = np.random.default_rng(1).normal(0, 0.22, (len(sample.rows), 2))  # fixed display layout
@@ -98,7 +101,9 @@ def patronage(names: list[str], sample: DelegateSample) -> Figure:
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(
-        f"Patronage: {len(sample.rows)} delegates by patron (hubs; centre: none), coloured by allegiance",
+        f"The apparatus: {len(sample.rows)} organisations by their secretary's patron"
+        " (hubs; centre: nobody's),"
+        " coloured by whom most members follow",
         fontsize=8,
     )
     return fig

@@ -131,9 +131,9 @@ def ChroniclePanel(model: ViewModel) -> None:
 
 @solara.component
 def PatronagePanel(model: ViewModel) -> None:
-    """Delegates around their patrons, coloured by whom they back now: a sample for large runs."""
+    """Organisations around their secretaries' patrons, coloured by whom most of their members follow."""
     update_counter.get()
-    names, sample = state.leader_names(model), state.delegate_sample(model)
+    names, sample = state.leader_names(model), state.apparatus_sample(model)
     key = (tuple(names), sample.patron.tobytes(), sample.allegiance.tobytes())
     fig = solara.use_memo(lambda: figures.patronage(names, sample), dependencies=[key])
     solara.FigureMatplotlib(fig, format="png", dependencies=[key])

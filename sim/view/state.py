@@ -1,7 +1,7 @@
 """The one adapter between the model's internals and the view: plain values the panels can draw.
 
 Every other module of `sim.view` reads the model through these functions only, so when the model's
-state changes shape (leaders' posts, rungs, coalitions, the delegate pool) only this file changes.
+state changes shape (leaders' posts, rungs, coalitions, the party's apparatus) only this file changes.
 """
 
 from __future__ import annotations
@@ -76,8 +76,10 @@ def politburo(model: PowerStruggleModel) -> list[Seat]:
     for lead in model.leaders:
         if lead.pb_seat == PolitburoSeat.FULL:
             seats.append(Seat("full", lead.name, "member"))
-    named = {rank: [m for m in body.members if m.seat == seat] for rank, seat in
-             (("full", PolitburoSeat.FULL), ("candidate", PolitburoSeat.CANDIDATE))}
+    named = {
+        rank: [m for m in body.members if m.seat == seat]
+        for rank, seat in (("full", PolitburoSeat.FULL), ("candidate", PolitburoSeat.CANDIDATE))
+    }
     seats += [Seat("full", model.leader_names[m.patron], "client", m.name) for m in named["full"]]
     for k, n in enumerate(body.clients.tolist()):
         seats += [Seat("full", model.leader_names[k], "client")] * int(n)
@@ -140,16 +142,19 @@ def votes_table(model: PowerStruggleModel) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, slots=True)
-class DelegateSample:
-    """A fixed sample of delegates: their rows, patrons (-1: none) and whom each backs now."""
+class ApparatusSample:
+    """The organisations: their rows, their secretaries' patrons (-1: nobody) and whom most members follow."""
 
     rows: np.ndarray
     patron: np.ndarray
     allegiance: np.ndarray
 
 
-def delegate_sample(model: PowerStruggleModel, size: int = 300) -> DelegateSample:
-    """Up to `size` delegates, the same rows every month (a fixed display draw, not the model's stream)."""
-    n = model.pool.n
-    rows = np.arange(n) if n <= size else np.sort(np.random.default_rng(0).choice(n, size, replace=False))
-    return DelegateSample(rows, model.pool.patron[rows].copy(), model.pool.allegiance[rows].copy())
+def apparatus_sample(model: PowerStruggleModel) -> ApparatusSample:
+    """Every organisation: its secretary's patron and the leader most of its members would follow."""
+    from sim.mechanisms.choice import choice_shares
+
+    table = model.party.members.table
+    follow = np.einsum("ob,obk->ok", table, choice_shares(model)).argmax(axis=1)
+    patrons = model.party.apparatus.patrons()
+    return ApparatusSample(np.arange(patrons.size), patrons, follow)
