@@ -28,7 +28,7 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_replay.py
+	$(BIN)/python benchmarks/bench_party.py
 	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:

@@ -33,6 +33,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import sim  # noqa: E402
 from sim import run_scenario  # noqa: E402
 from sim.stats import wilson  # noqa: E402
 
@@ -68,7 +69,7 @@ def time_trivial(n: int, steps: int) -> float:
     return time.perf_counter() - t
 
 
-def time_replay(overrides: dict | None = None):
+def time_replay(overrides: dict | None = None) -> tuple[float, sim.Results]:
     """Seconds for one whole replay (load, build, steps, tables) and its results."""
     gc.collect()
     t = time.perf_counter()
@@ -79,7 +80,8 @@ def time_replay(overrides: dict | None = None):
 def peak_rss(scale: float) -> tuple[int, float]:
     """Peak RSS (KiB) of a fresh process running one replay at `scale`, and the members it simulated."""
     code = (
-        "import resource,sys,tempfile;sys.path.insert(0,'.');import pandas as pd;from sim import run_scenario;"
+        "import resource,sys,tempfile;sys.path.insert(0,'.');import pandas as pd;"
+        "from sim import run_scenario;"
         f"r=run_scenario({HISTORICAL!r},replicates=1,seed=3,workers=1,overrides={{'party.scale':{scale}}});"
         "m=max(resource.getrusage(x).ru_maxrss for x in (resource.RUSAGE_SELF,resource.RUSAGE_CHILDREN));"
         "d=tempfile.mkdtemp();r.write(d+'/o');print(m, pd.read_csv(d+'/o/party.csv')['simulated'].max())"
@@ -96,20 +98,29 @@ def speed_and_memory() -> None:
     steps = int(replays[-1][1].manifest["steps"])
     replay = statistics.median(t for t, _ in replays)
     trivial = statistics.median(time_trivial(1_000, steps) for _ in range(5))
-    print(f"default scale: one replay {replay:.3f} s, trivial loop of 1,000 agents x {steps} steps {trivial:.3f} s, "
-          f"ratio {trivial / replay:.2f}x (target >= 0.5x)")
+    print(
+        f"default scale: one replay {replay:.3f} s, trivial loop of 1,000 agents x {steps} steps "
+        f"{trivial:.3f} s, "
+        f"ratio {trivial / replay:.2f}x (target >= 0.5x)"
+    )
     seconds, res = time_replay({"party.scale": 1.0})
     with tempfile.TemporaryDirectory() as tmp:
         res.write(Path(tmp) / "full")
         member_months = float(pd.read_csv(Path(tmp) / "full" / "party.csv")["simulated"].sum())
     agent_steps = 100_000 * steps / time_trivial(100_000, steps)
     rate = member_months / seconds
-    print(f"full scale: {member_months / 1e6:.1f}M member-months in {seconds:.2f} s = {rate / 1e6:.1f}M/s; trivial "
-          f"loop {agent_steps / 1e6:.2f}M agent-steps/s; ratio {rate / agent_steps:.1f}x (target >= 10x)")
+    print(
+        f"full scale: {member_months / 1e6:.1f}M member-months in {seconds:.2f} s = "
+        f"{rate / 1e6:.1f}M/s; trivial "
+        f"loop {agent_steps / 1e6:.2f}M agent-steps/s; ratio {rate / agent_steps:.1f}x (target >= 10x)"
+    )
     (full, n_full), (small, n_small) = peak_rss(1.0), peak_rss(0.01)
     per = (full - small) * 1024 / max(n_full - n_small, 1)
-    print(f"memory: {(full - small) / 1024:.0f} MiB more at full scale for {n_full - n_small:,.0f} more members, "
-          f"{per:.0f} bytes per member (target <= 200)")
+    print(
+        f"memory: {(full - small) / 1024:.0f} MiB more at full scale for "
+        f"{n_full - n_small:,.0f} more members, "
+        f"{per:.0f} bytes per member (target <= 200)"
+    )
 
 
 def median_with_interval(dates: pd.Series, rng: np.random.Generator) -> str:
@@ -126,22 +137,30 @@ def median_with_interval(dates: pd.Series, rng: np.random.Generator) -> str:
 def scale_independence() -> None:
     """Section 4: 200 replicates at 0.05 and 0.2 with the same seeds."""
     rng = np.random.default_rng(0)
-    runs = {s: run_scenario(HISTORICAL, replicates=200, seed=7, workers=2, overrides={"party.scale": s})
-            for s in (0.05, 0.2)}
+    runs = {
+        s: run_scenario(HISTORICAL, replicates=200, seed=7, workers=2, overrides={"party.scale": s})
+        for s in (0.05, 0.2)
+    }
     for scale, res in runs.items():
         print(f"party.scale {scale}:")
         winners = res.summary["winner"].astype(str)
         for who, k in winners.value_counts().items():
             lo, hi = wilson(int(k), len(winners))
             print(f"  P({who}) {k / len(winners):.3f} [{lo:.3f}, {hi:.3f}]")
-        for col in ("trotsky__politburo_removal", "trotsky__party_expulsion", "zinoviev__politburo_removal",
-                    "zinoviev__party_expulsion"):
+        for col in (
+            "trotsky__politburo_removal",
+            "trotsky__party_expulsion",
+            "zinoviev__politburo_removal",
+            "zinoviev__party_expulsion",
+        ):
             print(f"  {col}: median {median_with_interval(res.summary[col], rng)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", action="store_true", help="also compare 200 replicates at scales 0.05 and 0.2")
+    parser.add_argument(
+        "--scale", action="store_true", help="also compare 200 replicates at scales 0.05 and 0.2"
+    )
     args = parser.parse_args()
     speed_and_memory()
     if args.scale:

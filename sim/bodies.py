@@ -135,6 +135,7 @@ class CentralCommittee:
     def __init__(self, model: PowerStruggleModel) -> None:
         self.model = model
         self.n_leaders = len(model.leaders)
+        self.version = 0  # counts elections and purges: the cached allegiances are keyed by it
         self.patron = np.zeros(0, dtype=np.intp)  # leader index, or NOBODY (-1)
         self.choice = np.zeros(0, dtype=np.intp)  # whom a member elected on views backed at his election
 
@@ -147,6 +148,7 @@ class CentralCommittee:
         """Replace the whole body with newly elected members."""
         self.patron = patron.astype(np.intp)
         self.choice = choice.astype(np.intp)
+        self.version += 1
 
     def allegiance(self, free: np.ndarray, fallback: int) -> np.ndarray:
         """Whom each member backs: his patron or his own choice while `free[k]` is false, else `fallback`.
@@ -165,17 +167,26 @@ class CentralCommittee:
         return backs
 
     def backs(self) -> np.ndarray:
-        """Whom each member backs now (`allegiance`); a spent leader's men go to the leadership's head."""
+        """Whom each member backs now (`allegiance`); a spent leader's men go to the leadership's head.
+
+        Cached until the body, the leadership, the following or the structure (sanctions, recantations,
+        offices) changes.
+        """
+        return self.model.cache.by_support(("cc_backs", self.version, self.model.ruling), self._backs)
+
+    def _backs(self) -> np.ndarray:
         model = self.model
         free = np.array([not lead.eligible or lead.capitulated for lead in model.leaders])
-        ruling = model.ruling
-        fallback = max(ruling, key=lambda k: (model.support_list[k], -k))
+        fallback = max(model.ruling, key=lambda k: (model.support_list[k], -k))
         return self.allegiance(free, fallback)
 
     def support(self) -> np.ndarray:
-        """Share of the CC's members backing each leader."""
+        """Share of the CC's members backing each leader (cached as `backs` is)."""
         if self.n == 0:
             return np.zeros(self.n_leaders)
+        return self.model.cache.by_support(("cc_support", self.version, self.model.ruling), self._support)
+
+    def _support(self) -> np.ndarray:
         return np.bincount(self.backs(), minlength=self.n_leaders)[: self.n_leaders] / self.n
 
     def remove(self, rows: np.ndarray) -> None:
@@ -183,6 +194,7 @@ class CentralCommittee:
         keep = np.ones(self.n, dtype=bool)
         keep[rows] = False
         self.patron, self.choice = self.patron[keep], self.choice[keep]
+        self.version += 1
 
     def size_for(self, wanted: int) -> int:
         """Seats to elect: the historical size, or the present size when the session names none."""

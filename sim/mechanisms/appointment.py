@@ -58,9 +58,7 @@ def place_secretaries(model: PowerStruggleModel, holder: int | None) -> None:
     n_leaders = len(model.leaders)
     allies = np.zeros(n_leaders + 1, dtype=bool)  # the last entry stands for nobody (index -1)
     allies[list(camp_of(model, holder))] = True
-    stripped = np.array(
-        [not lead.holds_home_post and lead.rung >= RUNG["post_removal"] for lead in model.leaders] + [False]
-    )
+    stripped = model.cache.by_structure("stripped_of_posts", _stripped, model)
     rate = secretariat_rate(model, holder)
     p = np.where(patron == NOBODY, rate, rate * (1.0 + mech.targeting))
     p = np.where(stripped[patron], mech.strength * secretariat_control(model, holder), p)
@@ -69,3 +67,10 @@ def place_secretaries(model: PowerStruggleModel, holder: int | None) -> None:
     draws = model.streams["party"].random(p.size)
     for o in np.flatnonzero(draws < p):
         apparatus.install(int(o), holder)
+
+
+def _stripped(model: PowerStruggleModel) -> np.ndarray:
+    """Per leader (and a last entry for nobody), whether he has lost his posts to a sanction."""
+    return np.array(
+        [not lead.holds_home_post and lead.rung >= RUNG["post_removal"] for lead in model.leaders] + [False]
+    )

@@ -51,14 +51,11 @@ def danger(model: PowerStruggleModel) -> np.ndarray:
     )
 
 
-def utilities(model: PowerStruggleModel) -> np.ndarray:
-    """Utility (noise excluded, strength included) of each leader per organisation and line bin.
-
-    Shape (organisations, bins, leaders); ineligible leaders get -inf.
-    """
+def _per_bin(model: PowerStruggleModel) -> np.ndarray:
+    """The terms that do not depend on the organisation, per line bin and leader (bins x leaders)."""
     w = model.cfg.mechanisms.delegate_choice
     leaders = model.leaders
-    support = model.support
+    support = model.support_list
     pos = np.array([lead.position for lead in leaders])
     const = np.array(
         [
@@ -68,42 +65,88 @@ def utilities(model: PowerStruggleModel) -> np.ndarray:
             for k, lead in enumerate(leaders)
         ]
     ) - w.fear * danger(model)
-    per_bin = -w.ideology * np.abs(BIN_CENTRES[:, None] - pos[None, :]) + const[None, :]  # bins x leaders
+    per_bin = -w.ideology * np.abs(BIN_CENTRES[:, None] - pos[None, :]) + const[None, :]
     mob = model.cfg.mechanisms.mobilisation
-    if mob.enabled:
+    if mob.enabled and any(lead.mobilised for lead in leaders):
         discount = foresight_discount(model, model.ruling)
         for k, lead in enumerate(leaders):
             if lead.mobilised:
                 pull = mob.faction_pull * mob.strength * lead.organisational_skill * discount
                 per_bin[:, k] += pull * np.exp(-np.abs(BIN_CENTRES - lead.position) / mob.reach)
+    return per_bin
+
+
+def _organisation_kinds(model: PowerStruggleModel) -> tuple[np.ndarray, np.ndarray]:
+    """Organisations alike in whose man runs them and who is their boss: (kind of each, kinds' terms).
+
+    The choice differs between organisations only by these two one-hot terms, so it is computed once
+    per kind (a handful) rather than once per organisation (about ninety). Cached until a placement or
+    a structural change (a boss losing his post).
+    """
+    version = model.party.apparatus.version
+    return model.cache.by_structure(("organisation_kinds", version), _kinds, model)
+
+
+def _kinds(model: PowerStruggleModel) -> tuple[np.ndarray, np.ndarray]:
+    w = model.cfg.mechanisms.delegate_choice
     apparatus = model.party.apparatus
-    n_orgs = len(apparatus.secretaries)
-    per_org = np.zeros((n_orgs, len(leaders)))
-    patrons, bosses = apparatus.patrons(), apparatus.bosses()
-    rows = np.arange(n_orgs)
-    has_patron = patrons >= 0
-    per_org[rows[has_patron], patrons[has_patron]] += w.patronage
-    has_boss = bosses >= 0
-    per_org[rows[has_boss], bosses[has_boss]] += w.bloc
-    u = (per_bin[None, :, :] + per_org[:, None, :]) * w.strength
+    n_leaders = len(model.leaders)
+    key = (apparatus.patrons() + 1) * (n_leaders + 1) + (apparatus.bosses() + 1)
+    kinds, kind_of = np.unique(key, return_inverse=True)
+    terms = np.zeros((kinds.size, n_leaders))
+    patron, boss = kinds // (n_leaders + 1) - 1, kinds % (n_leaders + 1) - 1
+    rows = np.arange(kinds.size)
+    terms[rows[patron >= 0], patron[patron >= 0]] += w.patronage
+    terms[rows[boss >= 0], boss[boss >= 0]] += w.bloc
+    return kind_of, terms
+
+
+def utilities(model: PowerStruggleModel) -> np.ndarray:
+    """Utility (noise excluded, strength included) of each leader per organisation and line bin.
+
+    Shape (organisations, bins, leaders); ineligible leaders get -inf.
+    """
+    kind_of, terms = _organisation_kinds(model)
+    return _utilities(model, terms)[kind_of]
+
+
+def _utilities(model: PowerStruggleModel, org_terms: np.ndarray) -> np.ndarray:
+    w = model.cfg.mechanisms.delegate_choice
+    u = (_per_bin(model)[None, :, :] + org_terms[:, None, :]) * w.strength
     return np.where(eligible_mask(model)[None, None, :], u, -np.inf)
 
 
-def choice_shares(model: PowerStruggleModel) -> np.ndarray:
-    """The logit shares per organisation, line bin and leader (each (organisation, bin) sums to 1)."""
-    u = utilities(model) / model.cfg.mechanisms.delegate_choice.noise
+def _logit(u: np.ndarray, noise: float) -> np.ndarray:
+    u = u / noise
     u -= u.max(axis=2, keepdims=True)
     p = np.exp(u)
     p /= p.sum(axis=2, keepdims=True)
     return p
 
 
+def choice_shares(model: PowerStruggleModel) -> np.ndarray:
+    """The logit shares per organisation, line bin and leader (each (organisation, bin) sums to 1)."""
+    kind_of, terms = _organisation_kinds(model)
+    return _logit(_utilities(model, terms), model.cfg.mechanisms.delegate_choice.noise)[kind_of]
+
+
 def following(model: PowerStruggleModel) -> np.ndarray:
     """Each leader's share of the members, were they all to choose now."""
+    kind_of, terms = _organisation_kinds(model)
+    p = _logit(_utilities(model, terms), model.cfg.mechanisms.delegate_choice.noise)
     table = model.party.members.table
-    counts = np.einsum("ob,obk->k", table, choice_shares(model))
+    by_kind = (kind_of[None, :] == np.arange(terms.shape[0])[:, None]).astype(np.int64) @ table
+    counts = np.einsum("cb,cbk->k", by_kind, p)
     total = counts.sum()
     return counts / total if total > 0 else counts
+
+
+def organisation_views(model: PowerStruggleModel) -> np.ndarray:
+    """Per organisation, the share of its members who would follow each leader (organisations x leaders)."""
+    kind_of, terms = _organisation_kinds(model)
+    p = _logit(_utilities(model, terms), model.cfg.mechanisms.delegate_choice.noise)
+    counts = np.einsum("ob,obk->ok", model.party.members.table, p[kind_of])
+    return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
 
 
 def utility_reference(model: PowerStruggleModel, org: int, line: float) -> np.ndarray:

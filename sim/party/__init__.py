@@ -69,8 +69,10 @@ class PartyState:
         return out
 
     def _org_draw(self, n: int) -> np.ndarray:
+        """The organisations of n new members, by the organisations' shares (a multinomial count each)."""
         shares = self.apparatus.shares / self.apparatus.shares.sum()
-        return self.model.streams["party"].choice(shares.size, size=n, p=shares).astype(np.int16)
+        counts = self.model.streams["party"].multinomial(n, shares)
+        return np.repeat(np.arange(shares.size, dtype=np.int16), counts)
 
     def _seed_members(self) -> None:
         """The party of the start: organisations by share, lines around each organisation's line."""

@@ -50,10 +50,23 @@ class ProvincialSecretary(mesa.Agent):
     ) -> None:
         super().__init__(model)
         self.organisation = organisation
-        self.patron = patron
+        self._patron = patron
         self.line = line
         self.loyalty = loyalty
         self.placed_month = -1
+
+    @property
+    def patron(self) -> int:
+        """The leader who placed him (NOBODY for a locally elected secretary)."""
+        return self._patron
+
+    @patron.setter
+    def patron(self, leader: int) -> None:
+        # Who runs what is cached by the apparatus's version (`Apparatus.patrons`): a change bumps it.
+        self._patron = leader
+        party = getattr(self.model, "party", None)
+        if party is not None:
+            party.apparatus.version += 1
 
     @property
     def patron_name(self) -> str:
@@ -82,19 +95,32 @@ class Apparatus:
         self.secretaries = secretaries
         self.shares = np.array([s.share for s in specs])
         self.placed = 0  # secretaries placed by the Secretariat since the start
+        self.version = 0  # counts placements: queries of who runs what are cached by it
+        self._patrons: np.ndarray | None = None
+        self._patrons_version = -1
+        self._shares: np.ndarray | None = None
+        self._shares_version = -1
         self.named = sum(
             not s.name.startswith("province_") for s in specs
         )  # the first `named` are the record's
 
     def patrons(self) -> np.ndarray:
-        """Per organisation, its secretary's patron (NOBODY where nobody)."""
-        return np.array([s.patron for s in self.secretaries], dtype=np.intp)
+        """Per organisation, its secretary's patron (NOBODY where nobody); read-only, kept until a change."""
+        if self._patrons is None or self._patrons_version != self.version:
+            self._patrons = np.fromiter((s.patron for s in self.secretaries), np.intp, len(self.secretaries))
+            self._patrons.flags.writeable = False
+            self._patrons_version = self.version
+        return self._patrons
 
     def secretary_shares(self) -> np.ndarray:
-        """Per leader, his clients' share of the secretaries."""
-        n = len(self.model.leaders)
-        p = self.patrons()
-        return np.bincount(p[p >= 0], minlength=n)[:n] / max(len(self.secretaries), 1)
+        """Per leader, his clients' share of the secretaries (kept until a placement)."""
+        if self._shares is None or self._shares_version != self.version:
+            n = len(self.model.leaders)
+            p = self.patrons()
+            self._shares = np.bincount(p[p >= 0], minlength=n)[:n] / max(len(self.secretaries), 1)
+            self._shares.flags.writeable = False
+            self._shares_version = self.version
+        return self._shares
 
     def member_shares(self, members_by_org: np.ndarray) -> np.ndarray:
         """Per leader, the share of members in organisations his clients run."""

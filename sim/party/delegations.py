@@ -5,7 +5,7 @@ delegation votes first as its secretary's patron does: Leningrad, elected under 
 voted against the line as one at the 14th Congress. Where the secretary is nobody's man, or his
 patron takes no side, the organisation's members speak through their delegates: their own views
 (line, Lenin's legitimacy, charisma) decide, and fear of voting against the majority in the open
-weighs on them as on anyone (`open_vote_fear`).
+weighs on them as on anyone (`open_vote_fear`). Their views are the members' choice (mechanism 5).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.mechanisms.choice import organisation_views
 from sim.party.apparatus import CENTRE, NOBODY
-from sim.party.membership import BIN_CENTRES
 from sim.politics import secretariat_holder
 
 if TYPE_CHECKING:
@@ -48,75 +48,45 @@ def apportion(seats: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def member_views(model: PowerStruggleModel) -> np.ndarray:
-    """Per organisation, the share of its members who would back each leader (organisations x leaders).
-
-    A member backs the leader with the highest utility under `delegate_choice`'s weights: closeness of
-    line, Lenin's legitimacy, charisma as his standing lets it show, and the bandwagon; the Gumbel noise
-    of the same scale makes it a logit. Members are read by line bin (`MemberPopulation.table`).
-    """
-    w = model.cfg.mechanisms.delegate_choice
-    leaders = model.leaders
-    support = model.support_list
-    eligible = np.array([lead.eligible for lead in leaders])
-    pos = np.array([lead.position for lead in leaders])
-    const = np.array(
-        [
-            w.legitimacy * lead.legitimacy
-            + w.charisma * lead.charisma * lead.standing
-            + w.bandwagon * support[k]
-            for k, lead in enumerate(leaders)
-        ]
-    )
-    u = -w.ideology * np.abs(BIN_CENTRES[:, None] - pos[None, :]) + const[None, :]  # bins x leaders
-    u = np.where(eligible[None, :], u * w.strength / w.noise, -np.inf)
-    u -= u.max(axis=1, keepdims=True)
-    p = np.exp(u)
-    p /= p.sum(axis=1, keepdims=True)
-    table = model.party.members.table
-    counts = table @ p  # organisations x leaders
-    return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
-
-
 def vote(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -> list[Delegation]:
     """Each delegation's vote on a motion, given each leader's side (1 for, -1 against, 0 neither).
 
     Delivered: a secretary whose patron takes a side brings his delegates to it, each with the chance
     `delegation_discipline` times his loyalty; a locally elected one brings them to the General
-    Secretary's side (the centre's), with the same chance. The rest vote their organisation's views:
-    for with its
-    share behind the leadership, against with its share behind the other side (each daring it with the
-    chance exp(-open_vote_fear x fear x climate)), and the rest for with their leader's willingness to
-    bend to the majority, else abstaining.
+    Secretary's side (the centre's), with the same chance. The rest vote their organisation's views
+    (`choice.organisation_views`): for with its share following the leadership, against with its share
+    following the other side (each daring it with the chance exp(-open_vote_fear x fear x climate)), and
+    the rest for with their leader's willingness to bend to the majority, else abstaining.
     """
     mech = model.cfg.mechanisms.institutions
     w = model.cfg.mechanisms.delegate_choice
     rng = model.streams["party"]
-    views = member_views(model)
+    views = organisation_views(model)
     bend = np.array([lead.compromise_willingness for lead in model.leaders])
     dare = float(np.exp(-mech.open_vote_fear * w.fear * (w.base_fear + model.fear)))
-    p_for = views @ ((side == 1) + (side == 0) * bend)
-    p_against = (views @ (side == -1)) * dare
+    p_for = np.clip(views @ ((side == 1) + (side == 0) * bend), 0.0, 1.0)
+    p_against = np.minimum(np.clip((views @ (side == -1)) * dare, 0.0, 1.0), 1.0 - p_for)
     apparatus = model.party.apparatus
     centre = secretariat_holder(model)
-    out: list[Delegation] = []
-    for o, sec in enumerate(apparatus.secretaries):
-        n = int(seats[o])
-        if n == 0:
-            continue
-        boss = sec.patron if sec.patron >= 0 else (centre if centre is not None else -1)
-        sided = boss >= 0 and side[boss] != 0
-        delivered = int(rng.binomial(n, min(1.0, mech.delegation_discipline * sec.loyalty))) if sided else 0
-        free = n - delivered
-        pf = float(np.clip(p_for[o], 0.0, 1.0))
-        pa = float(np.clip(p_against[o], 0.0, 1.0 - pf))
-        yes, no, _ = rng.multinomial(free, (pf, pa, max(0.0, 1.0 - pf - pa)))
-        if sided and side[boss] == 1:
-            yes += delivered
-        elif sided:
-            no += delivered
-        out.append(Delegation(apparatus.names[o], sec.patron_name, n, int(yes), int(no)))
-    return out
+    patrons = apparatus.patrons()
+    boss = np.where(patrons >= 0, patrons, -1 if centre is None else centre)
+    boss_side = np.where(boss >= 0, side[np.maximum(boss, 0)], 0)
+    loyalty = np.array([sec.loyalty for sec in apparatus.secretaries])
+    n = seats.astype(np.int64)
+    p_deliver = np.where(boss_side != 0, np.minimum(1.0, mech.delegation_discipline * loyalty), 0.0)
+    delivered = rng.binomial(n, p_deliver)
+    free = n - delivered
+    pvals = np.stack([p_for, p_against, np.maximum(0.0, 1.0 - p_for - p_against)], axis=1)
+    pvals /= pvals.sum(axis=1, keepdims=True)
+    cast = rng.multinomial(free, pvals)
+    yes = cast[:, 0] + np.where(boss_side == 1, delivered, 0)
+    no = cast[:, 1] + np.where(boss_side == -1, delivered, 0)
+    return [
+        Delegation(
+            apparatus.names[o], apparatus.secretaries[o].patron_name, int(n[o]), int(yes[o]), int(no[o])
+        )
+        for o in np.flatnonzero(n > 0)
+    ]
 
 
 def elect(model: PowerStruggleModel, seats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -132,24 +102,21 @@ def elect(model: PowerStruggleModel, seats: np.ndarray) -> tuple[np.ndarray, np.
     """
     mech = model.cfg.mechanisms.institutions
     rng = model.streams["party"]
-    views = member_views(model)
+    views = organisation_views(model)
     favour = np.ones(len(model.leaders))
     favour[list(model.ruling)] += mech.slate_bias
     weighted = views * favour[None, :]
     weighted /= np.maximum(weighted.sum(axis=1, keepdims=True), 1e-12)
-    spent = [not lead.eligible or lead.capitulated for lead in model.leaders]
-    patrons: list[np.ndarray] = []
-    choices: list[np.ndarray] = []
-    for o, sec in enumerate(model.party.apparatus.secretaries):
-        n = int(seats[o])
-        if n == 0:
-            continue
-        machine = sec.patron < 0 or not spent[sec.patron]
-        p_machine = min(1.0, mech.delegation_discipline * sec.loyalty) if machine else 0.0
-        theirs = rng.random(n) < p_machine
-        choice = rng.choice(len(model.leaders), size=n, p=weighted[o])
-        patrons.append(np.where(theirs, sec.patron, NOBODY))
-        choices.append(np.where(theirs, sec.patron if sec.patron >= 0 else CENTRE, choice))
-    if not patrons:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    return np.concatenate(patrons), np.concatenate(choices)
+    spent = np.array([not lead.eligible or lead.capitulated for lead in model.leaders] + [False])
+    org = np.repeat(np.arange(seats.size), seats.astype(np.int64))  # each seat's organisation
+    patron = model.party.apparatus.patrons()[org]
+    loyalty = np.array([sec.loyalty for sec in model.party.apparatus.secretaries])[org]
+    machine = ~spent[patron]  # a locally elected secretary (NOBODY, the last entry) is never spent
+    theirs = rng.random(org.size) < np.where(
+        machine, np.minimum(1.0, mech.delegation_discipline * loyalty), 0.0
+    )
+    cdf = np.cumsum(weighted[org], axis=1)
+    choice = (rng.random(org.size)[:, None] * cdf[:, -1:] >= cdf).sum(axis=1)
+    choice = np.minimum(choice, len(model.leaders) - 1)
+    own = np.where(patron >= 0, patron, CENTRE)
+    return np.where(theirs, patron, NOBODY), np.where(theirs, own, choice)

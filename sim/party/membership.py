@@ -17,8 +17,11 @@ LINE_BINS = 41
 
 
 def line_bin(line: np.ndarray) -> np.ndarray:
-    """The bin index of each line in [-1, 1]."""
-    return np.rint((np.clip(line, -1.0, 1.0) + 1.0) * (LINE_BINS - 1) / 2.0).astype(np.intp)
+    """The bin index (uint8) of each line in [-1, 1] (lines are kept within it: no clipping needed)."""
+    half = np.float32((LINE_BINS - 1) / 2.0)
+    scaled = np.multiply(line, half, dtype=np.float32)
+    scaled += half + np.float32(0.5)
+    return scaled.astype(np.uint8)  # truncation of a positive number: round half up
 
 
 #: The line at the centre of each bin.
@@ -47,6 +50,8 @@ class MemberPopulation:
         self.n = 0
         self.org = np.zeros(capacity, dtype=np.int16)
         self.joined = np.zeros(capacity, dtype=np.int16)
+        self.base = np.zeros(capacity, dtype=np.int32)  # org x LINE_BINS: the row's offset in `table`
+        self.bin = np.zeros(capacity, dtype=np.uint8)  # the line's bin, as `table` counts him
         self.full_from = np.zeros(capacity, dtype=np.int16)
         self.line = np.zeros(capacity, dtype=np.float32)
         self.table = np.zeros((n_orgs, LINE_BINS), dtype=np.int64)
@@ -56,7 +61,7 @@ class MemberPopulation:
         if n <= self.org.size:
             return
         size = max(n, int(self.org.size * 1.25))
-        for name in ("org", "joined", "full_from", "line"):
+        for name in ("org", "base", "bin", "joined", "full_from", "line"):
             old = getattr(self, name)
             new = np.zeros(size, dtype=old.dtype)
             new[: self.n] = old[: self.n]
@@ -70,34 +75,49 @@ class MemberPopulation:
         self._grow_to(self.n + k)
         rows = slice(self.n, self.n + k)
         self.org[rows] = org
+        self.base[rows] = org.astype(np.int32) * LINE_BINS
+        self.bin[rows] = line_bin(line)
         self.line[rows] = line
         self.joined[rows] = joined
         self.full_from[rows] = full_from
         self.n += k
-        np.add.at(self.table, (org.astype(np.intp), line_bin(line)), 1)
+        self.table += self._count(org, line)
 
     def remove(self, rows: np.ndarray) -> None:
         """Drop the members at `rows` (a purge); the remaining rows keep their order."""
         if rows.size == 0:
             return
-        np.subtract.at(self.table, (self.org[rows].astype(np.intp), line_bin(self.line[rows])), 1)
+        flat = self.base[rows].astype(np.intp) + self.bin[rows]
+        self.table -= np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
         keep = np.ones(self.n, dtype=bool)
         keep[rows] = False
         n = int(keep.sum())
-        for name in ("org", "joined", "full_from", "line"):
+        for name in ("org", "base", "bin", "joined", "full_from", "line"):
             arr = getattr(self, name)
             arr[:n] = arr[: self.n][keep]
         self.n = n
+
+    def _count(self, org: np.ndarray, line: np.ndarray) -> np.ndarray:
+        """Members by organisation and line bin, shaped like `table`."""
+        flat = org.astype(np.intp) * LINE_BINS + line_bin(line)
+        return np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
 
     def drift(self, toward: float, rate: float) -> None:
         """Every member's line moves `rate` of the way toward `toward`; the table is counted again."""
         if rate <= 0.0 or self.n == 0:
             return
         line = self.line[: self.n]
-        line += np.float32(rate) * (np.float32(toward) - line)
-        self.table[:] = 0
-        flat = self.org[: self.n].astype(np.intp) * LINE_BINS + line_bin(line)
-        self.table += np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
+        line *= np.float32(1.0 - rate)  # in place: L <- (1 - rate) L + rate x toward
+        line += np.float32(rate * toward)
+        # The bins again (round((L + 1) x 20)); only members who crossed into another bin move in `table`.
+        new = line_bin(line)
+        moved = np.flatnonzero(new != self.bin[: self.n])
+        if moved.size:
+            base = self.base[moved]
+            size = self.table.size
+            self.table -= np.bincount(base + self.bin[moved], minlength=size).reshape(self.table.shape)
+            self.table += np.bincount(base + new[moved], minlength=size).reshape(self.table.shape)
+            self.bin[moved] = new[moved]
 
     def candidates(self, month: int) -> int:
         """Simulated members still in their candidate stage at `month`."""
@@ -110,4 +130,4 @@ class MemberPopulation:
     @property
     def nbytes(self) -> int:
         """Bytes held by the member rows (capacity included)."""
-        return sum(getattr(self, a).nbytes for a in ("org", "joined", "full_from", "line"))
+        return sum(getattr(self, a).nbytes for a in ("org", "base", "bin", "joined", "full_from", "line"))

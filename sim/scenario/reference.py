@@ -14,7 +14,10 @@ from pydantic import BaseModel
 from sim.scenario.schema import Consolidation, Mechanisms, Party
 
 #: The tables of behavioural parameters, with the model class that declares each.
-TABLES: tuple[tuple[str, type[BaseModel]], ...] = (("mechanisms", Mechanisms), ("consolidation", Consolidation))
+TABLES: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("mechanisms", Mechanisms),
+    ("consolidation", Consolidation),
+)
 #: The inputs of the party's structure and growth (its organisations and drives are scenario data).
 INPUTS: tuple[tuple[str, type[BaseModel]], ...] = (("party", Party),)
 
@@ -70,7 +73,7 @@ def markdown(tables: tuple[tuple[str, type[BaseModel]], ...] = TABLES + INPUTS) 
 
 
 def behavioural_count() -> int:
-    """Behavioural parameters: [mechanisms] (each mechanism's enabled and strength aside) and [consolidation]."""
+    """Behavioural parameters in [mechanisms] (enabled and strength aside) and [consolidation]."""
     return sum(
         1
         for prefix, model in TABLES

@@ -413,7 +413,7 @@ class InstitutionParams(Mechanism):
         default=0.9,
         ge=0.0,
         le=1.0,
-        description="chance the leadership moves the next sanction at a session, times ruthlessness and the charge",
+        description="chance the leadership moves the next sanction at a session, x ruthlessness, the charge",
     )
     min_months_between_sanctions: int = Field(
         default=3, ge=0, le=60, description="a new step needs a new session: plenums come every three months"
@@ -512,7 +512,7 @@ class MobilisationParams(Mechanism):
         default=4,
         ge=1,
         le=12,
-        description="a faction is built: platform, supporters in the cells, press and couriers, appeal to the ranks",
+        description="steps to a faction: platform, supporters in the cells, press and couriers, the ranks",
     )
 
 
