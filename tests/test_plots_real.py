@@ -50,7 +50,15 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 def test_plot_real_run(real: dict, tmp_path: Path) -> None:
     paths = draw_all(real["base"] / "run", tmp_path)
-    assert sorted(p.stem for p in paths) == ["alliances", "institutional_fates", "support_over_time", "votes"]
+    assert sorted(p.stem for p in paths) == [
+        "alliances",
+        "apparatus",
+        "delegations",
+        "institutional_fates",
+        "party_growth",
+        "support_over_time",
+        "votes",
+    ]
     small = [p.name for p in paths if p.stat().st_size <= 15_000]
     assert not small, f"figures under 15 kB: {small}"
 
@@ -61,7 +69,15 @@ def test_plot_real_comparison(real: dict, tmp_path: Path) -> None:
     assert set(figures) == {"winner_probabilities", "key_dates"} | {
         f"{s}/{f}"
         for s in ("historical", "testament_published")
-        for f in ("support_over_time", "institutional_fates", "alliances", "votes")
+        for f in (
+            "support_over_time",
+            "institutional_fates",
+            "alliances",
+            "votes",
+            "apparatus",
+            "party_growth",
+            "delegations",
+        )
     }
     for stem in ("winner_probabilities", "key_dates"):
         assert save(figures[stem], tmp_path / f"{stem}.png").stat().st_size > 15_000

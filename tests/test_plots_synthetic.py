@@ -460,7 +460,7 @@ def test_figures_carry_title_axes_legend_and_caption(run: RunData) -> None:
         assert cap in t
         assert fig.legends or any(ax.get_legend() for ax in fig.axes), "every figure has a legend"
         assert any(ax.get_xlabel() for ax in fig.axes) and any(ax.get_ylabel() for ax in fig.axes)
-    assert "Support over time" in texts(figs[0]) and "13th Congress" in texts(figs[0])
+    assert "Following over time" in texts(figs[0]) and "13th Congress" in texts(figs[0])
     assert "Lenin dies; Lenin's funeral" in texts(figs[0]), "events a week apart share one label"
     assert "war scare (50%)" in texts(figs[0]), "an event in half the replicates says so"
 

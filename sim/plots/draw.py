@@ -13,6 +13,7 @@ from sim.plots.alliances import alliance_timeline
 from sim.plots.compare import comparison_from_summaries, key_dates, winner_probabilities
 from sim.plots.fates import institutional_fates
 from sim.plots.load import ComparisonData, RunData, SweepData, load
+from sim.plots.party import apparatus_over_time, delegations_at_congresses, party_growth
 from sim.plots.support import support_over_time
 from sim.plots.sweep import outcomes, sweep_outcome
 from sim.plots.votes import vote_shares
@@ -26,7 +27,7 @@ def run_figures(
     notes: list[str] | None = None,
     record: RecordMarks | None = None,
 ) -> dict[str, Figure]:
-    """Build the four figures of one run, keyed by file stem; a table the run lacks skips its figure."""
+    """Build the figures of one run, keyed by file stem; a table the run lacks skips its figure."""
     cap = caption if caption is not None else style.caption_text(run.manifest, run.replicates)
     where = f"{run.path}: " if run.path else ""
     if replicate is not None and len(run.summary) and replicate not in set(run.summary["replicate"]):
@@ -46,6 +47,13 @@ def run_figures(
         out["alliances"] = alliance_timeline(run.events, replicates=run.replicates or None, caption=cap)
     if "votes.csv" not in run.missing:
         out["votes"] = vote_shares(run.votes, caption=cap, record=record)
+    if "timeseries.csv" not in run.missing and "secretary_share" in run.timeseries:
+        out["apparatus"] = apparatus_over_time(run.timeseries, run.events, caption=cap)
+    if not run.party.empty:
+        drives = ((run.manifest.get("scenario") or {}).get("party") or {}).get("drives")
+        out["party_growth"] = party_growth(run.party, run.events, caption=cap, drives=drives)
+    if not run.delegations.empty:
+        out["delegations"] = delegations_at_congresses(run.delegations, caption=cap)
     if notes is not None and run.missing:
         notes.append(f"{where}no {', '.join(run.missing)}: the figures that need them were skipped")
     return out

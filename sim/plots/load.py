@@ -22,6 +22,11 @@ REQUIRED = {
     "votes": ("replicate", "date", "body", "motion", "for", "against"),
     "timeseries": ("replicate", "date", "leader", "support"),
 }
+#: The party's tables (runs written before they existed have none: their figures are skipped).
+PARTY_TABLES = {
+    "party": ("replicate", "date", "members", "candidates"),
+    "delegations": ("replicate", "date", "body", "organisation", "patron", "delegates", "for", "against"),
+}
 _TEXT = {
     "winner",
     "kind",
@@ -32,6 +37,8 @@ _TEXT = {
     "leader",
     "camp",
     "gs_holder_final",
+    "organisation",
+    "patron",
     "scenario",
     "metric",
 }
@@ -48,6 +55,8 @@ class RunData:
     timeseries: pd.DataFrame
     path: Path | None = None
     missing: list[str] = field(default_factory=list)
+    party: pd.DataFrame = field(default_factory=pd.DataFrame)  # party.csv, where the run has one
+    delegations: pd.DataFrame = field(default_factory=pd.DataFrame)  # delegations.csv, likewise
 
     @property
     def name(self) -> str:
@@ -194,8 +203,13 @@ def load_run(path: Path) -> RunData:
         raise InputError(
             f"{path}: no run tables: expected summary.csv, events.csv, votes.csv and timeseries.csv"
         )
+    extra = {
+        name: normalise(read_table(path / f"{name}.csv", PARTY_TABLES[name]))
+        for name in PARTY_TABLES
+        if (path / f"{name}.csv").exists()
+    }
     return RunData(
-        manifest=manifest, path=path, missing=missing, **{k: normalise(v) for k, v in tables.items()}
+        manifest=manifest, path=path, missing=missing, **{k: normalise(v) for k, v in tables.items()}, **extra
     )
 
 
@@ -329,4 +343,8 @@ def run_from_results(results: object) -> RunData:
         frames[name] = (
             normalise(df) if isinstance(df, pd.DataFrame) else pd.DataFrame(columns=list(REQUIRED[name]))
         )
+    for name in PARTY_TABLES:
+        df = getattr(results, name, None)
+        if isinstance(df, pd.DataFrame) and not df.empty:
+            frames[name] = normalise(df)
     return RunData(manifest=dict(getattr(results, "manifest", {}) or {}), **frames)

@@ -1,4 +1,4 @@
-"""Figure 1: each leader's share of delegates by month, median with 50% and 90% bands across replicates."""
+"""Figure 1: each leader's following among the members by month, median with 50% and 90% bands."""
 
 from __future__ import annotations
 
@@ -140,14 +140,14 @@ def support_over_time(
     leaders: list[str] | None = None,
     caption: str = "",
 ) -> Figure:
-    """Share of delegates backing each leader by month: median line, 50% band (dark) and 90% band (light)."""
+    """Share of members following each leader by month: median line, 50% band (dark), 90% band (light)."""
     ts = normalise(timeseries)
     ev = (
         normalise(events)
         if events is not None
         else pd.DataFrame(columns=["replicate", "date", "kind", "actor"])
     )
-    title = "Support over time: each leader's share of Congress delegates"
+    title = "Following over time: each leader's share of the party's members"
     fig = style.new_figure(style.WIDE)
     ax = fig.add_subplot()
     ax.set_title(title)
@@ -182,7 +182,7 @@ def support_over_time(
     ax.set_ylim(0, min(1.0, max(0.05, float(q[0.95].max()) * 1.1)))
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax.set_xlabel("date (monthly)")
-    ax.set_ylabel("share of delegates backing him")
+    ax.set_ylabel("share of members following him")
     ax.legend(
         handles=handles,
         loc="upper left",

@@ -1,0 +1,182 @@
+"""The party's figures: the apparatus by patron, the party's growth, the delegations at each Congress."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from sim.plots import style
+from sim.plots.support import date_axis, session_dates, short_body
+
+
+def apparatus_over_time(timeseries: pd.DataFrame, events: pd.DataFrame, caption: str = "") -> Figure:
+    """Each leader's clients' share of the provincial secretaries by month: median and 50%/90% bands."""
+    fig = style.new_figure(style.WIDE)
+    ax = fig.add_subplot()
+    ax.set_title("The apparatus: provincial secretaries by the leader who placed them")
+    ts = timeseries
+    if ts.empty or "secretary_share" not in ts:
+        style.no_data(ax, "No secretary shares in these results")
+        style.caption(fig, caption)
+        return fig
+    ts = ts.assign(secretary_share=pd.to_numeric(ts["secretary_share"], errors="coerce")).dropna(
+        subset=["secretary_share", "date"]
+    )
+    q = ts.groupby(["leader", "date"])["secretary_share"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+    handles = []
+    for name in style.order_leaders(ts["leader"].dropna().unique()):
+        d = q.loc[name].sort_index()
+        if float(d[0.95].max()) <= 0.0:
+            continue  # nobody's man in any run: no line
+        c = style.leader_colour(name)
+        ax.fill_between(d.index, d[0.05], d[0.95], color=c, alpha=0.10, lw=0)
+        ax.fill_between(d.index, d[0.25], d[0.75], color=c, alpha=0.25, lw=0)
+        (line,) = ax.plot(d.index, d[0.5], color=c, lw=2, label=style.display_name(name))
+        handles.append(line)
+    handles += [
+        Patch(color="#777777", alpha=0.45, label="50% of replicates"),
+        Patch(color="#777777", alpha=0.15, label="90% of replicates"),
+    ]
+    for _, row in session_dates(events).iterrows():
+        if "Congress" in str(row["body"]):
+            ax.axvline(row["date"], color="#999999", lw=0.8, ls=":")
+            ax.text(
+                row["date"],
+                0.98,
+                short_body(row["body"]),
+                rotation=90,
+                va="top",
+                ha="right",
+                fontsize=7,
+                transform=ax.get_xaxis_transform(),
+                color="#555555",
+            )
+    date_axis(ax)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    ax.set_xlabel("date (monthly)")
+    ax.set_ylabel("share of provincial secretaries who are his men")
+    reps = int(ts["replicate"].nunique())
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8.5,
+        frameon=False,
+        title=f"median across {reps} replicates",
+        title_fontsize=8.5,
+    )
+    style.caption(fig, caption)
+    return fig
+
+
+def party_growth(
+    party: pd.DataFrame, events: pd.DataFrame, caption: str = "", drives: dict | None = None
+) -> Figure:
+    """Members and candidates by month (median across replicates), with the drives and purges marked.
+
+    `drives` is the scenario's `party.drives` (from the manifest); the Lenin Enrolment is read from the
+    events.
+    """
+    fig = style.new_figure(style.WIDE)
+    ax = fig.add_subplot()
+    ax.set_title("The party's growth: full members and candidates")
+    if party.empty:
+        style.no_data(ax, "No party table in these results")
+        style.caption(fig, caption)
+        return fig
+    med = party.groupby("date")[["members", "candidates"]].median().sort_index()
+    ax.stackplot(
+        med.index,
+        med["members"] / 1e3,
+        med["candidates"] / 1e3,
+        labels=["full members", "candidates"],
+        colors=["#4c72b0", "#a1c9f4"],
+        alpha=0.9,
+    )
+    ev = (
+        events[events["kind"].isin(["lenin_enrolment_start", "lenin_enrolment_end"])]
+        if not events.empty
+        else events
+    )
+    if not ev.empty:
+        start, end = (
+            ev[ev["kind"] == "lenin_enrolment_start"]["date"].min(),
+            ev[ev["kind"] == "lenin_enrolment_end"]["date"].max(),
+        )
+        if pd.notna(start) and pd.notna(end):
+            ax.axvspan(start, end, color="#dd8452", alpha=0.2, label="Lenin Enrolment")
+    labelled: set[str] = set()
+    for name, drive in (drives or {}).items():
+        purge = float(drive.get("expelled") or 0) > 0
+        kind = "purge" if purge else "admissions"
+        ax.axvspan(
+            pd.Timestamp(drive["start"]),
+            pd.Timestamp(drive["end"]),
+            ymin=0.0,
+            ymax=0.03,
+            color="#c44e52" if purge else "#55a868",
+            alpha=0.8,
+            label=None if kind in labelled else kind,
+        )
+        labelled.add(kind)
+        ax.text(
+            pd.Timestamp(drive["start"]),
+            0.04,
+            name.replace("_", " "),
+            fontsize=7,
+            transform=ax.get_xaxis_transform(),
+            color="#444444",
+        )
+    date_axis(ax)
+    ax.set_xlabel("date (monthly)")
+    ax.set_ylabel("thousands (real numbers)")
+    ax.legend(
+        loc="upper left", fontsize=8.5, frameon=False, title="median across replicates", title_fontsize=8.5
+    )
+    style.caption(fig, caption)
+    return fig
+
+
+def delegations_at_congresses(delegations: pd.DataFrame, caption: str = "") -> Figure:
+    """At each Congress, the delegates by the patron of their organisation's secretary; the votes against."""
+    fig = style.new_figure(style.WIDE)
+    ax = fig.add_subplot()
+    ax.set_title("Delegations at each Congress, by whose man chose them (mean across replicates)")
+    d = (
+        delegations[delegations["body"].astype(str).str.contains("Congress", na=False)]
+        if not delegations.empty
+        else delegations
+    )
+    if d.empty:
+        style.no_data(ax, "No Congress delegations in these results")
+        style.caption(fig, caption)
+        return fig
+    d = d.assign(patron=d["patron"].fillna("").replace({"<na>": ""}).astype(str))
+    reps = int(d["replicate"].nunique())
+    by = d.groupby(["body", "patron"])["delegates"].sum().unstack(fill_value=0) / reps
+    against = d.groupby("body")["against"].sum() / reps
+    bodies = sorted(by.index, key=lambda b: d[d["body"] == b]["date"].min())
+    bottom = pd.Series(0.0, index=bodies)
+    for patron in [p for p in style.order_leaders([p for p in by.columns if p]) if p in by.columns] + (
+        [""] if "" in by.columns else []
+    ):
+        vals = by.loc[bodies, patron]
+        label = style.display_name(patron) + "'s men" if patron else "nobody's (locally elected)"
+        ax.bar(
+            [short_body(b) for b in bodies],
+            vals,
+            bottom=bottom,
+            color=style.leader_colour(patron) if patron else "#cccccc",
+            label=label,
+        )
+        bottom += vals
+    for i, b in enumerate(bodies):
+        ax.text(
+            i, bottom[b] * 1.01, f"against the line: {against[b]:.0f}", ha="center", va="bottom", fontsize=8
+        )
+    ax.set_ylabel("voting delegates")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
+    style.caption(fig, caption)
+    return fig
