@@ -173,10 +173,10 @@ class AppointmentParams(Mechanism):
     """1. The circular flow of power: the Secretariat places loyal cadres."""
 
     monthly_rate: float = Field(
-        default=0.015,
+        default=0.027,
         ge=0.0,
         le=1.0,
-        description="~60% of regional secretaries moved by the centre in a year (66 of 108), at full control",
+        description="monthly chance the General Secretary replaces a secretary who is nobody's man, x control",
     )
     targeting: float = Field(
         default=1.0,
