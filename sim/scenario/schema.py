@@ -176,7 +176,7 @@ class AppointmentParams(Mechanism):
         default=0.027,
         ge=0.0,
         le=1.0,
-        description="monthly chance the General Secretary replaces a secretary who is nobody's man, x control",
+        description="monthly chance the General Secretary replaces a secretary who is nobody's man",
     )
     targeting: float = Field(
         default=1.0,
