@@ -117,8 +117,8 @@ def test_the_hash_covers_the_base_chain_and_the_overrides(tmp_path: Path) -> Non
 
 
 def test_the_parameter_reference_in_docs_is_the_schema() -> None:
-    """docs/model.md section 11 is generated from the schema: a default changed in one place shows in both."""
+    """docs/parameters.md is generated from the schema: a default changed in one place shows in both."""
     from sim.scenario.reference import markdown
 
-    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert markdown() in text

@@ -1,7 +1,7 @@
 """The parameter reference: every behavioural parameter's key, default, bounds and meaning, from the schema.
 
-docs/model.md section 11 is this table (`python -m sim.scenario.reference` prints it, and a test keeps
-the two equal), so a default or a bound is written in one place: `sim/scenario/schema.py`.
+docs/parameters.md is this table (`python -m sim.scenario.reference` prints it, and a test keeps the two
+equal), so a default or a bound is written in one place: `sim/scenario/schema.py`.
 """
 
 from __future__ import annotations
