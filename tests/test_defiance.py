@@ -55,12 +55,6 @@ def test_deviation_alone_still_costs_censure_and_posts() -> None:
     assert _tries(model, bukharin, times=1) == RUNG["post_removal"]  # factional: posts, without a new act
 
 
-def test_the_rule_can_be_switched_off() -> None:
-    model = small_model(**{"mechanisms.institutions.renewed_offence": False})
-    trotsky = _oppositionist(model, "trotsky", "post_removal")
-    assert _tries(model, trotsky, times=5) > RUNG["post_removal"]
-
-
 def test_a_bloc_with_new_partners_is_an_offence_and_its_remnant_is_not() -> None:
     model = small_model()
     for c in list(model.coalitions):
@@ -117,13 +111,12 @@ def test_only_organised_factions_and_unrepentant_exiles_commit_open_acts() -> No
     assert model.leaders[zinoviev].offence_month == 41
 
 
-def _exile_in_alma_ata(ultimatum: bool) -> tuple[PowerStruggleModel, int]:
+def _exile_in_alma_ata() -> tuple[PowerStruggleModel, int]:
     model = small_model(
         **{
             "mechanisms.repression.exile_abroad_rate": 1.0,
             "mechanisms.repression.capitulation_rate": 0.0,
             "mechanisms.repression.recant_on_sanction": 0.0,
-            "mechanisms.repression.ultimatum": ultimatum,
         }
     )
     for c in list(model.coalitions):
@@ -138,7 +131,7 @@ def _exile_in_alma_ata(ultimatum: bool) -> tuple[PowerStruggleModel, int]:
 
 
 def test_deportation_abroad_waits_for_activity_in_exile_and_a_refused_warning() -> None:
-    model, trotsky = _exile_in_alma_ata(ultimatum=True)
+    model, trotsky = _exile_in_alma_ata()
     exiled = model.leaders[trotsky]
     for _ in range(20):
         repression.monthly(model)
@@ -154,16 +147,6 @@ def test_deportation_abroad_waits_for_activity_in_exile_and_a_refused_warning() 
     defiance.offend(model, trotsky)  # he refuses: a new act after the warning
     repression.monthly(model)
     assert exiled.rung == RUNG["exile_abroad"]
-
-
-def test_without_the_ultimatum_an_active_exile_is_deported_at_the_hazard() -> None:
-    model, trotsky = _exile_in_alma_ata(ultimatum=False)
-    exiled = model.leaders[trotsky]
-    defiance.offend(model, trotsky)
-    for _ in range(20):
-        repression.monthly(model)
-    assert exiled.rung == RUNG["exile_abroad"]
-    assert exiled.ultimatum_month == -999
 
 
 def test_the_control_commission_answers_a_factions_open_acts_not_a_speech() -> None:

@@ -5,7 +5,7 @@ A leader whose camp lacks a majority seeks a partner who fears the same rival an
 (compromise willingness minus ideological distance minus distrust). A coalition breaks when its
 members have drifted apart, or when its common threat is spent and policy divides them (distance times
 the salience of the agrarian question, see `policy_pressure`); its betrayed partners then distrust the
-strongest member. With `fault_line` on, it breaks along its fault line instead of falling apart: the
+strongest member. It breaks along its fault line rather than falling apart: the
 partners divided from its head leave, and the rest stay with him against those who left.
 """
 
@@ -135,7 +135,7 @@ def _dissolve(model: PowerStruggleModel) -> None:
         if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength * pressure:
             continue
         strongest = head(model, frozenset(c.members))
-        leavers = fault_line(model, c.members, strongest) if mech.fault_line else set(c.members) - {strongest}
+        leavers = fault_line(model, c.members, strongest)
         for k in leavers:
             model.distrust[strongest, k] += mech.betrayal
             model.distrust[k, strongest] += mech.betrayal
@@ -158,7 +158,7 @@ def fault_line(model: PowerStruggleModel, members: set[int], top: int) -> set[in
     that divides it: the partner whose pair with the head is most divided (`policy_pressure` of the
     pair: policy x salience, or his rivalry with the head) leaves, and every other partner goes with
     whichever of the two he is more compatible with (`compatibility`: willingness, line, distrust).
-    A two-member bloc simply ends. Off by default in code; on in the historical scenario (docs/model.md §9).
+    A two-member bloc simply ends.
     """
     others = sorted(k for k in members if k != top)
     breaker = max(others, key=lambda k: (policy_pressure(model, {top, k}), -k))

@@ -39,9 +39,7 @@ def offend(model: PowerStruggleModel, k: int) -> None:
 
 
 def reoffended(model: PowerStruggleModel, k: int) -> bool:
-    """Whether leader k has offended since his last sanction (always, if the rule is switched off)."""
-    if not model.cfg.mechanisms.institutions.renewed_offence:
-        return True
+    """Whether leader k has offended since his last sanction."""
     leader = model.leaders[k]
     return leader.offence_month > leader.last_sanction_month
 
@@ -53,8 +51,6 @@ def needs_renewed_offence(rung: int) -> bool:
 
 def appealed_to_ranks(model: PowerStruggleModel, k: int) -> bool:
     """Whether k's faction (his or a bloc partner's) has acted in the open since his last sanction."""
-    if not model.cfg.mechanisms.institutions.renewed_offence:
-        return True
     since = model.leaders[k].last_sanction_month
     return any(model.leaders[m].faction_act_month > since for m in camp_of(model, k))
 
@@ -86,8 +82,6 @@ def reach(model: PowerStruggleModel, k: int) -> float:
 
 def take_stands(model: PowerStruggleModel) -> None:
     """At a session, each open oppositionist may take a stand (a platform, a declaration): chance `reach`."""
-    if not model.cfg.mechanisms.institutions.renewed_offence:
-        return
     rng = model.streams["defiance"]
     for k in sorted(opposition(model)):
         if rng.random() < reach(model, k):

@@ -244,7 +244,7 @@ def _move_sanction(
     # At an ordinary plenum a motion to remove a sitting member is the Politburo's to bring
     # (`politburo_vote`); a joint CC-CCC plenum or a Congress, the judges of members' conduct, may
     # take it up over the Politburo's head.
-    if kind == "politburo_removal" and mech.politburo_vote and leader.in_politburo and not session.joint:
+    if kind == "politburo_removal" and leader.in_politburo and not session.joint:
         yes, no, ab = politburo_vote.tally(model, target)
         record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, yes + no + ab, body="Politburo")
         if yes <= no:

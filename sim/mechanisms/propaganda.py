@@ -30,7 +30,7 @@ def campaign(model: PowerStruggleModel) -> None:
     for k in target:
         t = model.leaders[k]
         answered = mech.answer_effect if t.mobilised else 0.0
-        hit = min(mech.max_hit, bite * t.vulnerability * (1.0 - answered))
+        hit = min(1.0, bite * t.vulnerability * (1.0 - answered))  # no campaign takes more than all
         t.standing *= 1.0 - hit
         t.legitimacy = max(0.0, t.legitimacy - mech.legitimacy_damage * hit)
     for k in opposition(model):

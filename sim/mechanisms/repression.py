@@ -87,11 +87,11 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     January 1929. After `min_months_before_abroad` in exile and an act of defiance there, the
     leadership warns him at `exile_abroad_rate x ruthlessness x (danger_floor + standing)` a month; he
     may recant then (`capitulation.weigh_after_sanction`); if he acts again (`sim.mechanisms.defiance`)
-    he is deported. With `ultimatum` off the warning is skipped: deportation at the hazard itself.
+    he is deported.
     """
     mech = model.cfg.mechanisms.repression
     leader = model.leaders[k]
-    if mech.ultimatum and leader.ultimatum_month > leader.last_sanction_month:
+    if leader.ultimatum_month > leader.last_sanction_month:
         if leader.offence_month > leader.ultimatum_month:  # he refused: a new act after the warning
             _deport(model, k)
         return
@@ -99,9 +99,6 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     waited = waited and defiance.reoffended(model, k)
     hazard = mech.exile_abroad_rate * mech.strength * ruth * (mech.danger_floor + leader.standing)
     if not (waited and model.streams["repression"].random() < hazard):
-        return
-    if not mech.ultimatum:
-        _deport(model, k)
         return
     leader.ultimatum_month = model.month
     model.log_event(model.mid_month, "ultimatum", leader.name, "OGPU", "told to cease his political activity")

@@ -19,7 +19,7 @@ def strike(model: PowerStruggleModel, event: ShockEvent) -> None:
     if not mech.enabled:
         return
     model.agenda = max(-1.0, min(1.0, model.agenda + event.agenda_shift * mech.strength))
-    model.fear = min(mech.fear_cap, model.fear + event.fear_boost * mech.strength)
+    model.fear += event.fear_boost * mech.strength
     model.agrarian_salience = min(1.0, model.agrarian_salience + event.agrarian_salience * mech.strength)
 
 

@@ -236,9 +236,6 @@ class PropagandaParams(Mechanism):
     press_decay: float = Field(
         default=0.015, ge=0.0, le=1.0, description="the leadership's press narrows an oppositionist's reach"
     )
-    max_hit: float = Field(
-        default=0.9, ge=0.0, le=1.0, description="largest share of standing one month's campaign can take"
-    )
 
 
 class LegacyParams(Mechanism):
@@ -400,10 +397,6 @@ class AllianceParams(Mechanism):
         le=10.0,
         description="... or over a ruthless partner's fear of its head: x head's share x ruthlessness^2",
     )
-    fault_line: bool = Field(
-        default=True,
-        description="a breaking bloc splits: partners nearer its head stay with him against those who leave",
-    )
 
 
 class InstitutionParams(Mechanism):
@@ -448,10 +441,6 @@ class InstitutionParams(Mechanism):
         le=1.0,
         description="chance a removed leader's follower keeps his CC seat",
     )
-    renewed_offence: bool = Field(
-        default=True,
-        description="steps from the Politburo seat on wait for an offence committed after the last sanction",
-    )
     delegation_discipline: float = Field(
         default=1.0,
         ge=0.0,
@@ -463,10 +452,6 @@ class InstitutionParams(Mechanism):
         ge=0.0,
         le=5.0,
         description="scale of the fear (as in choosing whom to back) that stops a dissenter voting against",
-    )
-    politburo_vote: bool = Field(
-        default=True,
-        description="a motion to remove a sitting Politburo member is first voted by the Politburo",
     )
     act_rate: float = Field(
         default=0.3,
@@ -564,10 +549,6 @@ class RepressionParams(Mechanism):
         le=2.0,
         description="how dangerous an internal exile of no standing still seems to the leadership",
     )
-    ultimatum: bool = Field(
-        default=True,
-        description="an internal exile is told to cease his activity first, and deported at his next act",
-    )
     # Share of standing a leader loses by recanting (he keeps his place, not his voice).
     recant_standing_loss: float = Field(
         default=0.5, ge=0.0, le=1.0, description="a recanting leader keeps his place, not his voice"
@@ -604,7 +585,6 @@ class ShockParams(Mechanism):
     fear_decay: float = Field(
         default=0.05, ge=0.0, le=1.0, description="monthly decay of the climate of fear"
     )
-    fear_cap: float = Field(default=2.0, ge=0.0, le=10.0, description="ceiling on the climate of fear")
 
 
 MECHANISMS: tuple[str, ...] = (
