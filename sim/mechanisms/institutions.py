@@ -162,23 +162,25 @@ def delegation_vote(
     side = np.zeros(len(model.leaders), dtype=np.int8)
     side[list(model.ruling)] = 1
     side[list(against_camp - model.ruling)] = -1
-    cast = delegations.vote(model, seats, side)
-    if motion == "leadership line":
-        model.delegations.extend(
-            {
-                "date": session.date.isoformat(),
-                "body": session.body,
-                "organisation": d.organisation,
-                "patron": d.patron,
-                "delegates": d.delegates,
-                "for": d.yes,
-                "against": d.no,
-            }
-            for d in cast
-        )
-    yes = sum(d.yes for d in cast)
-    no = sum(d.no for d in cast)
-    n = sum(d.delegates for d in cast)
+    if motion != "leadership line":
+        cast = delegations.cast_votes(model, seats, side)
+        yes, no, n = int(cast.yes.sum()), int(cast.no.sum()), int(cast.delegates.sum())
+        return yes, no, n - yes - no, n
+    rows = delegations.vote(model, seats, side)
+    when = session.date.isoformat()
+    model.delegations.extend(
+        {
+            "date": when,
+            "body": session.body,
+            "organisation": d.organisation,
+            "patron": d.patron,
+            "delegates": d.delegates,
+            "for": d.yes,
+            "against": d.no,
+        }
+        for d in rows
+    )
+    yes, no, n = sum(d.yes for d in rows), sum(d.no for d in rows), sum(d.delegates for d in rows)
     return yes, no, n - yes - no, n
 
 

@@ -11,7 +11,7 @@ weighs on them as on anyone (`open_vote_fear`). Their views are the members' cho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -34,6 +34,14 @@ class Delegation:
     no: int
 
 
+class Cast(NamedTuple):
+    """Per organisation: its delegates, and how many voted for and against."""
+
+    delegates: np.ndarray
+    yes: np.ndarray
+    no: np.ndarray
+
+
 def apportion(seats: int, weights: np.ndarray) -> np.ndarray:
     """Seats per organisation in proportion to its members (largest remainders); they sum to `seats`."""
     total = float(weights.sum())
@@ -48,7 +56,7 @@ def apportion(seats: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def vote(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -> list[Delegation]:
+def cast_votes(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -> Cast:
     """Each delegation's vote on a motion, given each leader's side (1 for, -1 against, 0 neither).
 
     Delivered: a secretary whose patron takes a side brings his delegates to it, each with the chance
@@ -81,11 +89,22 @@ def vote(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -> list
     cast = rng.multinomial(free, pvals)
     yes = cast[:, 0] + np.where(boss_side == 1, delivered, 0)
     no = cast[:, 1] + np.where(boss_side == -1, delivered, 0)
+    return Cast(n, yes, no)
+
+
+def vote(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -> list[Delegation]:
+    """Each delegation's vote on a motion (see `cast_votes`), one `Delegation` per organisation that sits."""
+    c = cast_votes(model, seats, side)
+    apparatus = model.party.apparatus
     return [
         Delegation(
-            apparatus.names[o], apparatus.secretaries[o].patron_name, int(n[o]), int(yes[o]), int(no[o])
+            apparatus.names[o],
+            apparatus.secretaries[o].patron_name,
+            int(c.delegates[o]),
+            int(c.yes[o]),
+            int(c.no[o]),
         )
-        for o in np.flatnonzero(n > 0)
+        for o in np.flatnonzero(c.delegates > 0)
     ]
 
 
