@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from sim.plots import style
-from sim.plots.support import date_axis, session_dates, short_body
+from sim.plots.support import date_axis, leader_bands, session_dates, short_body, side_legend
 
 
 def apparatus_over_time(timeseries: pd.DataFrame, events: pd.DataFrame, caption: str = "") -> Figure:
@@ -23,21 +22,8 @@ def apparatus_over_time(timeseries: pd.DataFrame, events: pd.DataFrame, caption:
     ts = ts.assign(secretary_share=pd.to_numeric(ts["secretary_share"], errors="coerce")).dropna(
         subset=["secretary_share", "date"]
     )
-    q = ts.groupby(["leader", "date"])["secretary_share"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
-    handles = []
-    for name in style.order_leaders(ts["leader"].dropna().unique()):
-        d = q.loc[name].sort_index()
-        if float(d[0.95].max()) <= 0.0:
-            continue  # nobody's man in any run: no line
-        c = style.leader_colour(name)
-        ax.fill_between(d.index, d[0.05], d[0.95], color=c, alpha=0.10, lw=0)
-        ax.fill_between(d.index, d[0.25], d[0.75], color=c, alpha=0.25, lw=0)
-        (line,) = ax.plot(d.index, d[0.5], color=c, lw=2, label=style.display_name(name))
-        handles.append(line)
-    handles += [
-        Patch(color="#777777", alpha=0.45, label="50% of replicates"),
-        Patch(color="#777777", alpha=0.15, label="90% of replicates"),
-    ]
+    names = style.order_leaders(ts["leader"].dropna().unique())
+    handles, _ = leader_bands(ax, ts, "secretary_share", names, skip_zero=True)
     for _, row in session_dates(events).iterrows():
         if "Congress" in str(row["body"]):
             ax.axvline(row["date"], color="#999999", lw=0.8, ls=":")
@@ -57,16 +43,7 @@ def apparatus_over_time(timeseries: pd.DataFrame, events: pd.DataFrame, caption:
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax.set_xlabel("date (monthly)")
     ax.set_ylabel("share of provincial secretaries who are his men")
-    reps = int(ts["replicate"].nunique())
-    ax.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        fontsize=8.5,
-        frameon=False,
-        title=f"median across {reps} replicates",
-        title_fontsize=8.5,
-    )
+    side_legend(ax, handles, int(ts["replicate"].nunique()))
     style.caption(fig, caption)
     return fig
 

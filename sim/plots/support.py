@@ -161,12 +161,35 @@ def support_over_time(
     ts = ts.assign(support=pd.to_numeric(ts["support"], errors="coerce"))
     names = leaders or style.order_leaders(ts["leader"].dropna().unique())
     reps = int(ts["replicate"].nunique())
-    q = ts.groupby(["leader", "date"])["support"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+    handles, q = leader_bands(ax, ts, "support", names)
+    handles += mark_context(ax, ev, reps)
+    date_axis(ax)
+    ax.set_xlim(ts["date"].min(), ts["date"].max())
+    ax.set_ylim(0, min(1.0, max(0.05, float(q[0.95].max()) * 1.1)))
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    ax.set_xlabel("date (monthly)")
+    ax.set_ylabel("share of members following him")
+    side_legend(ax, handles, reps)
+    style.caption(fig, caption)
+    return fig
+
+
+def leader_bands(
+    ax: Axes, ts: pd.DataFrame, column: str, names: list[str], skip_zero: bool = False
+) -> tuple[list, pd.DataFrame]:
+    """Per leader, the median of `column` by month with 50% and 90% bands across replicates.
+
+    Returns the legend handles (a line per leader drawn, then the two bands') and the quantiles.
+    `skip_zero` leaves out a leader whose 95% quantile is zero throughout.
+    """
+    q = ts.groupby(["leader", "date"])[column].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
     handles = []
     for name in names:
         if name not in q.index.get_level_values(0):
             continue
         d = q.loc[name].sort_index()
+        if skip_zero and float(d[0.95].max()) <= 0.0:
+            continue
         c = style.leader_colour(name)
         ax.fill_between(d.index, d[0.05], d[0.95], color=c, alpha=0.10, lw=0)
         ax.fill_between(d.index, d[0.25], d[0.75], color=c, alpha=0.25, lw=0)
@@ -176,13 +199,11 @@ def support_over_time(
         Patch(color="#777777", alpha=0.45, label="50% of replicates"),
         Patch(color="#777777", alpha=0.15, label="90% of replicates"),
     ]
-    handles += mark_context(ax, ev, reps)
-    date_axis(ax)
-    ax.set_xlim(ts["date"].min(), ts["date"].max())
-    ax.set_ylim(0, min(1.0, max(0.05, float(q[0.95].max()) * 1.1)))
-    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
-    ax.set_xlabel("date (monthly)")
-    ax.set_ylabel("share of members following him")
+    return handles, q
+
+
+def side_legend(ax: Axes, handles: list, reps: int) -> None:
+    """The legend beside the axes, titled with the number of replicates behind the medians."""
     ax.legend(
         handles=handles,
         loc="upper left",
@@ -192,5 +213,3 @@ def support_over_time(
         title=f"median across {reps} replicates",
         title_fontsize=8.5,
     )
-    style.caption(fig, caption)
-    return fig
