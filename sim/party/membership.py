@@ -8,8 +8,6 @@ Rigby (1968, chs. 3-5) is the source of the drives and of the candidate stage's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 #: Bins of the left-right line used to tabulate members per organisation (width 0.05 over [-1, 1]).
@@ -26,14 +24,6 @@ def line_bin(line: np.ndarray) -> np.ndarray:
 
 #: The line at the centre of each bin.
 BIN_CENTRES = np.linspace(-1.0, 1.0, LINE_BINS)
-
-
-@dataclass(slots=True)
-class Intake:
-    """One month's change of the rolls, in real members: recruits and the share purged."""
-
-    recruits: float = 0.0
-    expelled: float = 0.0
 
 
 class MemberPopulation:
@@ -55,7 +45,6 @@ class MemberPopulation:
         self.full_from = np.zeros(capacity, dtype=np.int16)
         self.line = np.zeros(capacity, dtype=np.float32)
         self.table = np.zeros((n_orgs, LINE_BINS), dtype=np.int64)
-        self.recruited = 0  # simulated recruits since the start
 
     def _grow_to(self, n: int) -> None:
         if n <= self.org.size:
