@@ -85,6 +85,11 @@ def ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
     its majority, not the camp with the widest following. Ties (and a CC not yet elected) go to the
     wider following.
     """
+    cc = model.central_committee
+    return model.cache.by_support(("ruling", cc.version, model.ruling), _ruling_camp, model)
+
+
+def _ruling_camp(model: PowerStruggleModel) -> frozenset[int]:
     ranked = ranked_camps(model)
     if model.central_committee.n == 0:
         return ranked[0]
