@@ -122,3 +122,18 @@ def test_the_parameter_reference_in_docs_is_the_schema() -> None:
 
     text = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert markdown() in text
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("leaders.stalin.charm", "expected a key of leaders.stalin (did you mean leaders.stalin.charisma?)"),
+        ("leaders.stallin.charisma", "expected a leader of the scenario (did you mean leaders.stalin.charisma?)"),
+        ("party.scal", "expected a key of party (did you mean party.scale?)"),
+        ("delegates", "expected party.scale (the standing pool of delegates was replaced"),
+    ],
+)
+def test_an_unknown_override_names_the_nearest_key(path: str, expected: str) -> None:
+    with pytest.raises(InputError) as err:
+        load_scenario(HISTORICAL, {path: 1})
+    assert expected in str(err.value) and str(err.value).count("\n") == 0

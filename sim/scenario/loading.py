@@ -6,6 +6,7 @@ overrides change (a sweep loads the same scenario for every run).
 
 from __future__ import annotations
 
+import difflib
 import json
 import tomllib
 from collections.abc import Mapping
@@ -127,15 +128,36 @@ def known_paths(data: Mapping[str, Any] | Scenario, prefix: str = "") -> set[str
     return paths
 
 
+#: Keys that were removed, and what replaces them (a script written for an earlier version is told).
+REMOVED = {"delegates": "party.scale (the standing pool of delegates was replaced by the party's members)"}
+
+
+def _hint(path: str, valid: set[str]) -> str:
+    """What an unknown override path should have been: the nearest known path, by its parent table."""
+    if path in REMOVED:
+        return REMOVED[path]
+    parent, _, leaf = path.rpartition(".")
+    if parent in valid:  # a misspelt key of a table that exists: compare the key names alone
+        keys = sorted(p.rpartition(".")[2] for p in valid if p.rpartition(".")[0] == parent)
+        near = [f"{parent}.{k}" for k in difflib.get_close_matches(leaf, keys, n=1, cutoff=0.6)]
+    else:
+        near = difflib.get_close_matches(path, sorted(valid), n=1, cutoff=0.8)
+    if parent in valid:
+        what = f"a key of {parent}"
+    elif path.startswith("leaders."):
+        what = "a leader of the scenario"
+    else:
+        what = "a documented key"
+    return f"{what} (did you mean {near[0]}?)" if near else what
+
+
 def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], where: str) -> dict[str, Any]:
     """Set each dotted path; a path that the scenario does not have is an error, not a new key."""
     out = copy_tree(data)
     valid = known_paths(out)
     for path, value in overrides.items():
         if path not in valid:
-            top = path.split(".")[0]
-            hint = "a leader of the scenario" if top == "leaders" else "a documented key"
-            raise InputError(f"{where}: override {path}: unknown key path: expected {hint}")
+            raise InputError(f"{where}: override {path}: unknown key path: expected {_hint(path, valid)}")
         node = out
         *parents, leaf = path.split(".")
         for part in parents:
