@@ -128,7 +128,7 @@ def test_the_parameter_reference_in_docs_is_the_schema() -> None:
     ("path", "expected"),
     [
         ("leaders.stalin.charm", "expected a key of leaders.stalin (did you mean leaders.stalin.charisma?)"),
-        ("leaders.stallin.charisma", "expected a leader of the scenario (did you mean leaders.stalin.charisma?)"),
+        ("leaders.stallin.charisma", "a leader of the scenario (did you mean leaders.stalin.charisma?)"),
         ("party.scal", "expected a key of party (did you mean party.scale?)"),
         ("delegates", "expected party.scale (the standing pool of delegates was replaced"),
     ],
