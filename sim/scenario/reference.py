@@ -72,15 +72,5 @@ def markdown(tables: tuple[tuple[str, type[BaseModel]], ...] = TABLES + INPUTS) 
     return "\n".join(lines) + "\n"
 
 
-def behavioural_count() -> int:
-    """Behavioural parameters in [mechanisms] (enabled and strength aside) and [consolidation]."""
-    return sum(
-        1
-        for prefix, model in TABLES
-        for key, *_ in rows(prefix, model)
-        if not key.endswith((".enabled", ".strength"))
-    )
-
-
 if __name__ == "__main__":
     print(markdown(), end="")
