@@ -46,17 +46,6 @@ def test_a_member_of_a_bloc_weighs_recanting_with_its_least_willing_partner() ->
     assert capitulation.propensity(model, zinoviev) > 2 * together
 
 
-def test_without_solidarity_each_member_weighs_his_own_willingness() -> None:
-    model = small_model(**{"mechanisms.repression.bloc_solidarity": 0.0})
-    _, trotsky, zinoviev = _united_opposition(model)
-    own = model.leaders[zinoviev].compromise_willingness
-    assert capitulation.resolve(model, zinoviev) == pytest.approx(own)
-    half = small_model(**{"mechanisms.repression.bloc_solidarity": 0.5})
-    _united_opposition(half)
-    own, least = half.leaders[zinoviev].compromise_willingness, half.leaders[trotsky].compromise_willingness
-    assert capitulation.resolve(half, zinoviev) == pytest.approx((own + least) / 2)
-
-
 def _big_troika(model: PowerStruggleModel) -> dict[str, int]:
     """Stalin, Zinoviev, Kamenev and the Right against a Trotsky who has just recanted (the enemy spent)."""
     idx = {n: model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky")}

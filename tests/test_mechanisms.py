@@ -326,7 +326,7 @@ def test_a_willing_leader_just_sanctioned_recants_and_leaves_his_bloc() -> None:
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
     model.set_support(_shares({stalin: 1.0}))  # Stalin's camp rules; the bloc holds no hope
     model.coalitions.start({zin, kam}, against=stalin)
-    for k in (zin, kam):  # a bloc recants together (bloc_solidarity): both are willing
+    for k in (zin, kam):  # a bloc recants together (with its least willing member): both are willing
         model.leaders[k].compromise_willingness = 1.0
     model.leaders[zin].mobilised = True
     _sanctioned(model, "zinoviev", "cc_removal")  # the next step is his party card: the stake is whole

@@ -11,7 +11,7 @@ from sim.model import PowerStruggleModel
 from sim.party.delegations import vote
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
-FEAR = "mechanisms.institutions.open_vote_fear"
+FEAR = "mechanisms.delegate_choice.fear"
 
 
 def _zinoviev_in_opposition(**overrides: object) -> tuple[PowerStruggleModel, np.ndarray]:

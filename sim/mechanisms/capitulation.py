@@ -42,16 +42,12 @@ def resolve(model: PowerStruggleModel, k: int) -> float:
     Record: the United Opposition's leaders recanted together while their bloc held (the declaration of
     16 October 1926 was signed by Trotsky, Zinoviev and Kamenev alike); Zinoviev and Kamenev recanted
     apart from Trotsky only once the bloc was broken by their expulsion in December 1927. A member of a
-    bloc weighs his own willingness against his most intransigent partner's: (1 - bloc_solidarity) x
-    his own + bloc_solidarity x the bloc's least willing member's. Out of a bloc, his own.
+    bloc weighs recanting with the willingness of the bloc's least willing member; out of a bloc, his own.
     """
-    own = model.leaders[k].compromise_willingness
     camp = camp_of(model, k)
     if len(camp) < 2:
-        return own
-    weight = model.cfg.mechanisms.repression.bloc_solidarity
-    least = min(model.leaders[m].compromise_willingness for m in camp)
-    return (1.0 - weight) * own + weight * least
+        return model.leaders[k].compromise_willingness
+    return min(model.leaders[m].compromise_willingness for m in camp)
 
 
 def propensity(model: PowerStruggleModel, k: int) -> float:

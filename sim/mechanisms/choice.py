@@ -4,7 +4,8 @@ Seed: the rank and file follow the apparatus, Lenin's guardian and the side that
 best orator. A member's utility of following leader j: the patronage of his organisation's secretary
 (the apparatus reaches members through the local committee), his organisation's boss, the distance
 of lines, charisma times standing, legitimacy, the bandwagon, fear of following a loser, and an
-organised faction's pull; with Gumbel noise of scale `noise`, a multinomial logit. Members of one
+organised faction's pull; with Gumbel noise of scale 1 (the unit
+the weights are measured in), a multinomial logit. Members of one
 organisation whose lines fall in one bin are alike, so the choice is computed per (organisation, line
 bin) and weighed by the member table (`sim.party.membership`). Each month a share `reconsider_rate`
 of the members weighs again: a leader's following moves that far toward what they would choose now.
@@ -116,9 +117,9 @@ def _utilities(model: PowerStruggleModel, org_terms: np.ndarray) -> np.ndarray:
     return np.where(eligible_mask(model)[None, None, :], u, -np.inf)
 
 
-def _logit(u: np.ndarray, noise: float) -> np.ndarray:
-    u = u / noise
-    u -= u.max(axis=2, keepdims=True)
+def _logit(u: np.ndarray) -> np.ndarray:
+    """Multinomial logit with Gumbel noise of scale 1: the noise is the unit the weights are measured in."""
+    u = u - u.max(axis=2, keepdims=True)
     p = np.exp(u)
     p /= p.sum(axis=2, keepdims=True)
     return p
@@ -127,13 +128,13 @@ def _logit(u: np.ndarray, noise: float) -> np.ndarray:
 def choice_shares(model: PowerStruggleModel) -> np.ndarray:
     """The logit shares per organisation, line bin and leader (each (organisation, bin) sums to 1)."""
     kind_of, terms = _organisation_kinds(model)
-    return _logit(_utilities(model, terms), model.cfg.mechanisms.delegate_choice.noise)[kind_of]
+    return _logit(_utilities(model, terms))[kind_of]
 
 
 def following(model: PowerStruggleModel) -> np.ndarray:
     """Each leader's share of the members, were they all to choose now."""
     kind_of, terms = _organisation_kinds(model)
-    p = _logit(_utilities(model, terms), model.cfg.mechanisms.delegate_choice.noise)
+    p = _logit(_utilities(model, terms))
     table = model.party.members.table
     by_kind = (kind_of[None, :] == np.arange(terms.shape[0])[:, None]).astype(np.int64) @ table
     counts = np.einsum("cb,cbk->k", by_kind, p)
@@ -144,7 +145,7 @@ def following(model: PowerStruggleModel) -> np.ndarray:
 def organisation_views(model: PowerStruggleModel) -> np.ndarray:
     """Per organisation, the share of its members who would follow each leader (organisations x leaders)."""
     kind_of, terms = _organisation_kinds(model)
-    p = _logit(_utilities(model, terms), model.cfg.mechanisms.delegate_choice.noise)
+    p = _logit(_utilities(model, terms))
     counts = np.einsum("ob,obk->ok", model.party.members.table, p[kind_of])
     return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
 

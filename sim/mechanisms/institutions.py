@@ -237,7 +237,7 @@ def _move_sanction(
     # Zinoviev's went at the joint plenums of July and October 1926, not at a Congress or Conference).
     if kind == "politburo_removal" and session.kind != "cc_plenum":
         return
-    charge = mob.factionalism_charge * mob.strength * (1.0 + model.fear) if organised else 0.0
+    charge = mob.strength * (1.0 + model.fear) if organised else 0.0
     will = (
         mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
     )

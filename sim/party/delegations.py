@@ -5,7 +5,8 @@ delegation votes first as its secretary's patron does: Leningrad, elected under 
 voted against the line as one at the 14th Congress. Where the secretary is nobody's man, or his
 patron takes no side, the organisation's members speak through their delegates: their own views
 (line, Lenin's legitimacy, charisma) decide, and fear of voting against the majority in the open
-weighs on them as on anyone (`open_vote_fear`). Their views are the members' choice (mechanism 5).
+weighs on them as it does in choosing whom to follow (`delegate_choice.fear`). Their views are the
+members' choice (mechanism 5).
 """
 
 from __future__ import annotations
@@ -60,18 +61,17 @@ def cast_votes(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -
     """Each delegation's vote on a motion, given each leader's side (1 for, -1 against, 0 neither).
 
     Delivered: a secretary whose patron takes a side brings his delegates to it, each with the chance
-    `delegation_discipline` times his loyalty; a locally elected one brings them to the General
+    his loyalty; a locally elected one brings them to the General
     Secretary's side (the centre's), with the same chance. The rest vote their organisation's views
     (`choice.organisation_views`): for with its share following the leadership, against with its share
-    following the other side (each daring it with the chance exp(-open_vote_fear x fear x climate)), and
-    the rest for with their leader's willingness to bend to the majority, else abstaining.
+    following the other side (each daring it with the chance exp(-fear x climate), with the members' own
+    fear weight), and the rest for with their leader's willingness to bend to the majority, else abstaining.
     """
-    mech = model.cfg.mechanisms.institutions
     w = model.cfg.mechanisms.delegate_choice
     rng = model.streams["party"]
     views = organisation_views(model)
     bend = np.array([lead.compromise_willingness for lead in model.leaders])
-    dare = float(np.exp(-mech.open_vote_fear * w.fear * (w.base_fear + model.fear)))
+    dare = float(np.exp(-w.fear * (w.base_fear + model.fear)))
     p_for = np.clip(views @ ((side == 1) + (side == 0) * bend), 0.0, 1.0)
     p_against = np.minimum(np.clip((views @ (side == -1)) * dare, 0.0, 1.0), 1.0 - p_for)
     apparatus = model.party.apparatus
@@ -81,7 +81,7 @@ def cast_votes(model: PowerStruggleModel, seats: np.ndarray, side: np.ndarray) -
     boss_side = np.where(boss >= 0, side[np.maximum(boss, 0)], 0)
     loyalty = np.array([sec.loyalty for sec in apparatus.secretaries])
     n = seats.astype(np.int64)
-    p_deliver = np.where(boss_side != 0, np.minimum(1.0, mech.delegation_discipline * loyalty), 0.0)
+    p_deliver = np.where(boss_side != 0, np.minimum(1.0, loyalty), 0.0)
     delivered = rng.binomial(n, p_deliver)
     free = n - delivered
     pvals = np.stack([p_for, p_against, np.maximum(0.0, 1.0 - p_for - p_against)], axis=1)
@@ -112,7 +112,7 @@ def elect(model: PowerStruggleModel, seats: np.ndarray) -> tuple[np.ndarray, np.
     """The Congress elects the CC: `seats[o]` members from organisation o's slate.
 
     A seat on a slate its secretary drew up goes to his patron's man, with the chance
-    `delegation_discipline` times his loyalty (the CC was more and more made of provincial secretaries
+    his loyalty (the CC was more and more made of provincial secretaries
     and their people), or, for a locally elected secretary, to a man of the centre's list (CENTRE: he
     backs whoever holds the Secretariat); otherwise to a member his organisation's views favour, the
     leadership's people weighted (1 + `slate_bias`), since the Congress votes on the leadership's list.
@@ -132,7 +132,7 @@ def elect(model: PowerStruggleModel, seats: np.ndarray) -> tuple[np.ndarray, np.
     loyalty = np.array([sec.loyalty for sec in model.party.apparatus.secretaries])[org]
     machine = ~spent[patron]  # a locally elected secretary (NOBODY, the last entry) is never spent
     theirs = rng.random(org.size) < np.where(
-        machine, np.minimum(1.0, mech.delegation_discipline * loyalty), 0.0
+        machine, np.minimum(1.0, loyalty), 0.0
     )
     cdf = np.cumsum(weighted[org], axis=1)
     choice = (rng.random(org.size)[:, None] * cdf[:, -1:] >= cdf).sum(axis=1)

@@ -307,12 +307,6 @@ class ChoiceParams(Mechanism):
         le=20.0,
         description="weight of the danger of following a sanctioned or oppositionist leader",
     )
-    noise: float = Field(
-        default=1.0,
-        gt=0.0,
-        le=20.0,
-        description="scale of the Gumbel noise of the choice (the logit's temperature)",
-    )
     base_fear: float = Field(
         default=0.15,
         ge=0.0,
@@ -441,18 +435,6 @@ class InstitutionParams(Mechanism):
         le=1.0,
         description="chance a removed leader's follower keeps his CC seat",
     )
-    delegation_discipline: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=1.0,
-        description="chance a Congress or Conference delegate votes as his bloc's boss does",
-    )
-    open_vote_fear: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=5.0,
-        description="scale of the fear (as in choosing whom to back) that stops a dissenter voting against",
-    )
     act_rate: float = Field(
         default=0.3,
         ge=0.0,
@@ -478,12 +460,6 @@ class MobilisationParams(Mechanism):
     )
     reach: float = Field(
         default=0.6, gt=0.0, le=2.0, description="ideological distance over which the pull falls by e"
-    )
-    factionalism_charge: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=10.0,
-        description="how much an open faction adds to the majority's will to sanction",
     )
     # Added to the will to organise: x (1 - compromise willingness) x share of the ladder already taken.
     desperation: float = Field(
@@ -559,14 +535,6 @@ class RepressionParams(Mechanism):
         ge=0.0,
         le=1.0,
         description="chance to recant just after a sanction, x the same propensity",
-    )
-    # A bloc's members recant together or not at all: the weight of the bloc's most intransigent
-    # member's compromise willingness in each member's own when he weighs recanting.
-    bloc_solidarity: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=1.0,
-        description="weight of the least willing partner's willingness when a bloc member weighs recanting",
     )
 
 
