@@ -89,7 +89,7 @@ def test_reach_company_a_following_or_nothing_left_to_lose() -> None:
 
 
 def test_only_organised_factions_and_unrepentant_exiles_commit_open_acts() -> None:
-    model = small_model(**{"mechanisms.institutions.act_rate": 1.0})
+    model = small_model(**{"mechanisms.mobilisation.rate": 1.0})
     for c in list(model.coalitions):
         model.coalitions.end(c, "test")
     stalin, trotsky, zinoviev = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
@@ -165,17 +165,10 @@ def test_the_control_commission_answers_a_factions_open_acts_not_a_speech() -> N
     assert defiance.offence_answered(model, bukharin, rung)  # persisting deviation may cost the CC seat
 
 
-def test_an_organised_faction_that_acts_again_stays_in_the_majoritys_sights() -> None:
+def test_the_majoritys_fire_falls_on_the_strongest_opponent() -> None:
     model = small_model()
     trotsky = _oppositionist(model, "trotsky", "cc_removal")
-    model.leaders[trotsky].offence_month = model.month - 13  # quiet since his last sanction
     model.support[trotsky] = 0.01
-    faint = institutions.focus_on(model, trotsky, 0.64, frozenset())
-    assert faint == pytest.approx(0.125)  # sqrt(0.01 / 0.64): a weak rival draws little fire
-    defiance.offend(model, trotsky)
-    assert (
-        institutions.focus_on(model, trotsky, 0.64, frozenset())
-        == model.cfg.mechanisms.institutions.focus_floor
-    )
-    model.leaders[trotsky].mobilised = False  # a deviation, not a faction: no floor
-    assert institutions.focus_on(model, trotsky, 0.64, frozenset()) == faint
+    assert institutions.focus_on(model, trotsky, 0.64) == pytest.approx(0.125)  # sqrt(0.01 / 0.64)
+    model.support[trotsky] = 0.64
+    assert institutions.focus_on(model, trotsky, 0.64) == pytest.approx(1.0)  # the strongest draws it all

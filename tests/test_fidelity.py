@@ -10,7 +10,7 @@ import pytest
 
 from sim.calendar import SessionSlot
 from sim.leaders import RUNG
-from sim.mechanisms import alliances, capitulation, defence, institutions, mobilisation, offices
+from sim.mechanisms import alliances, capitulation, defence, institutions, offices
 from sim.model import PowerStruggleModel
 from sim.politics import secretariat_holder
 
@@ -97,15 +97,6 @@ def test_the_grain_crisis_raises_the_policy_pressure_on_a_bloc() -> None:
     model._grain_crisis()
     assert model.agrarian_salience > 0.8
     assert alliances.policy_pressure(model, bloc) > before
-
-
-def test_desperation_grows_with_the_ladder_and_spares_the_compromising() -> None:
-    model = small_model()
-    trotsky, rykov = model.leader_index["trotsky"], model.leader_index["rykov"]
-    assert mobilisation.desperation(model, trotsky) == 0.0
-    for k in (trotsky, rykov):
-        model.leaders[k].rung = RUNG["cc_removal"]
-    assert mobilisation.desperation(model, trotsky) > 2 * mobilisation.desperation(model, rykov) > 0.0
 
 
 def test_partners_defend_the_general_secretary_as_they_fear_the_enemy() -> None:

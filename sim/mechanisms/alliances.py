@@ -125,9 +125,9 @@ def _dissolve(model: PowerStruggleModel) -> None:
         # opposition is no rival). Record: with Trotsky out of the War Commissariat in January 1925 the
         # Troika had done its work, and it came apart over 1925 (Carr; Daniels).
         weak_threat = (
-            threat_power < mech.threat_floor or target.rung >= RUNG["post_removal"] or target.capitulated
+            threat_power < mech.threat_min or target.rung >= RUNG["post_removal"] or target.capitulated
         )
-        drifted = camp_compatibility(model, c.members) < mech.threshold - mech.drift_margin
+        drifted = camp_compatibility(model, c.members) < mech.threshold
         if not (weak_threat or drifted):
             continue
         # The bloc holds while its enemy is a threat; once he is spent, what is left to divide it is policy.
@@ -206,7 +206,7 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
         return
     camp_of_leader = camps_by_leader(model)
     own = camp_of_leader[j]
-    if power(model, own) >= mech.majority:
+    if power(model, own) > 0.5:  # a majority needs no partner
         return
     threat = main_threat(model, j)
     if threat is None or power(model, threat) < mech.threat_min:
@@ -227,8 +227,7 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
             best, best_score = m, score
     if best is None:
         return
-    eagerness = min(1.0, (best_score - mech.threshold) / mech.eagerness_span)
-    p = mech.form_rate * mech.strength * eagerness * foresight_discount(model, threat)
+    p = mech.form_rate * mech.strength * foresight_discount(model, threat)
     if model.streams["alliances"].random() < p:
         members = set(own | camp_of_leader[best])
         model.coalitions.start(members, against=head(model, threat))

@@ -23,13 +23,8 @@ if TYPE_CHECKING:
 def secretariat_rate(model: PowerStruggleModel, holder: int) -> float:
     """Monthly chance the holder replaces a secretary who is nobody's man: lever x control x skill."""
     mech = model.cfg.mechanisms.appointment
-    leader = model.leaders[holder]
-    return (
-        mech.monthly_rate
-        * mech.strength
-        * secretariat_control(model, holder)
-        * (mech.skill_floor + (1.0 - mech.skill_floor) * leader.organisational_skill)
-    )
+    skill = model.leaders[holder].organisational_skill
+    return mech.monthly_rate * mech.strength * secretariat_control(model, holder) * skill
 
 
 def appoint(model: PowerStruggleModel) -> None:

@@ -93,8 +93,8 @@ def monthly(model: PowerStruggleModel) -> None:
 
     An expelled leader has no party discipline left to keep: his activity in exile is such an act.
     """
-    mech = model.cfg.mechanisms.institutions
-    if not (mech.enabled and model.cfg.mechanisms.mobilisation.enabled):
+    mob = model.cfg.mechanisms.mobilisation
+    if not (model.cfg.mechanisms.institutions.enabled and mob.enabled):
         return
     ruling = model.ruling
     rng = model.streams["defiance"]
@@ -102,7 +102,7 @@ def monthly(model: PowerStruggleModel) -> None:
         active = leader.mobilised or leader.rung >= RUNG["party_expulsion"]
         if not active or leader.capitulated or k in ruling or leader.rung >= RUNG["exile_abroad"]:
             continue
-        if rng.random() < min(1.0, mech.act_rate * mech.strength * reach(model, k)):
+        if rng.random() < min(1.0, mob.rate * mob.strength * reach(model, k)):
             offend(model, k)
             leader.faction_act_month = model.month
             detail = "the faction's meetings, press or demonstrations"

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 #: Sanctions that need the qualified majority (`institutions.qualified_majority`); the rest a simple one.
 QUALIFIED = frozenset({"cc_removal", "party_expulsion"})
-# A sanction from Politburo removal on needs the charge of factionalism, or a spent rival.
+# A sanction from Politburo removal on needs the charge of factionalism (open opposition).
 NEEDS_FACTIONALISM_FROM = RUNG["politburo_removal"]
 
 
@@ -100,11 +100,10 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     elif model.central_committee.n == 0:
         return
     defiance.take_stands(model)
-    main_enemy = leadership_target(model)
     targets = _targets(model)
     strongest = max((model.support[k] for k in targets), default=0.0)
     for target in targets:
-        _move_sanction(model, session, target, focus_on(model, target, strongest, main_enemy), seats)
+        _move_sanction(model, session, target, focus_on(model, target, strongest), seats)
     voted_out = None
     if session.kind == "congress":
         elect_central_committee(model, session, seats)
@@ -119,18 +118,13 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     offices.fill_general_secretary(model, session.date, session.body)
 
 
-def focus_on(model: PowerStruggleModel, target: int, strongest: float, main_enemy: frozenset[int]) -> float:
+def focus_on(model: PowerStruggleModel, target: int, strongest: float) -> float:
     """How much of the majority's fire falls on `target`, in [0, 1].
 
-    The majority concentrates on the strongest opponent of the moment (the square root of his following
-    over the strongest's); the members of its main enemy's camp never drop below `focus_floor`, nor
-    does an organised faction that has acted again since its last sanction (it will not disband).
+    The majority concentrates on the strongest opponent of the moment: the square root of his following
+    over the strongest's (Zinoviev's New Opposition in 1925, not the quiet Trotsky).
     """
-    focus = float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
-    defiant = model.leaders[target].mobilised and defiance.reoffended(model, target)
-    if target in main_enemy or defiant:
-        focus = max(focus, model.cfg.mechanisms.institutions.focus_floor)
-    return focus
+    return float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
 
 
 def _targets(model: PowerStruggleModel) -> list[int]:
@@ -204,7 +198,7 @@ def _move_sanction(
     factional = in_opposition(model, target, ruling)
     if kind == "censure" and factional:
         kind = "post_removal"  # open factionalism is answered with removal from office, not a reprimand
-    if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional and leader.standing > mech.spent_standing:
+    if RUNG[kind] >= NEEDS_FACTIONALISM_FROM and not factional:
         return
     # Beyond censure and posts, each step answers a new act: a leader who has kept discipline since his
     # last sanction is not pushed further for old deviations; an organised faction's CC seat and party

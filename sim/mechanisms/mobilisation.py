@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.leaders import RUNG
 from sim.politics import camp_of, leadership_target
 
 if TYPE_CHECKING:
@@ -41,7 +40,6 @@ def organise(model: PowerStruggleModel) -> None:
             will = max(model.leaders[m].mobilisation for m in camp_of(model, k))
         else:
             will = leader.mobilisation**2
-        will = min(1.0, will + desperation(model, k))
         # One more step of building it this month; `steps` = 1 is a one-shot monthly hazard.
         if model.streams["mobilisation"].random() < min(1.0, mech.steps * mech.rate * mech.strength * will):
             leader.organising += 1
@@ -56,15 +54,3 @@ def bloc_organised(model: PowerStruggleModel, k: int) -> bool:
     """Whether leader k stands in an organised faction: his own, or his bloc's through any partner."""
     return any(model.leaders[m].mobilised for m in camp_of(model, k))
 
-
-def desperation(model: PowerStruggleModel, k: int) -> float:
-    """What the ladder adds to a leader's will to organise: he has less and less to lose.
-
-    `desperation` x (1 - compromise willingness) x the share of the ladder to the party card already
-    taken: the uncompromising, stripped of posts and seats, take their case to the ranks (Trotsky in
-    1926-27); the compromising do not (the Right).
-    """
-    mech = model.cfg.mechanisms.mobilisation
-    leader = model.leaders[k]
-    lost = min(1.0, leader.rung / RUNG["party_expulsion"])
-    return mech.desperation * (1.0 - leader.compromise_willingness) * lost

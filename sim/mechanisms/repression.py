@@ -62,8 +62,9 @@ def monthly(model: PowerStruggleModel) -> None:
             continue
         # Erasure starts once a leader is out of the Politburo and deepens with each further step.
         depth = max(0, leader.rung - RUNG["post_removal"]) / (len(RUNG) - 1 - RUNG["post_removal"])
+        # The record rewritten erases his voice and his revolutionary past alike.
         leader.standing *= 1.0 - mech.erasure * mech.strength * depth
-        leader.legitimacy *= 1.0 - mech.erasure * mech.strength * depth * mech.legitimacy_erasure_share
+        leader.legitimacy *= 1.0 - mech.erasure * mech.strength * depth
         if leader.capitulated:
             _readmit(model, leader)
             continue
@@ -85,7 +86,7 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     Record: Trotsky kept up his correspondence from Alma-Ata through 1928; on 16 December the OGPU
     demanded that he cease his political activity, he refused, and the Politburo had him deported in
     January 1929. After `min_months_before_abroad` in exile and an act of defiance there, the
-    leadership warns him at `exile_abroad_rate x ruthlessness x (danger_floor + standing)` a month; he
+    leadership warns him at `exile_abroad_rate x ruthlessness` a month; he
     may recant then (`capitulation.weigh_after_sanction`); if he acts again (`sim.mechanisms.defiance`)
     he is deported.
     """
@@ -97,7 +98,7 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
         return
     waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
     waited = waited and defiance.reoffended(model, k)
-    hazard = mech.exile_abroad_rate * mech.strength * ruth * (mech.danger_floor + leader.standing)
+    hazard = mech.exile_abroad_rate * mech.strength * ruth
     if not (waited and model.streams["repression"].random() < hazard):
         return
     leader.ultimatum_month = model.month

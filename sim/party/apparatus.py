@@ -152,11 +152,10 @@ class Apparatus:
         return NOBODY
 
     def install(self, org: int, patron: int) -> None:
-        """A new secretary, the patron's man, takes the organisation: his line near the patron's."""
+        """A new secretary, the patron's man, takes the organisation: his line is his patron's."""
         model = self.model
         lead = model.leaders[patron]
-        spread = model.cfg.mechanisms.appointment.appointee_spread
-        line = float(np.clip(lead.position + model.streams["party"].normal(0.0, spread), -1.0, 1.0))
+        line = lead.position
         sec = self.secretaries[org]
         sec.patron, sec.line, sec.loyalty, sec.placed_month = patron, line, 1.0, model.month
         self.placed += 1

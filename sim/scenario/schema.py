@@ -190,15 +190,6 @@ class AppointmentParams(Mechanism):
         le=1.0,
         description="a region whose boss holds his post is mostly closed to the centre",
     )
-    appointee_spread: float = Field(
-        default=0.25, gt=0.0, le=2.0, description="appointees' ideology around their patron's line"
-    )
-    skill_floor: float = Field(
-        default=0.5,
-        ge=0.0,
-        le=1.0,
-        description="share of the Secretariat's rate an organiser of no skill still achieves",
-    )
 
 
 class InformationParams(Mechanism):
@@ -348,9 +339,6 @@ class AllianceParams(Mechanism):
         le=1.0,
         description="least following of a rival camp that makes a leader seek partners",
     )
-    threat_floor: float = Field(
-        default=0.05, ge=0.0, le=1.0, description="following below which a coalition's enemy is spent"
-    )
     dissolve_rate: float = Field(
         default=0.15,
         ge=0.0,
@@ -361,21 +349,6 @@ class AllianceParams(Mechanism):
         default=0.4, ge=0.0, le=1.0, description="distrust between a bloc's head and the partners who left it"
     )
     distrust_decay: float = Field(default=0.01, ge=0.0, le=1.0, description="monthly decay of distrust")
-    majority: float = Field(
-        default=0.6, ge=0.0, le=1.0, description="following at which a camp seeks no more partners"
-    )
-    drift_margin: float = Field(
-        default=0.1,
-        ge=0.0,
-        le=1.0,
-        description="how far below `threshold` a coalition's compatibility falls before it may break",
-    )
-    eagerness_span: float = Field(
-        default=0.2,
-        gt=0.0,
-        le=2.0,
-        description="compatibility above `threshold` at which a partner is sought at the full form rate",
-    )
     # Once its common enemy is spent, a bloc's monthly hazard of breaking is dissolve_rate x
     # min(1, policy_cost x agrarian salience x policy distance / mean compromise willingness).
     policy_cost: float = Field(
@@ -417,29 +390,11 @@ class InstitutionParams(Mechanism):
         le=1.0,
         description="majority to remove a CC member or expel (two thirds after the 1921 unity resolution)",
     )
-    spent_standing: float = Field(
-        default=0.15,
-        ge=0.0,
-        le=1.0,
-        description="standing below which a rival may be moved against without the charge of factionalism",
-    )
-    focus_floor: float = Field(
-        default=0.5,
-        ge=0.0,
-        le=1.0,
-        description="least focus of the majority's fire on members of its main enemy's camp",
-    )
     cc_purge_survival: float = Field(
         default=0.5,
         ge=0.0,
         le=1.0,
         description="chance a removed leader's follower keeps his CC seat",
-    )
-    act_rate: float = Field(
-        default=0.3,
-        ge=0.0,
-        le=1.0,
-        description="monthly chance that an organised faction of full reach commits a new open act",
     )
 
 
@@ -460,13 +415,6 @@ class MobilisationParams(Mechanism):
     )
     reach: float = Field(
         default=0.6, gt=0.0, le=2.0, description="ideological distance over which the pull falls by e"
-    )
-    # Added to the will to organise: x (1 - compromise willingness) x share of the ladder already taken.
-    desperation: float = Field(
-        default=0.25,
-        ge=0.0,
-        le=5.0,
-        description="the uncompromising, stripped of posts and seats, take their case to the ranks",
     )
     # Steps to a faction (platform, cells, press, appeal to the ranks), each taken at `steps x rate x will`.
     steps: int = Field(
@@ -515,15 +463,6 @@ class RepressionParams(Mechanism):
     )
     readmission_months: int = Field(
         default=6, ge=0, le=60, description="months before a recanting expelled leader is readmitted"
-    )
-    legitimacy_erasure_share: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="erasure's bite on legitimacy relative to standing"
-    )
-    danger_floor: float = Field(
-        default=0.5,
-        ge=0.0,
-        le=2.0,
-        description="how dangerous an internal exile of no standing still seems to the leadership",
     )
     # Share of standing a leader loses by recanting (he keeps his place, not his voice).
     recant_standing_loss: float = Field(
