@@ -29,7 +29,7 @@ class SessionSlot:
 
     date: date
     body: str
-    kind: str  # "congress" | "conference" | "cc_plenum"
+    kind: str  # "congress" | "conference" | "cc_plenum" | "discussion"
     voting_delegates: int
     cc_full_members: int = 0
     joint: bool = True  # a joint CC-CCC plenum (rule plenums count as joint: they stand for any session)
@@ -37,7 +37,7 @@ class SessionSlot:
 
 
 def build_sessions(cfg: ScenarioModel, months: list[date]) -> dict[tuple[int, int], list[SessionSlot]]:
-    """Sessions per month: the listed Congresses, Conferences and CC plenums.
+    """Sessions per month: the listed Congresses, Conferences, CC plenums and open discussions.
 
     A calendar that lists no plenum gets one by rule on the 15th of every n-th month that has no
     Congress or Conference (n is `calendar.cc_plenum_interval_months`): the fallback for calendars
@@ -46,7 +46,7 @@ def build_sessions(cfg: ScenarioModel, months: list[date]) -> dict[tuple[int, in
     by_month: dict[tuple[int, int], list[SessionSlot]] = {}
     for s in cfg.calendar.sessions:
         kind = "cc_plenum" if s.kind == "plenum" else s.kind
-        joint = s.joint or s.kind != "plenum"
+        joint = s.joint or s.kind in ("congress", "conference")
         by_month.setdefault(month_key(s.date), []).append(
             SessionSlot(
                 s.date, s.body, kind, s.voting_delegates, s.cc_full_members, joint, s.politburo_full_members

@@ -119,6 +119,8 @@ def event_sentence(row: pd.Series) -> tuple[str, str] | None:
         return f"{_cap(_the(name))} opens.", "session"
     if kind == "cc_plenum":
         return None
+    if kind == "discussion":
+        return "The party opens a discussion: the cells vote on the Central Committee's theses.", "session"
     if kind == "alliance_formed":
         text = f"{_members(row['actor'])} form an alliance"
         return text + (f" ({detail})." if detail else "."), "alliance"

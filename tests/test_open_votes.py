@@ -67,3 +67,30 @@ def test_the_delegations_draw_from_the_party_stream_only() -> None:
     for _ in range(5):
         vote(model, seats, side)
     assert before == others()
+
+
+def test_in_an_open_discussion_the_members_vote_their_own_views_under_fear() -> None:
+    from sim.party.discussion import members_vote
+
+    model, side = _zinoviev_in_opposition()
+    yes, no, abstain, members = members_vote(model, side)
+    assert members == round(model.party.members.n / model.party.scale)
+    assert yes + no + abstain == members and min(yes, no, abstain) >= 0
+    assert no > 0  # Zinoviev's following votes against where it dares
+    model.fear = 2.0
+    assert members_vote(model, side)[1] < no
+
+
+def test_a_discussion_in_the_calendar_is_a_members_vote_on_the_line() -> None:
+    session = {"date": "1924-02-01", "body": "Pre-congress discussion", "kind": "discussion"}
+    model = PowerStruggleModel(
+        scenario=HISTORICAL,
+        overrides={"calendar.sessions": [session]},
+        rng=3,
+    )
+    for _ in range(2):
+        model.step()
+    rows = [v for v in model.votes if v["body"] == "Pre-congress discussion"]
+    assert len(rows) == 1 and rows[0]["motion"] == "leadership line"
+    assert rows[0]["voting_delegates"] > 400_000  # the party's members, not a delegation
+    assert any(e["kind"] == "discussion" for e in model.events)

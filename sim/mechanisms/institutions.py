@@ -23,7 +23,7 @@ from sim.mechanisms import (
     politburo_vote,
     repression,
 )
-from sim.party import delegations
+from sim.party import delegations, discussion
 from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
@@ -86,9 +86,12 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     that plenum (the CC elected the General Secretary, and in May 1924 it kept Stalin).
     """
     mech = model.cfg.mechanisms.institutions
-    kind = {"congress": "congress", "conference": "conference", "cc_plenum": "cc_plenum"}[session.kind]
+    kind = session.kind
     model.log_event(session.date, kind, "", session.body, "")
     if not mech.enabled:
+        return
+    if kind == "discussion":
+        hold_discussion(model, session)
         return
     seats = session_seats(model, session)
     if seats is not None:
@@ -116,6 +119,20 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         offices.reelect_general_secretary(model, session.date, session.body, barred=voted_out)
     fill_politburo(model, session)
     offices.fill_general_secretary(model, session.date, session.body)
+
+
+def hold_discussion(model: PowerStruggleModel, session: SessionSlot) -> None:
+    """An open discussion: the members vote on the line in their cells (`sim.party.discussion`).
+
+    The count is recorded with the votes; nothing else follows from it (the record's discussions
+    changed no outcome: the Congress that came after them was the apparatus's).
+    """
+    against = opposition(model)
+    side = np.zeros(len(model.leaders), dtype=np.int8)
+    side[list(model.ruling)] = 1
+    side[list(against - model.ruling)] = -1
+    yes, no, abstain, members = discussion.members_vote(model, side)
+    record_vote(model, session, "leadership line", yes, no, abstain, members)
 
 
 def focus_on(model: PowerStruggleModel, target: int, strongest: float) -> float:

@@ -52,16 +52,16 @@ class Bloc(StrictModel):
 
 
 class Session(StrictModel):
-    """A scheduled Congress, Conference or CC plenum (an input: the calendar, not its outcome).
+    """A scheduled Congress, Conference, CC plenum or open discussion (an input, not an outcome).
 
-    A plenum's voters are the CC of the day, so it takes no `voting_delegates`; `joint = true` marks a
-    joint plenum of the CC and the Central Control Commission, the body that removes CC members and
-    expels (see docs/model.md, institutions).
+    A plenum's voters are the CC of the day, and a discussion's are the party's members, so neither
+    takes `voting_delegates`; `joint = true` marks a joint plenum of the CC and the Central Control
+    Commission, the body that removes CC members and expels (see docs/model.md, institutions).
     """
 
     date: date
     body: str
-    kind: Literal["congress", "conference", "plenum"]
+    kind: Literal["congress", "conference", "plenum", "discussion"]
     voting_delegates: int = Field(default=0, ge=0)
     cc_full_members: int = Field(default=0, ge=0)
     politburo_full_members: int = Field(default=0, ge=0, le=30)
@@ -69,7 +69,7 @@ class Session(StrictModel):
 
     @model_validator(mode="after")
     def _delegates_for_votes(self) -> Session:
-        if self.kind != "plenum" and self.voting_delegates <= 0:
+        if self.kind in ("congress", "conference") and self.voting_delegates <= 0:
             raise ValueError(f"voting_delegates: expected a positive number for a {self.kind}")
         return self
 
