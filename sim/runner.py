@@ -93,10 +93,12 @@ def collect_output(
     for name in model.leader_names:
         for kind in SANCTION_KINDS:
             summary[f"{name}__{kind}"] = firsts.get((name, kind))
+    # The delegates' votes on the line: an open discussion's vote is the members', not a session's.
+    members_votes = {s.body for slots in model.sessions.values() for s in slots if s.kind == "discussion"}
     line = [
         v["for"] / max(1, v["for"] + v["against"] + v["abstain"])
         for v in model.votes
-        if v["motion"] == "leadership line"
+        if v["motion"] == "leadership line" and v["body"] not in members_votes
     ]
     summary["line_for_share_mean"] = round(float(np.mean(line)), 5) if line else float("nan")
     holder = next((lead.name for lead in model.leaders if lead.holds_secretariat and lead.eligible), "none")
