@@ -86,7 +86,7 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     Record: Trotsky kept up his correspondence from Alma-Ata through 1928; on 16 December the OGPU
     demanded that he cease his political activity, he refused, and the Politburo had him deported in
     January 1929. After `min_months_before_abroad` in exile and an act of defiance there, the
-    leadership warns him at `exile_abroad_rate x ruthlessness` a month; he
+    leadership warns him at `exile_abroad_rate x ruthlessness x (danger_floor + standing)` a month; he
     may recant then (`capitulation.weigh_after_sanction`); if he acts again (`sim.mechanisms.defiance`)
     he is deported.
     """
@@ -98,7 +98,7 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
         return
     waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
     waited = waited and defiance.reoffended(model, k)
-    hazard = mech.exile_abroad_rate * mech.strength * ruth
+    hazard = mech.exile_abroad_rate * mech.strength * ruth * (mech.danger_floor + leader.standing)
     if not (waited and model.streams["repression"].random() < hazard):
         return
     leader.ultimatum_month = model.month

@@ -455,6 +455,14 @@ class RepressionParams(Mechanism):
     min_months_before_abroad: int = Field(
         default=6, ge=0, le=60, description="least months in internal exile before deportation abroad"
     )
+    # Deportation answers the danger an exile still poses: his standing, above a floor (Trotsky's
+    # correspondence from Alma-Ata kept the opposition alive through 1928).
+    danger_floor: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=2.0,
+        description="how dangerous an internal exile of no standing still seems to the leadership",
+    )
     capitulation_rate: float = Field(
         default=0.12,
         ge=0.0,
