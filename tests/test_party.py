@@ -44,6 +44,17 @@ def test_member_table_follows_additions_and_purges() -> None:
     assert pop.candidates(5) == pop.n and pop.candidates(6) == 0
 
 
+def test_a_purge_keeps_exactly_the_members_it_did_not_pick() -> None:
+    rng = np.random.default_rng(3)
+    pop = MemberPopulation(n_orgs=4, capacity=8)
+    pop.add(rng.integers(0, 4, 300).astype(np.int16), rng.uniform(-1, 1, 300).astype(np.float32), 0, 0)
+    pop.joined[:300] = np.arange(300)  # a row's identity, to follow it through the purge
+    picked = np.sort(rng.choice(300, size=40, replace=False))
+    pop.remove(np.concatenate([picked, picked[:5]]))  # a row named twice is removed once
+    kept = np.setdiff1d(np.arange(300), picked)
+    assert pop.n == 260 and sorted(pop.joined[: pop.n].tolist()) == kept.tolist()
+
+
 def _run(overrides: dict | None = None, seed: int = 2) -> PowerStruggleModel:
     model = PowerStruggleModel(scenario=HISTORICAL, overrides=overrides or {}, rng=seed)
     while model.running:

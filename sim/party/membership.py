@@ -2,7 +2,8 @@
 
 A member is a row of a few arrays, not a Mesa agent: at full scale the party passes a million and a
 half members, and per-agent Python costs about 2 us a call where an array update costs nanoseconds an
-element (mesa-notes). Rows are appended by recruitment and dropped by purges; nothing else moves them.
+element (mesa-notes). Rows are appended by recruitment and dropped by purges (the last rows fill the
+gaps); nothing else moves them.
 Rigby (1968, chs. 3-5) is the source of the drives and of the candidate stage's place in the rules.
 """
 
@@ -14,12 +15,20 @@ import numpy as np
 LINE_BINS = 41
 
 
+#: Bins per unit of line (the bins are 1 / HALF wide).
+HALF = np.float32((LINE_BINS - 1) / 2.0)
+
+
+def to_scaled(line: np.ndarray | np.float32) -> np.ndarray:
+    """A line in bin units, (line + 1) x HALF + 0.5, whose integer part is its bin (float32)."""
+    scaled = np.multiply(line, HALF, dtype=np.float32)
+    scaled += HALF + np.float32(0.5)
+    return scaled
+
+
 def line_bin(line: np.ndarray) -> np.ndarray:
     """The bin index (uint8) of each line in [-1, 1] (lines are kept within it: no clipping needed)."""
-    half = np.float32((LINE_BINS - 1) / 2.0)
-    scaled = np.multiply(line, half, dtype=np.float32)
-    scaled += half + np.float32(0.5)
-    return scaled.astype(np.uint8)  # truncation of a positive number: round half up
+    return to_scaled(line).astype(np.uint8)  # truncation of a positive number: round half up
 
 
 #: The line at the centre of each bin.
@@ -31,8 +40,10 @@ class MemberPopulation:
 
     `org` (int16) is the member's organisation, `joined` (int16) the month index he joined (negative
     for members of before the start), `full_from` (int16) the month he becomes a full member, `line`
-    (float32) his left-right line. `table[o, b]` counts members of organisation o whose line falls in
-    bin b: the organisations' views are read from it, not from the rows.
+    his left-right line. `table[o, b]` counts members of organisation o whose line falls in bin b: the
+    organisations' views are read from it, not from the rows. The line is stored in bin units
+    (`scaled`, float32: (line + 1) x 20 + 0.5, whose integer part is the bin), so that a month's drift
+    and the bins it moves members across take two passes over the rows and a truncation.
     """
 
     def __init__(self, n_orgs: int, capacity: int) -> None:
@@ -43,14 +54,14 @@ class MemberPopulation:
         self.base = np.zeros(capacity, dtype=np.int32)  # org x LINE_BINS: the row's offset in `table`
         self.bin = np.zeros(capacity, dtype=np.uint8)  # the line's bin, as `table` counts him
         self.full_from = np.zeros(capacity, dtype=np.int16)
-        self.line = np.zeros(capacity, dtype=np.float32)
+        self.scaled = np.zeros(capacity, dtype=np.float32)  # the line in bin units (`to_scaled`)
         self.table = np.zeros((n_orgs, LINE_BINS), dtype=np.int64)
 
     def _grow_to(self, n: int) -> None:
         if n <= self.org.size:
             return
         size = max(n, int(self.org.size * 1.25))
-        for name in ("org", "base", "bin", "joined", "full_from", "line"):
+        for name in ("org", "base", "bin", "joined", "full_from", "scaled"):
             old = getattr(self, name)
             new = np.zeros(size, dtype=old.dtype)
             new[: self.n] = old[: self.n]
@@ -65,25 +76,31 @@ class MemberPopulation:
         rows = slice(self.n, self.n + k)
         self.org[rows] = org
         self.base[rows] = org.astype(np.int32) * LINE_BINS
-        self.bin[rows] = line_bin(line)
-        self.line[rows] = line
+        self.scaled[rows] = to_scaled(line)
+        self.bin[rows] = self.scaled[rows].astype(np.uint8)
         self.joined[rows] = joined
         self.full_from[rows] = full_from
         self.n += k
         self.table += self._count(org, line)
 
     def remove(self, rows: np.ndarray) -> None:
-        """Drop the members at `rows` (a purge); the remaining rows keep their order."""
+        """Drop the members at `rows` (distinct indices, a purge): the last rows move into the gaps.
+
+        Filling the gaps from the end costs the purge's size, not the party's; row order carries no
+        meaning (draws pick rows by index from the seeded stream, so the same seed picks the same rows).
+        """
         if rows.size == 0:
             return
+        rows = np.unique(rows)
         flat = self.base[rows].astype(np.intp) + self.bin[rows]
         self.table -= np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
-        keep = np.ones(self.n, dtype=bool)
-        keep[rows] = False
-        n = int(keep.sum())
-        for name in ("org", "base", "bin", "joined", "full_from", "line"):
+        n = self.n - rows.size
+        gaps = rows[rows < n]  # removed rows that stay inside the shortened table
+        tail = np.arange(n, self.n)
+        fillers = tail[~np.isin(tail, rows, assume_unique=True)]  # kept rows beyond the new end
+        for name in ("org", "base", "bin", "joined", "full_from", "scaled"):
             arr = getattr(self, name)
-            arr[:n] = arr[: self.n][keep]
+            arr[gaps] = arr[fillers]
         self.n = n
 
     def _count(self, org: np.ndarray, line: np.ndarray) -> np.ndarray:
@@ -95,11 +112,12 @@ class MemberPopulation:
         """Every member's line moves `rate` of the way toward `toward`; the table is counted again."""
         if rate <= 0.0 or self.n == 0:
             return
-        line = self.line[: self.n]
-        line *= np.float32(1.0 - rate)  # in place: L <- (1 - rate) L + rate x toward
-        line += np.float32(rate * toward)
-        # The bins again (round((L + 1) x 20)); only members who crossed into another bin move in `table`.
-        new = line_bin(line)
+        scaled = self.scaled[: self.n]
+        # In place, in bin units: L <- (1 - rate) L + rate x toward is the same map on (L + 1) x 20 + 0.5.
+        scaled *= np.float32(1.0 - rate)
+        scaled += np.float32(rate) * to_scaled(np.float32(toward))
+        # The bins again; only members who crossed into another bin move in `table`.
+        new = scaled.astype(np.uint8)
         moved = np.flatnonzero(new != self.bin[: self.n])
         if moved.size:
             base = self.base[moved]
@@ -119,4 +137,9 @@ class MemberPopulation:
     @property
     def nbytes(self) -> int:
         """Bytes held by the member rows (capacity included)."""
-        return sum(getattr(self, a).nbytes for a in ("org", "base", "bin", "joined", "full_from", "line"))
+        return sum(getattr(self, a).nbytes for a in ("org", "base", "bin", "joined", "full_from", "scaled"))
+
+    @property
+    def line(self) -> np.ndarray:
+        """Each member's line (float32, rows 0 .. n - 1), from its stored bin units."""
+        return (self.scaled[: self.n] - np.float32(0.5)) / HALF - np.float32(1.0)
