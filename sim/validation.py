@@ -1,14 +1,19 @@
 """The strict pydantic base and the one formatter of validation errors, for scenario and experiment files.
 
 A misspelt key, a missing value and a bad value each become the one line `<file>: <key path>: what was
-expected (got ...)` that the CLI prints.
+expected (got ...)` that the CLI prints. A misspelt key lists the keys its table takes and suggests the
+nearest, found by walking the model the error came from.
 """
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sim.names import expected_one_of
 
 
 class StrictModel(BaseModel):
@@ -23,19 +28,89 @@ def first_error(exc: ValidationError) -> dict[str, Any]:
     return dict(next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0]))
 
 
+def _strict_models() -> dict[str, type[BaseModel]]:
+    """Every StrictModel subclass by class name (a ValidationError names its model only by `title`)."""
+    found: dict[str, type[BaseModel]] = {}
+    todo: list[type[BaseModel]] = [StrictModel]
+    while todo:
+        cls = todo.pop()
+        found.setdefault(cls.__name__, cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The alternatives of an annotation: `X | None` -> [X, None], `Annotated[X, ...]` -> [X]."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [alt for arg in typing.get_args(annotation) for alt in _unwrap(arg)]
+    return [annotation]
+
+
+def _step(annotation: Any, part: str | int) -> Any | None:
+    """The annotation one location step further down (a field of a model, an item of a dict or array)."""
+    for alt in _unwrap(annotation):
+        if isinstance(alt, type) and issubclass(alt, BaseModel):
+            field = alt.model_fields.get(str(part))
+            if field is not None:
+                return field.annotation
+            continue
+        origin, args = typing.get_origin(alt), typing.get_args(alt)
+        if origin is dict and len(args) == 2:
+            return args[1]
+        if origin in (list, tuple) and args and isinstance(part, int):
+            return args[0]
+    return None
+
+
+def keys_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str] | None:
+    """The keys the table at `loc` (the location of a key in it) accepts, or None if not a model."""
+    annotation: Any = model
+    for part in loc[:-1]:
+        annotation = _step(annotation, part)
+        if annotation is None:
+            return None
+    for alt in _unwrap(annotation):
+        if isinstance(alt, type) and issubclass(alt, BaseModel):
+            return list(alt.model_fields)
+    return None
+
+
+_ARRAY_TYPES = {"tuple_type", "list_type", "set_type", "frozen_set_type"}
+
+
 def format_validation(
-    where: str, exc: ValidationError, keys: str = "the documented keys (see README)"
+    where: str,
+    exc: ValidationError,
+    keys: str = "the documented keys (see README)",
+    model: type[BaseModel] | None = None,
 ) -> str:
-    """One line naming the file, the key path and what was expected; `keys` says where keys are listed."""
+    """One line naming the file, the key path and what was expected.
+
+    An unknown key lists the keys of its table with the nearest suggested; `keys` says where keys are
+    documented, for when the table cannot be found (`model` defaults to the one the error names).
+    """
     err = first_error(exc)
-    loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith(("list[", "function-")))
+    raw_loc = tuple(p for p in err.get("loc", ()) if not str(p).startswith(("list[", "function-")))
+    loc = ".".join(str(p) for p in raw_loc)
     prefix = f"{loc}: " if loc else ""
     kind = err.get("type", "")
     if kind == "extra_forbidden":
+        model = model or _strict_models().get(exc.title)
+        valid = keys_at(model, raw_loc) if model is not None and raw_loc else None
+        if valid:
+            return f"{where}: {prefix}unknown key: {expected_one_of(str(raw_loc[-1]), valid)}"
         return f"{where}: {prefix}unknown key: expected one of {keys}"
     if kind == "missing":
         return f"{where}: {prefix}missing: expected a value"
-    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     got = err.get("input")
     shown = "" if isinstance(got, dict | list | tuple) else f" (got {got!r})"
+    if kind in _ARRAY_TYPES:
+        example = f"[{got!r}]" if isinstance(got, str | int | float) else "[...]"
+        return f"{where}: {prefix}expected an array, e.g. {example.replace(chr(39), chr(34))}{shown}"
+    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
+    if "(got " in msg:  # the validator already says what it got
+        shown = ""
     return f"{where}: {prefix}{msg}{shown}"
