@@ -125,11 +125,20 @@ def build_parser() -> ArgumentParser:
 
     val = sub.add_parser(
         "validate",
-        help="check scenario or experiment files without running them",
-        description="Load each scenario file (or experiment file) and report `ok FILE` or the error; "
-        "exit 0 when all are valid, 2 otherwise.",
+        help="check scenario, experiment or menu files without running them",
+        description="Load each file (a scenario, an experiment, or a menu of interventions, told apart by "
+        "its content) and report `ok FILE` or the error; exit 0 when all are valid, 2 otherwise. A menu's "
+        "paths are checked against --scenario, else the scenarios given, else scenarios/historical.toml.",
     )
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    val.add_argument(
+        "--scenario",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="SCENARIO",
+        help="scenario whose keys and leaders a menu's names must match (repeatable)",
+    )
     val.set_defaults(func=cmd_validate)
 
     register_extra_commands(sub)
@@ -254,36 +263,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return _finish(args, out, cmp, comparison_report)
 
 
-def _validate_one(path: Path) -> None:
-    """Validate a scenario or an experiment file, told apart by its content (read once here)."""
-    from sim.sweep.experiment import looks_like_experiment, validate_experiment
-    from sim.tomlfile import read_toml
-
-    data, _ = read_toml(path, "scenario, experiment or menu")
-    if isinstance(data.get("intervention"), list):  # a menu of interventions (flip, attribute --switches)
-        from sim.analysis.menu import load_menu
-
-        load_menu(path)
-        return
-    if looks_like_experiment(data):
-        validate_experiment(path)
-        return
-    from sim.api import prepare
-
-    prepare(path)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """`powerstruggle validate FILE ...`: `ok FILE` or `error: ...` for each; exit 0 only if all are ok."""
+    from sim.validation import validate_files
+
     bad = 0
-    for path in args.files:
-        try:
-            _validate_one(path)
-        except InputError as err:
+    for path, outcome in validate_files(args.files, args.scenario):
+        if isinstance(outcome, InputError):
             bad += 1
-            print(f"error: {err}", file=sys.stderr)
+            print(f"error: {outcome}", file=sys.stderr)
         else:
-            print(f"ok {path}")
+            print(f"ok {path}" + (f" ({outcome})" if outcome else ""))
     return 2 if bad else 0
 
 

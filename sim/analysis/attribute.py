@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.checks import check_leader, check_menu, scenario_leaders
 from sim.analysis.configurations import (
     Configuration,
     ConfigurationRuns,
@@ -159,10 +160,12 @@ def attribute(
 
     scenario = check_scenario(scenario)
     _, value = parse_outcome(outcome)
+    check_leader(f"--outcome {outcome}", value, scenario_leaders(scenario, overrides))
     if switches is not None and mechanisms is not None:
         raise InputError("--switches: expected either --mechanisms or --switches, not both")
     if switches is not None:
         menu = load_menu(switches)
+        check_menu(switches, menu, scenario, overrides)
         players, kind = [m.name for m in menu], "switch"
         if len(players) > MAX_PLAYERS:
             raise InputError(f"{switches}: intervention: expected at most {MAX_PLAYERS} (got {len(players)})")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.checks import check_leader, check_menu, scenario_leaders
 from sim.analysis.configurations import (
     Configuration,
     check_analysis_dir,
@@ -125,8 +126,8 @@ def flip(
     """Search the menu's sets by size for every minimal one with P(`to` wins) >= threshold."""
     scenario = check_scenario(scenario)
     items = load_menu(menu)
-    leader = to.lower()
-    _check_leader(scenario, leader)
+    leader = check_leader(f"--to {to}", to.lower(), scenario_leaders(scenario, overrides))
+    check_menu(menu, items, scenario, overrides)
     if not 0.0 < threshold <= 1.0:
         raise InputError(f"--threshold {threshold}: expected a probability in (0, 1]")
     if max_size < 1:
@@ -162,14 +163,6 @@ def flip(
             dict(workers=workers, backend=backend, progress=progress, run_function=run_function),
             overrides,
         )
-
-
-def _check_leader(scenario: Path, leader: str) -> None:
-    from sim.scenario import load_scenario
-
-    leaders = list(load_scenario(scenario).resolved()["leaders"])
-    if leader not in [*leaders, "none"]:
-        raise InputError(f"--to {leader}: unknown leader: expected one of {', '.join(leaders)} or none")
 
 
 def _search(
