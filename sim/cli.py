@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     code = _main(argv)
     if argv is None and len(sys.argv) > 1 and sys.argv[1] in _QUICK_EXIT:
+        _release_semaphores()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -300,6 +301,17 @@ def main(argv: list[str] | None = None) -> int:
                 pass
         os._exit(code)
     return code
+
+
+def _release_semaphores() -> None:
+    """Run multiprocessing's exit finalizers, which os._exit would skip.
+
+    A process pool's queues hold named semaphores; a normal exit unlinks them, os._exit does not, and
+    the resource tracker then warns about "leaked semaphore objects" on stderr.
+    """
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        util._run_finalizers(0)  # noqa: SLF001 - the finalizers a normal exit runs first
 
 
 def _main(argv: list[str] | None) -> int:
