@@ -15,7 +15,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.argtypes import non_negative_int, positive_int
+from sim.cli_options import (
+    add_backend,
+    add_out,
+    add_overrides,
+    add_quiet,
+    add_replicates,
+    add_seed,
+    add_workers,
+    announce_runs,
+    refuse_existing,
+    resolve,
+)
 from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
@@ -54,44 +65,18 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
-    p.add_argument("--replicates", type=positive_int, default=100, help="replicates (default 100)")
-    p.add_argument(
-        "--seed", type=non_negative_int, default=0, help="master seed of the seed tree (default 0)"
-    )
-    p.add_argument("--out", type=Path, default=None, help=out_help)
-    p.add_argument(
-        "--workers",
-        type=positive_int,
-        default=None,
-        help="worker processes (default: all cores); results do not depend on it",
-    )
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value by dotted path, e.g. --set leaders.stalin.charisma=0.5 (repeatable)",
-    )
-    p.add_argument(
-        "--backend",
-        choices=("local", "serial", "dask"),
-        default=None,
-        help="where replicates run: local worker processes (default with 2+ workers), serial "
-        "(in-process) or dask; results do not depend on it",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler, e.g. tcp://head:8786 (implies --backend dask; default: a LocalCluster)",
-    )
+def _add_run_options(p: argparse.ArgumentParser, out_default: str) -> None:
+    add_replicates(p, "100")
+    add_seed(p, "0")
+    add_out(p, out_default, "results directory")
+    add_workers(p)
+    add_overrides(p)
+    add_backend(p)
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
     p.add_argument(
         "--targets", type=Path, default=None, metavar="FILE", help="with --plot: mark the record of FILE"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
+    add_quiet(p)
 
 
 def build_parser() -> ArgumentParser:
@@ -110,7 +95,7 @@ def build_parser() -> ArgumentParser:
         "timeseries.csv and manifest.json to OUT; print P(winner) and the sanction dates.",
     )
     run.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario TOML file (see scenarios/)")
-    _add_run_options(run, "output directory (default: results/<scenario name>)")
+    _add_run_options(run, "results/<scenario name>")
     run.set_defaults(func=cmd_run)
 
     cmp = sub.add_parser(
@@ -120,7 +105,7 @@ def build_parser() -> ArgumentParser:
         "OUT/comparison.csv and OUT/manifest.json; print the differences from the first scenario.",
     )
     cmp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="two or more scenario files")
-    _add_run_options(cmp, "output directory (default: results/compare_<first>_vs_<n-1>)")
+    _add_run_options(cmp, "results/compare_<first>_vs_<n-1>")
     cmp.set_defaults(func=cmd_compare)
 
     val = sub.add_parser(
@@ -201,6 +186,8 @@ def _workers(args: argparse.Namespace) -> int:
 
 def _prestart(args: argparse.Namespace, points: int) -> None:
     """Start the local workers' fork server now when the replicates will run on local workers."""
+    args.replicates = resolve(args.replicates, 100)
+    args.seed = resolve(args.seed, 0)
     runs = args.replicates * points
     if args.backend in (None, "local") and not args.scheduler and args.workers != 1 and runs > 1:
         from sim.sweep.forkserver import prestart_local
@@ -239,7 +226,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _overrides(args)
     scenario = prepare(args.scenario, overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
+    refuse_existing(out, args.force)
     check_out_dir(out)
+    announce_runs(args.replicates, f"run {scenario.name}", args.quiet)
     res = run_loaded(scenario, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
     return _finish(args, out, res, run_report)
 
@@ -258,7 +247,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out = args.out
     else:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
+    refuse_existing(out, args.force)
     check_out_dir(out)
+    announce_runs(args.replicates * len(scenarios), f"compare {len(scenarios)} scenarios", args.quiet)
     cmp = compare_loaded(scenarios, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
     return _finish(args, out, cmp, comparison_report)
 

@@ -77,7 +77,7 @@ def test_used_directory_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         f"error: --out {out}: directory exists and is not empty: expected a new directory, "
-        "or --resume to continue the sweep in it"
+        "--resume to continue the sweep in it, or --force to replace it"
     ]
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
@@ -85,7 +85,7 @@ def test_used_directory_is_refused_and_left_untouched(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra_args", "toml_extra", "expected"),
     [
-        (["--backend", "gpu"], "", "error: --backend gpu: unknown backend"),
+        (["--backend", "gpu"], "", "--backend: invalid choice: 'gpu'"),
         (
             ["--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"],
             "",
