@@ -10,8 +10,12 @@ will take a while says how many runs it starts before it starts them (`announce_
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -142,16 +146,46 @@ def clear_for_rerun(out: Path, markers: tuple[str, ...]) -> None:
     """With `--force`, remove an earlier output directory of a command that writes as it goes.
 
     Only a directory holding one of `markers` (files that command writes) is removed, so a mistyped
-    `--out` cannot delete someone's own files.
+    `--out` cannot delete someone's own files. Call it once the inputs are checked.
     """
     if not out.is_dir() or _is_empty(out):
         return
-    if not any((out / name).exists() for name in markers):
+    check_ours(out, markers)
+    shutil.rmtree(out)
+
+
+def check_ours(out: Path, markers: tuple[str, ...]) -> None:
+    """Refuse to replace a directory that holds none of the files this command writes."""
+    if out.is_dir() and not _is_empty(out) and not any((out / name).exists() for name in markers):
         raise InputError(
             f"--out {out}: directory holds other files: expected a new directory or an earlier output "
             f"of this command (with {' or '.join(markers)})"
         )
-    shutil.rmtree(out)
+
+
+@contextlib.contextmanager
+def replaced_on_success(out: Path, force: bool, markers: tuple[str, ...]) -> Iterator[None]:
+    """With `--force`, set an earlier output aside while the command runs, and drop it at the end.
+
+    If the command fails before writing anything (bad input), the earlier output is put back; if it
+    wrote something (an interrupted, resumable analysis), that is kept and the earlier one dropped.
+    """
+    if not (force and out.is_dir() and not _is_empty(out)):
+        yield
+        return
+    check_ours(out, markers)
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.resolve().parent))
+    os.replace(out, aside / "previous")
+    try:
+        yield
+    except BaseException:
+        if not out.exists() or _is_empty(out):
+            if out.exists():
+                out.rmdir()
+            os.replace(aside / "previous", out)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def announce_runs(runs: int, what: str, quiet: bool = False) -> None:

@@ -117,6 +117,7 @@ def flip(
     seed: int = 0,
     workers: int | None = None,
     backend: str = "local",
+    scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
     progress: str = "off",
@@ -144,7 +145,12 @@ def flip(
             seed,
             Path(out),
             dict(
-                workers=workers, backend=backend, resume=resume, progress=progress, run_function=run_function
+                workers=workers,
+                backend=backend,
+                scheduler=scheduler,
+                resume=resume,
+                progress=progress,
+                run_function=run_function,
             ),
             overrides,
         )
@@ -160,7 +166,13 @@ def flip(
             replicates,
             seed,
             Path(tmp),
-            dict(workers=workers, backend=backend, progress=progress, run_function=run_function),
+            dict(
+                workers=workers,
+                backend=backend,
+                scheduler=scheduler,
+                progress=progress,
+                run_function=run_function,
+            ),
             overrides,
         )
 
