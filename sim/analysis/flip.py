@@ -61,7 +61,8 @@ class FlipSearch:
         paths = write_tables(out, {"flips.csv": self.flips, "tested.csv": self.tested}, self.meta)
         who = "nobody consolidating" if self.leader == "none" else f"{self.leader} the winner"
         title = f"Which changes make {who} likely? ({Path(self.scenario).stem})"
-        figure = flip_figure(self.tested, self.baseline, self.threshold, self.leader, title)
+        note = f"{self.scenario} · {self.replicates} replicates per set, paired · seed {self.seed}"
+        figure = flip_figure(self.tested, self.baseline, self.threshold, self.leader, title, note)
         paths.append(save(figure, out / "figures" / "flips.png"))
         return paths
 
