@@ -76,3 +76,18 @@ def test_attribution_axis_is_in_probability_units() -> None:
     assert "probability units" in label and "share of" not in label
     assert "20 paired replicates" in fig.get_supxlabel() and "seed 3" in fig.get_supxlabel()
     assert np.isfinite(fig.axes[0].get_xlim()).all()
+
+
+def test_calibration_marginals_have_labels_and_an_unclipped_title() -> None:
+    from sim.calibration.figures import marginals_figure
+    from sim.calibration.space import Param
+
+    rng = np.random.default_rng(1)
+    posterior = pd.DataFrame({"leaders.stalin.charisma": rng.random(50), "weight": np.full(50, 1 / 50)})
+    fig = marginals_figure(posterior, [Param("leaders.stalin.charisma", 0.0, 1.0)])
+    ax = fig.axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel() == "posterior density"
+    renderer = fig.canvas.get_renderer()
+    fig.canvas.draw()
+    title = fig._suptitle.get_window_extent(renderer)
+    assert title.x0 >= 0 and title.x1 <= fig.bbox.width, (title, fig.bbox)
