@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/powerstruggle compare scenarios/historical.toml scenarios/no_appointment_power.toml scenarios/testament_published.toml scenarios/trotsky_mobilises_1924.toml scenarios/funeral_attended.toml scenarios/no_lenin_enrolment.toml --replicates 200 --seed 1 --out results/demo --plot
+	$(BIN)/powerstruggle compare scenarios/historical.toml scenarios/no_appointment_power.toml scenarios/testament_published.toml scenarios/trotsky_mobilises_1924.toml scenarios/funeral_attended.toml scenarios/no_lenin_enrolment.toml --replicates 200 --seed 1 --out results/demo --force --plot
 
 # The browser tests drive Debian's chromium (Playwright's own browser download is unreachable here).
 chromium:

@@ -51,14 +51,33 @@ _MOTION_VERB = {
     "exile_abroad": "to deport {who}",
     "gs_removal": "to remove {who} as General Secretary",
     "readmission": "to readmit {who}",
+    "retain general secretary": "to keep {who} as General Secretary",
 }
+#: Events told by their own rule (not a sanction template): appointments, placements, seats, alliances.
+_OFFICES = {
+    "gs_appointed": "The Central Committee elects {who} General Secretary{at}.",
+    "secretary_placed": "{who} places his man as secretary of the {org} organisation.",
+}
+#: Every event kind the model logs; the chronicle has a sentence for each (tests/test_chronicle.py).
+EVENT_KINDS: tuple[str, ...] = (
+    *_EXOGENOUS,
+    *_SANCTIONS,
+    *_OFFICES,
+    "congress",
+    "conference",
+    "cc_plenum",
+    "alliance_formed",
+    "alliance_dissolved",
+)
 # Within a day: context first, then sessions, votes, sanctions and alliances, then the outcome.
 _ORDER = {"exogenous": 0, "session": 1, "vote": 2, "event": 3, "alliance": 4, "consolidation": 5}
 
 
 def _name(actor: object) -> str:
-    """`stalin` -> `Stalin`."""
-    return str(actor).strip().capitalize() if pd.notna(actor) and str(actor).strip() else "someone"
+    """`stalin` -> `Stalin`, `kamenev+stalin` -> `Stalin and Kamenev`; no actor: `an unnamed leader`."""
+    if not (pd.notna(actor) and str(actor).strip()):
+        return "an unnamed leader"
+    return _members(actor) if "+" in str(actor) else str(actor).strip().capitalize()
 
 
 def _members(actor: object) -> str:
@@ -99,11 +118,14 @@ def _with_detail(sentence: str, detail: str) -> str:
     """Add the detail in parentheses, or use it instead when it says the same thing more precisely."""
     if not detail:
         return sentence
+    detail = re.sub(r"\s*\(([^)]*)\)", r", \1", detail)  # no parentheses inside parentheses
     base, extra = _words(sentence), _words(detail)
     if extra and extra <= base:
         return sentence  # the detail adds nothing
     if base and len(base & extra) >= 0.6 * len(base):
         return _cap(detail.rstrip(".")) + "."  # e.g. "Lenin dies at Gorki" for "Lenin dies"
+    if extra and len(extra & base) >= 2 / 3 * len(extra):
+        return sentence  # the detail nearly only repeats the sentence
     return sentence[:-1] + f" ({detail})."
 
 
@@ -128,16 +150,35 @@ def event_sentence(row: pd.Series) -> tuple[str, str] | None:
         return f"The alliance of {_members(row['actor'])} breaks up" + (
             f" ({detail})." if detail else "."
         ), "alliance"
+    body = row.get("body")
+    by = f" by {_the(body)}" if pd.notna(body) and str(body).strip() else ""
+    if kind == "politburo_promotion":
+        return _promotion(row, detail), "event"
+    if kind in _OFFICES:
+        org = str(body).replace("_", " ").strip().title() if pd.notna(body) and str(body).strip() else "a"
+        at = f" at {_the(body)}" if pd.notna(body) and str(body).strip() else ""
+        # Their details ("placed by stalin", "elected by the CC majority") only repeat the sentence.
+        return _cap(_OFFICES[kind].format(who=_name(row.get("actor")), at=at, org=org)), "event"
     if kind in _SANCTIONS:
-        body = row.get("body")
-        by = f" by {_the(body)}" if pd.notna(body) and str(body).strip() else ""
-        det = f" ({detail})" if detail else ""
-        text = _SANCTIONS[kind].format(who=_name(row.get("actor")), by=by, detail=det)
-        return text, "consolidation" if kind == "consolidation" else "event"
-    actor = (
-        f"{_name(row.get('actor'))}: " if pd.notna(row.get("actor")) and str(row.get("actor")).strip() else ""
-    )
-    return f"{actor}{kind.replace('_', ' ')}" + (f" ({detail})." if detail else "."), "event"
+        text = _cap(_SANCTIONS[kind].format(who=_name(row.get("actor")), by=by, detail=""))
+        return _with_detail(text, detail), "consolidation" if kind == "consolidation" else "event"
+    # A kind this chronicle does not know yet: still a sentence, with the kind's words.
+    what = kind.replace("_", " ") or "an unnamed event"
+    actor = row.get("actor")
+    if pd.notna(actor) and str(actor).strip():
+        return _with_detail(f"An event concerning {_members(actor)}: {what}.", detail), "event"
+    return _with_detail(f"{_cap(what)}.", detail), "event"
+
+
+def _promotion(row: pd.Series, detail: str) -> str:
+    """A full Politburo seat taken: by a named member, or by an unnamed client (`a client of rykov`)."""
+    actor = row.get("actor")
+    body = row.get("body")
+    at = f" at {_the(body)}" if pd.notna(body) and str(body).strip() else ""
+    if pd.notna(actor) and str(actor).strip():
+        return _with_detail(f"{_name(actor)} becomes a full member of the Politburo{at}.", detail)
+    who = _cap(detail) if detail.lower().startswith("a client of") else "A member nobody named"
+    return f"{who} takes a full seat in the Politburo{at}."
 
 
 def vote_sentence(row: pd.Series) -> str:

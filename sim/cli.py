@@ -15,7 +15,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.argtypes import non_negative_int, positive_int
+from sim.cli_options import (
+    add_backend,
+    add_out,
+    add_overrides,
+    add_quiet,
+    add_replicates,
+    add_seed,
+    add_workers,
+    announce_runs,
+    refuse_existing,
+    resolve,
+)
 from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
@@ -54,44 +65,18 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _add_run_options(p: argparse.ArgumentParser, out_help: str) -> None:
-    p.add_argument("--replicates", type=positive_int, default=100, help="replicates (default 100)")
-    p.add_argument(
-        "--seed", type=non_negative_int, default=0, help="master seed of the seed tree (default 0)"
-    )
-    p.add_argument("--out", type=Path, default=None, help=out_help)
-    p.add_argument(
-        "--workers",
-        type=positive_int,
-        default=None,
-        help="worker processes (default: all cores); results do not depend on it",
-    )
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value by dotted path, e.g. --set leaders.stalin.charisma=0.5 (repeatable)",
-    )
-    p.add_argument(
-        "--backend",
-        choices=("local", "serial", "dask"),
-        default=None,
-        help="where replicates run: local worker processes (default with 2+ workers), serial "
-        "(in-process) or dask; results do not depend on it",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler, e.g. tcp://head:8786 (implies --backend dask; default: a LocalCluster)",
-    )
+def _add_run_options(p: argparse.ArgumentParser, out_default: str) -> None:
+    add_replicates(p, "100")
+    add_seed(p, "0")
+    add_out(p, out_default, "results directory")
+    add_workers(p)
+    add_overrides(p)
+    add_backend(p)
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
     p.add_argument(
         "--targets", type=Path, default=None, metavar="FILE", help="with --plot: mark the record of FILE"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
+    add_quiet(p)
 
 
 def build_parser() -> ArgumentParser:
@@ -110,7 +95,7 @@ def build_parser() -> ArgumentParser:
         "timeseries.csv and manifest.json to OUT; print P(winner) and the sanction dates.",
     )
     run.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario TOML file (see scenarios/)")
-    _add_run_options(run, "output directory (default: results/<scenario name>)")
+    _add_run_options(run, "results/<scenario name>")
     run.set_defaults(func=cmd_run)
 
     cmp = sub.add_parser(
@@ -120,16 +105,25 @@ def build_parser() -> ArgumentParser:
         "OUT/comparison.csv and OUT/manifest.json; print the differences from the first scenario.",
     )
     cmp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="two or more scenario files")
-    _add_run_options(cmp, "output directory (default: results/compare_<first>_vs_<n-1>)")
+    _add_run_options(cmp, "results/compare_<first>_vs_<n-1>")
     cmp.set_defaults(func=cmd_compare)
 
     val = sub.add_parser(
         "validate",
-        help="check scenario or experiment files without running them",
-        description="Load each scenario file (or experiment file) and report `ok FILE` or the error; "
-        "exit 0 when all are valid, 2 otherwise.",
+        help="check scenario, experiment or menu files without running them",
+        description="Load each file (a scenario, an experiment, or a menu of interventions, told apart by "
+        "its content) and report `ok FILE` or the error; exit 0 when all are valid, 2 otherwise. A menu's "
+        "paths are checked against --scenario, else the scenarios given, else scenarios/historical.toml.",
     )
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    val.add_argument(
+        "--scenario",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="SCENARIO",
+        help="scenario whose keys and leaders a menu's names must match (repeatable)",
+    )
     val.set_defaults(func=cmd_validate)
 
     register_extra_commands(sub)
@@ -192,6 +186,8 @@ def _workers(args: argparse.Namespace) -> int:
 
 def _prestart(args: argparse.Namespace, points: int) -> None:
     """Start the local workers' fork server now when the replicates will run on local workers."""
+    args.replicates = resolve(args.replicates, 100)
+    args.seed = resolve(args.seed, 0)
     runs = args.replicates * points
     if args.backend in (None, "local") and not args.scheduler and args.workers != 1 and runs > 1:
         from sim.sweep.forkserver import prestart_local
@@ -230,7 +226,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _overrides(args)
     scenario = prepare(args.scenario, overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
+    refuse_existing(out, args.force)
     check_out_dir(out)
+    announce_runs(args.replicates, f"run {scenario.name}", args.quiet)
     res = run_loaded(scenario, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
     return _finish(args, out, res, run_report)
 
@@ -249,41 +247,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out = args.out
     else:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
+    refuse_existing(out, args.force)
     check_out_dir(out)
+    announce_runs(args.replicates * len(scenarios), f"compare {len(scenarios)} scenarios", args.quiet)
     cmp = compare_loaded(scenarios, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
     return _finish(args, out, cmp, comparison_report)
 
 
-def _validate_one(path: Path) -> None:
-    """Validate a scenario or an experiment file, told apart by its content (read once here)."""
-    from sim.sweep.experiment import looks_like_experiment, validate_experiment
-    from sim.tomlfile import read_toml
-
-    data, _ = read_toml(path, "scenario, experiment or menu")
-    if isinstance(data.get("intervention"), list):  # a menu of interventions (flip, attribute --switches)
-        from sim.analysis.menu import load_menu
-
-        load_menu(path)
-        return
-    if looks_like_experiment(data):
-        validate_experiment(path)
-        return
-    from sim.api import prepare
-
-    prepare(path)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """`powerstruggle validate FILE ...`: `ok FILE` or `error: ...` for each; exit 0 only if all are ok."""
+    from sim.validation import validate_files
+
     bad = 0
-    for path in args.files:
-        try:
-            _validate_one(path)
-        except InputError as err:
+    for path, outcome in validate_files(args.files, args.scenario):
+        if isinstance(outcome, InputError):
             bad += 1
-            print(f"error: {err}", file=sys.stderr)
+            print(f"error: {outcome}", file=sys.stderr)
         else:
-            print(f"ok {path}")
+            print(f"ok {path}" + (f" ({outcome})" if outcome else ""))
     return 2 if bad else 0
 
 
@@ -303,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     code = _main(argv)
     if argv is None and len(sys.argv) > 1 and sys.argv[1] in _QUICK_EXIT:
+        _release_semaphores()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -310,6 +292,17 @@ def main(argv: list[str] | None = None) -> int:
                 pass
         os._exit(code)
     return code
+
+
+def _release_semaphores() -> None:
+    """Run multiprocessing's exit finalizers, which os._exit would skip.
+
+    A process pool's queues hold named semaphores; a normal exit unlinks them, os._exit does not, and
+    the resource tracker then warns about "leaked semaphore objects" on stderr.
+    """
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        util._run_finalizers(0)  # noqa: SLF001 - the finalizers a normal exit runs first
 
 
 def _main(argv: list[str] | None) -> int:

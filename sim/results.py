@@ -95,6 +95,13 @@ def check_out_dir(out_dir: str | Path) -> Path:
     return out
 
 
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back: there is no getter)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_directory(out_dir: str | Path) -> Iterator[Path]:
     """Yield a fresh temporary directory beside `out_dir`; on success it replaces `out_dir` whole.
@@ -107,6 +114,7 @@ def atomic_directory(out_dir: str | Path) -> Iterator[Path]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0700; the results follow the umask
     except OSError as exc:
         raise InputError(f"--out {out}: cannot create the directory: {exc.strerror}") from None
     try:

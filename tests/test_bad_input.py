@@ -152,3 +152,45 @@ def test_out_holds_other_files(tmp_path: Path) -> None:
 def test_unknown_command_and_no_command(tmp_path: Path) -> None:
     assert_one_line_error(cli("frobnicate", cwd=tmp_path), "frobnicate")
     assert_one_line_error(cli(cwd=tmp_path), "expected a command")
+
+
+@pytest.mark.parametrize(
+    ("body", "needles"),
+    [
+        ("[leaders.stalin]\ncharisms = 0.5", ["leaders.stalin.charisms", "did you mean charisma?"]),
+        (
+            "[mechanisms.appointment]\nmontly_rate = 0.1",
+            ["mechanisms.appointment.montly_rate", "monthly_rate, skill_floor", "did you mean monthly_rate?"],
+        ),
+        ("[mechanismz.appointment]\nstrength = 1", ["mechanismz", "did you mean mechanisms?"]),
+        (
+            '[events.funeral]\nabsent = "trotsky"',
+            ["events.funeral.absent", 'expected an array, e.g. ["trotsky"]'],
+        ),
+    ],
+    ids=["leader_key", "mechanism_key", "top_level_table", "string_for_array"],
+)
+def test_scenario_key_errors_suggest_the_nearest_key(tmp_path: Path, body: str, needles: list[str]) -> None:
+    path = counterfactual(tmp_path, "typo.toml", body)
+    proc = cli("validate", path, cwd=tmp_path)
+    assert proc.returncode == 2
+    line = proc.stderr.strip()
+    assert len(line.splitlines()) == 1 and "typo.toml" in line and "see README" not in line
+    for needle in needles:
+        assert needle in line, (needle, line)
+
+
+def test_set_string_for_an_array_says_so(tmp_path: Path) -> None:
+    proc = cli("run", HISTORICAL, "--set", "events.funeral.absent=trotsky", "--out", "o", cwd=tmp_path)
+    assert_one_line_error(proc, "events.funeral.absent", 'expected an array, e.g. ["trotsky"]')
+    assert "valid tuple" not in proc.stderr
+
+
+def test_sensitivity_power_of_two_says_got_once(tmp_path: Path) -> None:
+    text = (ROOT / "experiments" / "morris_leaders.toml").read_text(encoding="utf-8")
+    text = text.replace('method = "morris"', 'method = "sobol_saltelli"').replace("points = 10", "points = 3")
+    text = text.replace('"../scenarios/historical.toml"', f'"{HISTORICAL.as_posix()}"')
+    (tmp_path / "sobol.toml").write_text(text, encoding="utf-8")
+    proc = cli("sensitivity", "sobol.toml", "--out", "o", cwd=tmp_path)
+    assert_one_line_error(proc, "sample.points", "power of two", "(got 3)")
+    assert proc.stderr.count("(got 3)") == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.chronicle import chronicle, chronicle_of, event_sentence, vote_sentence
+from sim.chronicle import EVENT_KINDS, chronicle, chronicle_of, event_sentence, vote_sentence
 from sim.errors import InputError
 
 EVENTS = pd.DataFrame(
@@ -87,7 +87,7 @@ def test_unknown_replicate_is_an_input_error() -> None:
 
 def test_unknown_kinds_and_motions_still_read() -> None:
     row = pd.Series({"kind": "purge_trial", "actor": "rykov", "body": "", "detail": "show trial"})
-    assert event_sentence(row) == ("Rykov: purge trial (show trial).", "event")
+    assert event_sentence(row) == ("An event concerning Rykov: purge trial (show trial).", "event")
     vote = pd.Series(
         {"body": "CC plenum", "motion": "retain general secretary", "for": 30, "against": 2, "abstain": 0}
     )
@@ -145,6 +145,82 @@ def test_a_promotion_to_the_politburo_reads_with_its_patron() -> None:
         {"kind": "politburo_promotion", "actor": "molotov", "body": "CC plenum", "detail": "placed by stalin"}
     )
     assert event_sentence(row) == (
-        "Molotov becomes a full member of the Politburo (placed by Stalin).",
+        "Molotov becomes a full member of the Politburo at the CC plenum (placed by Stalin).",
         "event",
+    )
+
+
+#: The detail each kind carries in real runs (from the model's log_event calls).
+DETAILS = {
+    "exile_abroad": "deported from the Soviet Union",
+    "internal_exile": "deported to a remote province",
+    "mobilisation": "organises a faction and platform",
+    "gs_appointed": "elected by the CC majority",
+    "secretary_placed": "placed by stalin",
+    "gs_removal": "testament read; the CC votes him out (defended by kamenev, rykov)",
+    "politburo_promotion": "placed by stalin",
+}
+
+
+def _reads_as_prose(text: str) -> None:
+    assert text[0].isupper() and text.endswith("."), text
+    assert "_" not in text and "someone" not in text and "+" not in text, text
+    assert "((" not in text and text.count("(") <= 1, text
+    inner = text[text.find("(") + 1 : text.rfind(")")] if "(" in text else ""
+    assert not inner or inner.lower() not in text.split("(")[0].lower(), text  # no repeated detail
+    assert not any(w in {"stalin", "rykov", "trotsky", "kamenev"} for w in text.split()), text
+
+
+def _cases() -> list[tuple[str, str]]:
+    """Each kind with the actors it is logged with: one leader, several (alliances), none (context)."""
+    cases = []
+    for kind in EVENT_KINDS:
+        if kind.startswith("alliance_"):
+            cases.append((kind, "kamenev+stalin+zinoviev"))
+        elif kind in {"politburo_promotion", "congress", "conference", "cc_plenum"} or kind.startswith(
+            ("lenin_", "testament_", "funeral", "war_", "grain_")
+        ):
+            cases += [(kind, ""), (kind, "rykov")]
+        else:
+            cases.append((kind, "rykov"))
+    return cases
+
+
+@pytest.mark.parametrize(("kind", "actor"), _cases())
+def test_every_event_kind_reads_as_prose(kind: str, actor: str) -> None:
+    body = "red_army" if kind == "secretary_placed" else "CC plenum"
+    row = pd.Series({"kind": kind, "actor": actor, "body": body, "detail": DETAILS.get(kind, "")})
+    said = event_sentence(row)
+    if said is None:
+        assert kind == "cc_plenum"
+        return
+    _reads_as_prose(said[0])
+
+
+def test_the_issues_raw_sentences_now_read() -> None:
+    def say(kind: str, actor: object, detail: str = "") -> str:
+        row = pd.Series({"kind": kind, "actor": actor, "body": "13th Party Congress", "detail": detail})
+        return event_sentence(row)[0]
+
+    assert say("gs_appointed", "rykov", "elected by the CC majority") == (
+        "The Central Committee elects Rykov General Secretary at the 13th Party Congress."
+    )
+    assert say("exile_abroad", "trotsky", "deported from the Soviet Union") == (
+        "Trotsky is deported from the Soviet Union."
+    )
+    assert say("politburo_promotion", float("nan"), "a client of rykov") == (
+        "A client of Rykov takes a full seat in the Politburo at the 13th Party Congress."
+    )
+    vote = pd.Series(
+        {
+            "body": "CC plenum",
+            "motion": "retain general secretary: stalin",
+            "for": 26,
+            "against": 27,
+            "abstain": 0,
+        }
+    )
+    assert (
+        vote_sentence(vote)
+        == "The CC plenum refuses to keep Stalin as General Secretary: 27 against, 26 for."
     )

@@ -117,26 +117,26 @@ def test_run_writes_the_contract_tables(tmp_path: Path) -> None:
     assert [p.name for p in out.parent.iterdir()] == ["historical"]
 
 
-def test_run_quiet_replaces_earlier_results(tmp_path: Path) -> None:
+def test_run_quiet_replaces_earlier_results_only_with_force(tmp_path: Path) -> None:
     out = tmp_path / "r"
-    for seed in ("1", "2"):
+    for seed, force in (("1", []), ("2", ["--force"])):
         proc = cli_run(
-            "run",
-            HISTORICAL,
-            "--replicates",
-            "2",
-            "--seed",
-            seed,
-            "--out",
-            out,
-            "--quiet",
-            *SMALL,
+            "run", HISTORICAL, "--replicates", "2", "--seed", seed, "--out", out, "--quiet", *force, *SMALL,
             cwd=tmp_path,
-        )
+        )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout == ""
     assert json.loads((out / "manifest.json").read_text())["master_seed"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+    (out / "figures").mkdir()
+    (out / "figures" / "fates.png").write_bytes(b"png")
+    proc = cli_run("run", HISTORICAL, "--replicates", "2", "--seed", "3", "--out", out, *SMALL, cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        f"error: --out {out}: directory exists and is not empty: expected a new directory, or --force to "
+        "replace it"
+    ]
+    assert json.loads((out / "manifest.json").read_text())["master_seed"] == 2
+    assert (out / "figures" / "fates.png").read_bytes() == b"png"
 
 
 def test_compare_writes_comparison(tmp_path: Path) -> None:
@@ -216,13 +216,30 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_extra_command_modules_are_registered() -> None:
-    modules = {"sim.sweep.cli", "sim.plots.cli", "sim.record.cli", "sim.calibration.cli", "sim.analysis.cli",
-               "sim.view.cli"}
+    modules = {
+        "sim.sweep.cli",
+        "sim.plots.cli",
+        "sim.record.cli",
+        "sim.calibration.cli",
+        "sim.analysis.cli",
+        "sim.view.cli",
+    }
     assert modules <= set(cli.EXTRA_COMMAND_MODULES)
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    commands = {"run", "compare", "validate", "score", "targets", "calibrate", "attribute", "sensitivity",
-                "discover", "flip", "view"}
+    commands = {
+        "run",
+        "compare",
+        "validate",
+        "score",
+        "targets",
+        "calibrate",
+        "attribute",
+        "sensitivity",
+        "discover",
+        "flip",
+        "view",
+    }
     assert commands <= set(sub.choices)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -236,3 +237,14 @@ def test_compare_scenarios_api() -> None:
     assert set(cmp.table["scenario"]) == set(cmp.names)
     with pytest.raises(InputError, match="at least two"):
         sim.compare_scenarios(files[:1], replicates=1)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_output_directory_follows_the_umask(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        with atomic_directory(tmp_path / "out") as tmp:
+            (tmp / "x.csv").write_text("a\n", encoding="utf-8")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o777 & ~umask

@@ -88,7 +88,7 @@ def test_recognises_experiment_files_but_not_scenarios() -> None:
             "sample.method",
         ),
         (
-            "[fixed]\n\"party.scale\" = 0.02\n[grid]\n\"party.scale\" = [0.02, 0.03]\n",
+            '[fixed]\n"party.scale" = 0.02\n[grid]\n"party.scale" = [0.02, 0.03]\n',
             "fixed.party.scale: expected a parameter not",
         ),
         (
@@ -97,7 +97,6 @@ def test_recognises_experiment_files_but_not_scenarios() -> None:
         ),
         ('[experiment]\nscenario = "x.toml"\nreplicates = 2\nseed = 1\n', "experiment.scenario: file"),
         (f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 0\nseed = 1\n', "experiment.replicates"),
-        (f'[experiment]\nscenario = "{HISTORICAL}"\nseed = 1\n', "experiment.replicates: missing"),
         (
             f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 1\nseed = 1\nbackend = "gpu"\n',
             "experiment.backend",
@@ -150,3 +149,22 @@ def test_mapping_experiment_for_notebooks() -> None:
         }
     )
     assert exp.name == "experiment" and len(build_design(exp).points) == 2
+
+
+def test_replicates_and_seed_may_come_from_the_command_line(tmp_path: Path) -> None:
+    path = write(tmp_path, f'[experiment]\nscenario = "{HISTORICAL}"\n[grid]\n"party.scale" = [0.02, 0.03]\n')
+    validate_experiment(path)  # valid: the flags give them when it runs
+    with pytest.raises(
+        InputError, match=r"experiment.replicates: missing: expected a value here or --replicates"
+    ):
+        load_experiment(path)
+    with pytest.raises(InputError, match=r"experiment.seed: missing: expected a value here or --seed"):
+        load_experiment(path, replicates=2)
+    experiment = load_experiment(path, replicates=2, seed=7)
+    assert (experiment.replicates, experiment.seed) == (2, 7)
+
+
+def test_flags_override_the_files_values(tmp_path: Path) -> None:
+    path = write(tmp_path, f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = 5\nseed = 1\n')
+    assert (load_experiment(path).replicates, load_experiment(path).seed) == (5, 1)
+    assert (load_experiment(path, 3, 9).replicates, load_experiment(path, 3, 9).seed) == (3, 9)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.checks import check_leader, check_menu, scenario_leaders
 from sim.analysis.configurations import (
     Configuration,
     ConfigurationRuns,
@@ -142,6 +143,7 @@ def attribute(
     seed: int = 0,
     workers: int | None = None,
     backend: str = "local",
+    scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
     progress: str = "off",
@@ -159,10 +161,12 @@ def attribute(
 
     scenario = check_scenario(scenario)
     _, value = parse_outcome(outcome)
+    check_leader(f"--outcome {outcome}", value, scenario_leaders(scenario, overrides))
     if switches is not None and mechanisms is not None:
         raise InputError("--switches: expected either --mechanisms or --switches, not both")
     if switches is not None:
         menu = load_menu(switches)
+        check_menu(switches, menu, scenario, overrides)
         players, kind = [m.name for m in menu], "switch"
         if len(players) > MAX_PLAYERS:
             raise InputError(f"{switches}: intervention: expected at most {MAX_PLAYERS} (got {len(players)})")
@@ -177,6 +181,7 @@ def attribute(
             design,
             Path(out) / "sweep",
             backend=backend,
+            scheduler=scheduler,
             workers=workers,
             resume=resume,
             progress=progress,
@@ -190,6 +195,7 @@ def attribute(
             design,
             Path(tmp) / "sweep",
             backend=backend,
+            scheduler=scheduler,
             workers=workers,
             progress=progress,
             run_function=run_function,

@@ -13,7 +13,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.argtypes import non_negative_int, positive_int
+from sim.argtypes import positive_int
+from sim.cli_options import (
+    add_backend,
+    add_out,
+    add_overrides,
+    add_progress,
+    add_replicates,
+    add_seed,
+    add_workers,
+    progress_of,
+    refuse_existing,
+    replaced_on_success,
+    resolve,
+)
+from sim.errors import InputError
 
 
 def _probability(text: str) -> float:
@@ -30,30 +44,17 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _engine_options(p: argparse.ArgumentParser, replicates: bool = True) -> None:
-    if replicates:
-        p.add_argument("--replicates", type=positive_int, default=100, help="replicates per configuration")
-        p.add_argument("--seed", type=non_negative_int, default=0, help="master seed (default 0)")
-    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--backend", choices=("local", "serial", "dask"), default="local", help="where runs go")
-    p.add_argument(
-        "--out", type=Path, default=None, help="output directory (default: results/<command>_<name>)"
-    )
+def _engine_options(p: argparse.ArgumentParser, replicates: str = "100", overrides: bool = True) -> None:
+    """The shared flags (sim.cli_options), as every command that runs the model takes them."""
+    add_replicates(p, replicates)
+    add_seed(p, "0" if replicates == "100" else "the file's")
+    add_workers(p)
+    add_backend(p)
+    add_out(p, "results/<command>_<name>", "analysis directory")
     p.add_argument("--resume", action="store_true", help="continue an interrupted analysis in --out")
-    p.add_argument(
-        "--progress",
-        choices=("auto", "bar", "lines", "off"),
-        default="auto",
-        help="progress display (default: a bar on a terminal, lines otherwise)",
-    )
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value for every configuration (repeatable)",
-    )
+    add_progress(p)
+    if overrides:
+        add_overrides(p)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -66,8 +67,10 @@ def _run(args: argparse.Namespace, call: Callable[[], Any]) -> int:
     """Run an analysis, print its report; exit 1 (with a --resume hint) if runs are missing."""
     from sim.analysis.configurations import IncompleteRuns
 
+    _check_out(args)
     try:
-        result = call()
+        with replaced_on_success(args.out, args.force, ANALYSIS_MARKERS):
+            result = call()
     except IncompleteRuns as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -107,10 +110,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="must match the file's [sample] method (default: the file's)",
     )
-    p.add_argument(
-        "--replicates", type=positive_int, default=None, help="replicates per point (default: file's)"
-    )
-    _engine_options(p, replicates=False)
+    _engine_options(p, replicates="the file's", overrides=False)
     p.set_defaults(func=cmd_sensitivity, overrides=[])
 
     p = subparsers.add_parser(
@@ -128,7 +128,7 @@ def register(subparsers: Any) -> None:
         default=0.5,
         help="the chosen PRIM box is the densest with at least this coverage (default 0.5)",
     )
-    p.add_argument("--out", type=Path, default=None, help="output directory (default: SWEEP_DIR/discover)")
+    add_out(p, "SWEEP_DIR/discover", "analysis directory")
     p.set_defaults(func=cmd_discover)
 
     p = subparsers.add_parser(
@@ -151,15 +151,36 @@ def register(subparsers: Any) -> None:
 def _engine_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The options every scenario analysis passes to the sweep engine (attribute, flip)."""
     return {
-        "replicates": args.replicates,
-        "seed": args.seed,
+        "replicates": resolve(args.replicates, 100),
+        "seed": resolve(args.seed, 0),
         "workers": args.workers,
-        "backend": args.backend,
+        "backend": _backend(args),
+        "scheduler": args.scheduler,
         "out": args.out,
         "resume": args.resume,
-        "progress": args.progress,
+        "progress": progress_of(args),
         "overrides": _overrides(args),
     }
+
+
+def _backend(args: argparse.Namespace) -> str:
+    """The backend asked for; a scheduler address implies dask (as for run and sweep)."""
+    if args.scheduler and args.backend not in (None, "dask"):
+        raise InputError(f"--scheduler {args.scheduler}: expected --backend dask (or no --backend)")
+    return resolve(args.backend, "dask" if args.scheduler else None, "local")
+
+
+#: Files an analysis directory holds (so that --force replaces only an analysis).
+ANALYSIS_MARKERS = ("analysis.json", "sweep", "sweeps", "boxes.csv")
+
+
+def _check_out(args: argparse.Namespace) -> None:
+    """Refuse an existing analysis directory unless --resume continues it or --force replaces it."""
+    resume = getattr(args, "resume", False)
+    if args.force and resume:
+        raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
+    if not resume:
+        refuse_existing(args.out, args.force, resume="the analysis in it" if hasattr(args, "resume") else "")
 
 
 def cmd_attribute(args: argparse.Namespace) -> int:
@@ -190,11 +211,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             args.experiment,
             args.method,
             replicates=args.replicates,
+            seed=args.seed,
             workers=args.workers,
-            backend=args.backend,
+            backend=_backend(args) if args.backend or args.scheduler else None,
             out=args.out,
             resume=args.resume,
-            progress=args.progress,
+            progress=progress_of(args),
         ),
     )
 

@@ -155,6 +155,13 @@ def run_configurations(
 
     if backend not in ("local", "serial", "dask"):
         raise InputError(f"--backend {backend}: expected local, serial or dask")
+    if not resume:
+        from sim.cli_options import announce_runs
+
+        planned = len(design.points) * design.replicates
+        announce_runs(
+            planned, f"{design.experiment.name}: {len(design.points)} configurations", progress == "off"
+        )
     sweep = Sweep(design, Path(sweep_dir), run_function or RUN_FUNCTION)
     report = sweep.execute(
         backend_name=backend,

@@ -112,12 +112,15 @@ def load_runs(sweep_dir: Path) -> tuple[pd.DataFrame, list[str], dict[str, Any]]
 
 def of_interest(runs: pd.DataFrame, where: str) -> np.ndarray:
     """Evaluate `--where` on every run (pandas expression syntax; backquote dotted column names)."""
+    from sim.analysis.checks import check_where, run_leaders
+
+    check_where(where, list(runs.columns), run_leaders(runs.columns))
     try:
         result = runs.eval(where)
     except Exception as exc:  # noqa: BLE001 - any parse or name error is the user's expression
         raise InputError(
             f"--where {where}: {type(exc).__name__}: {exc}: expected a condition on the "
-            "runs' columns, e.g. \"winner != 'stalin'\""
+            "runs' columns, e.g. \"winner != 'stalin'\" (dotted names in backquotes: `a.b`)"
         ) from None
     if not isinstance(result, pd.Series) or result.dtype != bool:
         raise InputError(f"--where {where}: expected a true/false condition on each run")

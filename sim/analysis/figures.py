@@ -34,7 +34,10 @@ def attribution_figure(result: Any) -> Figure:
     ax = fig.add_subplot()
     values = table["shapley"].to_numpy(float)
     _bars(ax, table[result.kind].tolist(), values, table["lo"].to_numpy(float), table["hi"].to_numpy(float))
-    ax.set_xlabel(f"Shapley value: share of P({result.outcome} wins) [95% paired bootstrap interval]")
+    ax.set_xlabel(
+        f"Shapley value: change in P({result.outcome} wins), probability units "
+        "[95% paired bootstrap interval]"
+    )
     ax.set_title(
         f"What P({result.outcome} wins) rests on: {result.total:+.3f} "
         f"between all {plural(result.kind)} on and off"
@@ -148,13 +151,32 @@ def tree_figure(tree: Any, features: list[str], title: str) -> Figure:
     return fig
 
 
-def flip_figure(tested: pd.DataFrame, baseline: float, threshold: float, leader: str, title: str) -> Figure:
+#: Bar colours of the flip figure: clears the threshold (its whole interval), reaches it only at
+#: its estimate (the interval spans the threshold), or falls short.
+FLIP_SURE, FLIP_UNSURE, FLIP_NO = "#1b7837", "#a6dba0", "#7f7f7f"
+
+
+def flip_colour(p: float, lo: float, threshold: float) -> str:
+    """A set counts as a sure flip only when its whole interval is at or above the threshold."""
+    if lo >= threshold:
+        return FLIP_SURE
+    return FLIP_UNSURE if p >= threshold else FLIP_NO
+
+
+def flip_figure(
+    tested: pd.DataFrame,
+    baseline: float,
+    threshold: float,
+    leader: str,
+    title: str,
+    caption_line: str = "",
+) -> Figure:
     """Every set tried, by P(leader wins) with its interval; the threshold and the scenario as given."""
     table = tested.sort_values("p", ascending=False).head(30)
     fig = new_figure((10.0, 1.5 + 0.4 * len(table)))
     ax = fig.add_subplot()
     y = np.arange(len(table))
-    colours = ["#1b7837" if f else "#7f7f7f" for f in table["flips"]]
+    colours = [flip_colour(p, lo, threshold) for p, lo in zip(table["p"], table["lo"], strict=True)]
     ax.barh(y, table["p"], color=colours, alpha=0.8)
     p = table["p"].to_numpy(float)
     ax.errorbar(
@@ -170,7 +192,11 @@ def flip_figure(tested: pd.DataFrame, baseline: float, threshold: float, leader:
     ax.axvline(threshold, color="#b2182b", linestyle="--", label=f"threshold {threshold:g}")
     ax.axvline(baseline, color="#2166ac", linestyle=":", label=f"as given {baseline:.2f}")
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"P({leader} wins) [95% Wilson interval]; green: a minimal flip")
+    ax.set_xlabel(
+        f"P({leader} wins) [95% Wilson interval]; dark green: interval above the threshold, "
+        "light green: only the estimate reaches it"
+    )
     ax.legend(loc="lower right")
     ax.set_title(title)
+    caption(fig, caption_line)
     return fig

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.checks import check_leader, check_menu, scenario_leaders
 from sim.analysis.configurations import (
     Configuration,
     check_analysis_dir,
@@ -60,7 +61,8 @@ class FlipSearch:
         paths = write_tables(out, {"flips.csv": self.flips, "tested.csv": self.tested}, self.meta)
         who = "nobody consolidating" if self.leader == "none" else f"{self.leader} the winner"
         title = f"Which changes make {who} likely? ({Path(self.scenario).stem})"
-        figure = flip_figure(self.tested, self.baseline, self.threshold, self.leader, title)
+        note = f"{self.scenario} · {self.replicates} replicates per set, paired · seed {self.seed}"
+        figure = flip_figure(self.tested, self.baseline, self.threshold, self.leader, title, note)
         paths.append(save(figure, out / "figures" / "flips.png"))
         return paths
 
@@ -116,6 +118,7 @@ def flip(
     seed: int = 0,
     workers: int | None = None,
     backend: str = "local",
+    scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
     progress: str = "off",
@@ -125,8 +128,8 @@ def flip(
     """Search the menu's sets by size for every minimal one with P(`to` wins) >= threshold."""
     scenario = check_scenario(scenario)
     items = load_menu(menu)
-    leader = to.lower()
-    _check_leader(scenario, leader)
+    leader = check_leader(f"--to {to}", to.lower(), scenario_leaders(scenario, overrides))
+    check_menu(menu, items, scenario, overrides)
     if not 0.0 < threshold <= 1.0:
         raise InputError(f"--threshold {threshold}: expected a probability in (0, 1]")
     if max_size < 1:
@@ -143,7 +146,12 @@ def flip(
             seed,
             Path(out),
             dict(
-                workers=workers, backend=backend, resume=resume, progress=progress, run_function=run_function
+                workers=workers,
+                backend=backend,
+                scheduler=scheduler,
+                resume=resume,
+                progress=progress,
+                run_function=run_function,
             ),
             overrides,
         )
@@ -159,17 +167,15 @@ def flip(
             replicates,
             seed,
             Path(tmp),
-            dict(workers=workers, backend=backend, progress=progress, run_function=run_function),
+            dict(
+                workers=workers,
+                backend=backend,
+                scheduler=scheduler,
+                progress=progress,
+                run_function=run_function,
+            ),
             overrides,
         )
-
-
-def _check_leader(scenario: Path, leader: str) -> None:
-    from sim.scenario import load_scenario
-
-    leaders = list(load_scenario(scenario).resolved()["leaders"])
-    if leader not in [*leaders, "none"]:
-        raise InputError(f"--to {leader}: unknown leader: expected one of {', '.join(leaders)} or none")
 
 
 def _search(

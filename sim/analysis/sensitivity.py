@@ -111,12 +111,15 @@ class Sensitivity:
 
 
 def prepare_experiment(
-    source: str | Path | Mapping[str, Any], method: str | None, replicates: int | None
+    source: str | Path | Mapping[str, Any],
+    method: str | None,
+    replicates: int | None,
+    seed: int | None = None,
 ) -> Any:
     """Load the experiment and check it suits `method` (its points share replicate seeds)."""
     from sim.sweep.experiment import load_experiment
 
-    experiment = load_experiment(source, replicates)
+    experiment = load_experiment(source, replicates, seed)
     where = experiment.where
     sample = experiment.spec.sample
     if sample is None or sample.method not in METHODS.values():
@@ -147,11 +150,15 @@ def sensitivity(
     progress: str = "off",
     outcomes: Outcomes = default_outcomes,
     run_function: str | None = None,
+    seed: int | None = None,
 ) -> Sensitivity:
-    """Run the experiment's SALib design with common seeds and compute the indices of each outcome."""
+    """Run the experiment's SALib design with common seeds and compute the indices of each outcome.
+
+    `replicates` and `seed` override the file's values.
+    """
     from sim.sweep.design import build_design
 
-    exp = prepare_experiment(experiment, method, replicates)
+    exp = prepare_experiment(experiment, method, replicates, seed)
     design = build_design(exp)
     backend = backend or exp.spec.experiment.backend or "local"
     if out is not None:

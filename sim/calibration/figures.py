@@ -11,11 +11,35 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sim.calibration.space import Param
 from sim.record.marks import COLOUR
 from sim.record.score import AnyTarget
 from sim.record.targets import EventDate
+
+
+def marginals_figure(posterior: pd.DataFrame, params: Sequence[Param]) -> Figure:
+    """Each parameter's weighted posterior histogram against its uniform prior, axes labelled.
+
+    The figure is at least wide enough for its title, however few parameters there are.
+    """
+    from sim.plots import style
+
+    w = posterior["weight"].to_numpy(float)
+    cols = min(3, len(params))
+    fig = style.new_figure((max(8.0, 4.0 * cols), 0.6 + 3.2 * ((len(params) + 2) // 3)))
+    axes = fig.subplots((len(params) + 2) // 3, cols, squeeze=False).ravel()
+    fig.suptitle("Marginal posteriors (bars) against the uniform priors (dashed)")
+    for ax, p in zip(axes, params, strict=False):
+        ax.hist(posterior[p.path], bins=20, range=(p.low, p.high), weights=w, density=True, color="#4393c3")
+        ax.axhline(1 / (p.high - p.low), color="#555555", ls="--", lw=1)
+        ax.set_title(p.path, fontsize=8)
+        ax.set_xlabel("parameter value", fontsize=8)
+        ax.set_ylabel("posterior density", fontsize=8)
+    for ax in axes[len(params) :]:
+        ax.set_visible(False)
+    return fig
 
 
 def draw_figures(
@@ -28,15 +52,7 @@ def draw_figures(
     folder.mkdir(parents=True, exist_ok=True)
     w = posterior["weight"].to_numpy(float)
     paths = []
-    fig = style.new_figure((4.0 * min(3, len(params)), 3.2 * ((len(params) + 2) // 3)))
-    axes = fig.subplots((len(params) + 2) // 3, min(3, len(params)), squeeze=False).ravel()
-    fig.suptitle("Marginal posteriors (bars) against the uniform priors (dashed)")
-    for ax, p in zip(axes, params, strict=False):
-        ax.hist(posterior[p.path], bins=20, range=(p.low, p.high), weights=w, density=True, color="#4393c3")
-        ax.axhline(1 / (p.high - p.low), color="#555555", ls="--", lw=1)
-        ax.set_title(p.path, fontsize=8)
-    for ax in axes[len(params) :]:
-        ax.set_visible(False)
+    fig = marginals_figure(posterior, params)
     paths.append(style.save(fig, folder / "marginals.png"))
 
     k = len(params)

@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", type=Path, default=None, help="folder for the figures (default: RESULTS_DIR/figures)"
     )
+    p.add_argument("--force", action="store_true", help="replace figures that exist")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="png", help="image format (default png)")
     p.add_argument(
         "--replicate",
@@ -59,7 +60,13 @@ def plot_command(args: argparse.Namespace) -> int:
 
     notes: list[str] = []
     paths = draw_all(
-        args.results_dir, args.out, args.fmt, replicate=args.replicate, notes=notes, targets=args.targets
+        args.results_dir,
+        args.out,
+        args.fmt,
+        replicate=args.replicate,
+        notes=notes,
+        targets=args.targets,
+        replace=args.force,
     )
     for note in notes:
         print(f"note: {note}", file=sys.stderr)

@@ -170,7 +170,8 @@ def key_dates(
     fig.suptitle(title)
     rng = np.random.default_rng(0)
     for ax, (col, label) in zip(axes, usable, strict=True):
-        colour = style.leader_colour(col.split("__")[0]) if "__" in col else style.leader_colour("stalin")
+        # A leader's event takes his colour; a consolidation takes the colour of whoever consolidated.
+        colour = style.leader_colour(col.split("__")[0]) if "__" in col else None
         for i, name in enumerate(names):
             s = frames[name]
             n = len(s)
@@ -191,7 +192,14 @@ def key_dates(
                 )
                 continue
             jitter = rng.uniform(-0.18, 0.18, len(d))
-            ax.plot(d, i + jitter, "o", color=colour, alpha=0.25, ms=3, ls="none")
+            if colour is not None:
+                ax.plot(d, i + jitter, "o", color=colour, alpha=0.25, ms=3, ls="none")
+            else:
+                who = s.loc[d.index, "winner"] if "winner" in s else pd.Series("none", index=d.index)
+                for leader in style.order_leaders(who.astype(str)):
+                    mine = (who.astype(str).str.lower() == leader).to_numpy()
+                    ax.plot(d[mine], i + jitter[mine], "o", color=style.leader_colour(leader), alpha=0.25,
+                            ms=3, ls="none", label=style.display_name(leader))  # fmt: skip
             q = d.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
             ax.plot([q[0.1], q[0.9]], [i, i], color="#333333", lw=1)
             ax.add_patch(_box(q[0.25], q[0.75], i))

@@ -125,11 +125,13 @@ def draw_all(
     replicate: int | None = None,
     notes: list[str] | None = None,
     targets: Path | None = None,
+    replace: bool = True,
 ) -> list[Path]:
     """Draw every figure that fits the directory (run, comparison or sweep); return the files written.
 
     All figures are built before any file is written, and each file is written atomically, so bad input
-    fails with an InputError and leaves no half-finished set of figures behind.
+    fails with an InputError and leaves no half-finished set of figures behind. With `replace` False
+    (the CLI without --force) an existing figure file is an error, checked before any is written.
     """
     results_dir = Path(results_dir)
     fmt = str(fmt).lower().lstrip(".")
@@ -146,4 +148,11 @@ def draw_all(
     out_dir = Path(out_dir) if out_dir is not None else results_dir / "figures"
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: not a directory: expected a folder for the figures")
+    paths = [out_dir / f"{stem}.{fmt}" for stem in figures]
+    existing = [p.name for p in paths if p.exists()]
+    if existing and not replace:
+        shown = ", ".join(existing[:3]) + (", ..." if len(existing) > 3 else "")
+        raise InputError(
+            f"--out {out_dir}: figures exist ({shown}): expected a new folder, or --force to replace them"
+        )
     return [style.save(fig, out_dir / f"{stem}.{fmt}") for stem, fig in figures.items()]

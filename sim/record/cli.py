@@ -6,7 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.argtypes import non_negative_int, positive_int
+from sim.cli_options import (
+    add_backend,
+    add_out,
+    add_overrides,
+    add_quiet,
+    add_replicates,
+    add_seed,
+    add_workers,
+    refuse_existing,
+    resolve,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,13 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--targets", type=Path, required=True, metavar="FILE", help="targets file (targets/record.toml)"
     )
-    p.add_argument("--replicates", type=positive_int, default=100, help="replicates (default 100)")
-    p.add_argument("--seed", type=non_negative_int, default=0, help="master seed (default 0)")
-    p.add_argument(
-        "--out", type=Path, default=None, help="output directory (default results/score_<scenario>)"
-    )
-    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_replicates(p, "100")
+    add_seed(p, "0")
+    add_out(p, "results/score_<scenario>", "results directory")
+    add_workers(p)
+    add_backend(p)
+    add_overrides(p)
+    add_quiet(p, "no progress bar")
     p.set_defaults(func=score_command)
 
     t = subparsers.add_parser(
@@ -38,29 +48,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     t.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="directory written by run")
     t.add_argument("--out", type=Path, required=True, metavar="FILE", help="targets file to write")
+    t.add_argument("--force", action="store_true", help="replace an existing targets file")
     t.set_defaults(func=targets_command)
 
 
 def score_command(args: argparse.Namespace) -> int:
     """`powerstruggle score SCENARIO --targets FILE ...`."""
-    from sim.api import prepare
-    from sim.record.api import actors_of, check_actors, score_results
+    from sim.api import normalise_overrides, prepare, run_loaded
+    from sim.record.api import Score, actors_of, check_actors, score_results
     from sim.record.score import format_table
     from sim.record.targets import load_targets
     from sim.results import check_out_dir
     from sim.runner import default_workers
 
     targets = load_targets(args.targets)
-    scenario = prepare(args.scenario)
+    overrides = normalise_overrides(args.overrides)
+    scenario = prepare(args.scenario, overrides)
     cfg = scenario.config
     check_actors(targets, actors_of(cfg), str(args.targets))
     out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
+    refuse_existing(out, args.force)
     check_out_dir(out)
-    from sim.api import run_loaded
-    from sim.record.api import Score
-
     workers = args.workers if args.workers is not None else default_workers()
-    res = run_loaded(scenario, args.replicates, args.seed, workers, not args.quiet)
+    res = run_loaded(
+        scenario, resolve(args.replicates, 100), resolve(args.seed, 0), workers, not args.quiet, overrides,
+        backend=args.backend, scheduler=args.scheduler,
+    )  # fmt: skip
     result = Score(score_results(res, targets), res)
     result.write(out)
     table = result.table
@@ -77,6 +90,7 @@ def targets_command(args: argparse.Namespace) -> int:
     """`powerstruggle targets RESULTS_DIR --out FILE`."""
     from sim.record.synthetic import write_targets_from_run
 
+    refuse_existing(args.out, args.force)
     n = write_targets_from_run(args.results_dir, args.out)
     print(f"{n} targets written to {args.out}", file=sys.stderr)
     return 0

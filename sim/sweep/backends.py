@@ -6,6 +6,7 @@ in flight, so the coordinator never holds more than a few chunks' results in mem
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -87,7 +88,12 @@ class LocalBackend:
             if not interrupted:
                 for process in processes:
                     process.join(timeout=10)
+                # Let the pool's manager thread close its queues, and free them, so that their
+                # semaphores are released now: the CLI ends with os._exit, which runs no finalizer,
+                # and the resource tracker would report them as leaked.
+                self.pool.shutdown(wait=True)
             self.pool = None
+            gc.collect()
 
     def terminate(self) -> None:
         """Stop workers now (Ctrl-C): unfinished chunks are simply not committed and rerun on --resume."""

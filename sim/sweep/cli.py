@@ -8,7 +8,22 @@ from pathlib import Path
 from typing import Any
 
 from sim.argtypes import positive_int
+from sim.cli_options import (
+    add_backend,
+    add_out,
+    add_progress,
+    add_replicates,
+    add_seed,
+    add_workers,
+    announce_runs,
+    clear_for_rerun,
+    progress_of,
+    refuse_existing,
+)
 from sim.errors import InputError
+
+#: Files a sweep directory holds (so that --force removes only a sweep).
+SWEEP_MARKERS = ("manifest.json", "runs.parquet", "points.csv")
 
 
 def register(subparsers: Any) -> None:
@@ -17,48 +32,20 @@ def register(subparsers: Any) -> None:
         "sweep",
         help="run an experiment file: a parameter sweep with replicates (see docs/sweeps.md)",
         description="Run every point x replicate of an experiment file, writing runs.parquet, points.csv "
-        "and manifest.json. Results are committed chunk by chunk; --resume continues a stopped sweep.",
+        "and manifest.json. Results are committed chunk by chunk; --resume continues a stopped sweep. "
+        "The file's replicates, seed, backend and workers are defaults that the flags override.",
     )
     parser.add_argument("experiment", type=Path, help="experiment TOML file (see experiments/)")
-    parser.add_argument(
-        "--backend",
-        default=None,
-        help="local (default: worker processes on all cores), serial (in-process) or dask",
-    )
-    parser.add_argument(
-        "--workers",
-        type=positive_int,
-        default=None,
-        help="worker processes (local) or LocalCluster workers (dask); default: all cores",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler to use, e.g. tcp://head:8786 (default: start a LocalCluster)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="output directory (default: results/sweeps/<experiment name>); must be new or empty",
-    )
+    add_replicates(parser, "the file's")
+    add_seed(parser, "the file's")
+    add_workers(parser)
+    add_backend(parser)
+    add_out(parser, "results/sweeps/<experiment name>", "sweep directory")
     parser.add_argument("--resume", action="store_true", help="continue the sweep already in --out")
-    parser.add_argument(
-        "--replicates",
-        type=positive_int,
-        default=None,
-        help="replicates per point, overriding the file (for a quick look)",
-    )
     parser.add_argument(
         "--chunk-size", type=positive_int, default=None, help="runs per chunk (default: automatic)"
     )
-    parser.add_argument(
-        "--progress",
-        choices=("auto", "bar", "lines", "off"),
-        default="auto",
-        help="progress display (default: a bar on a terminal, periodic lines otherwise)",
-    )
+    add_progress(parser)
     parser.add_argument("--plot", action="store_true", help="draw the figures of the results when done")
     parser.set_defaults(func=handler)
 
@@ -69,14 +56,20 @@ def handler(args: argparse.Namespace) -> int:
         from sim.sweep.forkserver import prestart_local
 
         prestart_local()  # the model's import overlaps the coordinator's imports and validation
+    from sim.sweep.design import build_design
     from sim.sweep.engine import print_report, run_sweep
     from sim.sweep.experiment import load_experiment
 
-    experiment = load_experiment(args.experiment, args.replicates)
-
-    out = args.out
-    if out is None:
-        out = Path("results") / "sweeps" / experiment.name
+    experiment = load_experiment(args.experiment, args.replicates, args.seed)
+    design = build_design(experiment)  # every path and value checked before anything is touched
+    out = args.out if args.out is not None else Path("results") / "sweeps" / experiment.name
+    if args.force and args.resume:
+        raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
+    if not args.resume:
+        refuse_existing(out, args.force, resume="the sweep in it")
+        if args.force:
+            clear_for_rerun(out, SWEEP_MARKERS)
+    announce_runs(len(design.points) * design.replicates, f"sweep {experiment.name}", args.quiet)
     try:
         report = run_sweep(
             experiment,
@@ -85,9 +78,8 @@ def handler(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             resume=args.resume,
-            replicates=args.replicates,
             chunk_size=args.chunk_size,
-            progress=args.progress,
+            progress=progress_of(args),
         )
     except KeyboardInterrupt:
         print(f"interrupted: committed chunks are saved in {out}; continue with --resume", file=sys.stderr)

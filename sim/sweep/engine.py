@@ -240,12 +240,16 @@ def run_sweep(
     chunk_size: int | None = None,
     progress: str = "auto",
     run_function: str = RUN_FUNCTION,
+    seed: int | None = None,
 ) -> SweepReport:
-    """Validate everything, then run the sweep into `out`; InputError before any run on bad input."""
+    """Validate everything, then run the sweep into `out`; InputError before any run on bad input.
+
+    `replicates` and `seed` (the command's flags) override the experiment's values.
+    """
     if isinstance(experiment, Experiment):
-        exp = experiment if replicates is None else experiment.with_replicates(replicates)
+        exp = experiment.with_flags(replicates, seed).require_counts()
     else:
-        exp = load_experiment(experiment, replicates)
+        exp = load_experiment(experiment, replicates, seed)
     spec = exp.spec.experiment
     backend = backend or spec.backend or ("dask" if scheduler or spec.scheduler else "local")
     if backend == "dask":

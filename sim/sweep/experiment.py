@@ -70,8 +70,9 @@ class ExperimentTable(StrictModel):
     name: str | None = None
     description: str = ""
     scenario: str | list[str]
-    replicates: Annotated[int, Field(ge=1)]
-    seed: Annotated[int, Field(ge=0)]
+    # Both may be left to the command line (--replicates, --seed), which overrides them anyway.
+    replicates: Annotated[int, Field(ge=1)] | None = None
+    seed: Annotated[int, Field(ge=0)] | None = None
     outputs: list[Literal["summary", "events", "votes", "timeseries"]] = ["summary"]
     chunk_size: Annotated[int, Field(ge=1)] | None = None
     backend: Literal["local", "dask", "serial"] | None = None
@@ -116,13 +117,26 @@ class Experiment:
 
     def with_replicates(self, replicates: int | None) -> Experiment:
         """Return a copy with the replicate count overridden (`--replicates`); None keeps the file's."""
-        if replicates is None:
+        return self.with_flags(replicates=replicates)
+
+    def with_flags(self, replicates: int | None = None, seed: int | None = None) -> Experiment:
+        """A copy with `--replicates` and `--seed` applied: the file's values are defaults they override."""
+        if replicates is None and seed is None:
             return self
-        if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
-            raise InputError(f"--replicates: expected an integer >= 1 (got {replicates!r})")
+        for option, value, least in (("--replicates", replicates, 1), ("--seed", seed, 0)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
+                raise InputError(f"{option}: expected an integer >= {least} (got {value!r})")
         copy = Experiment(self.spec, self.source, self.sha256, self.raw)
-        copy.replicates = replicates
+        copy.replicates = self.replicates if replicates is None else replicates
+        copy.seed = self.seed if seed is None else seed
         return copy
+
+    def require_counts(self) -> Experiment:
+        """Refuse to run without a replicate count and a seed, from the file or the command line."""
+        for key, value in (("replicates", self.replicates), ("seed", self.seed)):
+            if value is None:
+                raise InputError(f"{self.where}: experiment.{key}: missing: expected a value here or --{key}")
+        return self
 
 
 def _grid_axis(path: str, spec: Any) -> list[Scalar] | ValuesSpec | RangeSpec:
@@ -276,17 +290,30 @@ def _check_overlaps(spec: ExperimentFile, where: str) -> None:
         raise InputError(f"{where}: grid.scenario: expected scenarios as a list in experiment.scenario")
 
 
-def load_experiment(source: str | Path | Mapping[str, Any], replicates: int | None = None) -> Experiment:
-    """Read and validate an experiment file or mapping; `replicates` overrides the file's count."""
+def load_experiment(
+    source: str | Path | Mapping[str, Any], replicates: int | None = None, seed: int | None = None
+) -> Experiment:
+    """Read and validate an experiment file or mapping; `replicates` and `seed` override the file's."""
     if isinstance(source, Mapping):
-        return parse_experiment(source).with_replicates(replicates)
+        return parse_experiment(source).with_flags(replicates, seed).require_counts()
     path = Path(source)
     raw, blob = read_toml(path, "experiment")
-    return parse_experiment(raw, path, hashlib.sha256(blob).hexdigest()).with_replicates(replicates)
+    experiment = parse_experiment(raw, path, hashlib.sha256(blob).hexdigest())
+    return experiment.with_flags(replicates, seed).require_counts()
 
 
 def validate_experiment(path: str | Path) -> None:
-    """Check an experiment file completely (scenario paths, parameter paths, values) without running it."""
+    """Check an experiment file completely (scenario paths, parameter paths, values) without running it.
+
+    A file without `replicates` or `seed` is valid: the command line gives them when it runs.
+    """
     from sim.sweep.design import build_design
 
-    build_design(load_experiment(path))
+    path = Path(path)
+    raw, blob = read_toml(path, "experiment")
+    experiment = parse_experiment(raw, path, hashlib.sha256(blob).hexdigest())
+    runnable = experiment.with_flags(
+        replicates=1 if experiment.replicates is None else None,
+        seed=0 if experiment.seed is None else None,
+    )
+    build_design(runnable)

@@ -1,0 +1,199 @@
+"""The options every command shares, each declared once, so that a flag means the same everywhere.
+
+`--seed`, `--set`, `--backend`, `--scheduler`, `--workers`, `--replicates`, `--out`, `--force` and
+`--quiet` are added through these functions. Options a file may also give (an experiment's replicates,
+seed, backend, workers) default to None here: the file's value is the default and the flag overrides
+it (`resolve`). An existing output is replaced only with `--force` (`refuse_existing`), and a job that
+will take a while says how many runs it starts before it starts them (`announce_runs`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sim.argtypes import non_negative_int, positive_int
+from sim.errors import InputError
+
+BACKENDS = ("local", "serial", "dask")
+#: Runs beyond which a command says up front how many it starts (a few minutes on two cores).
+ANNOUNCE_RUNS = 1000
+
+
+def add_replicates(p: argparse.ArgumentParser, default: str = "100") -> None:
+    """`--replicates N`: replicates per scenario, point or configuration."""
+    p.add_argument(
+        "--replicates",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help=f"replicates per scenario, point or configuration (default: {default})",
+    )
+
+
+def add_seed(p: argparse.ArgumentParser, default: str = "0") -> None:
+    """`--seed S`: the master seed of the seed tree."""
+    p.add_argument(
+        "--seed",
+        type=non_negative_int,
+        default=None,
+        metavar="S",
+        help=f"master seed; each run's seed derives from it and the run's place (default: {default})",
+    )
+
+
+def add_workers(p: argparse.ArgumentParser) -> None:
+    """`--workers W`: worker processes; results never depend on it."""
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        metavar="W",
+        help="worker processes (default: all cores); results do not depend on it",
+    )
+
+
+def add_backend(p: argparse.ArgumentParser, choices: tuple[str, ...] = BACKENDS) -> None:
+    """`--backend` and `--scheduler`: where runs go; results never depend on it."""
+    p.add_argument(
+        "--backend",
+        choices=choices,
+        default=None,
+        help="where runs go: local worker processes (the default), serial (in this process) or dask; "
+        "results do not depend on it",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://head:8786 (implies --backend dask; default: a LocalCluster)",
+    )
+
+
+def add_overrides(p: argparse.ArgumentParser) -> None:
+    """`--set PATH=VALUE`: override a scenario value by dotted path (repeatable)."""
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value by dotted path, e.g. --set leaders.stalin.charisma=0.5 (repeatable)",
+    )
+
+
+def add_out(p: argparse.ArgumentParser, default: str, what: str = "output directory") -> None:
+    """`--out` and `--force`: where the output goes, and whether an existing one may be replaced."""
+    p.add_argument("--out", type=Path, default=None, help=f"{what} (default: {default})")
+    p.add_argument("--force", action="store_true", help=f"replace an existing {what}")
+
+
+def add_quiet(p: argparse.ArgumentParser, what: str = "no progress and no summary on the terminal") -> None:
+    """`--quiet`: no progress display (every long command shows progress otherwise)."""
+    p.add_argument("--quiet", action="store_true", help=what)
+
+
+def add_progress(p: argparse.ArgumentParser) -> None:
+    """`--progress` (how to show progress) and `--quiet` (the same as `--progress off`)."""
+    p.add_argument(
+        "--progress",
+        choices=("auto", "bar", "lines", "off"),
+        default="auto",
+        help="progress display (default: a bar on a terminal, periodic lines otherwise)",
+    )
+    add_quiet(p, "no progress display (the same as --progress off)")
+
+
+def progress_of(args: argparse.Namespace) -> str:
+    """The progress display a command asked for, `--quiet` winning."""
+    return "off" if getattr(args, "quiet", False) else getattr(args, "progress", "auto")
+
+
+def resolve[T](flag: T | None, *defaults: T | None) -> T:
+    """The flag when given, else the first default that is set (a file's value, then the built-in)."""
+    for value in (flag, *defaults):
+        if value is not None:
+            return value
+    raise ValueError("resolve: expected a built-in default")
+
+
+def _is_empty(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
+def refuse_existing(out: Path, force: bool, option: str = "--out", resume: str = "") -> None:
+    """Refuse to replace an existing output without `--force` (an empty directory is not an output).
+
+    `resume` names what --resume would do instead, for commands that can continue their output.
+    """
+    if out.exists() and not _is_empty(out) and not force:
+        kind = "directory" if out.is_dir() else "file"
+        exists = "directory exists and is not empty" if out.is_dir() else "file exists"
+        alternatives = f", --resume to continue {resume}," if resume else ","
+        raise InputError(
+            f"{option} {out}: {exists}: expected a new {kind}{alternatives} or --force to replace it"
+        )
+
+
+def clear_for_rerun(out: Path, markers: tuple[str, ...]) -> None:
+    """With `--force`, remove an earlier output directory of a command that writes as it goes.
+
+    Only a directory holding one of `markers` (files that command writes) is removed, so a mistyped
+    `--out` cannot delete someone's own files. Call it once the inputs are checked.
+    """
+    if not out.is_dir() or _is_empty(out):
+        return
+    check_ours(out, markers)
+    shutil.rmtree(out)
+
+
+def check_ours(out: Path, markers: tuple[str, ...]) -> None:
+    """Refuse to replace a directory that holds none of the files this command writes."""
+    if out.is_dir() and not _is_empty(out) and not any((out / name).exists() for name in markers):
+        raise InputError(
+            f"--out {out}: directory holds other files: expected a new directory or an earlier output "
+            f"of this command (with {' or '.join(markers)})"
+        )
+
+
+@contextlib.contextmanager
+def replaced_on_success(out: Path, force: bool, markers: tuple[str, ...]) -> Iterator[None]:
+    """With `--force`, set an earlier output aside while the command runs, and drop it at the end.
+
+    If the command fails before writing anything (bad input), the earlier output is put back; if it
+    wrote something (an interrupted, resumable analysis), that is kept and the earlier one dropped.
+    """
+    if not (force and out.is_dir() and not _is_empty(out)):
+        yield
+        return
+    check_ours(out, markers)
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.resolve().parent))
+    os.replace(out, aside / "previous")
+    try:
+        yield
+    except BaseException:
+        if not out.exists() or _is_empty(out):
+            if out.exists():
+                out.rmdir()
+            os.replace(aside / "previous", out)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def announce_runs(runs: int, what: str, quiet: bool = False) -> None:
+    """Say how many runs a long job starts, before it starts them (stderr; not with --quiet)."""
+    if runs > ANNOUNCE_RUNS and not quiet:
+        print(f"{what}: starting {runs:,} runs", file=sys.stderr, flush=True)
+
+
+def engine_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The sweep engine's options from the shared flags (workers, backend, scheduler)."""
+    return {"workers": args.workers, "backend": args.backend, "scheduler": args.scheduler}

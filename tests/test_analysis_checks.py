@@ -1,0 +1,128 @@
+"""Names in --outcome, --to, --where and menus are checked before anything runs, with a suggestion."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.analysis.checks import check_leader, check_menu, check_where, run_leaders
+from sim.analysis.menu import parse_menu
+from sim.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+COLUMNS = [
+    "run_id",
+    "leaders.stalin.appointment_control",
+    "winner",
+    "gs_holder_final",
+    "support_final_stalin",
+]
+LEADERS = ["stalin", "trotsky"]
+
+
+def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def one_line(proc: subprocess.CompletedProcess[str], *needles: str) -> str:
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert "Traceback" not in line and len(line.splitlines()) == 1 and line.startswith("error: ")
+    for needle in needles:
+        assert needle in line, (needle, line)
+    return line
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "winner != 'stalin'",
+        "`leaders.stalin.appointment_control` > 0.5 and winner in ['stalin', 'none']",
+        "gs_holder_final == 'trotsky'",
+        "winner.str.startswith('s')",
+    ],
+)
+def test_good_conditions_pass(where: str) -> None:
+    check_where(where, COLUMNS, LEADERS)
+
+
+@pytest.mark.parametrize(
+    ("where", "needles"),
+    [
+        ("winner != 'stalln'", ["stalln: unknown leader", "did you mean stalin?"]),
+        ("gs_holder_final in ['trotsky', 'zinovev']", ["zinovev: unknown leader"]),
+        ("winnr == 'none'", ["winnr: unknown column", "did you mean winner?"]),
+        (
+            "leaders.stalin.appointment_control > 0.5",
+            ["backquotes", "expected `leaders.stalin.appointment_control`"],
+        ),
+        ("leaders.stalin.apointment_control > 0.5", ["backquotes", "`leaders.stalin.appointment_control`"]),
+        (
+            "`leaders.stalin.apointment_control` > 0.5",
+            ["unknown column", "leaders.stalin.appointment_control?"],
+        ),
+    ],
+)
+def test_bad_conditions_name_the_nearest(where: str, needles: list[str]) -> None:
+    with pytest.raises(InputError) as info:
+        check_where(where, COLUMNS, LEADERS)
+    for needle in needles:
+        assert needle in str(info.value), (needle, str(info.value))
+
+
+def test_leaders_of_a_runs_table() -> None:
+    assert run_leaders(COLUMNS) == ["stalin"]
+
+
+def test_check_leader_allows_none_and_suggests() -> None:
+    assert check_leader("--to x", "none", LEADERS) == "none"
+    with pytest.raises(InputError, match=r"trotksy: unknown leader: .*did you mean trotsky\?"):
+        check_leader("--outcome winner=trotksy", "trotksy", LEADERS)
+
+
+def test_menu_errors_name_the_menu_file() -> None:
+    menu = parse_menu({"intervention": [{"name": "x", "set": {"leaders.stalin.charm": 0.9}}]}, "menu.toml")
+    with pytest.raises(InputError) as info:
+        check_menu("menu.toml", menu, HISTORICAL)
+    text = str(info.value)
+    assert text.startswith("menu.toml: intervention[0].set.leaders.stalin.charm")
+    assert "did you mean leaders.stalin.charisma?" in text
+
+
+def test_menu_value_out_of_range_names_the_menu() -> None:
+    menu = parse_menu({"intervention": [{"name": "x", "set": {"leaders.stalin.charisma": 1.5}}]}, "m.toml")
+    with pytest.raises(InputError, match=r"^m.toml: intervention\[0\] \(x\): leaders.stalin.charisma"):
+        check_menu("m.toml", menu, HISTORICAL)
+
+
+def test_attribute_unknown_outcome_leader_runs_nothing(tmp_path: Path) -> None:
+    proc = cli("attribute", HISTORICAL, "--outcome", "winner=stalln", "--out", "o", cwd=tmp_path)
+    one_line(proc, "--outcome winner=stalln", "did you mean stalin?")
+    assert not (tmp_path / "o").exists()
+
+
+def test_validate_checks_a_menu_against_the_scenario(tmp_path: Path) -> None:
+    menu = tmp_path / "menu.toml"
+    menu.write_text('[[intervention]]\nname = "x"\nset = { "leaders.stalin.charm" = 0.9 }\n')
+    one_line(cli("validate", menu, cwd=tmp_path), "menu.toml", "leaders.stalin.charm", "charisma?")
+    one_line(cli("validate", "--scenario", HISTORICAL, menu, cwd=tmp_path), "menu.toml: intervention[0]")
+    shipped = ROOT / "experiments" / "trotsky_errors.toml"
+    proc = cli("validate", HISTORICAL, shipped, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1].startswith(f"ok {shipped} (menu, names checked against")
+
+
+def test_validate_checks_a_menu_against_each_scenario_given(tmp_path: Path) -> None:
+    lean = tmp_path / "lean.toml"
+    lean.write_text(f'base = "{HISTORICAL.as_posix()}"\n', encoding="utf-8")
+    menu = tmp_path / "menu.toml"
+    menu.write_text('[[intervention]]\nname = "x"\nset = { "leaders.stalin.charisma" = 0.9 }\n')
+    proc = cli("validate", lean, menu, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"ok {menu} (menu, names checked against {lean})" in proc.stdout

@@ -1,0 +1,185 @@
+"""One convention for the shared flags: declared once, the same meaning everywhere, --force to replace."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import build_parser
+from sim.cli_options import announce_runs, refuse_existing, replaced_on_success
+from sim.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.toml"
+SHARED = (
+    "--replicates",
+    "--seed",
+    "--workers",
+    "--backend",
+    "--scheduler",
+    "--out",
+    "--force",
+    "--quiet",
+    "--set",
+)
+#: Commands that run the model, and which shared flags each must take.
+COMMANDS = {
+    "run": SHARED,
+    "compare": SHARED,
+    "sweep": tuple(f for f in SHARED if f != "--set"),
+    "attribute": SHARED,
+    "flip": SHARED,
+    "sensitivity": tuple(f for f in SHARED if f != "--set"),
+    "score": SHARED,
+}
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def option(parser: argparse.ArgumentParser, flag: str) -> argparse.Action | None:
+    return next((a for a in parser._actions if flag in a.option_strings), None)
+
+
+@pytest.mark.parametrize("flag", SHARED)
+def test_each_shared_flag_means_the_same_everywhere(flag: str) -> None:
+    parsers = subcommands()
+    seen = {}
+    for command, flags in COMMANDS.items():
+        if flag in flags:
+            action = option(parsers[command], flag)
+            assert action is not None, f"{command} lacks {flag}"
+            seen[command] = (
+                action.dest,
+                action.type,
+                action.choices,
+                repr(action.default),
+                type(action).__name__,
+            )
+    assert len(set(seen.values())) == 1, seen
+
+
+def test_file_values_are_defaults_so_flags_default_to_none() -> None:
+    parsers = subcommands()
+    for command in ("sweep", "sensitivity", "run", "attribute"):
+        for flag in ("--replicates", "--seed", "--backend", "--workers"):
+            assert option(parsers[command], flag).default is None, (command, flag)
+
+
+def test_every_long_command_takes_quiet() -> None:
+    parsers = subcommands()
+    for command in (*COMMANDS, "calibrate"):
+        assert option(parsers[command], "--quiet") is not None, command
+
+
+def test_refuse_existing(tmp_path: Path) -> None:
+    refuse_existing(tmp_path / "new", force=False)
+    (tmp_path / "empty").mkdir()
+    refuse_existing(tmp_path / "empty", force=False)
+    (tmp_path / "t.toml").write_text("x")
+    with pytest.raises(InputError, match=r"t.toml: file exists: expected a new file, or --force"):
+        refuse_existing(tmp_path / "t.toml", force=False)
+    refuse_existing(tmp_path / "t.toml", force=True)
+
+
+def test_replaced_on_success_restores_the_old_output_when_nothing_was_written(tmp_path: Path) -> None:
+    out = tmp_path / "a"
+    out.mkdir()
+    (out / "analysis.json").write_text("old")
+    with pytest.raises(InputError), replaced_on_success(out, True, ("analysis.json",)):
+        assert not out.exists()
+        raise InputError("bad input")
+    assert (out / "analysis.json").read_text() == "old"
+    with replaced_on_success(out, True, ("analysis.json",)):
+        out.mkdir()
+        (out / "analysis.json").write_text("new")
+    assert (out / "analysis.json").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("x")
+    with (
+        pytest.raises(InputError, match="holds other files"),
+        replaced_on_success(tmp_path / "mine", True, ("analysis.json",)),
+    ):
+        pass
+    assert (tmp_path / "mine" / "thesis.tex").exists()
+
+
+def test_a_long_job_says_how_many_runs_before_starting(capsys: pytest.CaptureFixture[str]) -> None:
+    announce_runs(102_400, "attribute historical")
+    assert capsys.readouterr().err == "attribute historical: starting 102,400 runs\n"
+    announce_runs(102_400, "attribute historical", quiet=True)
+    announce_runs(200, "run historical")
+    assert capsys.readouterr().err == ""
+
+
+def test_attribute_announces_its_runs_up_front(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The count comes before the first run (the engine is stopped at once here)."""
+    from sim.analysis import configurations
+
+    class Stop(Exception):
+        pass
+
+    def refuse(*_: object, **__: object) -> None:
+        raise Stop
+
+    monkeypatch.setattr("sim.sweep.engine.Sweep", refuse)
+    with pytest.raises(Stop):
+        from sim.analysis.attribute import attribute
+
+        attribute(HISTORICAL, progress="auto")
+    assert "1024 configurations: starting 102,400 runs" in capsys.readouterr().err
+    assert configurations  # imported for the patch target's module
+
+
+def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_attribute_refuses_an_existing_analysis_without_force(tmp_path: Path) -> None:
+    args = ["attribute", HISTORICAL, "--mechanisms", "shocks", "--replicates", "1", "--backend", "serial"]
+    assert cli(*args, "--out", "a", cwd=tmp_path).returncode == 0
+    before = (tmp_path / "a" / "attribution.csv").read_text()
+    proc = cli(*args, "--out", "a", cwd=tmp_path)
+    assert proc.returncode == 2 and "--force" in proc.stderr and len(proc.stderr.splitlines()) == 1
+    assert (tmp_path / "a" / "attribution.csv").read_text() == before
+    proc = cli(*args, "--out", "a", "--force", "--seed", "3", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert '"master_seed": 3' in (tmp_path / "a" / "analysis.json").read_text()
+
+
+def test_targets_and_plot_refuse_to_overwrite_without_force(tmp_path: Path) -> None:
+    run = tmp_path / "r"
+    assert cli("run", HISTORICAL, "--replicates", "2", "--workers", "1", "--out", run, "--quiet", "--plot",
+               cwd=tmp_path).returncode == 0  # fmt: skip
+    (tmp_path / "t.toml").write_text("mine")
+    proc = cli("targets", run, "--out", "t.toml", cwd=tmp_path)
+    assert proc.returncode == 2 and "--force" in proc.stderr
+    assert (tmp_path / "t.toml").read_text() == "mine"
+    assert cli("targets", run, "--out", "t.toml", "--force", cwd=tmp_path).returncode == 0
+    proc = cli("plot", run, cwd=tmp_path)
+    assert proc.returncode == 2 and "figures exist" in proc.stderr and "--force" in proc.stderr
+    assert cli("plot", run, "--force", cwd=tmp_path).returncode == 0
+
+
+def test_score_takes_set_and_backend(tmp_path: Path) -> None:
+    proc = cli(
+        "score", HISTORICAL, "--targets", ROOT / "targets" / "record.toml", "--replicates", "2",
+        "--backend", "serial", "--set", "party.scale=0.02", "--out", "s", "--quiet", cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert '"party.scale": 0.02' in (tmp_path / "s" / "manifest.json").read_text()
+    proc = cli("score", HISTORICAL, "--targets", ROOT / "targets" / "record.toml", "--set", "party.scal=1",
+               cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 2 and "did you mean party.scale?" in proc.stderr

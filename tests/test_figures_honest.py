@@ -1,0 +1,93 @@
+"""Figures checked on their objects, not by eye: colours per leader, flips that are sure, units, captions."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+
+from sim.analysis.figures import FLIP_NO, FLIP_SURE, FLIP_UNSURE, attribution_figure, flip_colour, flip_figure
+from sim.plots.compare import key_dates
+from sim.plots.style import leader_colour
+
+
+def _dot_colours(fig) -> set[str]:  # noqa: ANN001 - a matplotlib Figure
+    return {
+        mcolors.to_hex(line.get_color())
+        for ax in fig.axes
+        for line in ax.get_lines()
+        if line.get_marker() == "o"
+    }
+
+
+def test_key_dates_colours_a_consolidation_by_whoever_consolidates() -> None:
+    summary = pd.DataFrame(
+        {
+            "replicate": range(6),
+            "winner": ["zinoviev"] * 4 + ["none"] * 2,
+            "consolidation_date": ["1927-01-01", "1927-06-01", "1928-01-01", "1928-06-01", "", ""],
+            "trotsky__party_expulsion": [""] * 6,
+        }
+    )
+    fig = key_dates({"zinoviev_wins": summary})
+    colours = _dot_colours(fig)
+    assert leader_colour("zinoviev") in colours
+    assert leader_colour("stalin") not in colours
+
+
+def test_a_flip_is_sure_only_when_its_interval_clears_the_threshold() -> None:
+    assert flip_colour(0.62, 0.51, 0.5) == FLIP_SURE
+    assert flip_colour(0.55, 0.41, 0.5) == FLIP_UNSURE  # the interval spans the threshold
+    assert flip_colour(0.30, 0.20, 0.5) == FLIP_NO
+    tested = pd.DataFrame(
+        {
+            "interventions": ["", "a", "b"],
+            "p": [0.2, 0.55, 0.7],
+            "lo": [0.1, 0.41, 0.6],
+            "hi": [0.3, 0.68, 0.8],
+            "flips": [False, True, True],
+        }
+    )
+    fig = flip_figure(tested, 0.2, 0.5, "trotsky", "title", "historical · 40 replicates per set · seed 7")
+    bars = {t.get_text(): p for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches, strict=True)}
+    assert mcolors.to_hex(bars["a"].get_facecolor()) == FLIP_UNSURE
+    assert mcolors.to_hex(bars["b"].get_facecolor()) == FLIP_SURE
+    caption = fig.get_supxlabel()
+    assert "40 replicates" in caption and "seed 7" in caption
+
+
+def test_attribution_axis_is_in_probability_units() -> None:
+    result = SimpleNamespace(
+        attribution=pd.DataFrame(
+            {"mechanism": ["a", "b"], "shapley": [0.1, -0.02], "lo": [0.05, -0.05], "hi": [0.15, 0.01]}
+        ),
+        kind="mechanism",
+        outcome="stalin",
+        total=0.08,
+        scenario="historical",
+        players=["a", "b"],
+        used_replicates=20,
+        seed=3,
+    )
+    fig = attribution_figure(result)
+    label = fig.axes[0].get_xlabel()
+    assert "probability units" in label and "share of" not in label
+    assert "20 paired replicates" in fig.get_supxlabel() and "seed 3" in fig.get_supxlabel()
+    assert np.isfinite(fig.axes[0].get_xlim()).all()
+
+
+def test_calibration_marginals_have_labels_and_an_unclipped_title() -> None:
+    from sim.calibration.figures import marginals_figure
+    from sim.calibration.space import Param
+
+    rng = np.random.default_rng(1)
+    posterior = pd.DataFrame({"leaders.stalin.charisma": rng.random(50), "weight": np.full(50, 1 / 50)})
+    fig = marginals_figure(posterior, [Param("leaders.stalin.charisma", 0.0, 1.0)])
+    ax = fig.axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel() == "posterior density"
+    renderer = fig.canvas.get_renderer()
+    fig.canvas.draw()
+    title = fig._suptitle.get_window_extent(renderer)
+    assert title.x0 >= 0 and title.x1 <= fig.bbox.width, (title, fig.bbox)
