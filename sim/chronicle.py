@@ -66,6 +66,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "congress",
     "conference",
     "cc_plenum",
+    "discussion",
     "alliance_formed",
     "alliance_dissolved",
 )
@@ -193,6 +194,12 @@ def vote_sentence(row: pd.Series) -> str:
     motion = str(row.get("motion", "")).strip()
     carried = f > a
     tail = f" ({ab} abstaining)" if ab else ""
+    if motion.lower() == "leadership line" and "discussion" in str(row.get("body", "")).lower():
+        # An open discussion: the members vote in their cells (counts in real members).
+        total = num("voting_delegates") or (f + a + ab)
+        share = f" ({f / total:.0%} of the members)" if total else ""
+        cells = f"the cells vote {f:,} for the Central Committee's theses, {a:,} against"
+        return f"In {body.lower()} {cells}{share}."
     if motion.lower() == "leadership line":
         total = num("voting_delegates") or (f + a + ab)
         notes = [f"{f / total:.0%} of voting delegates"] if total else []

@@ -224,3 +224,19 @@ def test_the_issues_raw_sentences_now_read() -> None:
         vote_sentence(vote)
         == "The CC plenum refuses to keep Stalin as General Secretary: 27 against, 26 for."
     )
+
+
+def test_an_open_discussion_is_told_as_the_cells_vote() -> None:
+    row = pd.Series(
+        {
+            "date": "1927-11-01",
+            "body": "Pre-congress discussion",
+            "motion": "leadership line",
+            "for": 724000,
+            "against": 4000,
+            "abstain": 0,
+            "voting_delegates": 728000,
+        }
+    )
+    text = vote_sentence(row)
+    assert "724,000 for" in text and "4,000 against" in text and "delegates" not in text
