@@ -199,6 +199,19 @@ def rivalry(model: PowerStruggleModel, members: set[int]) -> float:
     return mech.rivalry * support[top] / total * ambition
 
 
+def relies_on_machine(model: PowerStruggleModel, camp: frozenset[int] | set[int]) -> bool:
+    """Whether a camp outside the leadership still fights with a machine of its own.
+
+    Record: Zinoviev fought the 14th Congress with Leningrad's organisation and no other ally than
+    Kamenev; only after the Congress had condemned his line and Kirov had taken Leningrad (January 1926)
+    did he join Trotsky, in April 1926 (Daniels 1960, ch. 11; Carr, Socialism in One Country, vol. 2).
+    A camp one of whose members still runs his organisation, his line not yet condemned by a Congress,
+    neither seeks nor takes partners outside the leadership.
+    """
+    apparatus = model.party.apparatus
+    return any(apparatus.runs_organisation(k) and k not in model.condemned for k in camp)
+
+
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     mech = model.cfg.mechanisms.alliances
     leader = model.leaders[j]
@@ -214,11 +227,15 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     # A leader balances when the leadership targets him, or, inside it, when a rival camp grows.
     if j not in model.ruling and j not in leadership_target(model):
         return
+    if j not in model.ruling and relies_on_machine(model, own):
+        return
     best, best_score = None, mech.threshold
     for m, other in enumerate(model.leaders):
         if m in own or m in threat or not other.eligible or other.capitulated:
             continue
         theirs = camp_of_leader[m]
+        if m not in model.ruling and relies_on_machine(model, theirs):
+            continue
         # A partner must fear the common rival more than he fears the suitor.
         if month.threat(m, threat) <= month.threat(m, own):
             continue
