@@ -47,3 +47,24 @@ def test_compatibility_falls_with_distance_and_distrust() -> None:
     assert compatibility(model, a, b) < before
     model.leaders[b].position = model.leaders[a].position + 1.5
     assert compatibility(model, a, b) < before - 0.3
+
+
+def test_a_boss_fights_with_his_machine_until_a_congress_condemns_his_line() -> None:
+    import copy
+
+    from sim.mechanisms import alliances
+
+    model = copy.deepcopy(_MODEL)
+    zinoviev, trotsky, stalin = (model.leader_index[n] for n in ("zinoviev", "trotsky", "stalin"))
+    assert model.party.apparatus.runs_organisation(zinoviev)  # Leningrad's boss in January 1924
+    assert alliances.relies_on_machine(model, {zinoviev, model.leader_index["kamenev"]})
+    assert not alliances.relies_on_machine(model, {trotsky})  # PUR is a CC department: no machine
+    for c in list(model.coalitions):
+        model.coalitions.end(c, "test")
+    model.ruling = frozenset({stalin})
+    before = len(list(model.coalitions))
+    for _ in range(30):  # Zinoviev, targeted, would take Trotsky as a partner if he could
+        alliances._seek_partner(model, zinoviev, alliances._Month(model))
+    assert len(list(model.coalitions)) == before
+    model.condemned.add(zinoviev)  # the 14th Congress upholds the line against him
+    assert not alliances.relies_on_machine(model, {zinoviev})
