@@ -62,6 +62,7 @@ def _twenty_months_of_partner_search_under_stalin(model: PowerStruggleModel) -> 
     """Stalin's camp dominates, Zinoviev and Kamenev hold the rest; run the partner search 20 times."""
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
     model.set_support(_shares({stalin: 0.7, zin: 0.2, kam: 0.1}))
+    model.condemned.add(zin)  # a Congress has condemned his line: Leningrad's boss seeks partners
     for _ in range(20):
         alliances.update(model)
         model.refresh_ruling()
