@@ -125,9 +125,10 @@ def build_parser() -> ArgumentParser:
 
     val = sub.add_parser(
         "validate",
-        help="check scenario or experiment files without running them",
-        description="Load each scenario file (or experiment file) and report `ok FILE` or the error; "
-        "exit 0 when all are valid, 2 otherwise.",
+        help="check scenario, experiment, targets or calibration-space files without running them",
+        description="Load each scenario file (or experiment, menu, targets or space file), report `ok FILE` "
+        "or the error; a targets or space file is checked against the scenarios given with it (without "
+        "one, against scenarios/historical.toml). Exit 0 when all are valid, 2 otherwise.",
     )
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
     val.set_defaults(func=cmd_validate)
@@ -254,31 +255,70 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return _finish(args, out, cmp, comparison_report)
 
 
-def _validate_one(path: Path) -> None:
-    """Validate a scenario or an experiment file, told apart by its content (read once here)."""
-    from sim.sweep.experiment import looks_like_experiment, validate_experiment
+def _file_kind(data: dict[str, Any]) -> str:
+    """What a parsed input file is: menu, targets, space, experiment or scenario (by its content)."""
+    from sim.record.files import is_space_file, is_targets_file
+    from sim.sweep.experiment import looks_like_experiment
+
+    if isinstance(data.get("intervention"), list):  # a menu of interventions (flip, attribute --switches)
+        return "menu"
+    if is_targets_file(data):
+        return "targets"
+    if is_space_file(data):
+        return "space"
+    return "experiment" if looks_like_experiment(data) else "scenario"
+
+
+def _scenario_files(paths: Sequence[Path]) -> list[Path]:
+    """The files of a `validate` command that are scenarios (targets and spaces are checked on them)."""
     from sim.tomlfile import read_toml
 
-    data, _ = read_toml(path, "scenario, experiment or menu")
-    if isinstance(data.get("intervention"), list):  # a menu of interventions (flip, attribute --switches)
+    out = []
+    for path in paths:
+        try:
+            data, _ = read_toml(path, "scenario")
+        except InputError:
+            continue  # reported when the file itself is validated
+        if _file_kind(data) == "scenario":
+            out.append(path)
+    return out
+
+
+def _validate_one(path: Path, scenarios: Sequence[Path] = ()) -> None:
+    """Validate a scenario, experiment, menu, targets or space file, told apart by its content."""
+    from sim.tomlfile import read_toml
+
+    data, _ = read_toml(path, "scenario, experiment, menu, targets or space")
+    kind = _file_kind(data)
+    if kind == "menu":
         from sim.analysis.menu import load_menu
 
         load_menu(path)
-        return
-    if looks_like_experiment(data):
-        validate_experiment(path)
-        return
-    from sim.api import prepare
+    elif kind == "targets":
+        from sim.record.files import validate_targets_file
 
-    prepare(path)
+        validate_targets_file(path, scenarios)
+    elif kind == "space":
+        from sim.record.files import validate_space_file
+
+        validate_space_file(path, scenarios)
+    elif kind == "experiment":
+        from sim.sweep.experiment import validate_experiment
+
+        validate_experiment(path)
+    else:
+        from sim.api import prepare
+
+        prepare(path)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """`powerstruggle validate FILE ...`: `ok FILE` or `error: ...` for each; exit 0 only if all are ok."""
     bad = 0
+    scenarios = _scenario_files(args.files)
     for path in args.files:
         try:
-            _validate_one(path)
+            _validate_one(path, scenarios)
         except InputError as err:
             bad += 1
             print(f"error: {err}", file=sys.stderr)

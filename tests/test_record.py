@@ -215,7 +215,7 @@ def test_targets_from_a_run_round_trip_and_plot_marks(tmp_path: Path) -> None:
 
 
 def test_a_target_may_be_about_a_politburo_member_but_not_about_a_stranger() -> None:
-    from sim.record.api import actors_of, check_actors
+    from sim.record.checks import actors_of, check_targets
     from sim.scenario import load_scenario
 
     cfg = load_scenario(HISTORICAL).config
@@ -227,6 +227,6 @@ def test_a_target_may_be_about_a_politburo_member_but_not_about_a_stranger() -> 
         row = {**about, "event": "politburo_promotion", "actor": actor, "date": "1926-01-01"}
         return parse_targets({"target": [row]}, "targets.toml")
 
-    check_actors(target("molotov"), actors, "targets.toml")  # no error
-    with pytest.raises(InputError, match="target t: actor: 'lenin' is not a leader or Politburo member"):
-        check_actors(target("lenin"), actors, "targets.toml")
+    check_targets(target("molotov"), cfg, "targets.toml")  # no error
+    with pytest.raises(InputError, match=r"target\[0\]\.actor: 'lenin' is not a leader or Politburo member"):
+        check_targets(target("lenin"), cfg, "targets.toml")

@@ -44,16 +44,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def score_command(args: argparse.Namespace) -> int:
     """`powerstruggle score SCENARIO --targets FILE ...`."""
     from sim.api import prepare
-    from sim.record.api import actors_of, check_actors, score_results
+    from sim.record.api import score_results
+    from sim.record.checks import check_targets
     from sim.record.score import format_table
     from sim.record.targets import load_targets
     from sim.results import check_out_dir
     from sim.runner import default_workers
 
-    targets = load_targets(args.targets)
+    targets = load_targets(args.targets)  # a bad file is named before a bad scenario is looked at
     scenario = prepare(args.scenario)
-    cfg = scenario.config
-    check_actors(targets, actors_of(cfg), str(args.targets))
+    check_targets(targets, scenario.config, str(args.targets))
     out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
     check_out_dir(out)
     from sim.api import run_loaded
