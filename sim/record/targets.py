@@ -235,7 +235,7 @@ def load_targets(path: str | Path) -> list[AnyTarget]:
     return parse_targets(data, str(path))
 
 
-def _check_event(event: str, here: str) -> None:
+def check_event(event: str, here: str) -> None:
     """An event kind the model never writes would make a target that can never be met."""
     if event in EVENT_KINDS:
         return
@@ -255,7 +255,7 @@ def _check_meaning(target: AnyTarget, here: str) -> None:
             )
         seen: set[tuple[str, str]] = set()
         for j, step in enumerate(target.steps):
-            _check_event(step.event, f"{here}.steps[{j}].event")
+            check_event(step.event, f"{here}.steps[{j}].event")
             if (step.event, step.actor) in seen:
                 raise InputError(
                     f"{here}.steps[{j}]: {step.actor} {step.event} is given twice: expected distinct steps "
@@ -264,7 +264,7 @@ def _check_meaning(target: AnyTarget, here: str) -> None:
             seen.add((step.event, step.actor))
         return
     if not isinstance(target, VoteShare):
-        _check_event(target.event, f"{here}.event")
+        check_event(target.event, f"{here}.event")
     if isinstance(target, DateWindow) and target.from_ > target.to:
         raise InputError(
             f"{here}.from: {target.from_.isoformat()} is after to = {target.to.isoformat()}: "
