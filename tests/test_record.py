@@ -15,7 +15,7 @@ from sim import cli
 from sim.errors import InputError
 from sim.record.score import replicate_values, score_row
 from sim.record.synthetic import targets_from_run, to_toml
-from sim.record.targets import EventDate, EventShare, VoteShare, load_targets, parse_targets
+from sim.record.targets import KINDS, EventDate, EventShare, VoteShare, load_targets, parse_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "targets" / "record.toml"
@@ -49,7 +49,14 @@ def test_record_file_has_the_required_fit_targets_each_sourced() -> None:
     assert REQUIRED_FIT <= have
     assert all(t.source for t in targets)
     assert {t.role for t in targets} == {"fit", "validate"}
-    assert {t.kind for t in targets} == {"event_date", "event_share", "vote_share"}
+    assert {t.kind for t in targets} == set(KINDS)
+    assert {t.role for t in targets if t.kind in ("ordering", "never", "date_window")} == {"validate"}
+
+
+def test_a_record_target_that_lowers_min_share_says_why_in_its_source() -> None:
+    lowered = [t for t in load_targets(RECORD) if isinstance(t, EventDate) and t.min_share != 0.5]
+    assert [t.name for t in lowered] == ["trotsky_exile_abroad"]  # the contingent deportation
+    assert all(f"min_share {t.min_share:g}" in t.source for t in lowered)
 
 
 @pytest.mark.parametrize(
