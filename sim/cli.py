@@ -331,15 +331,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 #: Commands whose process ends at once when they are done (the program, not a call of `main`).
-_QUICK_EXIT = frozenset({"run", "compare", "sweep", "validate"})
+_QUICK_EXIT = frozenset({"run", "compare", "sweep", "validate", "calibrate", "score"})
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse `argv` (default sys.argv[1:]) and run the command; return the exit status.
 
-    As the program (`argv` None) a run, compare, sweep or validate ends its process as soon as its
-    files are written and its output flushed: winding down an interpreter that holds pandas, Arrow
-    and a process pool costs up to a second for nothing.
+    As the program (`argv` None) a run, compare, sweep, validate, calibrate or score ends its process as
+    soon as its files are written and its output flushed: winding down an interpreter that holds
+    pandas, Arrow and a process pool costs up to a second for nothing.
     """
     code = _main(argv)
     if argv is None and len(sys.argv) > 1 and sys.argv[1] in _QUICK_EXIT:

@@ -128,7 +128,8 @@ def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> Non
                     out=tmp_path / "cal", predictive=3)  # fmt: skip
     gens = pd.read_csv(tmp_path / "cal" / "generations.csv")
     assert len(gens) >= 2  # more than the first generation, which always completes
-    assert cal.manifest["simulations"] <= 200
+    assert cal.manifest["budget_simulations"] <= 200
+    assert cal.manifest["simulations"] == cal.manifest["budget_simulations"] + 2 * 3  # and the predictive
     assert cal.manifest["stop"]
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim.calibration.budget import BudgetedABCSMC
+from sim.calibration.pool import run_jobs
 from sim.calibration.simulator import (
     ProjectedDistance,
     RecordSimulator,
@@ -168,14 +169,7 @@ def _pilot(
     draws = [{p.path: p.value(rng.uniform(p.low, p.high)) for p in params} for _ in range(n)]
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, n)]
     jobs = list(zip(draws, seeds, strict=True))
-    if workers <= 1:
-        rows = [simulator.pilot_job(j) for j in jobs]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            rows = list(pool.map(simulator.pilot_job, jobs, chunksize=max(1, n // (workers * 4))))
+    rows = run_jobs(simulator.pilot_job, jobs, workers)
     stats = statistics(fit)
     failed = np.array([bool(r[FAILED]) for r in rows], dtype=bool)
     summaries = [summarise(r, stats, simulator.end) for r in rows]
@@ -301,6 +295,7 @@ def calibrate(
         spec["pilot"] = pilot_size(budget, pop)
         spec.update(_pilot(simulator, space_params, fit, spec["pilot"], seed, workers, progress))
         (out / SPEC).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    simulator.warm_up()  # pyabc forks its workers each generation: they inherit the model, not import it
     prior = pyabc.Distribution(
         **{key(i): pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(space_params)}
     )

@@ -61,6 +61,13 @@ class RecordSimulator:
         seed = int(np.random.randint(0, 2**31 - 1))
         return self.run(overrides_of(self.params, pars), seed)
 
+    def warm_up(self) -> None:
+        """Import the model and read the scenario file in this process, so forked workers inherit both."""
+        from sim.runner import simulate  # noqa: F401 - the import is the point
+        from sim.scenario import load_scenario
+
+        load_scenario(self.source)
+
     def values(self, overrides: Mapping[str, float | int], seed: int) -> dict[str, float] | None:
         """One replicate's raw target values (NaN: never came), or None when the run raised."""
         from sim.runner import simulate
