@@ -37,4 +37,6 @@ def run_jobs[J, R](function: Callable[[J], R], jobs: Sequence[J], workers: int) 
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        # small chunks: a worker left idle while the other finishes a long last chunk costs more than
+        # sending the few kilobytes of a job more often
+        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 16))))
