@@ -110,10 +110,11 @@ def build_parser() -> ArgumentParser:
 
     val = sub.add_parser(
         "validate",
-        help="check scenario, experiment or menu files without running them",
-        description="Load each file (a scenario, an experiment, or a menu of interventions, told apart by "
-        "its content) and report `ok FILE` or the error; exit 0 when all are valid, 2 otherwise. A menu's "
-        "paths are checked against --scenario, else the scenarios given, else scenarios/historical.toml.",
+        help="check scenario, experiment, menu, targets or calibration-space files without running them",
+        description="Load each file (a scenario, an experiment, a menu of interventions, a targets file or a "
+        "calibration space, told apart by its content) and report `ok FILE` or the error; exit 0 when all "
+        "are valid, 2 otherwise. A menu, targets file or space is checked against --scenario, else the "
+        "scenarios given, else scenarios/historical.toml.",
     )
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
     val.add_argument(
@@ -272,15 +273,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 #: Commands whose process ends at once when they are done (the program, not a call of `main`).
-_QUICK_EXIT = frozenset({"run", "compare", "sweep", "validate"})
+_QUICK_EXIT = frozenset({"run", "compare", "sweep", "validate", "calibrate", "score"})
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse `argv` (default sys.argv[1:]) and run the command; return the exit status.
 
-    As the program (`argv` None) a run, compare, sweep or validate ends its process as soon as its
-    files are written and its output flushed: winding down an interpreter that holds pandas, Arrow
-    and a process pool costs up to a second for nothing.
+    As the program (`argv` None) a run, compare, sweep, validate, calibrate or score ends its process as
+    soon as its files are written and its output flushed: winding down an interpreter that holds
+    pandas, Arrow and a process pool costs up to a second for nothing.
     """
     code = _main(argv)
     if argv is None and len(sys.argv) > 1 and sys.argv[1] in _QUICK_EXIT:

@@ -166,6 +166,32 @@ def _check_experiment(path: Path, _: Sequence[Path]) -> str:
     return ""
 
 
+def _is_targets(data: Mapping[str, Any]) -> bool:
+    from sim.record.files import is_targets_file
+
+    return is_targets_file(data)
+
+
+def _check_targets(path: Path, scenarios: Sequence[Path]) -> str:
+    from sim.record.files import validate_targets_file
+
+    validate_targets_file(path, scenarios)
+    return "targets"
+
+
+def _is_space(data: Mapping[str, Any]) -> bool:
+    from sim.record.files import is_space_file
+
+    return is_space_file(data)
+
+
+def _check_space(path: Path, scenarios: Sequence[Path]) -> str:
+    from sim.record.files import validate_space_file
+
+    validate_space_file(path, scenarios)
+    return "calibration space"
+
+
 def _check_scenario(path: Path, _: Sequence[Path]) -> str:
     from sim.api import prepare
 
@@ -178,6 +204,8 @@ def _check_scenario(path: Path, _: Sequence[Path]) -> str:
 #: `validate` a new input file.
 FILE_KINDS: list[FileKind] = [
     FileKind("menu", _is_menu, _check_menu),
+    FileKind("targets", _is_targets, _check_targets),
+    FileKind("space", _is_space, _check_space),
     FileKind("experiment", _is_experiment, _check_experiment),
 ]
 SCENARIO_KIND = FileKind("scenario", lambda _: True, _check_scenario)
@@ -187,7 +215,7 @@ def file_kind(path: Path) -> FileKind:
     """The kind of an input file, by its content (read and parsed once, errors in one line)."""
     from sim.tomlfile import read_toml
 
-    data, _ = read_toml(path, "scenario, experiment or menu")
+    data, _ = read_toml(path, "scenario, experiment, menu, targets or space")
     return next((kind for kind in FILE_KINDS if kind.recognise(data)), SCENARIO_KIND)
 
 
@@ -202,8 +230,8 @@ def validate_files(
 ) -> list[tuple[Path, str | InputError]]:
     """Check each file by its kind: (path, note) when valid, (path, error) when not.
 
-    Menus are checked against `scenarios`, else against the scenario files among `paths`, else
-    against the shipped historical scenario.
+    Menus, targets files and calibration spaces are checked against `scenarios`, else against the
+    scenario files among `paths`, else against the shipped historical scenario.
     """
     kinds: list[tuple[Path, FileKind | InputError]] = []
     for path in paths:

@@ -160,7 +160,11 @@ def test_unknown_command_and_no_command(tmp_path: Path) -> None:
         ("[leaders.stalin]\ncharisms = 0.5", ["leaders.stalin.charisms", "did you mean charisma?"]),
         (
             "[mechanisms.appointment]\nmontly_rate = 0.1",
-            ["mechanisms.appointment.montly_rate", "home_protection, monthly_rate", "did you mean monthly_rate?"],
+            [
+                "mechanisms.appointment.montly_rate",
+                "home_protection, monthly_rate",
+                "did you mean monthly_rate?",
+            ],
         ),
         ("[mechanismz.appointment]\nstrength = 1", ["mechanismz", "did you mean mechanisms?"]),
         (

@@ -83,10 +83,10 @@ def test_a_failing_particle_is_rejected_and_recorded(
 ) -> None:
     real = sim.runner.simulate
 
-    def fragile(scenario: object, seed: int, replicate: int = 0) -> object:
+    def fragile(scenario: object, seed: int, replicate: int = 0, **options: bool) -> object:
         if scenario.config.leaders["trotsky"].mobilisation > 0.9:  # type: ignore[attr-defined]
             raise RuntimeError("boom")
-        return real(scenario, seed, replicate)  # type: ignore[arg-type]
+        return real(scenario, seed, replicate, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sim.runner, "simulate", fragile)
     cal = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=60, population=20, seed=3,
@@ -103,11 +103,11 @@ def test_resume_after_an_interrupted_generation(
     real = sim.runner.simulate
     calls = {"n": 0}
 
-    def interrupted(scenario: object, seed: int, replicate: int = 0) -> object:
+    def interrupted(scenario: object, seed: int, replicate: int = 0, **options: bool) -> object:
         calls["n"] += 1
         if calls["n"] == 100:  # after the pilot (30 runs) and generation 0, inside generation 1
             raise KeyboardInterrupt
-        return real(scenario, seed, replicate)  # type: ignore[arg-type]
+        return real(scenario, seed, replicate, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sim.runner, "simulate", interrupted)
     out = tmp_path / "cal"
@@ -128,7 +128,8 @@ def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> Non
                     out=tmp_path / "cal", predictive=3)  # fmt: skip
     gens = pd.read_csv(tmp_path / "cal" / "generations.csv")
     assert len(gens) >= 2  # more than the first generation, which always completes
-    assert cal.manifest["simulations"] <= 200
+    assert cal.manifest["budget_simulations"] <= 200
+    assert cal.manifest["simulations"] == cal.manifest["budget_simulations"] + 2 * 3  # and the predictive
     assert cal.manifest["stop"]
 
 
@@ -163,24 +164,64 @@ def test_recovers_a_known_value_from_a_synthetic_record(small: Path, synthetic: 
 def test_a_date_that_never_came_enters_the_distance_at_the_pilots_edge() -> None:
     import datetime as dt
 
-    from sim.calibration.simulator import ProjectedDistance, bounds, censor_value
+    from sim.calibration.simulator import ProjectedDistance, bounds
+    from sim.calibration.statistics import censor_value, statistics
     from sim.record.targets import parse_targets
 
     [target] = parse_targets(
         {"target": [{"name": "t", "role": "fit", "kind": "event_date", "event": "censure", "actor": "trotsky",
                      "date": dt.date(1926, 1, 1), "tolerance": 100.0, "source": "test"}]}, "test",
     )  # fmt: skip
+    date_stat, happened = statistics([target])
+    assert happened.name == "t@share" and happened.record == 1.0 and happened.scale == 0.5
     record = float(dt.date(1926, 1, 1).toordinal())
-    never = censor_value(target, dt.date(1929, 12, 31))
+    never = censor_value(date_stat, dt.date(1929, 12, 31))
     pilot = np.array([[record + d] for d in np.linspace(-300, 300, 41)] + [[never]] * 10)
     lo, hi = bounds(pilot, np.array([record]), np.array([100.0]), pilot == never)
     assert lo[0] < 0 < hi[0] <= 3.0  # the happened values' 5-95% range, not the censored year past the end
-    dist = ProjectedDistance([target], [[1.0]], {"low": list(lo), "high": list(hi)})
-    x0 = {"t": record}
-    assert dist({"failed": 0.0, "t": never}, x0) == pytest.approx(hi[0])
-    assert dist({"failed": 0.0, "t": record + 100 * hi[0]}, x0) == pytest.approx(hi[0])
-    assert dist({"failed": 0.0, "t": record - 50}, x0) == pytest.approx(0.5)
-    assert ProjectedDistance([target], [[1.0]])({"failed": 0.0, "t": never}, x0) > 10  # unclipped: far
+    edges = {"low": [lo[0], -2.0], "high": [hi[0], 0.0]}
+    dist = ProjectedDistance([target], [[1.0], [0.0]], edges)  # the date alone
+    x0 = {"t": record, "t@share": 1.0}
+    assert dist({"failed": 0.0, "t": never, "t@share": 0.0}, x0) == pytest.approx(hi[0])
+    assert dist({"failed": 0.0, "t": record + 100 * hi[0], "t@share": 1.0}, x0) == pytest.approx(hi[0])
+    assert dist({"failed": 0.0, "t": record - 50, "t@share": 1.0}, x0) == pytest.approx(0.5)
+    assert ProjectedDistance([target], [[1.0], [0.0]])({"failed": 0.0, "t": never, "t@share": 0.0}, x0) > 10
+
+
+def test_the_distance_sees_whether_the_event_came_not_only_its_date() -> None:
+    """A run whose event never came is farther than one as late as the pilot's latest.
+
+    So a posterior cannot buy a good median with a rare event.
+    """
+    import datetime as dt
+
+    from sim.calibration.simulator import ProjectedDistance, ScaledDistance, bounds, projection
+    from sim.calibration.statistics import missing, observed, statistics, summarise
+    from sim.record.targets import parse_targets
+
+    [target] = parse_targets(
+        {"target": [{"name": "t", "role": "fit", "kind": "event_date", "event": "censure", "actor": "trotsky",
+                     "date": dt.date(1926, 1, 1), "tolerance": 100.0, "source": "test"}]}, "test",
+    )  # fmt: skip
+    stats = statistics([target])
+    end = dt.date(1929, 12, 31)
+    rng = np.random.default_rng(7)
+    # A pilot in which theta sets how often the event comes; when it comes, its date does not depend on theta.
+    theta = rng.uniform(0, 1, 400)
+    record = float(dt.date(1926, 1, 1).toordinal())
+    raw = [{"t": record + rng.normal(0, 100) if rng.random() < th else np.nan} for th in theta]
+    values = np.array([[summarise(r, stats, end)[s.name] for s in stats] for r in raw])
+    absent = np.array([missing(r, stats) for r in raw])
+    rec, scales = np.array([s.record for s in stats]), np.array([s.scale for s in stats])
+    edges = bounds(values, rec, scales, absent, bounded=[s.bounded for s in stats])
+    matrix = projection(theta[:, None], values, rec, scales, np.array([1.0]), edges=edges)
+    assert abs(matrix[1, 0]) > abs(matrix[0, 0])  # whether it came says more about theta than its date
+    x0 = observed(stats)
+    late = summarise({"t": record + 100 * edges[1][0]}, stats, end)
+    never = summarise({"t": np.nan}, stats, end)
+    for dist in (ProjectedDistance([target], matrix, {"low": list(edges[0]), "high": list(edges[1])}),
+                 ScaledDistance([target])):  # fmt: skip
+        assert dist({"failed": 0.0, **never}, x0) > dist({"failed": 0.0, **late}, x0)
 
 
 def test_the_proposal_keeps_importance_weights_bounded() -> None:

@@ -15,7 +15,7 @@ from sim import cli
 from sim.errors import InputError
 from sim.record.score import replicate_values, score_row
 from sim.record.synthetic import targets_from_run, to_toml
-from sim.record.targets import EventDate, EventShare, VoteShare, load_targets, parse_targets
+from sim.record.targets import KINDS, EventDate, EventShare, VoteShare, load_targets, parse_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "targets" / "record.toml"
@@ -49,7 +49,14 @@ def test_record_file_has_the_required_fit_targets_each_sourced() -> None:
     assert REQUIRED_FIT <= have
     assert all(t.source for t in targets)
     assert {t.role for t in targets} == {"fit", "validate"}
-    assert {t.kind for t in targets} == {"event_date", "event_share", "vote_share"}
+    assert {t.kind for t in targets} == set(KINDS)
+    assert {t.role for t in targets if t.kind in ("ordering", "never", "date_window")} == {"validate"}
+
+
+def test_a_record_target_that_lowers_min_share_says_why_in_its_source() -> None:
+    lowered = [t for t in load_targets(RECORD) if isinstance(t, EventDate) and t.min_share != 0.5]
+    assert [t.name for t in lowered] == ["trotsky_exile_abroad"]  # the contingent deportation
+    assert all(f"min_share {t.min_share:g}" in t.source for t in lowered)
 
 
 @pytest.mark.parametrize(
@@ -215,7 +222,7 @@ def test_targets_from_a_run_round_trip_and_plot_marks(tmp_path: Path) -> None:
 
 
 def test_a_target_may_be_about_a_politburo_member_but_not_about_a_stranger() -> None:
-    from sim.record.api import actors_of, check_actors
+    from sim.record.checks import actors_of, check_targets
     from sim.scenario import load_scenario
 
     cfg = load_scenario(HISTORICAL).config
@@ -227,6 +234,6 @@ def test_a_target_may_be_about_a_politburo_member_but_not_about_a_stranger() -> 
         row = {**about, "event": "politburo_promotion", "actor": actor, "date": "1926-01-01"}
         return parse_targets({"target": [row]}, "targets.toml")
 
-    check_actors(target("molotov"), actors, "targets.toml")  # no error
-    with pytest.raises(InputError, match="target t: actor: 'lenin' is not a leader or Politburo member"):
-        check_actors(target("lenin"), actors, "targets.toml")
+    check_targets(target("molotov"), cfg, "targets.toml")  # no error
+    with pytest.raises(InputError, match=r"target\[0\]\.actor: 'lenin' is not a leader or Politburo member"):
+        check_targets(target("lenin"), cfg, "targets.toml")

@@ -21,18 +21,18 @@ from typing import Any
 import numpy as np
 
 from sim.calibration.budget import BudgetedABCSMC
+from sim.calibration.pool import run_jobs
 from sim.calibration.simulator import (
     ProjectedDistance,
     RecordSimulator,
     ScaledDistance,
     bounds,
-    censor_value,
     informative_weights,
     key,
-    observed,
     projection,
 )
 from sim.calibration.space import Param, build_space, parse_param, read_space
+from sim.calibration.statistics import FAILED, missing, observed, statistics, summarise
 from sim.calibration.transition import PRIOR_SHARE, DefensiveTransition
 from sim.errors import InputError
 from sim.record.score import AnyTarget
@@ -53,9 +53,14 @@ class Calibration:
     manifest: dict[str, Any]
 
 
+#: The fewest particles a default population has, and so the smallest budget without --population:
+#: a pilot of one population from the prior and a first generation.
+MIN_POPULATION = 20
+
+
 def default_population(budget: int) -> int:
     """A twentieth of the budget, between 20 and 200 particles: enough generations to narrow down."""
-    return int(min(200, max(20, budget // 20)))
+    return int(min(200, max(MIN_POPULATION, budget // 20)))
 
 
 def pilot_size(budget: int, population: int) -> int:
@@ -70,14 +75,17 @@ def _check_positive(value: object, option: str) -> int:
 
 
 def _spec(
-    scenario: Any, targets_path: str, params: Sequence[Param], population: int, seed: int
-) -> dict[str, Any]:
+    scenario: Any, targets_path: str, params: Sequence[Param], population: int, seed: int,
+    fit: Sequence[AnyTarget],
+) -> dict[str, Any]:  # fmt: skip
     return {
         "scenario": str(Path(scenario.source).resolve()),
         "targets": str(Path(targets_path).resolve()),
         "params": [p.as_dict() for p in params],
         "population": population,
         "seed": seed,
+        # what the distance compares, in the projection's row order (sim.calibration.statistics)
+        "statistics": [s.name for s in statistics(fit)],
     }
 
 
@@ -90,7 +98,7 @@ def _prepare_dir(out: Path, spec: dict[str, Any], resume: bool) -> None:
                 f"--out {out}: --resume: no calibration to resume here (expected {SPEC} and {DB})"
             )
         old = json.loads(spec_file.read_text(encoding="utf-8"))
-        for k in ("scenario", "targets", "params", "population"):
+        for k in ("scenario", "targets", "params", "population", "statistics"):
             if old.get(k) != spec[k]:
                 raise InputError(
                     f"--out {out}: --resume: {k} differs from the stored calibration's: expected the same"
@@ -161,31 +169,29 @@ def _pilot(
     draws = [{p.path: p.value(rng.uniform(p.low, p.high)) for p in params} for _ in range(n)]
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, n)]
     jobs = list(zip(draws, seeds, strict=True))
-    if workers <= 1:
-        rows = [simulator.pilot_job(j) for j in jobs]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            rows = list(pool.map(simulator.pilot_job, jobs, chunksize=max(1, n // (workers * 4))))
+    rows = run_jobs(simulator.pilot_job, jobs, workers)
+    stats = statistics(fit)
+    failed = np.array([bool(r[FAILED]) for r in rows], dtype=bool)
+    summaries = [summarise(r, stats, simulator.end) for r in rows]
     thetas = np.array([[float(d[p.path]) - p.low for p in params] for d in draws])
-    stats = np.array([[r[t.name] for t in fit] for r in rows], dtype=float)
-    record = np.array([observed(fit)[t.name] for t in fit])
-    scales = np.array([float(t.tolerance) for t in fit])
+    values = np.array([[sm[s.name] for s in stats] for sm in summaries], dtype=float)
+    values[failed] = np.nan
+    record = np.array([s.record for s in stats])
+    scales = np.array([s.scale for s in stats])
     widths = np.array([p.high - p.low for p in params])
-    missing = stats == np.array([censor_value(t, simulator.end) for t in fit])
-    weights = informative_weights(thetas, stats)
-    valid = int((~np.isnan(stats).any(axis=1)).sum())
-    edges = bounds(stats, record, scales, missing)
-    enough = valid >= 2 * len(fit) + 2
-    matrix = projection(thetas, stats, record, scales, widths, edges=edges) if enough else None
+    absent = np.array([missing(r, stats) for r in rows], dtype=bool).reshape(len(rows), len(stats))
+    weights = informative_weights(thetas, values)
+    valid = int((~np.isnan(values).any(axis=1)).sum())
+    edges = bounds(values, record, scales, absent, bounded=[s.bounded for s in stats])
+    enough = valid >= 2 * len(stats) + 2
+    matrix = projection(thetas, values, record, scales, widths, edges=edges) if enough else None
     spec: dict[str, Any] = {
-        "weights": {t.name: round(float(w), 4) for t, w in zip(fit, weights, strict=True)},
+        "weights": {s.name: round(float(w), 4) for s, w in zip(stats, weights, strict=True)},
         "projection": matrix.round(8).tolist() if matrix is not None else None,
         "edges": {"low": edges[0].round(6).tolist(), "high": edges[1].round(6).tolist()},
     }
-    spec["initial_epsilon"] = initial_epsilon(rows, fit, spec)
+    summaries = [{FAILED: float(f), **sm} for f, sm in zip(failed, summaries, strict=True)]
+    spec["initial_epsilon"] = initial_epsilon(summaries, fit, spec)
     return spec
 
 
@@ -203,7 +209,7 @@ def initial_epsilon(
 
     pyabc would otherwise spend a population of simulations from the prior to find it.
     """
-    distance, x0 = _distance(fit, spec), observed(fit)
+    distance, x0 = _distance(fit, spec), observed(statistics(fit))
     d = np.array([distance(r, x0) for r in rows], dtype=float)
     d = d[np.isfinite(d)]
     return round(float(np.median(d)), 8) if len(d) else None
@@ -213,7 +219,7 @@ def _targets_and_space(
     scenario: str | Path, targets: str | Path, params: Sequence[str] | None, space: str | Path | None
 ) -> tuple[Any, list[AnyTarget], list[AnyTarget], list[Param]]:
     from sim.api import prepare
-    from sim.record.api import actors_of, check_actors
+    from sim.record.checks import check_targets
     from sim.record.targets import load_targets
 
     all_targets = load_targets(targets)
@@ -224,7 +230,7 @@ def _targets_and_space(
     if sc.source is None:
         raise InputError("calibrate: expected a scenario file (the calibrated scenario names it as its base)")
     cfg = sc.config
-    check_actors(all_targets, actors_of(cfg), str(targets))
+    check_targets(all_targets, cfg, str(targets))
     if params and space:
         raise InputError("calibrate: expected --param or --space, not both")
     entries = [(*parse_param(p), "uniform") for p in params or []]
@@ -263,12 +269,17 @@ def calibrate(
         raise InputError(f"--seed: expected an integer >= 0 (got {seed!r})")
     if backend not in BACKENDS:
         raise InputError(f"--backend: expected one of {', '.join(BACKENDS)} (got {backend!r})")
+    if population is None and budget < 2 * MIN_POPULATION:
+        raise InputError(
+            f"--budget {budget}: too small for a calibration: expected at least {2 * MIN_POPULATION} "
+            f"simulations (a pilot and a first generation of {MIN_POPULATION} particles)"
+        )
     pop = default_population(budget) if population is None else _check_positive(population, "--population")
     if pop > budget:
         raise InputError(f"--population {pop}: more than --budget {budget}: expected population <= budget")
     sc, all_targets, fit, space_params = _targets_and_space(scenario, targets, params, space)
     out = Path(out)
-    spec = _spec(sc, str(targets), space_params, pop, seed)
+    spec = _spec(sc, str(targets), space_params, pop, seed, fit)
     _prepare_dir(out, spec, resume)
 
     cfg = sc.config
@@ -284,6 +295,7 @@ def calibrate(
         spec["pilot"] = pilot_size(budget, pop)
         spec.update(_pilot(simulator, space_params, fit, spec["pilot"], seed, workers, progress))
         (out / SPEC).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    simulator.warm_up()  # pyabc forks its workers each generation: they inherit the model, not import it
     prior = pyabc.Distribution(
         **{key(i): pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(space_params)}
     )
@@ -325,7 +337,7 @@ def calibrate(
             t_first = int(abc.history.max_t) + 1
             abc.remember_rates()
         else:
-            abc.new(db, observed(fit))
+            abc.new(db, observed(statistics(fit)))
             t_first = 0
         # The serial sampler draws everything from numpy's global generator: seed it (per resumed start).
         np.random.seed((seed + 7919 * t_first) % 2**32)

@@ -45,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def calibrate_command(args: argparse.Namespace) -> int:
     """`powerstruggle calibrate SCENARIO --targets FILE ...`."""
+    if args.backend == "local" and args.workers != 1:
+        from sim.calibration.pool import prestart
+
+        prestart()  # the workers' model import overlaps pyabc's import and the checks
     from sim.calibration.api import calibrate
     from sim.runner import default_workers
 
@@ -70,5 +74,8 @@ def calibrate_command(args: argparse.Namespace) -> int:
         part = post[post["role"] == role]
         print(f"posterior-predictive: {int(part['ok'].sum())}/{len(part)} {role} targets within tolerance")
     m = cal.manifest
-    print(f"{m['simulations']} simulations, {m['generations']} generations; written to {out}")
+    print(
+        f"{m['simulations']} simulations ({m['budget_simulations']} of the budget, "
+        f"{m['predictive_simulations']} predictive), {m['generations']} generations; written to {out}"
+    )
     return 0

@@ -9,15 +9,14 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.calibration.pool import run_jobs
 from sim.calibration.simulator import key
 from sim.calibration.space import Param
 from sim.record.score import AnyTarget, replicate_values, score_table
@@ -103,7 +102,7 @@ def _one(job: tuple[str, dict[str, Any], int, list[AnyTarget]]) -> dict[str, flo
 
     source, overrides, seed, targets = job
     try:
-        out = simulate(load_scenario(source, overrides), seed)
+        out = simulate(load_scenario(source, overrides), seed, timeseries=False)
     except Exception:  # noqa: BLE001 - a failed predictive run counts as a history with no value
         return {t.name: float("nan") for t in targets}
     return replicate_values(out.events, out.votes, targets)
@@ -114,11 +113,7 @@ def predictive_values(
 ) -> pd.DataFrame:
     """One replicate per draw (seeded), its value for every target."""
     jobs = [(str(source), d, s, list(targets)) for d, s in zip(draws, seeds, strict=True)]
-    if workers <= 1:
-        rows = [_one(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            rows = list(pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    rows = run_jobs(_one, jobs, workers)
     return pd.DataFrame(rows, columns=[t.name for t in targets], dtype=float)
 
 
@@ -184,13 +179,17 @@ def write_outputs(
         }
         for p in params
     }
+    budgeted = int(history.total_nr_simulations) + int(spec.get("pilot", 0))
+    budgeted += int(run.get("discarded_simulations", 0))
     manifest = {
         "kind": "calibration",
         **dict(spec),
         **dict(run),
-        # the pilot's too, and those of a generation the budget cut off
-        "simulations": int(history.total_nr_simulations) + int(spec.get("pilot", 0))
-        + int(run.get("discarded_simulations", 0)),
+        # every run the calibration made: the budget's (the pilot's, the generations', those of a
+        # generation the budget cut off) and the predictive stages'
+        "simulations": budgeted + 2 * n,
+        "budget_simulations": budgeted,
+        "predictive_simulations": 2 * n,
         "abc_simulations": int(history.total_nr_simulations),
         "generations": int(history.max_t) + 1,
         "failed_simulations": n_failed,

@@ -1,10 +1,11 @@
-"""What pyabc calls: one replicate at a particle's parameters, summarised as its values for the targets.
+"""What pyabc calls: one replicate at a particle's parameters, summarised as its statistics.
 
 A particle is one replicate, because the record is one draw of history. Its seed is drawn from numpy's
 global generator, which the calibration seeds (pyabc's samplers draw from it too), so on the serial
 sampler the same seed gives the same particles. A run that raises is written to `failures.log` and
 returns `failed = 1`, which the distance turns into infinity: the particle is rejected and the
-calibration goes on.
+calibration goes on. The statistics are `sim.calibration.statistics`'s: each fit target's value, and
+for an event date whether the event came at all.
 """
 
 from __future__ import annotations
@@ -22,12 +23,8 @@ from typing import Any
 import numpy as np
 
 from sim.calibration.space import Param
+from sim.calibration.statistics import FAILED, Statistic, statistics, summarise
 from sim.record.score import AnyTarget, replicate_values
-from sim.record.targets import EventDate
-
-#: An event that never came counts as this many days after the window's end.
-CENSOR_DAYS = 365
-FAILED = "failed"
 
 
 def key(i: int) -> str:
@@ -40,26 +37,8 @@ def overrides_of(params: Sequence[Param], values: Mapping[str, float]) -> dict[s
     return {p.path: p.value(float(values[key(i)])) for i, p in enumerate(params)}
 
 
-def censor_value(target: AnyTarget, end: dt.date) -> float:
-    """What 'never happened' becomes: a date a year past the window, or (a missing vote) the worst share."""
-    return float(end.toordinal() + CENSOR_DAYS) if isinstance(target, EventDate) else 1.0
-
-
-def censored(values: Mapping[str, float], targets: Sequence[AnyTarget], end: dt.date) -> dict[str, float]:
-    """Replace 'never happened' (NaN) by `censor_value`."""
-    return {t.name: censor_value(t, end) if math.isnan(values[t.name]) else values[t.name] for t in targets}
-
-
-def observed(targets: Sequence[AnyTarget]) -> dict[str, float]:
-    """The record as summary statistics (dates as day numbers, shares as they are)."""
-    out = {FAILED: 0.0}
-    for t in targets:
-        out[t.name] = float(t.date.toordinal()) if isinstance(t, EventDate) else float(t.share)  # type: ignore[union-attr]
-    return out
-
-
 class RecordSimulator:
-    """The pyabc model: parameters -> one replicate's censored target values (or `failed`)."""
+    """The pyabc model: parameters -> one replicate's statistics (or `failed`)."""
 
     def __init__(
         self,
@@ -72,6 +51,7 @@ class RecordSimulator:
         self.source = source
         self.params = list(params)
         self.targets = list(targets)
+        self.stats: list[Statistic] = statistics(self.targets)
         self.end = end
         self.failures = failures
         self.main_pid = os.getpid()
@@ -81,24 +61,40 @@ class RecordSimulator:
         seed = int(np.random.randint(0, 2**31 - 1))
         return self.run(overrides_of(self.params, pars), seed)
 
-    def run(self, overrides: Mapping[str, float | int], seed: int) -> dict[str, float]:
-        """One replicate at these overrides and seed, as censored target values (or `failed`)."""
+    def warm_up(self) -> None:
+        """Import the model and read the scenario file in this process, so forked workers inherit both."""
+        from sim.runner import simulate  # noqa: F401 - the import is the point
+        from sim.scenario import load_scenario
+
+        load_scenario(self.source)
+
+    def values(self, overrides: Mapping[str, float | int], seed: int) -> dict[str, float] | None:
+        """One replicate's raw target values (NaN: never came), or None when the run raised."""
         from sim.runner import simulate
         from sim.scenario import load_scenario
 
         if os.getpid() != self.main_pid and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a worker process: Ctrl-C is the main one's
         try:
-            out = simulate(load_scenario(self.source, dict(overrides)), seed)
-            values = replicate_values(out.events, out.votes, self.targets)
+            out = simulate(load_scenario(self.source, dict(overrides)), seed, timeseries=False)
+            return replicate_values(out.events, out.votes, self.targets)
         except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
             self._record_failure(overrides, seed, exc)
-            return {FAILED: 1.0, **{t.name: math.nan for t in self.targets}}
-        return {FAILED: 0.0, **censored(values, self.targets, self.end)}
+            return None
+
+    def run(self, overrides: Mapping[str, float | int], seed: int) -> dict[str, float]:
+        """One replicate at these overrides and seed, as its statistics (or `failed`)."""
+        values = self.values(overrides, seed)
+        if values is None:
+            return {FAILED: 1.0, **{s.name: math.nan for s in self.stats}}
+        return {FAILED: 0.0, **summarise(values, self.stats, self.end)}
 
     def pilot_job(self, job: tuple[dict[str, float | int], int]) -> dict[str, float]:
-        """`run` for a process pool."""
-        return self.run(*job)
+        """`values` for a process pool, with `failed` (1 and every value NaN when the run raised)."""
+        values = self.values(*job)
+        if values is None:
+            return {FAILED: 1.0, **{t.name: math.nan for t in self.targets}}
+        return {FAILED: 0.0, **values}
 
     def _record_failure(self, overrides: Mapping[str, Any], seed: int, exc: BaseException) -> None:
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
@@ -136,11 +132,12 @@ def informative_weights(thetas: np.ndarray, stats: np.ndarray, floor: float = 0.
 
 
 class ScaledDistance:
-    """Weighted mean over the fit targets of |model - record| / tolerance; a failed run is infinitely far."""
+    """Weighted mean over the statistics of |model - record| / scale; a failed run is infinitely far."""
 
     def __init__(self, targets: Sequence[AnyTarget], weights: Mapping[str, float] | None = None) -> None:
-        self.scales = {t.name: float(t.tolerance) for t in targets}
-        self.weights = {t.name: float((weights or {}).get(t.name, 1.0)) for t in targets}
+        stats = statistics(targets)
+        self.scales = {s.name: s.scale for s in stats}
+        self.weights = {s.name: float((weights or {}).get(s.name, 1.0)) for s in stats}
         self.total = sum(self.weights.values()) or 1.0
 
     def __call__(self, x: Mapping[str, float], x0: Mapping[str, float]) -> float:
@@ -157,20 +154,25 @@ TAIL = 0.05
 
 
 def bounds(
-    stats: np.ndarray, record: np.ndarray, scales: np.ndarray, missing: np.ndarray, tail: float = TAIL
-) -> tuple[np.ndarray, np.ndarray]:
-    """The range of each scaled target beyond which a run's value counts as at its edge.
+    stats: np.ndarray, record: np.ndarray, scales: np.ndarray, missing: np.ndarray, tail: float = TAIL,
+    bounded: Sequence[bool] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The range of each scaled statistic beyond which a run's value counts as at its edge.
 
     From the pilot: the `tail` and `1 - tail` quantiles of the values of runs in which the target
     happened, widened to hold the record (0). A date that never came (censored, `missing`) and a
     far outlier then both enter the distance at the edge instead of as a value many tolerances away,
     which would otherwise dominate the regression and the distance with one target's noise. Measured
     on the identifiability check's synthetic record (800 runs from the prior), this raised the
-    out-of-sample R^2 of Trotsky's mobilisation on the targets from 0.33 to 0.38.
+    out-of-sample R^2 of Trotsky's mobilisation on the targets from 0.33 to 0.38. A `bounded`
+    statistic (a 1/0) is not clipped: its edges are what 0 and 1 scale to.
     """
     s = (stats - record) / scales
     lo, hi = np.zeros(s.shape[1]), np.zeros(s.shape[1])
     for k in range(s.shape[1]):
+        if bounded is not None and bounded[k]:
+            lo[k], hi[k] = min(0.0, (0 - record[k]) / scales[k]), max(0.0, (1 - record[k]) / scales[k])
+            continue
         happened = s[~missing[:, k] & ~np.isnan(s[:, k]), k]
         if len(happened):
             q_lo, q_hi = np.quantile(happened, [tail, 1 - tail])
@@ -216,14 +218,17 @@ class ProjectedDistance:
         self, targets: Sequence[AnyTarget], matrix: Sequence[Sequence[float]],
         edges: Mapping[str, Sequence[float]] | None = None,
     ) -> None:  # fmt: skip
-        self.names = [t.name for t in targets]
-        self.scales = np.array([float(t.tolerance) for t in targets])
+        stats = statistics(targets)
+        self.names = [s.name for s in stats]
+        self.scales = np.array([s.scale for s in stats])
         self.matrix = np.asarray(matrix, dtype=float)
+        if self.matrix.shape[0] != len(stats):
+            raise ValueError(f"projection: {self.matrix.shape[0]} rows for {len(stats)} statistics")
         self.lo = np.array(edges["low"], dtype=float) if edges else None
         self.hi = np.array(edges["high"], dtype=float) if edges else None
 
     def __call__(self, x: Mapping[str, float], x0: Mapping[str, float]) -> float:
-        """Euclidean norm of (s(x) - s(record)) @ B, s the tolerance-scaled targets, clipped to `edges`."""
+        """Euclidean norm of (s(x) - s(record)) @ B, s the scaled statistics, clipped to `edges`."""
         if x.get(FAILED, 0.0):
             return math.inf
         s = np.array([(x[k] - x0[k]) for k in self.names], dtype=float) / self.scales

@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.errors import InputError
+from sim.record.checks import actors_of, check_targets
 from sim.record.score import AnyTarget, score_table, values_frame
-from sim.record.targets import EventDate, EventShare, load_targets
+from sim.record.targets import load_targets
 from sim.results import Results, atomic_directory
 
 if TYPE_CHECKING:
     from sim.scenario import ScenarioModel
+
+__all__ = ["Score", "actors_of", "checked_targets", "resolve_targets", "score", "score_results"]
 
 
 @dataclass
@@ -41,20 +43,11 @@ def resolve_targets(targets: str | Path | Sequence[AnyTarget]) -> list[AnyTarget
     return list(targets)
 
 
-def actors_of(cfg: ScenarioModel) -> list[str]:
-    """Whom a target may be about: the scenario's leaders and its named Politburo members."""
-    return [*cfg.leaders, *cfg.initial_state.politburo_members]
-
-
-def check_actors(targets: Sequence[AnyTarget], actors: Sequence[str], where: str) -> None:
-    """A target about someone the scenario does not have is an error (a typo would never be met)."""
-    known = {str(x).lower() for x in actors}
-    for t in targets:
-        if isinstance(t, EventDate | EventShare) and t.actor not in known:
-            raise InputError(
-                f"{where}: target {t.name}: actor: {t.actor!r} is not a leader or Politburo member of the "
-                f"scenario (expected one of {', '.join(sorted(known))})"
-            )
+def checked_targets(targets: str | Path | Sequence[AnyTarget], cfg: ScenarioModel) -> list[AnyTarget]:
+    """The targets (file or list), each checked against the scenario it will score (sim.record.checks)."""
+    ts = resolve_targets(targets)
+    check_targets(ts, cfg, str(targets) if isinstance(targets, str | Path) else "targets")
+    return ts
 
 
 def score_results(results: Results, targets: str | Path | Sequence[AnyTarget]) -> pd.DataFrame:
@@ -76,10 +69,8 @@ def score(
     """Run `replicates` replicates of the scenario and score them against the targets (file or list)."""
     from sim.api import normalise_overrides, prepare, run_loaded
 
-    ts = resolve_targets(targets)
     ov = normalise_overrides(overrides)  # type: ignore[arg-type]
     sc = prepare(scenario, ov)
-    cfg = sc.config
-    check_actors(ts, actors_of(cfg), str(targets) if isinstance(targets, str | Path) else "targets")
+    ts = checked_targets(targets, sc.config)
     res = run_loaded(sc, replicates, seed, workers, progress, ov)
     return Score(score_results(res, ts), res)

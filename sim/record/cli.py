@@ -55,17 +55,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def score_command(args: argparse.Namespace) -> int:
     """`powerstruggle score SCENARIO --targets FILE ...`."""
     from sim.api import normalise_overrides, prepare, run_loaded
-    from sim.record.api import Score, actors_of, check_actors, score_results
+    from sim.record.api import Score, score_results
+    from sim.record.checks import check_targets
     from sim.record.score import format_table
     from sim.record.targets import load_targets
     from sim.results import check_out_dir
     from sim.runner import default_workers
 
-    targets = load_targets(args.targets)
+    targets = load_targets(args.targets)  # a bad file is named before a bad scenario is looked at
     overrides = normalise_overrides(args.overrides)
     scenario = prepare(args.scenario, overrides)
-    cfg = scenario.config
-    check_actors(targets, actors_of(cfg), str(args.targets))
+    check_targets(targets, scenario.config, str(args.targets))
     out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
     refuse_existing(out, args.force)
     check_out_dir(out)

@@ -1,9 +1,11 @@
 """Score model histories against the record's targets: one value per replicate, then a table.
 
 One replicate gives each target one number (`replicate_values`): the day of the first event (or
-NaN when it never came), whether it came by a date (1/0), or the share of voting delegates against
-the line. `score_table` sums those over replicates; the calibration uses the same numbers of a single
-replicate as its summary statistics, so `score` and `calibrate` can never disagree on what a target means.
+NaN when it never came), 1/0 for the kinds that are shares of runs (it came by a date; the steps came
+in order; it happened at all; it first came in the window), or the share of voting delegates against
+the line. `score_table` sums those over replicates, counting every run; the calibration uses the same
+numbers of a single replicate as its summary statistics, so `score` and `calibrate` can never disagree
+on what a target means.
 """
 
 from __future__ import annotations
@@ -16,10 +18,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.record.targets import EventDate, EventShare, VoteShare, target_record
+from sim.record.targets import (
+    AnyTarget,
+    DateWindow,
+    EventDate,
+    EventShare,
+    Never,
+    Ordering,
+    VoteShare,
+    target_record,
+)
 from sim.stats import wilson
 
-AnyTarget = EventDate | EventShare | VoteShare
+__all__ = ["AnyTarget", "SCORE_COLUMNS", "format_table", "replicate_values", "score_row", "score_table"]
+
 SCORE_COLUMNS: tuple[str, ...] = (
     "name",
     "role",
@@ -32,11 +44,15 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "tolerance",
     "ok",
     "n",
+    "share",
+    "on_time",
 )
 #: The line's motion in votes.csv; a vote target reads this motion only.
 LINE = "leadership line"
 #: How far (days) a session of the body may lie from the target's date and still be that session.
 SESSION_WINDOW_DAYS = 45
+#: The actor of a date_window without one: whoever suffered the event first.
+ANYONE = ""
 
 
 def _day(value: object) -> int | None:
@@ -48,18 +64,33 @@ def _day(value: object) -> int | None:
     return dt.date.fromisoformat(text).toordinal()
 
 
-def replicate_values(
-    events: Iterable[Mapping[str, Any]], votes: Iterable[Mapping[str, Any]], targets: Sequence[AnyTarget]
-) -> dict[str, float]:
-    """Each target's value in one replicate (NaN where the replicate has none: an event that never came)."""
+def first_days(events: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
+    """The first day of each (event kind, actor) in one replicate; (kind, ANYONE) is anyone's first."""
     first: dict[tuple[str, str], int] = {}
     for e in events:
         day = _day(e.get("date"))
         if day is None:
             continue
-        key = (str(e.get("kind", "")), str(e.get("actor", "")).lower())
-        if key not in first or day < first[key]:
-            first[key] = day
+        kind, actor = str(e.get("kind", "")), str(e.get("actor", "")).lower()
+        for key in ((kind, actor), (kind, ANYONE)):
+            if key not in first or day < first[key]:
+                first[key] = day
+    return first
+
+
+def _in_order(first: Mapping[tuple[str, str], int], t: Ordering) -> float:
+    """1 when every step came, each strictly after the one before (a tie is not in order), else 0."""
+    days = [first.get((s.event, s.actor)) for s in t.steps]
+    if any(d is None for d in days):
+        return 0.0
+    return 1.0 if all(a < b for a, b in zip(days, days[1:], strict=False)) else 0.0  # type: ignore[operator]
+
+
+def replicate_values(
+    events: Iterable[Mapping[str, Any]], votes: Iterable[Mapping[str, Any]], targets: Sequence[AnyTarget]
+) -> dict[str, float]:
+    """Each target's value in one replicate (NaN where the replicate has none: an event that never came)."""
+    first = first_days(events)
     line = [v for v in votes if str(v.get("motion", "")).lower() == LINE]
     out: dict[str, float] = {}
     for t in targets:
@@ -69,6 +100,14 @@ def replicate_values(
         elif isinstance(t, EventShare):
             day = first.get((t.event, t.actor))
             out[t.name] = 1.0 if day is not None and day <= t.by.toordinal() else 0.0
+        elif isinstance(t, Ordering):
+            out[t.name] = _in_order(first, t)
+        elif isinstance(t, Never):
+            out[t.name] = 1.0 if (t.event, t.actor) in first else 0.0
+        elif isinstance(t, DateWindow):
+            day = first.get((t.event, t.actor or ANYONE))
+            inside = day is not None and t.from_.toordinal() <= day <= t.to.toordinal()
+            out[t.name] = 1.0 if inside else 0.0
         else:
             out[t.name] = _against(line, t)
     return out
@@ -111,16 +150,8 @@ def _by_replicate(frame: pd.DataFrame) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def score_row(target: AnyTarget, values: np.ndarray) -> dict[str, Any]:
-    """Aggregate one target's replicate values into a score row.
-
-    event_date: the median first date among replicates where it happened, lo/hi its 10-90% range, the
-    error in days. event_share: the share of replicates, lo/hi its Wilson 95% interval. vote_share: the
-    median share against, lo/hi its 10-90% range. `ok` is |error| <= tolerance.
-    """
-    values = np.asarray(values, dtype=float)
-    have = values[~np.isnan(values)]
-    row: dict[str, Any] = {
+def _empty_row(target: AnyTarget) -> dict[str, Any]:
+    return {
         "name": target.name,
         "role": target.role,
         "kind": target.kind,
@@ -131,26 +162,79 @@ def score_row(target: AnyTarget, values: np.ndarray) -> dict[str, Any]:
         "error": None,
         "tolerance": target.tolerance,
         "ok": False,
-        "n": int(len(have)),
+        "n": 0,
+        "share": None,
+        "on_time": None,
     }
-    if isinstance(target, EventShare):
-        n = len(values)
-        if n:
-            k = int(have.sum())
-            lo, hi = wilson(k, n)
-            row.update(model=round(k / n, 4), lo=round(lo, 4), hi=round(hi, 4), n=n)
-            row["error"] = round(k / n - target.share, 4)
-    elif len(have):
-        med, lo, hi = np.quantile(have, [0.5, 0.1, 0.9])
-        if isinstance(target, EventDate):
-            iso = [dt.date.fromordinal(int(math.floor(x + 0.5))).isoformat() for x in (med, lo, hi)]
-            row.update(model=iso[0], lo=iso[1], hi=iso[2])
-            row["error"] = int(dt.date.fromisoformat(iso[0]).toordinal() - target.date.toordinal())
-        else:
-            row.update(model=round(float(med), 4), lo=round(float(lo), 4), hi=round(float(hi), 4))
+
+
+def _share_ok(target: AnyTarget, model: float) -> bool:
+    """Whether a share-of-runs target is met by the model's share."""
+    if isinstance(target, Never):
+        return model <= target.share + 1e-12
+    if isinstance(target, Ordering | DateWindow):
+        return model >= target.share - target.tolerance - 1e-12
+    return abs(model - target.share) <= target.tolerance + 1e-12  # type: ignore[union-attr]
+
+
+def _share_row(target: AnyTarget, values: np.ndarray, row: dict[str, Any]) -> None:
+    """A share of all runs (1/0 each): the share, its Wilson 95% interval, model - record."""
+    n = len(values)
+    if not n:
+        return
+    k = int(np.nansum(values))
+    lo, hi = wilson(k, n)
+    model = round(k / n, 4)
+    row.update(model=model, lo=round(lo, 4), hi=round(hi, 4), n=n, share=model)
+    row["error"] = round(k / n - target.share, 4)  # type: ignore[union-attr]
+    row["ok"] = _share_ok(target, k / n)
+
+
+def _date_row(target: EventDate, values: np.ndarray, row: dict[str, Any]) -> None:
+    """The median date among runs where it happened, judged also by how often it happened at all."""
+    n = len(values)
+    have = values[~np.isnan(values)]
+    row["n"] = int(len(have))
+    if not n:
+        return
+    want = target.date.toordinal()
+    row["share"] = round(len(have) / n, 4)
+    row["on_time"] = round(float(np.sum(np.abs(have - want) <= target.tolerance)) / n, 4)
+    if not len(have):
+        return
+    med, lo, hi = np.quantile(have, [0.5, 0.1, 0.9])
+    iso = [dt.date.fromordinal(int(math.floor(x + 0.5))).isoformat() for x in (med, lo, hi)]
+    row.update(model=iso[0], lo=iso[1], hi=iso[2])
+    row["error"] = int(dt.date.fromisoformat(iso[0]).toordinal() - want)
+    row["ok"] = bool(abs(row["error"]) <= target.tolerance and len(have) / n >= target.min_share - 1e-12)
+
+
+def score_row(target: AnyTarget, values: np.ndarray) -> dict[str, Any]:
+    """Aggregate one target's replicate values (one per run, every run counted) into a score row.
+
+    event_date: the median first date among runs where it happened, lo/hi its 10-90% range, the error in
+    days; `share` is the share of all runs where it happened and `on_time` of all runs where it happened
+    within tolerance of the record's date; ok when |error| <= tolerance and share >= min_share.
+    event_share, ordering, never, date_window: the share of runs, lo/hi its Wilson 95% interval, the
+    error model - record; ok as the kind says (targets.py). vote_share: the median share against, lo/hi
+    its 10-90% range, ok when |error| <= tolerance. `share` is the model's value for every kind but
+    event_date; `on_time` is empty for them.
+    """
+    values = np.asarray(values, dtype=float)
+    row = _empty_row(target)
+    if isinstance(target, EventDate):
+        _date_row(target, values, row)
+    elif isinstance(target, VoteShare):
+        have = values[~np.isnan(values)]
+        row["n"] = int(len(have))
+        if len(have):
+            med, lo, hi = np.quantile(have, [0.5, 0.1, 0.9])
+            model = round(float(med), 4)
+            row.update(model=model, lo=round(float(lo), 4), hi=round(float(hi), 4), share=model)
             row["error"] = round(float(med) - target.share, 4)
-    if row["error"] is not None:
-        row["ok"] = bool(abs(row["error"]) <= target.tolerance)
+            row["ok"] = bool(abs(row["error"]) <= target.tolerance)
+    else:
+        _share_row(target, values, row)
     return row
 
 
@@ -163,7 +247,7 @@ def score_table(values: pd.DataFrame, targets: Sequence[AnyTarget]) -> pd.DataFr
 def format_table(table: pd.DataFrame) -> str:
     """The score table as aligned text for the terminal."""
     shown = table.copy()
-    for col in ("model", "lo", "hi", "error"):
+    for col in ("model", "lo", "hi", "error", "tolerance", "share", "on_time"):
         shown[col] = shown[col].map(
             lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else v
         )

@@ -15,13 +15,15 @@ import math
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
+from sim.record.checks import check_targets
 from sim.record.score import LINE
-from sim.record.targets import parse_targets
+from sim.record.targets import check_event, parse_targets
 
 MIN_DAYS = 60.0
 MIN_SHARE = 0.02
@@ -89,6 +91,7 @@ def targets_from_run(results_dir: str | Path) -> list[dict[str, object]]:
     for (leader, kind), days in _first_dates(path, summary).items():
         if len(days) < n / 2:
             continue
+        check_event(kind, f"{path / 'events.csv'}: kind")
         med, lo, hi = np.quantile(np.asarray(days, dtype=float), [0.5, 0.1, 0.9])
         rows.append({
             "name": f"{leader}_{kind}", "role": "fit", "kind": "event_date", "event": kind, "actor": leader,
@@ -124,23 +127,48 @@ def targets_from_run(results_dir: str | Path) -> list[dict[str, object]]:
         raise InputError(
             f"{path}: no sanction in half the replicates and no vote: nothing to make targets of"
         )
-    parse_targets({"target": rows}, str(path))
+    targets = parse_targets({"target": rows}, str(path))
+    scenario = _scenario_of(path)
+    if scenario is not None:
+        check_targets(targets, scenario, str(path))
     return rows
 
 
+def _scenario_of(path: Path) -> Any:
+    """The run's scenario, from its manifest (None for a run written without one)."""
+    from sim.scenario import load_scenario
+
+    manifest = path / "manifest.json"
+    if not manifest.exists():
+        return None
+    try:
+        resolved = json.loads(manifest.read_text(encoding="utf-8")).get("scenario")
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{manifest}: cannot read ({exc.__class__.__name__}): expected JSON") from None
+    return load_scenario(resolved).config if isinstance(resolved, dict) else None
+
+
+def _toml(value: object) -> str:
+    """One TOML value: a string, number, date, or a list or inline table of them (an ordering's steps)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    return repr(value)
+
+
 def to_toml(rows: list[dict[str, object]], header: str = "") -> str:
-    """Write target tables as TOML ([[target]] tables of strings, numbers and dates)."""
+    """Write target tables as TOML ([[target]] tables of strings, numbers, dates and steps)."""
     lines = [f"# {line}" for line in header.splitlines()] + ([""] if header else [])
     for row in rows:
         lines.append("[[target]]")
-        for key, value in row.items():
-            if isinstance(value, dt.date):
-                text = value.isoformat()
-            elif isinstance(value, str):
-                text = _quote(value)
-            else:
-                text = repr(value)
-            lines.append(f"{key} = {text}")
+        lines += [f"{key} = {_toml(value)}" for key, value in row.items()]
         lines.append("")
     return "\n".join(lines)
 

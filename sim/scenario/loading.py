@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -132,16 +132,22 @@ def known_paths(data: Mapping[str, Any] | Scenario, prefix: str = "") -> set[str
 REMOVED = {"delegates": "party.scale (the standing pool of delegates was replaced by the party's members)"}
 
 
+def nearest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice most like a misspelt `word` (difflib), for a `did you mean ...?`; None if none is close."""
+    near = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=cutoff)
+    return near[0] if near else None
+
+
 def _hint(path: str, valid: set[str]) -> str:
     """What an unknown override path should have been: the nearest known path, by its parent table."""
     if path in REMOVED:
         return REMOVED[path]
     parent, _, leaf = path.rpartition(".")
     if parent in valid:  # a misspelt key of a table that exists: compare the key names alone
-        keys = sorted(p.rpartition(".")[2] for p in valid if p.rpartition(".")[0] == parent)
-        near = [f"{parent}.{k}" for k in difflib.get_close_matches(leaf, keys, n=1, cutoff=0.6)]
+        key = nearest(leaf, (p.rpartition(".")[2] for p in valid if p.rpartition(".")[0] == parent))
+        near = [f"{parent}.{key}"] if key else []
     else:
-        near = difflib.get_close_matches(path, sorted(valid), n=1, cutoff=0.8)
+        near = [k for k in [nearest(path, valid, cutoff=0.8)] if k]
     if parent in valid:
         what = f"a key of {parent}"
     elif path.startswith("leaders."):
