@@ -52,6 +52,15 @@ class PartyState:
         self.scale = party.scale
         self.apparatus: Apparatus = build_apparatus(model)
         self.flows = self._flows(model)
+        # The month's real recruits and purged share, read once from the dated flows (inputs of the run).
+        self.monthly_flows = {
+            first: (
+                sum(f.recruits * f.share_in(first, _month_end(first)) for f in self.flows),
+                sum(f.expelled * f.share_in(first, _month_end(first)) for f in self.flows),
+            )
+            for first in model.months
+        }
+        self._org_shares = self.apparatus.shares / self.apparatus.shares.sum()
         expected = party.members + sum(f.recruits for f in self.flows)
         self.members = MemberPopulation(len(self.apparatus.specs), int(expected * self.scale * 1.05) + 16)
         self._carry = 0.0  # fractional simulated recruits carried to the next month
@@ -70,7 +79,7 @@ class PartyState:
 
     def _org_draw(self, n: int) -> np.ndarray:
         """The organisations of n new members, by the organisations' shares (a multinomial count each)."""
-        shares = self.apparatus.shares / self.apparatus.shares.sum()
+        shares = self._org_shares
         counts = self.model.streams["party"].multinomial(n, shares)
         return np.repeat(np.arange(shares.size, dtype=np.int16), counts)
 
@@ -90,8 +99,7 @@ class PartyState:
         """The month's recruits join as candidates and the month's purge expels."""
         model = self.model
         rng = model.streams["party"]
-        last = _month_end(when)
-        real = sum(f.recruits * f.share_in(when, last) for f in self.flows)
+        real, share = self.monthly_flows[when]
         self.recruits_real += round(real)
         wanted = real * self.scale + self._carry
         k = int(wanted)
@@ -100,7 +108,6 @@ class PartyState:
             line = np.clip(model.agenda + rng.normal(0.0, model.cfg.party.recruit_spread, k), -1, 1)
             stage = model.month + model.cfg.party.candidate_months
             self.members.add(self._org_draw(k), line.astype(np.float32), model.month, stage)
-        share = sum(f.expelled * f.share_in(when, last) for f in self.flows)
         if share > 0 and self.members.n:
             out = int(round(share * self.members.n))
             self.members.remove(np.sort(rng.choice(self.members.n, size=out, replace=False)))
