@@ -69,6 +69,7 @@ def institutional_fates(
 ) -> Figure:
     """Draw one timeline per leader: median date of each step, its 10-90% range, and replicate K's dates.
 
+    `leaders` is the scenario's cast (`Results.leaders`): one panel each, in its order and colours.
     `record` (from a targets file) marks the record's date of each step as a red bar.
     """
     title = "Institutional fates: when each leader lost his post, his seats, his party card, his country"
@@ -93,7 +94,9 @@ def institutional_fates(
         )
     if replicate is None:
         replicate = int(summ["replicate"].min()) if len(summ) else int(steps["replicate"].min())
-    names = leaders or style.order_leaders(set(steps["leader"]) | set(_leaders_in(summ)))
+    seen = set(steps["leader"]) | set(_leaders_in(summ))
+    names = style.order_leaders(seen, leaders)
+    colours = style.leader_palette(leaders, seen)
     hit = set(steps["leader"])
     ratios = [2.6 if n in hit else 0.8 for n in names]
     fig = style.new_figure((12.0, 1.6 + 0.42 * sum(ratios)))
@@ -104,7 +107,7 @@ def institutional_fates(
     sessions = session_dates(ev)
     keys = list(STEPS)
     for ax, name in zip(axes, names, strict=True):
-        colour = style.leader_colour(name)
+        colour = colours[name]
         mine = steps[steps["leader"] == name]
         for _, s in sessions.iterrows():
             ax.axvline(s["date"], color="#cccccc", lw=0.7, ls="--", zorder=0)
