@@ -124,19 +124,26 @@ def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Fi
         if not sw.points.empty
         else (sw.runs["point_id"].nunique() if "point_id" in sw.runs else None)
     )
-    cap = style.caption_text(m, None, what="experiment")
     design = m.get("design") if isinstance(m.get("design"), dict) else {}
     reps = m.get("replicates") or design.get("replicates")
+    # the replicates go in as "per point": a bare "8 replicates" would read as the whole sweep's
+    parts = style.caption_text({k: v for k, v in m.items() if k != "replicates"}, None, "experiment").split(
+        "  ·  "
+    )
     extra = [
         f"{n_points} points" if n_points is not None else "",
         f"{reps} replicate{'s' if reps != 1 else ''} per point" if reps else "",
     ]
-    cap = "  ·  ".join([cap.split("  ·  ")[0], *[e for e in extra if e], *cap.split("  ·  ")[1:]])
+    cap = "  ·  ".join([parts[0], *[e for e in extra if e], *parts[1:]])
     names = outcomes(sw.points, sw.runs)
     winners = [w for w in names if w != "none"]
     focus = "stalin" if "stalin" in winners or not winners else winners[0]
+    columns = [str(c) for c in sw.runs.columns]
+    cast = [c.removeprefix("support_final_") for c in columns if c.startswith("support_final_")] or None
     out = {
-        f"sweep_p_{focus}": sweep_outcome(sw.points, sw.parameters, runs=sw.runs, outcome=focus, caption=cap)
+        f"sweep_p_{focus}": sweep_outcome(
+            sw.points, sw.parameters, runs=sw.runs, outcome=focus, caption=cap, leaders=cast
+        )
     }
     if notes is not None and sw.missing:
         notes.append(f"{sw.path}: no {', '.join(sw.missing)}")
