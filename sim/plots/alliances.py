@@ -107,6 +107,7 @@ def alliance_timeline(
     ax_m.set_ylim(len(rows) - 0.5, -0.5)
     ax_m.set_title("members", fontsize=9)
     ax_m.set_ylabel("coalition")
+    ax_m.set_xlabel("leader")
     for side in ("top", "right"):
         ax_m.spines[side].set_visible(False)
     x = mdates.date2num(edges.to_pydatetime())

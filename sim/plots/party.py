@@ -168,6 +168,7 @@ def delegations_at_congresses(
         ax.text(
             i, bottom[b] * 1.01, f"against the line: {against[b]:.0f}", ha="center", va="bottom", fontsize=8
         )
+    ax.set_xlabel("Party Congress")
     ax.set_ylabel("voting delegates")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     style.caption(fig, caption)
