@@ -173,7 +173,10 @@ def institutional_fates(
             [], [], marker="o", mfc="white", mec="#444444", mew=1.5, ls="none", ms=7,
             label=f"hollow, with a count: in under {RARE:.0%}\nof replicates (each date shown)",
         ),  # fmt: skip
-        Line2D([], [], marker="o", mfc="white", mec="black", ls="none", ms=7, label=f"replicate {replicate}"),
+        Line2D(
+            [], [], marker="o", mfc="white", mec="black", ls="none", ms=5,
+            label=f"replicate {replicate}\n(black, below the row)",
+        ),  # fmt: skip
         Line2D([], [], color="#cccccc", ls="--", label="Congress / Conference"),
     ]
     if record is not None and record.dates:
