@@ -131,3 +131,24 @@ def test_powerstruggle_plot_and_chronicle_exit_codes(
         == 0
     )
     assert "of scenario 'testament_published'" in capsys.readouterr().out
+
+
+def test_every_real_figure_is_complete(real: dict) -> None:
+    """Real run, comparison and sweep: captions with replicates and seed, labelled axes, titles that fit."""
+    from figure_checks import figure_problems
+
+    from sim.plots.draw import run_figures, sweep_figures
+
+    figures = {
+        **run_figures(load_results(real["base"] / "run")),
+        **comparison_figures(load_results(real["base"] / "cmp")),
+        **sweep_figures(load_results(real["base"] / "sweep")),
+    }
+    assert len(figures) == 7 + 2 + 14 + 1
+    problems = {stem: p for stem, fig in figures.items() if (p := figure_problems(fig))}
+    assert problems == {}
+    fates = figures["testament_published/institutional_fates"]
+    stalin = [ax for ax in fates.axes if ax.get_ylabel() == "Stalin"]
+    removed = load_results(real["base"] / "cmp").runs["testament_published"].summary["stalin__gs_removal"]
+    if removed.notna().any():  # the Testament published: Stalin's fall shows on his General Secretary row
+        assert stalin and any(ln.get_marker() == "h" for ln in stalin[0].get_lines())

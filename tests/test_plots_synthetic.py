@@ -593,7 +593,8 @@ def test_sweep_one_parameter(tmp_path: Path) -> None:
     sw = load.load_sweep(d)
     assert sw.parameters == ["leaders.stalin.appointment_control"]
     fig = sweep_outcome(sw.points, sw.parameters)
-    assert "P(Stalin wins) against leaders.stalin.appointment_control" in texts(fig)
+    assert "P(Stalin wins) against Stalin: appointment control (5 replicates per point)" in texts(fig)
+    assert fig.axes[0].get_xlabel() == "Stalin: appointment control"
     assert fig.axes[0].collections, "the interval band is drawn"
 
 
@@ -624,7 +625,7 @@ def test_sweep_many_parameters_one_panel_each(tmp_path: Path) -> None:
     check_png(p)
     sw = load.load_sweep(d)
     fig = sweep_outcome(sw.points, sw.parameters)
-    assert [ax.get_xlabel() for ax in fig.axes if ax.get_visible()] == ["a.x", "a.y", "b.z"]
+    assert [ax.get_xlabel() for ax in fig.axes if ax.get_visible()] == ["A: x", "A: y", "B: z"]
     assert "smoothed trend" in texts(fig)
 
 

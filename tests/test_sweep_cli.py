@@ -93,6 +93,14 @@ def test_used_directory_is_refused_and_left_untouched(tmp_path: Path) -> None:
         ),
         ([], 'outputs = ["summary", "pictures"]\n', "experiment.outputs"),
         (["--replicates", "0"], "", "--replicates"),
+        (["--set", "party.scale"], "", "error: --set party.scale: expected dotted.path=value"),
+        (
+            ["--set", "leaders.stalin.appointment_control=0.5"],
+            "",
+            "error: --set leaders.stalin.appointment_control: varied by the experiment's [grid]",
+        ),
+        (["--set", "leaders.stalin.charm=0.5"], "", ": --set leaders.stalin.charm: unknown parameter path"),
+        (["--set", "party.scale=-1"], "", ": --set party.scale: value -1 rejected by scenario 'historical'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
@@ -211,3 +219,25 @@ def test_no_leaked_semaphore_warnings(tmp_path: Path) -> None:
         r = cli("sweep", exp, "--workers", "2", "--progress", "off", "--out", tmp_path / f"o{attempt}")
         assert r.returncode == 0, r.stderr
         assert "leaked semaphore" not in r.stderr and "resource_tracker" not in r.stderr, r.stderr
+
+
+def test_set_gives_every_point_its_value_over_the_base_scenario(tmp_path: Path) -> None:
+    """`--set` reaches every point (over the file's [fixed]), as a run with the same overrides shows."""
+    import sim
+
+    out = tmp_path / "out"
+    setting = {"events.testament.published": True, "party.scale": 0.03}  # party.scale is in [fixed] too
+    flags = [arg for path, value in setting.items() for arg in ("--set", f"{path}={str(value).lower()}")]
+    r = cli("sweep", experiment(tmp_path, replicates=1), *flags, "--backend", "serial", "--out", out)
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["design"]["fixed"] == setting  # the flag wins over the file's party.scale = 0.02
+    table = runs(out)
+    assert len(table) == 4
+    for _, row in table.iterrows():
+        point = {p: row[p] for p in ("leaders.stalin.appointment_control", "leaders.trotsky.charisma")}
+        alone = sim.run_scenario(HISTORICAL, replicates=1, seed=5, overrides={**setting, **point}).summary
+        assert row["support_final_stalin"] == alone["support_final_stalin"].iloc[0], point
+        assert str(row["winner"]) == str(alone["winner"].iloc[0]), point
+    without = sim.run_scenario(HISTORICAL, replicates=1, seed=5, overrides={"party.scale": 0.03, **point})
+    assert without.summary["support_final_stalin"].iloc[0] != row["support_final_stalin"]  # --set mattered

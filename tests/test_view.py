@@ -154,3 +154,48 @@ def test_core_import_needs_no_viz_dependencies() -> None:
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+def test_view_without_a_scenario_starts_outside_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.view.cli import SHIPPED_SCENARIO, resolve_scenario
+
+    monkeypatch.chdir(tmp_path)  # no scenarios/ folder here
+    found = resolve_scenario(None)
+    assert found == SHIPPED_SCENARIO.resolve() and found.is_file()
+    assert ViewSetup.load(found).scenario == found
+    own = tmp_path / "scenarios" / "historical.toml"
+    own.parent.mkdir()
+    own.write_text(HISTORICAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert resolve_scenario(None) == own.resolve()  # a copy in the working directory wins
+    assert resolve_scenario(Path("mine.toml")) == (tmp_path / "mine.toml").resolve()
+
+
+def test_view_without_any_scenario_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.errors import InputError
+    from sim.view import cli as view_cli
+
+    monkeypatch.setattr(view_cli, "SHIPPED_SCENARIO", tmp_path / "gone" / "historical.toml")
+    with pytest.raises(InputError, match="expected a SCENARIO file argument") as err:
+        view_cli.resolve_scenario(None, cwd=tmp_path)
+    assert "\n" not in str(err.value)
+
+
+def test_view_command_from_another_directory_gets_past_the_scenario(tmp_path: Path) -> None:
+    """Started elsewhere with no argument, `view` validates the shipped scenario, reaches the port check."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run(
+            [sys.executable, "-m", "sim", "view", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("error: --port: "), r.stderr

@@ -60,9 +60,17 @@ def _held(spells: pd.DataFrame, rows: list[frozenset], edges: pd.DatetimeIndex, 
 
 
 def alliance_timeline(
-    events: pd.DataFrame, *, replicates: int | None = None, caption: str = "", end: pd.Timestamp | None = None
+    events: pd.DataFrame,
+    *,
+    replicates: int | None = None,
+    caption: str = "",
+    end: pd.Timestamp | None = None,
+    leaders: list[str] | None = None,
 ) -> Figure:
-    """Show each coalition's members, how often it held month by month, and how often it ever formed."""
+    """Show each coalition's members, how often it held month by month, and how often it ever formed.
+
+    `leaders` is the scenario's cast: it sets the order and the colours of the members.
+    """
     title = "Alliances: which coalitions held when, and in how many replicates"
     ev = normalise(events)
     spells = alliance_spells(ev, end)
@@ -78,7 +86,8 @@ def alliance_timeline(
     months = pd.date_range(start.to_period("M").to_timestamp(), stop, freq="MS")
     edges = months.append(pd.DatetimeIndex([months[-1] + pd.offsets.MonthBegin(1)]))
     held = _held(spells, rows, edges, n)
-    cast = style.order_leaders(set().union(*rows))
+    cast = style.order_leaders(set().union(*rows), leaders)
+    colours = style.leader_palette(leaders, cast)
     fig = style.new_figure((13.0, max(4.5, 2.6 + 0.42 * len(rows))))
     gs = fig.add_gridspec(1, 3, width_ratios=[0.25 + 0.28 * len(cast), 7.0, 1.3])
     ax_m, ax_h, ax_b = fig.add_subplot(gs[0]), fig.add_subplot(gs[1]), fig.add_subplot(gs[2])
@@ -88,16 +97,17 @@ def alliance_timeline(
         for k, name in enumerate(cast):
             inside = name in members
             ax_m.plot(
-                k, i, "o", ms=9 if inside else 4, color=style.leader_colour(name) if inside else "#dddddd"
+                k, i, "o", ms=9 if inside else 4, color=colours[name] if inside else "#dddddd"
             )
     ax_m.set_xticks(
         range(len(cast)), [style.display_name(c) for c in cast], rotation=60, ha="right", fontsize=8
     )
-    ax_m.set_yticks(y, [style.coalition_name(m) for m in rows], fontsize=8)
+    ax_m.set_yticks(y, [style.coalition_name(m, leaders) for m in rows], fontsize=8)
     ax_m.set_xlim(-0.6, len(cast) - 0.4)
     ax_m.set_ylim(len(rows) - 0.5, -0.5)
     ax_m.set_title("members", fontsize=9)
     ax_m.set_ylabel("coalition")
+    ax_m.set_xlabel("leader")
     for side in ("top", "right"):
         ax_m.spines[side].set_visible(False)
     x = mdates.date2num(edges.to_pydatetime())

@@ -65,9 +65,17 @@ def _winner_table(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 def winner_probabilities(
-    comparison: pd.DataFrame, *, scenarios: list[str] | None = None, caption: str = "", focus: str = "stalin"
+    comparison: pd.DataFrame,
+    *,
+    scenarios: list[str] | None = None,
+    caption: str = "",
+    focus: str = "stalin",
+    leaders: list[str] | None = None,
 ) -> Figure:
-    """Plot P(winner) with its 95% interval per scenario, noting the change from the first."""
+    """Plot P(winner) with its 95% interval per scenario, noting the change from the first.
+
+    `leaders` is the scenarios' cast: it sets the order and the colours of the winners.
+    """
     title = "Counterfactuals: probability of each winner per scenario (95% interval)"
     t = _winner_table(comparison)
     if t.empty:
@@ -75,7 +83,8 @@ def winner_probabilities(
     names = scenarios or list(dict.fromkeys(t["scenario"]))
     names = [s for s in names if s in set(t["scenario"])]
     shown = t.groupby("winner")["p"].max()
-    winners = [w for w in style.order_leaders(shown.index) if w != "none" and shown[w] > 0]
+    colours = style.leader_palette(leaders, shown.index)
+    winners = [w for w in style.order_leaders(shown.index, leaders) if w != "none" and shown[w] > 0]
     if "none" in shown.index and shown["none"] > 0:
         winners.append("none")
     if not winners:
@@ -85,7 +94,7 @@ def winner_probabilities(
     ax.set_title(title)
     step = 0.7 / max(len(winners), 1)
     for j, who in enumerate(winners):
-        colour = style.leader_colour(who)
+        colour = colours[who]
         for i, scen in enumerate(names):
             r = t[(t["scenario"] == scen) & (t["winner"] == who)]
             if r.empty:
@@ -125,7 +134,7 @@ def winner_probabilities(
             [],
             [],
             marker="o",
-            color=style.leader_colour(w),
+            color=colours[w],
             ms=7,
             mec="white",
             lw=2,
@@ -150,10 +159,12 @@ def key_dates(
     keys: tuple[tuple[str, str], ...] = KEY_DATES,
     caption: str = "",
     record: RecordMarks | None = None,
+    leaders: list[str] | None = None,
 ) -> Figure:
     """Plot each key event's date per scenario: replicates as dots, median, 25-75% box, 10-90% whiskers.
 
-    `record` (from a targets file) draws the record's date of each key event as a red line.
+    `leaders` is the scenarios' cast: it sets the colours. `record` (from a targets file) draws the
+    record's date of each key event as a red line.
     """
     title = "Counterfactuals: when the key events happen in each scenario"
     frames = {name: normalise(s) for name, s in summaries.items()}
@@ -165,13 +176,16 @@ def key_dates(
             title, "No key dates (" + ", ".join(c for c, _ in keys) + ") in these results", caption
         )
     names = list(frames)
+    winners = {str(w) for s in frames.values() if "winner" in s for w in s["winner"].dropna()}
+    colours = style.leader_palette(leaders, winners | {c.split("__")[0] for c, _ in usable if "__" in c})
+    grey = style.LEADER_COLOURS["none"]  # a winner the table leaves blank
     fig = style.new_figure((12.0, max(4.0, 1.8 + 0.6 * len(names))))
     axes = fig.subplots(1, len(usable), sharey=True, squeeze=False)[0]
     fig.suptitle(title)
     rng = np.random.default_rng(0)
     for ax, (col, label) in zip(axes, usable, strict=True):
         # A leader's event takes his colour; a consolidation takes the colour of whoever consolidated.
-        colour = style.leader_colour(col.split("__")[0]) if "__" in col else None
+        colour = colours[col.split("__")[0]] if "__" in col else None
         for i, name in enumerate(names):
             s = frames[name]
             n = len(s)
@@ -196,9 +210,9 @@ def key_dates(
                 ax.plot(d, i + jitter, "o", color=colour, alpha=0.25, ms=3, ls="none")
             else:
                 who = s.loc[d.index, "winner"] if "winner" in s else pd.Series("none", index=d.index)
-                for leader in style.order_leaders(who.astype(str)):
+                for leader in style.order_leaders(who.astype(str), leaders):
                     mine = (who.astype(str).str.lower() == leader).to_numpy()
-                    ax.plot(d[mine], i + jitter[mine], "o", color=style.leader_colour(leader), alpha=0.25,
+                    ax.plot(d[mine], i + jitter[mine], "o", color=colours.get(leader, grey), alpha=0.25,
                             ms=3, ls="none", label=style.display_name(leader))  # fmt: skip
             q = d.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
             ax.plot([q[0.1], q[0.9]], [i, i], color="#333333", lw=1)

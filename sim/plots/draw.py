@@ -26,8 +26,12 @@ def run_figures(
     caption: str | None = None,
     notes: list[str] | None = None,
     record: RecordMarks | None = None,
+    leaders: list[str] | None = None,
 ) -> dict[str, Figure]:
-    """Build the figures of one run, keyed by file stem; a table the run lacks skips its figure."""
+    """Build the figures of one run, keyed by file stem; a table the run lacks skips its figure.
+
+    `leaders` is the cast whose colours the figures use (default: the run's own scenario's).
+    """
     cap = caption if caption is not None else style.caption_text(run.manifest, run.replicates)
     where = f"{run.path}: " if run.path else ""
     if replicate is not None and len(run.summary) and replicate not in set(run.summary["replicate"]):
@@ -36,7 +40,7 @@ def run_figures(
             f"{where}replicate {replicate} not in the results: expected one of {have[0]}..{have[-1]}"
         )
     out: dict[str, Figure] = {}
-    leaders = [str(x).lower() for x in run.manifest.get("leaders") or []] or None
+    leaders = leaders or cast_of([run])  # one cast, so every figure gives a leader the same colour
     if "timeseries.csv" not in run.missing:
         out["support_over_time"] = support_over_time(run.timeseries, run.events, leaders=leaders, caption=cap)
     if "summary.csv" not in run.missing or "events.csv" not in run.missing:
@@ -44,19 +48,36 @@ def run_figures(
             run.summary, run.events, replicate=replicate, leaders=leaders, caption=cap, record=record
         )
     if "events.csv" not in run.missing:
-        out["alliances"] = alliance_timeline(run.events, replicates=run.replicates or None, caption=cap)
+        out["alliances"] = alliance_timeline(
+            run.events, replicates=run.replicates or None, caption=cap, leaders=leaders
+        )
     if "votes.csv" not in run.missing:
         out["votes"] = vote_shares(run.votes, caption=cap, record=record)
     if "timeseries.csv" not in run.missing and "secretary_share" in run.timeseries:
-        out["apparatus"] = apparatus_over_time(run.timeseries, run.events, caption=cap)
+        out["apparatus"] = apparatus_over_time(run.timeseries, run.events, caption=cap, leaders=leaders)
     if not run.party.empty:
         drives = ((run.manifest.get("scenario") or {}).get("party") or {}).get("drives")
         out["party_growth"] = party_growth(run.party, run.events, caption=cap, drives=drives)
     if not run.delegations.empty:
-        out["delegations"] = delegations_at_congresses(run.delegations, caption=cap)
+        out["delegations"] = delegations_at_congresses(run.delegations, caption=cap, leaders=leaders)
     if notes is not None and run.missing:
         notes.append(f"{where}no {', '.join(run.missing)}: the figures that need them were skipped")
     return out
+
+
+def cast_of(runs: list[RunData]) -> list[str] | None:
+    """The leaders of the runs' scenarios in order (manifest `leaders`, else the summary's columns).
+
+    None when no run names its cast: the figures then fall back to the 1924 cast's colours.
+    """
+    cast: list[str] = []
+    for run in runs:
+        columns = [str(c) for c in run.summary.columns]
+        names = run.manifest.get("leaders") or [
+            c.removeprefix("support_final_") for c in columns if c.startswith("support_final_")
+        ]
+        cast += [str(n).lower() for n in names]
+    return list(dict.fromkeys(cast)) or None
 
 
 def comparison_figures(
@@ -74,16 +95,21 @@ def comparison_figures(
     table = cmp.comparison
     if table.empty or not table["metric"].str.startswith("p_winner_", na=False).any():
         table = comparison_from_summaries({n: r.summary for n, r in cmp.runs.items()})
-    out = {"winner_probabilities": winner_probabilities(table, scenarios=names, caption=cap)}
+    leaders = cast_of(list(cmp.runs.values()))
+    out = {
+        "winner_probabilities": winner_probabilities(table, scenarios=names, caption=cap, leaders=leaders)
+    }
     if cmp.runs:
-        out["key_dates"] = key_dates({n: r.summary for n, r in cmp.runs.items()}, caption=cap, record=record)
+        out["key_dates"] = key_dates(
+            {n: r.summary for n, r in cmp.runs.items()}, caption=cap, record=record, leaders=leaders
+        )
     for name, run in cmp.runs.items():
         rep = (
             replicate
             if replicate is not None and (run.summary.empty or replicate in set(run.summary["replicate"]))
             else None
         )
-        for stem, fig in run_figures(run, rep, notes=notes, record=record).items():
+        for stem, fig in run_figures(run, rep, notes=notes, record=record, leaders=leaders).items():
             out[f"{name}/{stem}"] = fig
     if notes is not None and cmp.missing:
         notes.append(f"{cmp.path}: no {', '.join(cmp.missing)}")
@@ -98,19 +124,26 @@ def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Fi
         if not sw.points.empty
         else (sw.runs["point_id"].nunique() if "point_id" in sw.runs else None)
     )
-    cap = style.caption_text(m, None, what="experiment")
     design = m.get("design") if isinstance(m.get("design"), dict) else {}
     reps = m.get("replicates") or design.get("replicates")
+    # the replicates go in as "per point": a bare "8 replicates" would read as the whole sweep's
+    parts = style.caption_text({k: v for k, v in m.items() if k != "replicates"}, None, "experiment").split(
+        "  ·  "
+    )
     extra = [
         f"{n_points} points" if n_points is not None else "",
         f"{reps} replicate{'s' if reps != 1 else ''} per point" if reps else "",
     ]
-    cap = "  ·  ".join([cap.split("  ·  ")[0], *[e for e in extra if e], *cap.split("  ·  ")[1:]])
+    cap = "  ·  ".join([parts[0], *[e for e in extra if e], *parts[1:]])
     names = outcomes(sw.points, sw.runs)
     winners = [w for w in names if w != "none"]
     focus = "stalin" if "stalin" in winners or not winners else winners[0]
+    columns = [str(c) for c in sw.runs.columns]
+    cast = [c.removeprefix("support_final_") for c in columns if c.startswith("support_final_")] or None
     out = {
-        f"sweep_p_{focus}": sweep_outcome(sw.points, sw.parameters, runs=sw.runs, outcome=focus, caption=cap)
+        f"sweep_p_{focus}": sweep_outcome(
+            sw.points, sw.parameters, runs=sw.runs, outcome=focus, caption=cap, leaders=cast
+        )
     }
     if notes is not None and sw.missing:
         notes.append(f"{sw.path}: no {', '.join(sw.missing)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -12,13 +13,16 @@ from sim.plots.support import date_axis, session_dates
 from sim.record import marks as record_marks
 from sim.record.marks import RecordMarks
 
-STEPS: dict[str, tuple[str, str]] = {  # sanction kind -> (label, marker)
-    "politburo_removal": ("out of the Politburo", "o"),
-    "cc_removal": ("out of the Central Committee", "s"),
-    "party_expulsion": ("expelled from the party", "D"),
-    "internal_exile": ("internal exile", "v"),
-    "exile_abroad": ("exile abroad", "*"),
+STEPS: dict[str, tuple[str, str, str]] = {  # event kind -> (label, row label, marker), top row first
+    "gs_removal": ("lost the General Secretary's post", "Gen. Sec.", "h"),
+    "politburo_removal": ("out of the Politburo", "Politburo", "o"),
+    "cc_removal": ("out of the Central Committee", "CC", "s"),
+    "party_expulsion": ("expelled from the party", "party", "D"),
+    "internal_exile": ("internal exile", "exile", "v"),
+    "exile_abroad": ("exile abroad", "abroad", "*"),
 }
+#: Below this share of replicates a median date would mislead: each date is drawn hollow, with the count.
+RARE = 0.05
 
 
 def step_dates(summary: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -65,9 +69,10 @@ def institutional_fates(
 ) -> Figure:
     """Draw one timeline per leader: median date of each step, its 10-90% range, and replicate K's dates.
 
+    `leaders` is the scenario's cast (`Results.leaders`): one panel each, in its order and colours.
     `record` (from a targets file) marks the record's date of each step as a red bar.
     """
-    title = "Institutional fates: when each leader lost his seats, his party card and his country"
+    title = "Institutional fates: when each leader lost his post, his seats, his party card, his country"
     summ = normalise(summary) if summary is not None else pd.DataFrame(columns=["replicate"])
     ev = (
         normalise(events)
@@ -82,11 +87,16 @@ def institutional_fates(
     )
     if steps.empty:
         return style.empty_figure(
-            title, "No leader was removed from the Politburo or sanctioned further in any replicate", caption
+            title,
+            "No leader was removed as General Secretary or from the Politburo, or sanctioned further, "
+            "in any replicate",
+            caption,
         )
     if replicate is None:
         replicate = int(summ["replicate"].min()) if len(summ) else int(steps["replicate"].min())
-    names = leaders or style.order_leaders(set(steps["leader"]) | set(_leaders_in(summ)))
+    seen = set(steps["leader"]) | set(_leaders_in(summ))
+    names = style.order_leaders(seen, leaders)
+    colours = style.leader_palette(leaders, seen)
     hit = set(steps["leader"])
     ratios = [2.6 if n in hit else 0.8 for n in names]
     fig = style.new_figure((12.0, 1.6 + 0.42 * sum(ratios)))
@@ -97,33 +107,21 @@ def institutional_fates(
     sessions = session_dates(ev)
     keys = list(STEPS)
     for ax, name in zip(axes, names, strict=True):
-        colour = style.leader_colour(name)
+        colour = colours[name]
         mine = steps[steps["leader"] == name]
         for _, s in sessions.iterrows():
             ax.axvline(s["date"], color="#cccccc", lw=0.7, ls="--", zorder=0)
         for i, key in enumerate(keys):
             y = len(keys) - 1 - i
-            label, marker = STEPS[key]
+            marker = STEPS[key][2]
             when = record.date_of(name, key) if record is not None else None
             if when is not None:
                 ax.plot(
                     [when], [y], marker="|", color=record_marks.COLOUR, ms=14, mew=2.5, ls="none", zorder=4
                 )
             d = mine.loc[mine["step"] == key, "date"]
-            if d.empty:
-                continue
-            lo, med, hi = d.quantile(0.1), d.median(), d.quantile(0.9)
-            ax.plot([lo, hi], [y, y], color=colour, lw=3, alpha=0.45, solid_capstyle="butt")
-            ax.plot([med], [y], marker=marker, color=colour, ms=8, ls="none")
-            ax.annotate(
-                f"{len(d) / max(reps, 1):.0%}",
-                (hi, y),
-                xytext=(5, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=7,
-                color="#555555",
-            )
+            if not d.empty:
+                _draw_step(ax, d, y, marker, colour, reps)
             one = mine.loc[(mine["step"] == key) & (mine["replicate"] == replicate), "date"]
             if not one.empty:
                 ax.plot(
@@ -143,11 +141,7 @@ def institutional_fates(
             ax.set_yticks([])
         else:
             ax.set_ylim(-0.8, len(keys) - 0.2)
-            ax.set_yticks(
-                range(len(keys)),
-                [STEPS[k][0].split(" ")[-1].replace("Committee", "CC") for k in reversed(keys)],
-                fontsize=7,
-            )
+            ax.set_yticks(range(len(keys)), [STEPS[k][1] for k in reversed(keys)], fontsize=7)
         ax.set_ylabel(
             style.display_name(name),
             rotation=0,
@@ -170,12 +164,19 @@ def institutional_fates(
     )
     axes[-1].set_xlabel("date")
     handles = [
-        Line2D([], [], marker=m, color="#444444", ls="none", ms=7, label=lab) for lab, m in STEPS.values()
+        Line2D([], [], marker=m, color="#444444", ls="none", ms=7, label=lab) for lab, _, m in STEPS.values()
     ]
     handles += [
         Line2D([], [], color="#444444", lw=3, alpha=0.45, label="10-90% range of dates"),
         Line2D([], [], ls="none", label="% = share of replicates\n      with that step"),
-        Line2D([], [], marker="o", mfc="white", mec="black", ls="none", ms=7, label=f"replicate {replicate}"),
+        Line2D(
+            [], [], marker="o", mfc="white", mec="#444444", mew=1.5, ls="none", ms=7,
+            label=f"hollow, with a count: in under {RARE:.0%}\nof replicates (each date shown)",
+        ),  # fmt: skip
+        Line2D(
+            [], [], marker="o", mfc="white", mec="black", ls="none", ms=5,
+            label=f"replicate {replicate}\n(black, below the row)",
+        ),  # fmt: skip
         Line2D([], [], color="#cccccc", ls="--", label="Congress / Conference"),
     ]
     if record is not None and record.dates:
@@ -201,6 +202,26 @@ def institutional_fates(
     )
     style.caption(fig, caption)
     return fig
+
+
+def _draw_step(ax: Axes, dates: pd.Series, y: float, marker: str, colour: str, replicates: int) -> None:
+    """One step of one leader: median and 10-90% range, or, when rare, each date hollow with the count.
+
+    A median over two replicates in two hundred would read as what usually happens; "0%" beside a
+    filled marker would contradict itself. So below `RARE` the dates are shown as they are.
+    """
+    n = max(replicates, 1)
+    if len(dates) / n < RARE:
+        ax.plot(dates, [y] * len(dates), marker=marker, mfc="white", mec=colour, mew=1.5, ms=8, ls="none")
+        text, at = f"{len(dates)} of {n} replicates", dates.max()
+    else:
+        lo, med, hi = dates.quantile(0.1), dates.median(), dates.quantile(0.9)
+        ax.plot([lo, hi], [y, y], color=colour, lw=3, alpha=0.45, solid_capstyle="butt")
+        ax.plot([med], [y], marker=marker, color=colour, ms=8, ls="none")
+        text, at = f"{len(dates) / n:.0%}", hi
+    ax.annotate(
+        text, (at, y), xytext=(5, 0), textcoords="offset points", va="center", fontsize=7, color="#555555"
+    )
 
 
 def _leaders_in(summary: pd.DataFrame) -> list[str]:

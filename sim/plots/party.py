@@ -9,8 +9,13 @@ from sim.plots import style
 from sim.plots.support import date_axis, leader_bands, session_dates, short_body, side_legend
 
 
-def apparatus_over_time(timeseries: pd.DataFrame, events: pd.DataFrame, caption: str = "") -> Figure:
-    """Each leader's clients' share of the provincial secretaries by month: median and 50%/90% bands."""
+def apparatus_over_time(
+    timeseries: pd.DataFrame, events: pd.DataFrame, caption: str = "", leaders: list[str] | None = None
+) -> Figure:
+    """Each leader's clients' share of the provincial secretaries by month: median and 50%/90% bands.
+
+    `leaders` is the scenario's cast: it sets the order and the colours.
+    """
     fig = style.new_figure(style.WIDE)
     ax = fig.add_subplot()
     ax.set_title("The apparatus: provincial secretaries by the leader who placed them")
@@ -22,8 +27,11 @@ def apparatus_over_time(timeseries: pd.DataFrame, events: pd.DataFrame, caption:
     ts = ts.assign(secretary_share=pd.to_numeric(ts["secretary_share"], errors="coerce")).dropna(
         subset=["secretary_share", "date"]
     )
-    names = style.order_leaders(ts["leader"].dropna().unique())
-    handles, _ = leader_bands(ax, ts, "secretary_share", names, skip_zero=True)
+    seen = ts["leader"].dropna().unique()
+    colours = style.leader_palette(leaders, seen)
+    handles, _ = leader_bands(
+        ax, ts, "secretary_share", style.order_leaders(seen, leaders), colours, skip_zero=True
+    )
     for _, row in session_dates(events).iterrows():
         if "Congress" in str(row["body"]):
             ax.axvline(row["date"], color="#999999", lw=0.8, ls=":")
@@ -116,8 +124,13 @@ def party_growth(
     return fig
 
 
-def delegations_at_congresses(delegations: pd.DataFrame, caption: str = "") -> Figure:
-    """At each Congress, the delegates by the patron of their organisation's secretary; the votes against."""
+def delegations_at_congresses(
+    delegations: pd.DataFrame, caption: str = "", leaders: list[str] | None = None
+) -> Figure:
+    """At each Congress, the delegates by the patron of their organisation's secretary; the votes against.
+
+    `leaders` is the scenario's cast: it sets the order and the colours of the patrons.
+    """
     fig = style.new_figure(style.WIDE)
     ax = fig.add_subplot()
     ax.set_title("Delegations at each Congress, by whose man chose them (mean across replicates)")
@@ -136,7 +149,9 @@ def delegations_at_congresses(delegations: pd.DataFrame, caption: str = "") -> F
     against = d.groupby("body")["against"].sum() / reps
     bodies = sorted(by.index, key=lambda b: d[d["body"] == b]["date"].min())
     bottom = pd.Series(0.0, index=bodies)
-    for patron in [p for p in style.order_leaders([p for p in by.columns if p]) if p in by.columns] + (
+    patrons = [p for p in by.columns if p]
+    colours = style.leader_palette(leaders, patrons)
+    for patron in [p for p in style.order_leaders(patrons, leaders) if p in by.columns] + (
         [""] if "" in by.columns else []
     ):
         vals = by.loc[bodies, patron]
@@ -145,7 +160,7 @@ def delegations_at_congresses(delegations: pd.DataFrame, caption: str = "") -> F
             [short_body(b) for b in bodies],
             vals,
             bottom=bottom,
-            color=style.leader_colour(patron) if patron else "#cccccc",
+            color=colours[patron] if patron else "#cccccc",
             label=label,
         )
         bottom += vals
@@ -153,6 +168,7 @@ def delegations_at_congresses(delegations: pd.DataFrame, caption: str = "") -> F
         ax.text(
             i, bottom[b] * 1.01, f"against the line: {against[b]:.0f}", ha="center", va="bottom", fontsize=8
         )
+    ax.set_xlabel("Party Congress")
     ax.set_ylabel("voting delegates")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     style.caption(fig, caption)

@@ -6,18 +6,22 @@ here touches pyplot's global state and notebooks keep whatever backend they use.
 
 from __future__ import annotations
 
+import colorsys
+import functools
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import matplotlib.colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-#: The historical cast in the model's order; a leader's colour never changes between figures.
+#: The historical cast in the model's order; the order of figures whose caller names no cast.
 LEADERS: tuple[str, ...] = ("stalin", "trotsky", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky")
 
+#: Colours the 1924 cast keeps wherever it appears, so the shipped figures keep their look.
 LEADER_COLOURS: dict[str, str] = {
     "stalin": "#b2182b",  # deep red
     "trotsky": "#2166ac",  # blue
@@ -28,9 +32,20 @@ LEADER_COLOURS: dict[str, str] = {
     "tomsky": "#35978f",  # teal
     "none": "#7f7f7f",  # no winner
 }
-# Colours for leaders a scenario adds, chosen to stay clear of the ones above.
-_EXTRA = ("#d6604d", "#4393c3", "#fdb863", "#bf812d", "#5aae61", "#9970ab", "#80cdc1", "#e7298a", "#666666")
-
+#: Colours handed out in order to a cast's other leaders: first those the 1924 cast leaves free, then
+#: further ones chosen to differ from them and from the grey of "no winner" and the vote sides.
+PALETTE: tuple[str, ...] = (
+    *(c for n, c in LEADER_COLOURS.items() if n != "none"),
+    "#e6ab02",  # gold
+    "#f781bf",  # pink
+    "#17becf",  # cyan
+    "#bcbd22",  # olive
+    "#fb9a99",  # salmon
+    "#253494",  # navy
+    "#7fbc41",  # lime
+    "#9e9ac8",  # lavender
+    "#d8b365",  # tan
+)
 #: Colours for things that are not a leader (vote sides), distinct from every leader's colour.
 MAJORITY_COLOUR = "#252525"
 OPPOSITION_COLOUR = "#e7298a"
@@ -42,12 +57,50 @@ DPI = 150
 FORMATS = ("png", "svg", "pdf")
 
 
-def leader_colour(name: str) -> str:
-    """Colour of a leader, stable across figures even for leaders outside the historical cast."""
-    key = str(name).strip().lower()
-    if key in LEADER_COLOURS:
-        return LEADER_COLOURS[key]
-    return _EXTRA[sum(map(ord, key)) % len(_EXTRA)]
+def _key(name: object) -> str:
+    return str(name).strip().lower()
+
+
+@functools.lru_cache(maxsize=64)
+def _palette(cast: tuple[str, ...]) -> dict[str, str]:
+    taken = {LEADER_COLOURS[n] for n in cast if n in LEADER_COLOURS}
+    free = iter([c for c in PALETTE if c not in taken] + list(_more_colours(len(cast))))
+    return {n: LEADER_COLOURS[n] if n in LEADER_COLOURS else next(free) for n in cast} | {
+        "none": LEADER_COLOURS["none"]
+    }
+
+
+def _more_colours(n: int) -> list[str]:
+    """Colours beyond the palette for a very large cast: hues a golden angle apart, never repeated."""
+    out: list[str] = []
+    i = 0
+    while len(out) < n:
+        hex_ = mcolors.to_hex(colorsys.hsv_to_rgb((0.11 + 0.618034 * i) % 1.0, 0.7, 0.55 + 0.3 * (i % 2)))
+        i += 1
+        if hex_ not in PALETTE and hex_ not in out:
+            out.append(hex_)
+    return out
+
+
+def leader_palette(cast: Iterable[str] | None = None, seen: Iterable[str] = ()) -> dict[str, str]:
+    """One distinct colour per leader of a cast (a scenario's `leaders`), plus grey for `none`.
+
+    The colours come from the cast, not from the name alone: the 1924 leaders keep theirs, the others
+    take the free colours in cast order, so any cast gets distinct colours and the same cast always
+    the same ones. Names in `seen` (the data) but not in the cast are added after it, alphabetically.
+    Every figure of one run must be drawn with the same cast to share its colours.
+    """
+    names = list(dict.fromkeys(_key(n) for n in (cast if cast is not None else LEADERS) if _key(n)))
+    extra = sorted({_key(n) for n in seen} - set(names) - {"none", "", "nan", "<na>"})
+    return dict(_palette(tuple(n for n in [*names, *extra] if n != "none")))  # a copy: the cache's stays
+
+
+def leader_colour(name: str, cast: Iterable[str] | None = None) -> str:
+    """Colour of one leader within `cast` (default: the 1924 cast); see `leader_palette`."""
+    key = _key(name)
+    if key in ("", "nan", "<na>", "none"):
+        return LEADER_COLOURS["none"]
+    return leader_palette(cast, [key])[key]
 
 
 def display_name(name: str) -> str:
@@ -56,17 +109,15 @@ def display_name(name: str) -> str:
     return "no winner" if key.lower() in ("none", "", "nan") else key.capitalize()
 
 
-def coalition_name(members: Iterable[str]) -> str:
-    """`{'zinoviev', 'stalin'}` -> `Stalin + Zinoviev` in the model's leader order."""
-    order = {n: i for i, n in enumerate(LEADERS)}
-    ms = sorted({m.strip().lower() for m in members if m.strip()}, key=lambda m: (order.get(m, 99), m))
-    return " + ".join(display_name(m) for m in ms)
+def coalition_name(members: Iterable[str], cast: Iterable[str] | None = None) -> str:
+    """`{'zinoviev', 'stalin'}` -> `Stalin + Zinoviev` in the cast's order (default: the 1924 cast)."""
+    return " + ".join(display_name(m) for m in order_leaders([m for m in members if m.strip()], cast))
 
 
-def order_leaders(names: Iterable[str]) -> list[str]:
-    """Leaders in the historical order first, then any others alphabetically."""
-    order = {n: i for i, n in enumerate(LEADERS)}
-    return sorted({str(n).lower() for n in names if str(n).strip()}, key=lambda m: (order.get(m, 99), m))
+def order_leaders(names: Iterable[str], cast: Iterable[str] | None = None) -> list[str]:
+    """Leaders in the cast's order (default: the 1924 cast), then any others alphabetically."""
+    order = {n: i for i, n in enumerate(_key(c) for c in (cast if cast is not None else LEADERS))}
+    return sorted({_key(n) for n in names if str(n).strip()}, key=lambda m: (order.get(m, 10**6), m))
 
 
 def new_figure(size: tuple[float, float] = WIDE) -> Figure:

@@ -140,7 +140,10 @@ def support_over_time(
     leaders: list[str] | None = None,
     caption: str = "",
 ) -> Figure:
-    """Share of members following each leader by month: median line, 50% band (dark), 90% band (light)."""
+    """Share of members following each leader by month: median line, 50% band (dark), 90% band (light).
+
+    `leaders` is the scenario's cast (`Results.leaders`): it sets the order and the colours.
+    """
     ts = normalise(timeseries)
     ev = (
         normalise(events)
@@ -159,9 +162,10 @@ def support_over_time(
         style.caption(fig, caption)
         return fig
     ts = ts.assign(support=pd.to_numeric(ts["support"], errors="coerce"))
-    names = leaders or style.order_leaders(ts["leader"].dropna().unique())
+    seen = ts["leader"].dropna().unique()
+    names = style.order_leaders(seen, leaders)
     reps = int(ts["replicate"].nunique())
-    handles, q = leader_bands(ax, ts, "support", names)
+    handles, q = leader_bands(ax, ts, "support", names, style.leader_palette(leaders, seen))
     handles += mark_context(ax, ev, reps)
     date_axis(ax)
     ax.set_xlim(ts["date"].min(), ts["date"].max())
@@ -175,7 +179,12 @@ def support_over_time(
 
 
 def leader_bands(
-    ax: Axes, ts: pd.DataFrame, column: str, names: list[str], skip_zero: bool = False
+    ax: Axes,
+    ts: pd.DataFrame,
+    column: str,
+    names: list[str],
+    colours: dict[str, str],
+    skip_zero: bool = False,
 ) -> tuple[list, pd.DataFrame]:
     """Per leader, the median of `column` by month with 50% and 90% bands across replicates.
 
@@ -190,7 +199,7 @@ def leader_bands(
         d = q.loc[name].sort_index()
         if skip_zero and float(d[0.95].max()) <= 0.0:
             continue
-        c = style.leader_colour(name)
+        c = colours[name]
         ax.fill_between(d.index, d[0.05], d[0.95], color=c, alpha=0.10, lw=0)
         ax.fill_between(d.index, d[0.25], d[0.75], color=c, alpha=0.25, lw=0)
         (line,) = ax.plot(d.index, d[0.5], color=c, lw=2, label=style.display_name(name))

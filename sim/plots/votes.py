@@ -60,7 +60,7 @@ def vote_shares(votes: pd.DataFrame, *, caption: str = "", record: RecordMarks |
         return style.empty_figure(title, "No Congress or Conference vote in these results", caption)
     order = sv.groupby("body")["date"].median().sort_values()
     n = int(sv["replicate"].nunique())
-    fig = style.new_figure((max(8.0, 1.5 + 1.4 * len(order)), 6.0))
+    fig = style.new_figure((max(10.5, 1.5 + 1.4 * len(order)), 6.0))  # at least as wide as the title
     ax = fig.add_subplot()
     ax.set_title(title)
     sides = [

@@ -11,6 +11,7 @@ from sim.argtypes import positive_int
 from sim.cli_options import (
     add_backend,
     add_out,
+    add_overrides,
     add_progress,
     add_replicates,
     add_seed,
@@ -33,11 +34,13 @@ def register(subparsers: Any) -> None:
         help="run an experiment file: a parameter sweep with replicates (see docs/sweeps.md)",
         description="Run every point x replicate of an experiment file, writing runs.parquet, points.csv "
         "and manifest.json. Results are committed chunk by chunk; --resume continues a stopped sweep. "
-        "The file's replicates, seed, backend and workers are defaults that the flags override.",
+        "The file's replicates, seed, backend and workers are defaults that the flags override; "
+        "--set PATH=VALUE gives every point that value (over the base scenario and [fixed]).",
     )
     parser.add_argument("experiment", type=Path, help="experiment TOML file (see experiments/)")
     add_replicates(parser, "the file's")
     add_seed(parser, "the file's")
+    add_overrides(parser)
     add_workers(parser)
     add_backend(parser)
     add_out(parser, "results/sweeps/<experiment name>", "sweep directory")
@@ -56,11 +59,13 @@ def handler(args: argparse.Namespace) -> int:
         from sim.sweep.forkserver import prestart_local
 
         prestart_local()  # the model's import overlaps the coordinator's imports and validation
+    from sim.api import normalise_overrides
     from sim.sweep.design import build_design
     from sim.sweep.engine import print_report, run_sweep
     from sim.sweep.experiment import load_experiment
 
-    experiment = load_experiment(args.experiment, args.replicates, args.seed)
+    overrides = normalise_overrides(args.overrides)  # a malformed --set fails before the file is read
+    experiment = load_experiment(args.experiment, args.replicates, args.seed).with_overrides(overrides)
     design = build_design(experiment)  # every path and value checked before anything is touched
     out = args.out if args.out is not None else Path("results") / "sweeps" / experiment.name
     if args.force and args.resume:

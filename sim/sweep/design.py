@@ -219,6 +219,11 @@ def _check_parameters(
 
     where = experiment.where
     sample = experiment.spec.sample
+    given = experiment.set_paths  # named as the command line gave them, not as [fixed] keys
+
+    def key(table: str, path: str) -> str:
+        return f"--set {path}" if table == "fixed" and path in given else f"{table}.{path}"
+
     trials: list[tuple[str, str, Scalar]] = [("fixed", p, v) for p, v in fixed.items()]
     trials += [("grid", p, v) for p, values in axes.items() for v in values]
     if sample:
@@ -229,11 +234,17 @@ def _check_parameters(
         for table, path, _ in trials:
             if path not in known:
                 raise InputError(
-                    f"{where}: {table}.{path}: unknown parameter path: expected a key of scenario "
+                    f"{where}: {key(table, path)}: unknown parameter path: expected a key of scenario "
                     f"'{name}' such as leaders.stalin.appointment_control"
                 )
             if path not in leaves:
-                raise InputError(f"{where}: {table}.{path}: is a table: expected a single parameter below it")
+                raise InputError(
+                    f"{where}: {key(table, path)}: is a table: expected a single parameter below it"
+                )
+        file_fixed = {p: v for p, v in fixed.items() if p not in given}
+        for path in sorted(given & set(fixed)):  # each --set value on its own, so an error names it
+            _load(load_scenario, resolved, file_fixed | {path: fixed[path]}, where, key("fixed", path), name,
+                  fixed[path])  # fmt: skip
         base = _load(load_scenario, resolved, fixed, where, "fixed", name)
         del base
         for table, path, value in trials:

@@ -102,6 +102,8 @@ class Experiment:
         self.seed = spec.experiment.seed
         self.outputs = tuple(o for o in OUTPUTS if o == "summary" or o in spec.experiment.outputs)
         self.scenario_files = _scenario_files(spec.experiment.scenario, source)
+        #: Paths set on the command line (`--set`), already merged into `spec.fixed`; errors name them so.
+        self.set_paths: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -129,6 +131,32 @@ class Experiment:
         copy = Experiment(self.spec, self.source, self.sha256, self.raw)
         copy.replicates = self.replicates if replicates is None else replicates
         copy.seed = self.seed if seed is None else seed
+        copy.set_paths = self.set_paths
+        return copy
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Experiment:
+        """A copy whose every point also gets `overrides` (`--set`): they change the base scenario.
+
+        They win over the file's `[fixed]` values (the flag overrides the file), and a path the design
+        varies is refused: the flag would silently lose to the grid or the sample otherwise.
+        """
+        if not overrides:
+            return self
+        spec = self.spec
+        varied = set(spec.grid) | (set(spec.sample.bounds) if spec.sample else set())
+        for path in overrides:
+            if path == "scenario" or path in varied:
+                table = {"scenario": "experiment.scenario"}.get(
+                    path, "[grid]" if path in spec.grid else "[sample]"
+                )
+                raise InputError(
+                    f"--set {path}: varied by the experiment's {table}: expected a parameter the design "
+                    "does not vary"
+                )
+        new_spec = spec.model_copy(update={"fixed": {**spec.fixed, **overrides}})
+        copy = Experiment(new_spec, self.source, self.sha256, self.raw)
+        copy.replicates, copy.seed = self.replicates, self.seed
+        copy.set_paths = self.set_paths | frozenset(overrides)
         return copy
 
     def require_counts(self) -> Experiment:

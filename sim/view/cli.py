@@ -19,7 +19,8 @@ from sim.argtypes import non_negative_int, positive_int
 from sim.errors import InputError
 
 DEFAULT_SCENARIO = Path("scenarios/historical.toml")
-#: The repository's own copy, used when the working directory has no scenarios/ folder.
+#: The repository's own copy (the package is installed editable from it), used when the working
+#: directory has no scenarios/ folder: `view` must start wherever a new user happens to be.
 SHIPPED_SCENARIO = Path(__file__).resolve().parents[2] / DEFAULT_SCENARIO
 DEFAULT_PORT = 8765
 MAX_PORT = 65535
@@ -46,8 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SCENARIO",
         nargs="?",
         type=Path,
-        default=DEFAULT_SCENARIO,
-        help=f"scenario file (default {DEFAULT_SCENARIO})",
+        default=None,
+        help=f"scenario file (default {DEFAULT_SCENARIO}, here or else the installation's copy)",
     )
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     p.add_argument(
@@ -55,6 +56,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=non_negative_int, default=0, help="seed of the replay (default 0)")
     p.set_defaults(func=view_command)
+
+
+def resolve_scenario(given: Path | None, cwd: Path | None = None) -> Path:
+    """The scenario to serve, as an absolute path.
+
+    A scenario named on the command line is taken as given (relative to `cwd`). Without one, the
+    working directory's `scenarios/historical.toml` wins (a user's own copy), else the installation's,
+    so that `view` starts from any directory.
+    """
+    here = Path.cwd() if cwd is None else Path(cwd)
+    if given is not None:
+        return (here / given).resolve()
+    for candidate in (here / DEFAULT_SCENARIO, SHIPPED_SCENARIO):
+        if candidate.is_file():
+            return candidate.resolve()
+    raise InputError(
+        f"view: no scenario given and {DEFAULT_SCENARIO} is neither in {here} nor in the installation "
+        f"({SHIPPED_SCENARIO.parent}): expected a SCENARIO file argument"
+    )
 
 
 def check_viz_installed() -> None:
@@ -89,10 +109,7 @@ def view_command(args: argparse.Namespace) -> int:
     """Validate, print the URL, then become the Solara server."""
     from sim.api import prepare
 
-    scenario = args.scenario
-    if scenario == DEFAULT_SCENARIO and not scenario.exists() and SHIPPED_SCENARIO.exists():
-        scenario = SHIPPED_SCENARIO
-    scenario = scenario.resolve()
+    scenario = resolve_scenario(args.scenario)
     prepare(scenario)
     check_viz_installed()
     check_port_free(args.host, args.port)

@@ -13,7 +13,7 @@ from mesa.visualization.components.matplotlib_components import PlotMatplotlib
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.chronicle import chronicle
-from sim.plots.style import leader_colour
+from sim.plots.style import leader_palette
 from sim.view import figures, state
 from sim.view.model import ViewModel
 
@@ -61,7 +61,8 @@ def TimelinePanel(model: ViewModel, current: solara.Reactive[ViewModel]) -> None
 
 def SupportPanel(model: ViewModel) -> None:
     """Each leader's share of the delegates, month by month (Mesa's matplotlib plot component)."""
-    colours = {name: leader_colour(name) for name in state.leader_names(model)}
+    cast = state.leader_names(model)
+    colours = {name: colour for name, colour in leader_palette(cast).items() if name in cast}
 
     def finish(ax: object) -> None:
         ax.set_ylabel("share of delegates")  # type: ignore[attr-defined]
@@ -80,7 +81,7 @@ def BodiesPanel(model: ViewModel) -> None:
     update_counter.get()
     seats, cc = tuple(state.politburo(model)), tuple(state.central_committee(model))
     key = (seats, cc)
-    fig = solara.use_memo(lambda: figures.bodies(seats, cc), dependencies=[key])
+    fig = solara.use_memo(lambda: figures.bodies(seats, cc, state.leader_names(model)), dependencies=[key])
     solara.FigureMatplotlib(fig, format="png", dependencies=[key])
 
 
