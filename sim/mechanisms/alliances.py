@@ -208,8 +208,8 @@ def relies_on_machine(model: PowerStruggleModel, camp: frozenset[int] | set[int]
     A camp one of whose members still runs his organisation, his line not yet condemned by a Congress,
     neither seeks nor takes partners outside the leadership.
     """
-    apparatus = model.party.apparatus
-    return any(apparatus.runs_organisation(k) and k not in model.condemned for k in camp)
+    bosses = model.party.apparatus.boss_leaders()
+    return any(k in bosses and k not in model.condemned for k in camp)
 
 
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:

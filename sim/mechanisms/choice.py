@@ -136,10 +136,19 @@ def following(model: PowerStruggleModel) -> np.ndarray:
     kind_of, terms = _organisation_kinds(model)
     p = _logit(_utilities(model, terms))
     table = model.party.members.table
-    by_kind = (kind_of[None, :] == np.arange(terms.shape[0])[:, None]).astype(np.int64) @ table
+    by_kind = _kind_members(model, kind_of, terms.shape[0]) @ table
     counts = np.einsum("cb,cbk->k", by_kind, p)
     total = counts.sum()
     return counts / total if total > 0 else counts
+
+
+def _kind_members(model: PowerStruggleModel, kind_of: np.ndarray, n_kinds: int) -> np.ndarray:
+    """Kinds x organisations: 1 where the organisation is of the kind (cached with the kinds)."""
+    version = model.party.apparatus.version
+    return model.cache.by_structure(
+        ("kind_members", version),
+        lambda: (kind_of[None, :] == np.arange(n_kinds)[:, None]).astype(np.int64),
+    )
 
 
 def organisation_views(model: PowerStruggleModel) -> np.ndarray:

@@ -137,6 +137,12 @@ class Apparatus:
     def _bosses(self) -> np.ndarray:
         return np.array([self.boss_of(o) for o in range(len(self.specs))], dtype=np.intp)
 
+    def boss_leaders(self) -> frozenset[int]:
+        """The leaders who are the boss of an organisation (cached until the model's structure changes)."""
+        return self.model.cache.by_structure(
+            "organisation_boss_leaders", lambda: frozenset(int(b) for b in self.bosses() if b >= 0)
+        )
+
     def runs_organisation(self, leader: int) -> bool:
         """Whether the leader is the boss of an organisation (he holds its post and his home post)."""
         return bool((self.bosses() == leader).any())
