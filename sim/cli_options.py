@@ -23,6 +23,15 @@ from sim.argtypes import non_negative_int, positive_int
 from sim.errors import InputError
 
 BACKENDS = ("local", "serial", "dask")
+#: The shared options' names, spelt once: error messages elsewhere name an option through these.
+REPLICATES, SEED, WORKERS, BACKEND, SCHEDULER, OUT = (
+    "--replicates",
+    "--seed",
+    "--workers",
+    "--backend",
+    "--scheduler",
+    "--out",
+)
 #: Runs beyond which a command says up front how many it starts (a few minutes on two cores).
 ANNOUNCE_RUNS = 1000
 
@@ -30,7 +39,7 @@ ANNOUNCE_RUNS = 1000
 def add_replicates(p: argparse.ArgumentParser, default: str = "100") -> None:
     """`--replicates N`: replicates per scenario, point or configuration."""
     p.add_argument(
-        "--replicates",
+        REPLICATES,
         type=positive_int,
         default=None,
         metavar="N",
@@ -41,7 +50,7 @@ def add_replicates(p: argparse.ArgumentParser, default: str = "100") -> None:
 def add_seed(p: argparse.ArgumentParser, default: str = "0") -> None:
     """`--seed S`: the master seed of the seed tree."""
     p.add_argument(
-        "--seed",
+        SEED,
         type=non_negative_int,
         default=None,
         metavar="S",
@@ -52,7 +61,7 @@ def add_seed(p: argparse.ArgumentParser, default: str = "0") -> None:
 def add_workers(p: argparse.ArgumentParser) -> None:
     """`--workers W`: worker processes; results never depend on it."""
     p.add_argument(
-        "--workers",
+        WORKERS,
         type=positive_int,
         default=None,
         metavar="W",
@@ -63,14 +72,14 @@ def add_workers(p: argparse.ArgumentParser) -> None:
 def add_backend(p: argparse.ArgumentParser, choices: tuple[str, ...] = BACKENDS) -> None:
     """`--backend` and `--scheduler`: where runs go; results never depend on it."""
     p.add_argument(
-        "--backend",
+        BACKEND,
         choices=choices,
         default=None,
         help="where runs go: local worker processes (the default), serial (in this process) or dask; "
         "results do not depend on it",
     )
     p.add_argument(
-        "--scheduler",
+        SCHEDULER,
         default=None,
         metavar="ADDRESS",
         help="Dask scheduler, e.g. tcp://head:8786 (implies --backend dask; default: a LocalCluster)",
@@ -89,9 +98,11 @@ def add_overrides(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_out(p: argparse.ArgumentParser, default: str, what: str = "output directory") -> None:
+def add_out(
+    p: argparse.ArgumentParser, default: str, what: str = "output directory", metavar: str | None = None
+) -> None:
     """`--out` and `--force`: where the output goes, and whether an existing one may be replaced."""
-    p.add_argument("--out", type=Path, default=None, help=f"{what} (default: {default})")
+    p.add_argument(OUT, type=Path, default=None, metavar=metavar, help=f"{what} (default: {default})")
     p.add_argument("--force", action="store_true", help=f"replace an existing {what}")
 
 
@@ -128,7 +139,7 @@ def _is_empty(path: Path) -> bool:
     return path.is_dir() and not any(path.iterdir())
 
 
-def refuse_existing(out: Path, force: bool, option: str = "--out", resume: str = "") -> None:
+def refuse_existing(out: Path, force: bool, option: str = OUT, resume: str = "") -> None:
     """Refuse to replace an existing output without `--force` (an empty directory is not an output).
 
     `resume` names what --resume would do instead, for commands that can continue their output.

@@ -34,6 +34,7 @@ from sim.calibration.simulator import (
 from sim.calibration.space import Param, build_space, parse_param, read_space
 from sim.calibration.statistics import FAILED, missing, observed, statistics, summarise
 from sim.calibration.transition import PRIOR_SHARE, DefensiveTransition
+from sim.cli_options import WORKERS
 from sim.errors import InputError
 from sim.record.score import AnyTarget
 
@@ -263,7 +264,7 @@ def calibrate(
     import pyabc
 
     budget = _check_positive(budget, "--budget")
-    workers = _check_positive(workers, "--workers")
+    workers = _check_positive(workers, WORKERS)
     predictive = _check_positive(predictive, "--predictive")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InputError(f"--seed: expected an integer >= 0 (got {seed!r})")

@@ -6,7 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.argtypes import non_negative_int, positive_int
+from sim.argtypes import positive_int
+from sim.cli_options import (
+    add_backend,
+    add_out,
+    add_quiet,
+    add_seed,
+    add_workers,
+    refuse_existing,
+    replaced_on_success,
+    resolve,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,24 +38,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--space", type=Path, default=None, metavar="SPACE.toml", help="[params] table of priors")
     p.add_argument("--budget", type=positive_int, default=3000, help="total simulations (default 3000)")
     p.add_argument("--population", type=positive_int, default=None, help="particles per generation")
-    p.add_argument("--seed", type=non_negative_int, default=0, help="seed (default 0)")
-    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--backend", choices=("local", "dask"), default="local", help="sampler backend")
-    p.add_argument("--scheduler", default=None, metavar="ADDR", help="Dask scheduler address (backend dask)")
-    p.add_argument(
-        "--out", type=Path, default=None, help="output directory (default results/calibrate_<scenario>)"
-    )
+    add_seed(p)
+    add_workers(p)
+    add_backend(p, choices=("local", "dask"))
+    add_out(p, default="results/calibrate_<scenario>")
     p.add_argument(
         "--resume", action="store_true", help="continue the calibration in OUT from its last generation"
     )
     p.add_argument("--predictive", type=positive_int, default=100, help="replicates per predictive stage")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_quiet(p, "no progress lines")
     p.set_defaults(func=calibrate_command)
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
     """`powerstruggle calibrate SCENARIO --targets FILE ...`."""
-    if args.backend == "local" and args.workers != 1:
+    backend = "dask" if args.scheduler and args.backend is None else resolve(args.backend, "local")
+    if backend == "local" and args.workers != 1:
         from sim.calibration.pool import prestart
 
         prestart()  # the workers' model import overlaps pyabc's import and the checks
@@ -53,14 +61,19 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from sim.runner import default_workers
 
     out = args.out if args.out is not None else Path("results") / f"calibrate_{args.scenario.stem}"
+    if not args.resume:
+        refuse_existing(out, args.force, resume="the calibration")
+    # With --force an earlier calibration is set aside, and put back if this one writes nothing.
+    replacing = args.force and not args.resume
     try:
-        cal = calibrate(
-            args.scenario, args.targets, params=args.param, space=args.space, budget=args.budget,
-            population=args.population, seed=args.seed,
-            workers=args.workers if args.workers is not None else default_workers(),
-            backend=args.backend, scheduler=args.scheduler, out=out, resume=args.resume,
-            predictive=args.predictive, progress=not args.quiet,
-        )  # fmt: skip
+        with replaced_on_success(out, replacing, ("manifest.json", "abc.db")):
+            cal = calibrate(
+                args.scenario, args.targets, params=args.param, space=args.space, budget=args.budget,
+                population=args.population, seed=resolve(args.seed, 0),
+                workers=args.workers if args.workers is not None else default_workers(),
+                backend=backend, scheduler=args.scheduler, out=out, resume=args.resume,
+                predictive=args.predictive, progress=not args.quiet,
+            )  # fmt: skip
     except KeyboardInterrupt:
         print(f"interrupted: finished generations are kept in {out}; continue with --resume", file=sys.stderr)
         raise

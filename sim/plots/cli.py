@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli_options import add_out
+
 FORMATS = ("png", "svg", "pdf")  # as sim.plots.style.FORMATS, kept here so the CLI starts without matplotlib
 
 
@@ -20,10 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "results_dir", metavar="RESULTS_DIR", type=Path, help="directory written by run, compare or sweep"
     )
-    p.add_argument(
-        "--out", type=Path, default=None, help="folder for the figures (default: RESULTS_DIR/figures)"
-    )
-    p.add_argument("--force", action="store_true", help="replace figures that exist")
+    add_out(p, default="RESULTS_DIR/figures", what="folder for the figures")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="png", help="image format (default png)")
     p.add_argument(
         "--replicate",

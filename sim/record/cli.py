@@ -17,6 +17,7 @@ from sim.cli_options import (
     refuse_existing,
     resolve,
 )
+from sim.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,8 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "at least half the replicates, and the vote shares, each with role `fit`.",
     )
     t.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="directory written by run")
-    t.add_argument("--out", type=Path, required=True, metavar="FILE", help="targets file to write")
-    t.add_argument("--force", action="store_true", help="replace an existing targets file")
+    add_out(t, default="none: required", what="targets file to write", metavar="FILE")
     t.set_defaults(func=targets_command)
 
 
@@ -90,6 +90,8 @@ def targets_command(args: argparse.Namespace) -> int:
     """`powerstruggle targets RESULTS_DIR --out FILE`."""
     from sim.record.synthetic import write_targets_from_run
 
+    if args.out is None:
+        raise InputError("targets: --out FILE: expected the targets file to write")
     refuse_existing(args.out, args.force)
     n = write_targets_from_run(args.results_dir, args.out)
     print(f"{n} targets written to {args.out}", file=sys.stderr)

@@ -79,19 +79,18 @@ class LocalBackend:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             interrupted = any(isinstance(e, KeyboardInterrupt | GeneratorExit) for e in exc)
-            # Every chunk has come back (or the sweep is stopping): the workers hold nothing of
-            # value, so end them now rather than wait for each to wind its interpreter down.
-            processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
-            if not interrupted:
+            if interrupted:
+                # Stopping: end the workers now (unfinished chunks rerun on --resume).
+                processes = list((getattr(self.pool, "_processes", None) or {}).values())
+                self.pool.shutdown(wait=False, cancel_futures=True)
                 for process in processes:
-                    process.join(timeout=10)
-                # Let the pool's manager thread close its queues, and free them, so that their
-                # semaphores are released now: the CLI ends with os._exit, which runs no finalizer,
-                # and the resource tracker would report them as leaked.
-                self.pool.shutdown(wait=True)
+                    process.terminate()
+            else:
+                # Every chunk has come back: let the workers leave normally and the pool's manager
+                # thread close and free its queues, so that their semaphores are released now (the
+                # CLI ends with os._exit, which runs no finalizer, and a worker ended mid-operation
+                # left the resource tracker to report semaphores as leaked).
+                self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
             gc.collect()
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
+from sim.cli_options import REPLICATES, SEED
 from sim.errors import InputError
 from sim.tomlfile import read_toml
 from sim.validation import StrictModel, first_error, format_validation
@@ -125,7 +126,7 @@ class Experiment:
         """A copy with `--replicates` and `--seed` applied: the file's values are defaults they override."""
         if replicates is None and seed is None:
             return self
-        for option, value, least in (("--replicates", replicates, 1), ("--seed", seed, 0)):
+        for option, value, least in ((REPLICATES, replicates, 1), (SEED, seed, 0)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
                 raise InputError(f"{option}: expected an integer >= {least} (got {value!r})")
         copy = Experiment(self.spec, self.source, self.sha256, self.raw)

@@ -15,7 +15,8 @@ import socket
 import sys
 from pathlib import Path
 
-from sim.argtypes import non_negative_int, positive_int
+from sim.argtypes import positive_int
+from sim.cli_options import add_seed, resolve
 from sim.errors import InputError
 
 DEFAULT_SCENARIO = Path("scenarios/historical.toml")
@@ -54,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: this machine only)"
     )
-    p.add_argument("--seed", type=non_negative_int, default=0, help="seed of the replay (default 0)")
+    add_seed(p)
     p.set_defaults(func=view_command)
 
 
@@ -117,7 +118,7 @@ def view_command(args: argparse.Namespace) -> int:
     env = {
         **os.environ,
         "PS_VIEW_SCENARIO": str(scenario),
-        "PS_VIEW_SEED": str(args.seed),
+        "PS_VIEW_SEED": str(resolve(args.seed, 0)),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     }
     shown = f"[{args.host}]" if ":" in args.host else args.host
