@@ -101,7 +101,7 @@ def posterior_standing(
 
     A scenario without one of the calibrated paths is an InputError, raised before anything runs.
     """
-    explicit = set(overrides or {})
+    explicit = dict(overrides or {})
     return [posterior.standing(sc.resolved(), explicit, f"scenario '{sc.name}'") for sc in scenarios]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,16 +89,17 @@ class Posterior:
         return [self.draw(master_seed, i) for i in range(replicates)]
 
     def standing(
-        self, resolved: Mapping[str, Any], explicit: Collection[str], where: str
+        self, resolved: Mapping[str, Any], explicit: Mapping[str, Any], where: str
     ) -> dict[str, Scalar]:
         """The calibrated paths whose value stands in a scenario (the others are drawn), with that value.
 
-        `resolved` is the scenario after its overrides; `explicit` names the paths the run sets itself.
-        A path the scenario lacks is an InputError naming `where`.
+        `resolved` is the scenario; `explicit` maps the paths the run sets itself (`--set`, a sweep's
+        fixed values and point) to their values. A path the scenario lacks is an InputError naming
+        `where`.
         """
         kept: dict[str, Scalar] = {}
         for path in self.paths:
-            value = lookup(resolved, path)
+            value = explicit[path] if path in explicit else lookup(resolved, path)
             if value is _MISSING or isinstance(value, bool) or not isinstance(value, int | float):
                 raise InputError(
                     f"--posterior {self.directory}: parameter {path}: not a number of {where}: expected "
