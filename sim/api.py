@@ -102,7 +102,12 @@ def posterior_standing(
     A scenario without one of the calibrated paths is an InputError, raised before anything runs.
     """
     explicit = dict(overrides or {})
-    return [posterior.standing(sc.resolved(), explicit, f"scenario '{sc.name}'") for sc in scenarios]
+    standing = []
+    for sc in scenarios:
+        where = f"scenario '{sc.name}'"
+        standing.append(posterior.standing(sc.resolved(), explicit, where))
+        posterior.check_draws(sc.resolved(), standing[-1], where)
+    return standing
 
 
 def _posterior_runs(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,25 @@ class Posterior:
             if path in explicit or value != self.calibrated_on[path]:
                 kept[path] = self.value(path, value)
         return kept
+
+    def check_draws(self, resolved: Mapping[str, Any], kept: Collection[str], where: str) -> None:
+        """Load the scenario with every drawn path at its particles' lowest, then highest, value.
+
+        The calibration checked its prior's ends on the calibrated scenario only; a scenario that
+        refuses a draw is an InputError here, before any run, not a failed replicate later.
+        """
+        from sim.scenario import load_scenario
+
+        drawn = [j for j, p in enumerate(self.paths) if p not in kept]
+        for end in (self.particles.min(axis=0), self.particles.max(axis=0)):
+            values = {self.paths[j]: self.value(self.paths[j], end[j]) for j in drawn}
+            try:
+                load_scenario(resolved, values)
+            except InputError as exc:
+                detail = str(exc).split(": ", 1)[-1]
+                raise InputError(
+                    f"--posterior {self.directory}: {where} refuses a drawn value: {detail}"
+                ) from None
 
     def parameters(self, draw: Mapping[str, Scalar], kept: Mapping[str, Scalar]) -> RunParameters:
         """One run's calibrated parameters: the value standing where there is one, else the draw."""

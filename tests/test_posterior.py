@@ -235,3 +235,16 @@ def test_parameters_the_scenario_lacks_are_one_line(tmp_path: Path) -> None:
     proc = cli("sweep", _experiment(tmp_path), "--posterior", cal, "--out", tmp_path / "out", cwd=tmp_path)
     assert_one_line_error(proc, "leaders.frunze.charisma")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_draw_the_scenario_refuses_is_one_line_before_any_run(tmp_path: Path) -> None:
+    cal = make_calibration(tmp_path / "cal", particles=[(0.5, 0.5, 1.0), (0.5, 0.5, 20.0)])  # strength <= 10
+    with pytest.raises(InputError, match="scenario 'historical' refuses a drawn value"):
+        sim.run_scenario(HISTORICAL, replicates=1, posterior=cal)
+    experiment = {
+        "experiment": {"name": "x", "scenario": str(HISTORICAL), "replicates": 1, "seed": 1},
+        "grid": {"leaders.trotsky.charisma": [0.5, 0.9]},
+    }
+    with pytest.raises(InputError, match="refuses a drawn value"):
+        sim.run_sweep(experiment, backend="serial", out=tmp_path / "sweep", posterior=cal)
+    assert not (tmp_path / "sweep").exists()

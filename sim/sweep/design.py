@@ -219,6 +219,9 @@ def build_design(experiment: Experiment, replicates: int | None = None, posterio
         for point in points:
             where = f"scenario '{point.scenario}'"
             standing.append(posterior.standing(scenarios[point.scenario], fixed | point.values, where))
+        for name, resolved in scenarios.items():  # once per scenario, with what any of its points draws
+            own = [set(kept) for kept, point in zip(standing, points, strict=True) if point.scenario == name]
+            posterior.check_draws(resolved, set.intersection(*own), f"scenario '{name}'")
     return Design(
         experiment,
         replicates or experiment.replicates,
