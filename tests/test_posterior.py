@@ -248,3 +248,22 @@ def test_a_draw_the_scenario_refuses_is_one_line_before_any_run(tmp_path: Path) 
     with pytest.raises(InputError, match="refuses a drawn value"):
         sim.run_sweep(experiment, backend="serial", out=tmp_path / "sweep", posterior=cal)
     assert not (tmp_path / "sweep").exists()
+
+
+def test_run_writes_the_columns_and_the_manifest(
+    calibration: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.cli import main
+
+    out = tmp_path / "run"
+    args = ["run", str(HISTORICAL), "--replicates", "2", "--set", "party.scale=0.02", "--workers", "1"]
+    assert main([*args, "--posterior", str(calibration), "--out", str(out)]) == 0
+    assert f"under the posterior of {calibration.resolve()}" in capsys.readouterr().out
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary.columns[-len(PATHS) :]) == list(PATHS)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["posterior"]["sha256"] == load_posterior(calibration).sha256
+    assert main([*args, "--out", str(tmp_path / "plain")]) == 0
+    plain = json.loads((tmp_path / "plain" / "manifest.json").read_text(encoding="utf-8"))
+    assert "posterior" not in plain
+    assert not set(PATHS) & set(pd.read_csv(tmp_path / "plain" / "summary.csv").columns)
