@@ -133,11 +133,6 @@ class Posterior:
         return tuple((p, kept[p], False) if p in kept else (p, draw[p], True) for p in self.paths)
 
 
-def drawn_overrides(parameters: RunParameters) -> dict[str, Scalar]:
-    """The paths a run takes from the posterior, as scenario overrides."""
-    return {path: value for path, value, drawn in parameters if drawn}
-
-
 def _error(directory: Path, what: str) -> InputError:
     return InputError(f"--posterior {directory}: {what}")
 
