@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
+from sim.posterior import Posterior, as_posterior
 from sim.provenance import now, provenance, versions
 from sim.results import Comparison, Results, comparison_table
 from sim.scenario import Scenario, load_scenario, parse_assignment
@@ -93,6 +94,45 @@ def _progress(progress: bool | Callable[[], None], total: int, desc: str) -> Cal
     return progress if callable(progress) else None
 
 
+def posterior_standing(
+    scenarios: Sequence[Scenario], posterior: Posterior, overrides: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Per scenario, the calibrated paths whose own value stands (the others are drawn).
+
+    A scenario without one of the calibrated paths is an InputError, raised before anything runs.
+    """
+    explicit = dict(overrides or {})
+    standing = []
+    for sc in scenarios:
+        where = f"scenario '{sc.name}'"
+        standing.append(posterior.standing(sc.resolved(), explicit, where))
+        posterior.check_draws(sc.resolved(), standing[-1], where)
+    return standing
+
+
+def _posterior_runs(
+    scenarios: Sequence[Scenario],
+    posterior: Posterior | None,
+    seed: int,
+    replicates: int,
+    overrides: Mapping[str, Any] | None,
+) -> tuple[list[list[Any]] | None, list[dict[str, Any]]]:
+    """Each scenario's replicates' calibrated parameters, and each run manifest's `posterior` object."""
+    if posterior is None:
+        return None, [{} for _ in scenarios]
+    standing = posterior_standing(scenarios, posterior, overrides)
+    draws = posterior.draws(seed, replicates)
+    parameters = [[posterior.parameters(d, kept) for d in draws] for kept in standing]
+    described = [
+        {
+            "posterior": posterior.describe()
+            | {"drawn": [p for p in posterior.paths if p not in kept], "standing": kept}
+        }
+        for kept in standing
+    ]
+    return parameters, described
+
+
 def _run_all(
     scenarios: Sequence[Scenario],
     replicates: int,
@@ -102,6 +142,7 @@ def _run_all(
     overrides: Mapping[str, Any] | None,
     backend: str | None = None,
     scheduler: str | None = None,
+    posterior: Posterior | None = None,
 ) -> tuple[list[Results], dict[str, Any]]:
     """Run the k-point design (one point per scenario) on the sweep engine; Results per scenario.
 
@@ -111,6 +152,7 @@ def _run_all(
     from sim.sweep.memory import run_points
 
     seeds = replicate_seeds(seed, replicates)
+    parameters, described = _posterior_runs(scenarios, posterior, seed, replicates, overrides)
     desc = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = _progress(progress, replicates * len(scenarios), desc)
     outputs: list[list[Any]] = [[] for _ in scenarios]
@@ -121,7 +163,7 @@ def _run_all(
     try:
         points = run_points(
             scenarios, seeds, backend=backend, workers=workers, scheduler=scheduler, on_done=bar,
-            on_backend=engine.update,
+            on_backend=engine.update, parameters=parameters,
         )
         for i, out in points:
             if not outputs[i]:
@@ -136,7 +178,7 @@ def _run_all(
         if callable(close):
             close()
     results = []
-    for sc, outs, tm in zip(scenarios, outputs, timing, strict=True):
+    for sc, outs, tm, under in zip(scenarios, outputs, timing, described, strict=True):
         cfg = sc.config
         manifest: dict[str, Any] = {
             "kind": "run",
@@ -154,6 +196,7 @@ def _run_all(
             "leaders": list(cfg.leaders),
             **provenance(engine, sc.sha256),
             "timings": tm,
+            **under,
         }
         results.append(Results.from_outputs(outs, manifest))
     return results, engine
@@ -169,12 +212,16 @@ def run_loaded(
     *,
     backend: str | None = None,
     scheduler: str | None = None,
+    posterior: Posterior | None = None,
 ) -> Results:
     """Run a loaded scenario's replicates (a one-point design) and assemble the tables and manifest.
 
     The counts are not checked again here: `run_scenario` and the CLI have checked them.
     """
-    return _run_all([scenario], replicates, seed, workers, progress, overrides, backend, scheduler)[0][0]
+    runs, _ = _run_all(
+        [scenario], replicates, seed, workers, progress, overrides, backend, scheduler, posterior
+    )
+    return runs[0]
 
 
 def run_scenario(
@@ -187,18 +234,23 @@ def run_scenario(
     *,
     backend: str | None = None,
     scheduler: str | None = None,
+    posterior: str | Path | Posterior | None = None,
 ) -> Results:
     """Run `replicates` replicates of a scenario (path, mapping or Scenario) and return their tables.
 
     `overrides` maps dotted paths to values (`{"party.scale": 0.02}`) or is a list of `path=value`
     strings; the same `seed` gives the same tables whatever `workers` and `backend` (serial, local,
-    dask) are, and the same replicates as a sweep point with the same seed. Raises `InputError` on
-    bad input.
+    dask) are, and the same replicates as a sweep point with the same seed. `posterior` (a
+    `calibrate` output directory) draws each replicate's calibrated parameters from its posterior
+    (`sim.posterior`). Raises `InputError` on bad input.
     """
     check_counts(replicates, seed, workers)
     ov = normalise_overrides(overrides)
     scenario = prepare(source, ov)
-    return run_loaded(scenario, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler)
+    return run_loaded(
+        scenario, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler,
+        posterior=as_posterior(posterior),
+    )
 
 
 def compare_loaded(
@@ -211,10 +263,13 @@ def compare_loaded(
     *,
     backend: str | None = None,
     scheduler: str | None = None,
+    posterior: Posterior | None = None,
 ) -> Comparison:
     """Run loaded scenarios (a k-point design) on common random numbers and build the comparison."""
     started, t0 = now(), time.perf_counter()
-    runs, engine = _run_all(scenarios, replicates, seed, workers, progress, overrides, backend, scheduler)
+    runs, engine = _run_all(
+        scenarios, replicates, seed, workers, progress, overrides, backend, scheduler, posterior
+    )
     results = {sc.name: res for sc, res in zip(scenarios, runs, strict=True)}
     manifest = {
         "kind": "comparison",
@@ -226,6 +281,7 @@ def compare_loaded(
         "reference": scenarios[0].name,
         **provenance(engine, {sc.name: sc.sha256 for sc in scenarios}),
         "timings": {"started": started, "finished": now(), "seconds": round(time.perf_counter() - t0, 3)},
+        **({"posterior": posterior.describe()} if posterior is not None else {}),
     }
     return Comparison(results, comparison_table(results), manifest)
 
@@ -257,11 +313,17 @@ def compare_scenarios(
     *,
     backend: str | None = None,
     scheduler: str | None = None,
+    posterior: str | Path | Posterior | None = None,
 ) -> Comparison:
-    """Run each scenario with the same replicates and seeds; differences are against the first."""
+    """Run each scenario with the same replicates and seeds; differences are against the first.
+
+    With `posterior` replicate i draws the same calibrated parameters in every scenario, except
+    where a scenario's own value stands (`sim.posterior`).
+    """
     check_counts(replicates, seed, workers)
     ov = normalise_overrides(overrides)
     scenarios = load_all(sources, ov)
     return compare_loaded(
-        scenarios, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler
+        scenarios, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler,
+        posterior=as_posterior(posterior),
     )

@@ -19,11 +19,13 @@ from sim.cli_options import (
     add_backend,
     add_out,
     add_overrides,
+    add_posterior,
     add_quiet,
     add_replicates,
     add_seed,
     add_workers,
     announce_runs,
+    load_posterior_option,
     refuse_existing,
     resolve,
 )
@@ -71,6 +73,7 @@ def _add_run_options(p: argparse.ArgumentParser, out_default: str) -> None:
     add_out(p, out_default, "results directory")
     add_workers(p)
     add_overrides(p)
+    add_posterior(p)
     add_backend(p)
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
     p.add_argument(
@@ -219,31 +222,40 @@ def _finish(args: argparse.Namespace, out: Path, result: Any, report: Callable[[
 def cmd_run(args: argparse.Namespace) -> int:
     """`powerstruggle run SCENARIO ...`."""
     _prestart(args, 1)
-    from sim.api import prepare, run_loaded
+    from sim.api import posterior_standing, prepare, run_loaded
     from sim.report import run_report
     from sim.results import check_out_dir
 
     _check_plot_available(args)
     overrides = _overrides(args)
     scenario = prepare(args.scenario, overrides)
+    posterior = load_posterior_option(args)
+    if posterior is not None:
+        posterior_standing([scenario], posterior, overrides)  # a missing parameter fails before any output
     out = args.out if args.out is not None else Path("results") / scenario.name
     refuse_existing(out, args.force)
     check_out_dir(out)
     announce_runs(args.replicates, f"run {scenario.name}", args.quiet)
-    res = run_loaded(scenario, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
+    res = run_loaded(
+        scenario, args.replicates, args.seed, overrides=overrides, posterior=posterior,
+        **_engine_options(args),
+    )
     return _finish(args, out, res, run_report)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """`powerstruggle compare A B ...`."""
     _prestart(args, len(args.scenarios))
-    from sim.api import compare_loaded, load_all
+    from sim.api import compare_loaded, load_all, posterior_standing
     from sim.report import comparison_report
     from sim.results import check_out_dir
 
     _check_plot_available(args)
     overrides = _overrides(args)
     scenarios = load_all(args.scenarios, overrides)
+    posterior = load_posterior_option(args)
+    if posterior is not None:
+        posterior_standing(scenarios, posterior, overrides)  # a missing parameter fails before any output
     if args.out is not None:
         out = args.out
     else:
@@ -251,7 +263,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     refuse_existing(out, args.force)
     check_out_dir(out)
     announce_runs(args.replicates * len(scenarios), f"compare {len(scenarios)} scenarios", args.quiet)
-    cmp = compare_loaded(scenarios, args.replicates, args.seed, overrides=overrides, **_engine_options(args))
+    cmp = compare_loaded(
+        scenarios, args.replicates, args.seed, overrides=overrides, posterior=posterior,
+        **_engine_options(args),
+    )
     return _finish(args, out, cmp, comparison_report)
 
 

@@ -1,10 +1,11 @@
 """The options every command shares, each declared once, so that a flag means the same everywhere.
 
-`--seed`, `--set`, `--backend`, `--scheduler`, `--workers`, `--replicates`, `--out`, `--force` and
-`--quiet` are added through these functions. Options a file may also give (an experiment's replicates,
-seed, backend, workers) default to None here: the file's value is the default and the flag overrides
-it (`resolve`). An existing output is replaced only with `--force` (`refuse_existing`), and a job that
-will take a while says how many runs it starts before it starts them (`announce_runs`).
+`--seed`, `--set`, `--backend`, `--scheduler`, `--workers`, `--replicates`, `--out`, `--force`,
+`--posterior` and `--quiet` are added through these functions. Options a file may also give (an
+experiment's replicates, seed, backend, workers) default to None here: the file's value is the
+default and the flag overrides it (`resolve`). An existing output is replaced only with `--force`
+(`refuse_existing`), and a job that will take a while says how many runs it starts before it starts
+them (`announce_runs`).
 """
 
 from __future__ import annotations
@@ -96,6 +97,28 @@ def add_overrides(p: argparse.ArgumentParser) -> None:
         metavar="PATH=VALUE",
         help="override a scenario value by dotted path, e.g. --set leaders.stalin.charisma=0.5 (repeatable)",
     )
+
+
+def add_posterior(p: argparse.ArgumentParser) -> None:
+    """`--posterior DIR`: draw each replicate's calibrated parameters from a `calibrate` output."""
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a `calibrate` output: each replicate draws the calibrated parameters from its posterior "
+        "(the same draw in every scenario and point); a value the scenario, --set or design gives "
+        "differently from the calibrated scenario stands",
+    )
+
+
+def load_posterior_option(args: argparse.Namespace) -> Any:
+    """The `Posterior` of `--posterior`, read and checked before anything is written; None without it."""
+    if getattr(args, "posterior", None) is None:
+        return None
+    from sim.posterior import load_posterior
+
+    return load_posterior(args.posterior)
 
 
 def add_out(

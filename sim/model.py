@@ -65,6 +65,8 @@ class PowerStruggleModel(mesa.Model):
     seed; call `step()` once per month (or `run_model()`); `running` turns False after the last month.
     `monthly_records=False` skips the DataCollector's monthly records (the leader-month table), which
     nothing in the replay reads: a sweep of summaries runs faster with the same outcomes.
+    `drawn` names dotted paths whose values were drawn from a posterior: `parameter_uncertainty`
+    leaves those leader traits as they are.
     """
 
     def __init__(
@@ -75,8 +77,11 @@ class PowerStruggleModel(mesa.Model):
         replicate: int = 0,
         *,
         monthly_records: bool = True,
+        drawn: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(rng=rng)
+        # Dotted paths drawn from a calibration's posterior (sim.posterior): their values are not jittered.
+        self.drawn = frozenset(drawn)
         # Off for a run whose leader-month table nobody keeps (a sweep of summaries): the monthly
         # records and the DataCollector's collection are about a twelfth of a replay, and nothing in
         # the replay reads them. The DataCollector then stays empty.

@@ -29,6 +29,15 @@ def _pct(k: int, n: int) -> str:
     return f"{100 * k / n:.0f}%"
 
 
+def _posterior_line(manifest: dict) -> list[str]:
+    """Under a posterior, say so: its directory and how many calibrated parameters it holds."""
+    posterior = manifest.get("posterior")
+    if not posterior:
+        return []
+    count = len(posterior["parameters"])
+    return [f"under the posterior of {posterior['path']} ({count} calibrated parameters, in summary.csv)"]
+
+
 def run_report(res: Results, out_dir: object = None) -> str:
     """P(each winner) with its 95% Wilson interval; median and 10-90% dates of each sanction per leader."""
     m = res.manifest
@@ -37,7 +46,7 @@ def run_report(res: Results, out_dir: object = None) -> str:
     secs = (m.get("timings") or {}).get("seconds")
     if secs is not None:
         head += f", {secs:.1f} s"
-    lines = [head]
+    lines = [head, *_posterior_line(m)]
     if out_dir is not None:
         lines.append(f"tables written to {out_dir}")
     lines += ["", "Winner (consolidated power by the end)   P     95% interval (Wilson)"]
@@ -74,7 +83,8 @@ def comparison_report(cmp: Comparison, out_dir: object = None) -> str:
     m = cmp.manifest
     lines = [
         f"comparison of {len(names)} scenarios, {m.get('replicates', '?')} replicates each, "
-        f"master seed {m.get('master_seed', '?')} (same seeds in every scenario)"
+        f"master seed {m.get('master_seed', '?')} (same seeds in every scenario)",
+        *_posterior_line(m),
     ]
     if out_dir is not None:
         lines.append(f"tables written to {out_dir}")

@@ -43,13 +43,22 @@ class ReplicateOutput:
 
 
 def simulate(
-    scenario: Scenario, seed: int, replicate: int = 0, *, timeseries: bool = True
+    scenario: Scenario,
+    seed: int,
+    replicate: int = 0,
+    *,
+    timeseries: bool = True,
+    drawn: frozenset[str] = frozenset(),
 ) -> ReplicateOutput:
     """Run one replicate to the end of the window and return its tables.
 
     `timeseries=False` leaves the leader-month table empty, for a sweep that does not keep it.
+    `drawn` names the dotted paths whose values were drawn from a posterior (`sim.posterior`):
+    `parameter_uncertainty` does not jitter them.
     """
-    model = PowerStruggleModel(scenario=scenario, rng=seed, replicate=replicate, monthly_records=timeseries)
+    model = PowerStruggleModel(
+        scenario=scenario, rng=seed, replicate=replicate, monthly_records=timeseries, drawn=drawn
+    )
     while model.running:
         model.step()
     return collect_output(model, seed, replicate, timeseries=timeseries)

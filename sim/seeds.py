@@ -18,3 +18,12 @@ def replicate_seed(master_seed: int, replicate: int) -> int:
 def replicate_seeds(master_seed: int, n: int) -> list[int]:
     """Seeds of replicates 0 .. n-1 (a prefix of the same tree for any larger n)."""
     return [replicate_seed(master_seed, i) for i in range(n)]
+
+
+def replicate_child(master_seed: int, replicate: int, child: int) -> np.random.SeedSequence:
+    """Child `child` of replicate i's seed sequence: a stream of the run's own, apart from the model's.
+
+    The model is seeded with `replicate_seed` (an integer), so its streams never meet this child's; a
+    draw made here (a posterior's parameters) leaves every random number the model sees unchanged.
+    """
+    return np.random.SeedSequence(master_seed, spawn_key=(replicate, child))

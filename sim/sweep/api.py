@@ -25,12 +25,15 @@ def sweep(
     progress: bool = False,
     raise_on_failure: bool = False,
     run_function: str | None = None,
+    posterior: str | Path | None = None,
 ) -> pd.DataFrame:
     """Run an experiment (file path or mapping) and return one row per completed run.
 
     With `out` the usual sweep directory is kept (and `resume=True` continues it); without it the
     results live in a temporary directory that is removed once the table is in memory. Failed runs
     are not rows: they are in `df.attrs["failures"]` (and `raise_on_failure=True` raises instead).
+    `posterior` (a `calibrate` output directory) draws each replicate's calibrated parameters from
+    its posterior (`sim.posterior`); the table then has a column per calibrated path.
     """
     import pandas as pd
 
@@ -48,6 +51,7 @@ def sweep(
             replicates=replicates,
             progress="auto" if progress else "off",
             run_function=run_function or RUN_FUNCTION,
+            posterior=posterior,
         )
         parts = sorted((directory / "runs.parquet").glob("part-*.parquet"))
         frame = pd.read_parquet(directory / "runs.parquet") if parts else pd.DataFrame()

@@ -12,12 +12,14 @@ from sim.cli_options import (
     add_backend,
     add_out,
     add_overrides,
+    add_posterior,
     add_progress,
     add_replicates,
     add_seed,
     add_workers,
     announce_runs,
     clear_for_rerun,
+    load_posterior_option,
     progress_of,
     refuse_existing,
 )
@@ -43,6 +45,7 @@ def register(subparsers: Any) -> None:
     add_overrides(parser)
     add_workers(parser)
     add_backend(parser)
+    add_posterior(parser)
     add_out(parser, "results/sweeps/<experiment name>", "sweep directory")
     parser.add_argument("--resume", action="store_true", help="continue the sweep already in --out")
     parser.add_argument(
@@ -66,7 +69,9 @@ def handler(args: argparse.Namespace) -> int:
 
     overrides = normalise_overrides(args.overrides)  # a malformed --set fails before the file is read
     experiment = load_experiment(args.experiment, args.replicates, args.seed).with_overrides(overrides)
-    design = build_design(experiment)  # every path and value checked before anything is touched
+    posterior = load_posterior_option(args)
+    # every path and value (and the posterior's parameters) checked before anything is touched
+    design = build_design(experiment, posterior=posterior)
     out = args.out if args.out is not None else Path("results") / "sweeps" / experiment.name
     if args.force and args.resume:
         raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
@@ -85,6 +90,7 @@ def handler(args: argparse.Namespace) -> int:
             resume=args.resume,
             chunk_size=args.chunk_size,
             progress=progress_of(args),
+            posterior=posterior,
         )
     except KeyboardInterrupt:
         print(f"interrupted: committed chunks are saved in {out}; continue with --resume", file=sys.stderr)

@@ -42,6 +42,11 @@ class Design:
     scenarios: dict[str, dict[str, Any]] = field(repr=False)
     scenario_files: dict[str, str] = field(default_factory=dict)
     scenario_sha256: dict[str, str] = field(default_factory=dict)
+    #: A calibration's posterior (sim.posterior.Posterior) that each replicate draws from, or None.
+    posterior: Any = None
+    #: Per point, the calibrated paths whose own value stands under the posterior (the rest are drawn).
+    standing: list[dict[str, Scalar]] = field(default_factory=list)
+    _draws: dict[int, dict[str, Scalar]] = field(default_factory=dict, repr=False)
 
     @property
     def n_runs(self) -> int:
@@ -52,6 +57,14 @@ class Design:
         """`(point_id, replicate, seed)` of a run; runs are numbered point-major; points share seeds."""
         point_id, replicate = divmod(run_id, self.replicates)
         return point_id, replicate, replicate_seed(self.seed, replicate)
+
+    def run_parameters(self, point_id: int, replicate: int) -> tuple[tuple[str, Scalar, bool], ...]:
+        """A run's calibrated parameters under the posterior (`sim.posterior.RunParameters`); () without."""
+        if self.posterior is None:
+            return ()
+        if replicate not in self._draws:
+            self._draws[replicate] = self.posterior.draw(self.seed, replicate)
+        return self.posterior.parameters(self._draws[replicate], self.standing[point_id])
 
     def fingerprint(self) -> str:
         """Digest everything that decides the results, so `--resume` cannot mix two designs."""
@@ -66,6 +79,8 @@ class Design:
             # the resolved content too: a changed base file changes a child scenario without its sha256
             "resolved": {name: data for name, data in self.scenarios.items()},
         }
+        if self.posterior is not None:  # only then: a sweep without one keeps its fingerprint
+            payload["posterior"] = {"sha256": self.posterior.sha256, "standing": self.standing}
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     def describe(self) -> dict[str, Any]:
@@ -163,8 +178,12 @@ def sample_rows(experiment: Experiment) -> list[dict[str, Scalar]]:
     return rows
 
 
-def build_design(experiment: Experiment, replicates: int | None = None) -> Design:
-    """Resolve scenarios, check every parameter path and value against them, and list the points."""
+def build_design(experiment: Experiment, replicates: int | None = None, posterior: Any = None) -> Design:
+    """Resolve scenarios, check every parameter path and value against them, and list the points.
+
+    With a `posterior` (sim.posterior.Posterior) every scenario must have its calibrated paths; each
+    point's standing values are those it sets itself or its scenario gives differently.
+    """
     from sim.scenario import load_scenario
 
     where = experiment.where
@@ -195,6 +214,14 @@ def build_design(experiment: Experiment, replicates: int | None = None) -> Desig
             for row in sampled:
                 values = dict(zip(axes, combo, strict=True)) | row
                 points.append(Point(len(points), scenario_name, values))
+    standing = []
+    if posterior is not None:
+        for point in points:
+            where = f"scenario '{point.scenario}'"
+            standing.append(posterior.standing(scenarios[point.scenario], fixed | point.values, where))
+        for name, resolved in scenarios.items():  # once per scenario, with what any of its points draws
+            own = [set(kept) for kept, point in zip(standing, points, strict=True) if point.scenario == name]
+            posterior.check_draws(resolved, set.intersection(*own), f"scenario '{name}'")
     return Design(
         experiment,
         replicates or experiment.replicates,
@@ -205,6 +232,8 @@ def build_design(experiment: Experiment, replicates: int | None = None) -> Desig
         scenarios,
         files,
         digests,
+        posterior,
+        standing,
     )
 
 

@@ -46,11 +46,16 @@ class SweepReport:
         return self.planned - self.completed - self.failed
 
 
+def _run_spec(design: Design, run_id: int) -> RunSpec:
+    point_id, replicate, seed = design.run(run_id)
+    return RunSpec(run_id, point_id, replicate, seed, design.run_parameters(point_id, replicate))
+
+
 def _tasks(design: Design, plan: list[range], todo: list[int], run_function: str) -> Iterator[ChunkTask]:
     """Build chunk tasks lazily: a 100,000-run sweep never has all its tasks in memory at once."""
     token = design.fingerprint()
     for chunk_id in todo:
-        runs = tuple(RunSpec(r, *design.run(r)) for r in plan[chunk_id])
+        runs = tuple(_run_spec(design, r) for r in plan[chunk_id])
         point_ids = sorted({r.point_id for r in runs})
         points = {pid: (design.points[pid].scenario, design.points[pid].values) for pid in point_ids}
         names = {name for name, _ in points.values()}
@@ -109,6 +114,9 @@ class Sweep:
                 },
             }
         )
+        if self.design.posterior is not None:
+            standing = {p: kept for p, kept in enumerate(self.design.standing) if kept}
+            self.manifest["posterior"] = self.design.posterior.describe() | {"standing_by_point": standing}
         timings = self.manifest.setdefault("timings", {"started": stamp, "sessions": []})
         timings["finished"] = stamp if self.report.status != "running" else None
         atomic_write_text(self.store.out / "manifest.json", json.dumps(self.manifest, indent=2, default=str))
@@ -241,11 +249,16 @@ def run_sweep(
     progress: str = "auto",
     run_function: str = RUN_FUNCTION,
     seed: int | None = None,
+    posterior: Any = None,
 ) -> SweepReport:
     """Validate everything, then run the sweep into `out`; InputError before any run on bad input.
 
-    `replicates` and `seed` (the command's flags) override the experiment's values.
+    `replicates` and `seed` (the command's flags) override the experiment's values. `posterior` (a
+    `calibrate` output directory or a loaded `sim.posterior.Posterior`) draws each replicate's
+    calibrated parameters from its posterior; runs.parquet then has a column per calibrated path.
     """
+    from sim.posterior import as_posterior
+
     if isinstance(experiment, Experiment):
         exp = experiment.with_flags(replicates, seed).require_counts()
     else:
@@ -258,7 +271,7 @@ def run_sweep(
         isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1
     ):
         raise InputError(f"--chunk-size {chunk_size}: expected an integer >= 1")
-    design = build_design(exp)
+    design = build_design(exp, posterior=as_posterior(posterior))
     sweep = Sweep(design, Path(out), run_function)
     return sweep.execute(backend, workers or spec.workers, scheduler, resume, chunk_size, progress)
 

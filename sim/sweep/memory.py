@@ -27,14 +27,21 @@ def default_backend(backend: str | None, scheduler: str | None, workers: int, n_
 
 
 def _tasks(
-    scenarios: Sequence[Any], seeds: Sequence[int], plan: list[range], run_function: str
+    scenarios: Sequence[Any],
+    seeds: Sequence[int],
+    plan: list[range],
+    run_function: str,
+    parameters: Sequence[Sequence[Any]] | None = None,
 ) -> Iterator[ChunkTask]:
     n = len(seeds)
     # Names these scenarios by content (each `sha256` covers its files and overrides): a worker
     # validates them once and reuses them in later calls with the same scenarios (a replay in a loop).
     token = hashlib.sha256("\n".join(sc.sha256 for sc in scenarios).encode()).hexdigest()
     for chunk_id, run_ids in enumerate(plan):
-        runs = tuple(RunSpec(r, r // n, r % n, seeds[r % n]) for r in run_ids)
+        runs = tuple(
+            RunSpec(r, r // n, r % n, seeds[r % n], parameters[r // n][r % n] if parameters else ())
+            for r in run_ids
+        )
         point_ids = sorted({r.point_id for r in runs})
         yield ChunkTask(
             chunk_id,
@@ -60,12 +67,15 @@ def run_points(
     on_done: Callable[[], None] | None = None,
     on_backend: Callable[[dict[str, Any]], None] | None = None,
     run_function: str = RUN_FUNCTION,
+    parameters: Sequence[Sequence[Any]] | None = None,
 ) -> Iterator[tuple[int, Any]]:
     """Yield `(scenario index, ReplicateOutput)` in order (scenario-major, then replicate).
 
     Results do not depend on the backend or the number of workers. A replicate that raises stops
     the run with a RuntimeError naming it (a run's tables must be whole); so does a lost chunk.
     `on_backend` receives the backend's description (name, workers) for the manifest.
+    `parameters[k][i]`, under a posterior, is replicate i of scenario k's calibrated parameters
+    (`sim.posterior.RunParameters`).
     """
     n_runs = len(scenarios) * len(seeds)
     name = default_backend(backend, scheduler, workers, n_runs)
@@ -78,7 +88,9 @@ def run_points(
     with engine:
         if on_backend is not None:
             on_backend(engine.describe())
-        for task, outcome in engine.run(_tasks(scenarios, seeds, plan, run_function), 2 * engine.workers + 2):
+        for task, outcome in engine.run(
+            _tasks(scenarios, seeds, plan, run_function, parameters), 2 * engine.workers + 2
+        ):
             if isinstance(outcome, BaseException):
                 raise RuntimeError(f"chunk {task.chunk_id} lost: {type(outcome).__name__}: {outcome}")
             if outcome.failures:

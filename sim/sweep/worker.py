@@ -19,12 +19,17 @@ DETAIL_TABLES = ("events", "votes", "timeseries")
 
 @dataclass(frozen=True, slots=True)
 class RunSpec:
-    """One run: its coordinates in the design and its seed."""
+    """One run: its coordinates in the design and its seed.
+
+    Under a posterior (`sim.posterior`), `posterior` holds each calibrated path with the value the
+    run uses and whether it was drawn; without one it is empty and the run is as it always was.
+    """
 
     run_id: int
     point_id: int
     replicate: int
     seed: int
+    posterior: tuple[tuple[str, Any, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +130,21 @@ def _drops_timeseries(task: ChunkTask) -> bool:
     return task.keep == "tables" and "timeseries" not in task.outputs
 
 
+def _simulate_drawn(
+    simulate: Callable[..., Any], scenario: Any, run: RunSpec, options: dict[str, Any]
+) -> Any:
+    """Run with the values drawn from a posterior set (and not jittered); the summary carries them all."""
+    from sim.scenario import load_scenario
+
+    drawn = {path: value for path, value, was_drawn in run.posterior if was_drawn}
+    if drawn:
+        scenario = load_scenario(scenario.resolved(), drawn)
+        options = options | {"drawn": frozenset(drawn)}
+    output = simulate(scenario, run.seed, run.replicate, **options)
+    output.summary.update((path, value) for path, value, _ in run.posterior)
+    return output
+
+
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run every run of a chunk; a run that raises becomes a failure record and the chunk goes on."""
     started = time.perf_counter()
@@ -139,7 +159,10 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         try:
             if run.point_id not in loaded:
                 loaded = {run.point_id: _scenario(task, run.point_id)}
-            output = simulate(loaded[run.point_id], run.seed, run.replicate, **options)
+            if run.posterior:
+                output = _simulate_drawn(simulate, loaded[run.point_id], run, options)
+            else:
+                output = simulate(loaded[run.point_id], run.seed, run.replicate, **options)
         except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
             loaded.pop(run.point_id, None)
             _SCENARIOS.pop((task.token, run.point_id), None)
