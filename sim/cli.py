@@ -272,7 +272,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """`powerstruggle validate FILE ...`: `ok FILE` or `error: ...` for each; exit 0 only if all are ok."""
-    from sim.validation import validate_files
+    from sim.filekinds import validate_files
 
     bad = 0
     for path, outcome in validate_files(args.files, args.scenario):

@@ -297,6 +297,22 @@ class PowerStruggleModel(mesa.Model):
             "+".join(sorted(self.leader_names[m] for m in camp_of(self, k))) for k in range(len(self.leaders))
         ]
 
+    def record_vote(
+        self, when: date, body: str, motion: str, yes: int, no: int, abstain: int, voters: int
+    ) -> None:
+        """Append one vote to the run's vote table (`votes.csv`)."""
+        self.votes.append(
+            {
+                "date": when.isoformat(),
+                "body": body,
+                "motion": motion,
+                "for": yes,
+                "against": no,
+                "abstain": abstain,
+                "voting_delegates": voters,
+            }
+        )
+
     def log_event(self, when: date, kind: str, actor: str, body: str, detail: str) -> None:
         """Append one dated event to the run's event table."""
         self.events.append(

@@ -34,9 +34,6 @@ def expected_one_of(name: str, candidates: Iterable[str], what: str = "one of") 
     listed = f"{what} {', '.join(names)}" if len(names) <= MAX_LISTED else f"one of {len(names)} names"
     return f"expected {listed}{did_you_mean(name, names)}"
 
-
-def path_hint(path: str, valid: set[str]) -> str:
-    """What a dotted scenario path should have been, e.g. `a key of leaders.stalin (did you mean ...?)`."""
-    from sim.scenario.loading import _hint  # the loader's helper: it also knows removed keys
-
-    return _hint(path, valid)
+def plural(kind: str) -> str:
+    """'mechanisms' or 'switches', for reports and figures."""
+    return "switches" if kind == "switch" else f"{kind}s"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from sim.errors import InputError
-from sim.sweep.design import build_design
-from sim.sweep.experiment import is_experiment, load_experiment, validate_experiment
+from sim.sweep.design import build_design, validate_experiment
+from sim.sweep.experiment import is_experiment, load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"

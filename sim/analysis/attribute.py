@@ -29,6 +29,7 @@ from sim.analysis.menu import Intervention, combine, load_menu
 from sim.analysis.output import write_tables
 from sim.analysis.shapley import paired_bootstrap, shapley
 from sim.errors import InputError
+from sim.names import plural
 from sim.stats import wilson
 
 MAX_PLAYERS = 12  # 4,096 configurations: beyond that the exact method is a week of runs
@@ -86,10 +87,6 @@ class Attribution:
             lines.append(f"note: {self.failed} run(s) failed; their replicates were left out everywhere")
         return "\n".join(lines)
 
-
-def plural(kind: str) -> str:
-    """'mechanisms' or 'switches', for reports and figures."""
-    return "switches" if kind == "switch" else f"{kind}s"
 
 
 def mechanism_configurations(players: list[str]) -> list[Configuration]:

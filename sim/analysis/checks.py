@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.names import expected_one_of, nearest, path_hint
+from sim.names import expected_one_of, nearest
+from sim.scenario.loading import _hint as path_hint  # the loader's: it also knows removed keys
 
 #: Columns of a run whose values are leader names (or `none`).
 LEADER_COLUMNS = ("winner", "gs_holder_final")

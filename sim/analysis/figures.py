@@ -27,7 +27,7 @@ def _bars(ax: Any, labels: list[str], values: np.ndarray, lo: np.ndarray, hi: np
 
 def attribution_figure(result: Any) -> Figure:
     """What the outcome rests on: Shapley values sorted, with their paired-bootstrap intervals."""
-    from sim.analysis.attribute import plural
+    from sim.names import plural
 
     table = result.attribution.sort_values("shapley", ascending=False)
     fig = new_figure((10.0, 1.2 + 0.5 * len(table)))

@@ -14,13 +14,13 @@ import math
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.calibration.budget import BudgetedABCSMC
+from sim.calibration.outputs import Calibration, write_outputs
 from sim.calibration.pool import run_jobs
 from sim.calibration.simulator import (
     ProjectedDistance,
@@ -41,17 +41,6 @@ from sim.record.score import AnyTarget
 BACKENDS = ("local", "dask")
 SPEC = "calibration.json"
 DB = "abc.db"
-
-
-@dataclass
-class Calibration:
-    """A finished calibration: its directory and the main tables."""
-
-    out: Path
-    posterior: Any  # pandas DataFrame: one row per particle, a column per path, weight, generation
-    generations: Any
-    score: Any
-    manifest: dict[str, Any]
 
 
 #: The fewest particles a default population has, and so the smallest budget without --population:
@@ -361,7 +350,6 @@ def calibrate(
         if client is not None:
             client.close()
     seconds = time.perf_counter() - started
-    from sim.calibration.outputs import write_outputs
 
     return write_outputs(
         out, sc, all_targets, space_params, history, spec,

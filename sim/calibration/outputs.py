@@ -9,6 +9,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,16 @@ from sim.calibration.simulator import key
 from sim.calibration.space import Param
 from sim.record.score import AnyTarget, replicate_values, score_table
 
+
+@dataclass
+class Calibration:
+    """A finished calibration: its directory and the main tables."""
+
+    out: Path
+    posterior: Any  # pandas DataFrame: one row per particle, a column per path, weight, generation
+    generations: Any
+    score: Any
+    manifest: dict[str, Any]
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     """The q-quantile of x under weights w (the smallest x whose cumulative weight reaches q)."""
@@ -139,7 +150,6 @@ def write_outputs(
 ) -> Any:
     """Write posterior.parquet, generations.csv, calibrated.toml, score.csv, manifest.json, figures/."""
     from sim.api import versions
-    from sim.calibration.api import Calibration
     from sim.runner import replicate_seeds
 
     posterior = posterior_frame(history, params)

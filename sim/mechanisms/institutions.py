@@ -46,17 +46,7 @@ def record_vote(
     body: str = "",
 ) -> None:
     """Append one vote to the run's vote table (cast by the session's body unless `body` is given)."""
-    model.votes.append(
-        {
-            "date": session.date.isoformat(),
-            "body": body or session.body,
-            "motion": motion,
-            "for": yes,
-            "against": no,
-            "abstain": abstain,
-            "voting_delegates": n,
-        }
-    )
+    model.record_vote(session.date, body or session.body, motion, yes, no, abstain, n)
 
 
 def cc_tally(model: PowerStruggleModel, against_camp: frozenset[int]) -> tuple[int, int, int]:

@@ -95,7 +95,6 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot) -> int | Non
     Returns him if he was voted out.
     """
     from sim.mechanisms import defence
-    from sim.mechanisms.institutions import record_vote
     from sim.mechanisms.offices import fill_general_secretary
     from sim.politics import secretariat_holder
 
@@ -116,8 +115,8 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot) -> int | Non
     keep = int((in_camp & ~turned).sum())
     remove = int((~in_camp | turned).sum())
     body = "CC plenum"
-    record_vote(
-        model, session, f"retain general secretary: {leader.name}", keep, remove, 0, allegiance.size, body
+    model.record_vote(
+        session.date, body, f"retain general secretary: {leader.name}", keep, remove, 0, allegiance.size
     )
     if remove <= keep:
         return None

@@ -7,13 +7,15 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.errors import InputError
 from sim.seeds import replicate_seed
-from sim.sweep.experiment import Experiment, RangeSpec, Scalar, ValuesSpec
+from sim.sweep.experiment import Experiment, RangeSpec, Scalar, ValuesSpec, parse_experiment
+from sim.tomlfile import read_toml
 
 SCENARIO_COLUMN = "scenario"
 # Distinguishes the design's random stream from the runs' streams under the same master seed.
@@ -318,3 +320,18 @@ def chunks(n_runs: int, chunk_size: int, taper: bool = False) -> list[range]:
     small = max(1, math.ceil(chunk_size / 6))
     plan = [range(start, min(start + chunk_size, head)) for start in range(0, head, chunk_size)]
     return plan + [range(start, min(start + small, n_runs)) for start in range(head, n_runs, small)]
+
+
+def validate_experiment(path: str | Path) -> None:
+    """Check an experiment file completely (scenario paths, parameter paths, values) without running it.
+
+    A file without `replicates` or `seed` is valid: the command line gives them when it runs.
+    """
+    path = Path(path)
+    raw, blob = read_toml(path, "experiment")
+    experiment = parse_experiment(raw, path, hashlib.sha256(blob).hexdigest())
+    runnable = experiment.with_flags(
+        replicates=1 if experiment.replicates is None else None,
+        seed=0 if experiment.seed is None else None,
+    )
+    build_design(runnable)

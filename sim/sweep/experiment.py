@@ -329,20 +329,3 @@ def load_experiment(
     raw, blob = read_toml(path, "experiment")
     experiment = parse_experiment(raw, path, hashlib.sha256(blob).hexdigest())
     return experiment.with_flags(replicates, seed).require_counts()
-
-
-def validate_experiment(path: str | Path) -> None:
-    """Check an experiment file completely (scenario paths, parameter paths, values) without running it.
-
-    A file without `replicates` or `seed` is valid: the command line gives them when it runs.
-    """
-    from sim.sweep.design import build_design
-
-    path = Path(path)
-    raw, blob = read_toml(path, "experiment")
-    experiment = parse_experiment(raw, path, hashlib.sha256(blob).hexdigest())
-    runnable = experiment.with_flags(
-        replicates=1 if experiment.replicates is None else None,
-        seed=0 if experiment.seed is None else None,
-    )
-    build_design(runnable)
