@@ -25,6 +25,7 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check sim tests benchmarks
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -187,9 +187,22 @@ def ceiling_ratio(runs: int = 1800, seconds: float = 20.0) -> tuple[float, float
             out = Path(tmp) / f"out{attempt}"
             t0 = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "sim", "sweep", str(exp), "--workers", "2", "--out", str(out),
-                 "--progress", "off"],
-                cwd=ROOT, check=True, capture_output=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "sim",
+                    "sweep",
+                    str(exp),
+                    "--workers",
+                    "2",
+                    "--out",
+                    str(out),
+                    "--progress",
+                    "off",
+                ],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
             )
             rate = max(rate, runs / (time.perf_counter() - t0))
     return rate, ceiling, rate / ceiling

@@ -162,8 +162,14 @@ def _run_all(
     t_prev, stamp_prev = time.perf_counter(), now()
     try:
         points = run_points(
-            scenarios, seeds, backend=backend, workers=workers, scheduler=scheduler, on_done=bar,
-            on_backend=engine.update, parameters=parameters,
+            scenarios,
+            seeds,
+            backend=backend,
+            workers=workers,
+            scheduler=scheduler,
+            on_done=bar,
+            on_backend=engine.update,
+            parameters=parameters,
         )
         for i, out in points:
             if not outputs[i]:
@@ -248,7 +254,14 @@ def run_scenario(
     ov = normalise_overrides(overrides)
     scenario = prepare(source, ov)
     return run_loaded(
-        scenario, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler,
+        scenario,
+        replicates,
+        seed,
+        workers,
+        progress,
+        ov,
+        backend=backend,
+        scheduler=scheduler,
         posterior=as_posterior(posterior),
     )
 
@@ -324,6 +337,13 @@ def compare_scenarios(
     ov = normalise_overrides(overrides)
     scenarios = load_all(sources, ov)
     return compare_loaded(
-        scenarios, replicates, seed, workers, progress, ov, backend=backend, scheduler=scheduler,
+        scenarios,
+        replicates,
+        seed,
+        workers,
+        progress,
+        ov,
+        backend=backend,
+        scheduler=scheduler,
         posterior=as_posterior(posterior),
     )

@@ -271,8 +271,11 @@ def chronicle(
         items.append((row["date"], _ORDER["vote"], i, vote_sentence(row)))
         motion = str(row.get("motion", ""))
         consent = str(row.get("body", "")).strip() == "Politburo"  # its yes only sends it to the plenum
-        if ":" in motion and not consent and pd.to_numeric(row.get("for"), errors="coerce") > pd.to_numeric(
-            row.get("against"), errors="coerce"
+        if (
+            ":" in motion
+            and not consent
+            and pd.to_numeric(row.get("for"), errors="coerce")
+            > pd.to_numeric(row.get("against"), errors="coerce")
         ):
             kind, who = (s.strip().lower() for s in motion.split(":", 1))
             carried.add((row["date"], kind, who))

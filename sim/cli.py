@@ -41,6 +41,7 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "sim.view.cli",
 )
 
+
 class _UsageError(Exception):
     """argparse's complaint, turned into our one-line error."""
 
@@ -237,7 +238,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_out_dir(out)
     announce_runs(args.replicates, f"run {scenario.name}", args.quiet)
     res = run_loaded(
-        scenario, args.replicates, args.seed, overrides=overrides, posterior=posterior,
+        scenario,
+        args.replicates,
+        args.seed,
+        overrides=overrides,
+        posterior=posterior,
         **_engine_options(args),
     )
     return _finish(args, out, res, run_report)
@@ -264,7 +269,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     check_out_dir(out)
     announce_runs(args.replicates * len(scenarios), f"compare {len(scenarios)} scenarios", args.quiet)
     cmp = compare_loaded(
-        scenarios, args.replicates, args.seed, overrides=overrides, posterior=posterior,
+        scenarios,
+        args.replicates,
+        args.seed,
+        overrides=overrides,
+        posterior=posterior,
         **_engine_options(args),
     )
     return _finish(args, out, cmp, comparison_report)

@@ -34,6 +34,7 @@ def expected_one_of(name: str, candidates: Iterable[str], what: str = "one of") 
     listed = f"{what} {', '.join(names)}" if len(names) <= MAX_LISTED else f"one of {len(names)} names"
     return f"expected {listed}{did_you_mean(name, names)}"
 
+
 def plural(kind: str) -> str:
     """'mechanisms' or 'switches', for reports and figures."""
     return "switches" if kind == "switch" else f"{kind}s"

@@ -144,7 +144,7 @@ def _manifest(directory: Path) -> dict[str, Any]:
         raise _error(directory, "not a directory: expected the output directory of powerstruggle calibrate")
     not_calibration = _error(
         directory,
-        f"not a calibration: expected {MANIFEST_FILE} of kind \"calibration\" and {POSTERIOR_FILE} "
+        f'not a calibration: expected {MANIFEST_FILE} of kind "calibration" and {POSTERIOR_FILE} '
         "(the output of powerstruggle calibrate)",
     )
     try:

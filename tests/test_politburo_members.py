@@ -75,6 +75,7 @@ def test_a_members_wavering_decides_a_close_politburo_vote() -> None:
 
 def test_the_politburo_vote_draws_from_its_own_stream_only() -> None:
     model, trotsky = _stalin_against_trotsky(willingness=0.5)
+
     def others() -> dict[str, object]:
         return {name: rng.bit_generator.state for name, rng in model.streams.items() if name != "politburo"}
 

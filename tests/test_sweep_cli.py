@@ -33,7 +33,7 @@ def experiment(tmp_path: Path, replicates: int = 3, extra: str = "") -> Path:
     path = tmp_path / "exp.toml"
     path.write_text(
         f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = {replicates}\nseed = 5\n{extra}'
-        "[fixed]\n\"party.scale\" = 0.02\n"
+        '[fixed]\n"party.scale" = 0.02\n'
         '[grid]\n"leaders.stalin.appointment_control" = [0.3, 0.9]\n'
         '"leaders.trotsky.charisma" = [0.5, 0.95]\n',
         encoding="utf-8",

@@ -88,7 +88,6 @@ class Attribution:
         return "\n".join(lines)
 
 
-
 def mechanism_configurations(players: list[str]) -> list[Configuration]:
     """Every on/off combination of the mechanisms, by bitmask (bit j = players[j] on)."""
     return [

@@ -318,8 +318,15 @@ def calibrate(
         sampler, client = _sampler(workers, backend, scheduler)
         proposal = DefensiveTransition([p.low for p in space_params], [p.high for p in space_params])
         abc = BudgetedABCSMC(
-            simulator, prior, distance, population_size=pop, sampler=sampler, transitions=proposal,
-            eps=eps, budget=abc_budget, workers=workers if backend == "local" else 1,
+            simulator,
+            prior,
+            distance,
+            population_size=pop,
+            sampler=sampler,
+            transitions=proposal,
+            eps=eps,
+            budget=abc_budget,
+            workers=workers if backend == "local" else 1,
         )
         handler.abc = abc
         if resume:

@@ -33,6 +33,7 @@ class Calibration:
     score: Any
     manifest: dict[str, Any]
 
+
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     """The q-quantile of x under weights w (the smallest x whose cumulative weight reaches q)."""
     order = np.argsort(x)

@@ -195,7 +195,7 @@ def rivalry(model: PowerStruggleModel, members: set[int]) -> float:
     if total <= 0:
         return 0.0
     top = head(model, frozenset(members))
-    ambition = max((model.leaders[k].ruthlessness**2 for k in members if k != top), default=0.0)
+    ambition = max((model.leaders[k].ruthlessness ** 2 for k in members if k != top), default=0.0)
     return mech.rivalry * support[top] / total * ambition
 
 

@@ -53,4 +53,3 @@ def organise(model: PowerStruggleModel) -> None:
 def bloc_organised(model: PowerStruggleModel, k: int) -> bool:
     """Whether leader k stands in an organised faction: his own, or his bloc's through any partner."""
     return any(model.leaders[m].mobilised for m in camp_of(model, k))
-

@@ -40,4 +40,3 @@ def drift(model: PowerStruggleModel) -> None:
     # The press and the agitprop carry the line to the cells: each member's line moves `member_drift`
     # of the way toward the agenda each month.
     model.party.members.drift(model.agenda, min(1.0, mech.member_drift * mech.strength))
-

@@ -131,9 +131,7 @@ def elect(model: PowerStruggleModel, seats: np.ndarray) -> tuple[np.ndarray, np.
     patron = model.party.apparatus.patrons()[org]
     loyalty = np.array([sec.loyalty for sec in model.party.apparatus.secretaries])[org]
     machine = ~spent[patron]  # a locally elected secretary (NOBODY, the last entry) is never spent
-    theirs = rng.random(org.size) < np.where(
-        machine, np.minimum(1.0, loyalty), 0.0
-    )
+    theirs = rng.random(org.size) < np.where(machine, np.minimum(1.0, loyalty), 0.0)
     cdf = np.cumsum(weighted[org], axis=1)
     choice = (rng.random(org.size)[:, None] * cdf[:, -1:] >= cdf).sum(axis=1)
     choice = np.minimum(choice, len(model.leaders) - 1)

@@ -96,9 +96,7 @@ def alliance_timeline(
     for i, members in enumerate(rows):
         for k, name in enumerate(cast):
             inside = name in members
-            ax_m.plot(
-                k, i, "o", ms=9 if inside else 4, color=colours[name] if inside else "#dddddd"
-            )
+            ax_m.plot(k, i, "o", ms=9 if inside else 4, color=colours[name] if inside else "#dddddd")
     ax_m.set_xticks(
         range(len(cast)), [style.display_name(c) for c in cast], rotation=60, ha="right", fontsize=8
     )

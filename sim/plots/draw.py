@@ -96,9 +96,7 @@ def comparison_figures(
     if table.empty or not table["metric"].str.startswith("p_winner_", na=False).any():
         table = comparison_from_summaries({n: r.summary for n, r in cmp.runs.items()})
     leaders = cast_of(list(cmp.runs.values()))
-    out = {
-        "winner_probabilities": winner_probabilities(table, scenarios=names, caption=cap, leaders=leaders)
-    }
+    out = {"winner_probabilities": winner_probabilities(table, scenarios=names, caption=cap, leaders=leaders)}
     if cmp.runs:
         out["key_dates"] = key_dates(
             {n: r.summary for n, r in cmp.runs.items()}, caption=cap, record=record, leaders=leaders

@@ -170,11 +170,24 @@ def institutional_fates(
         Line2D([], [], color="#444444", lw=3, alpha=0.45, label="10-90% range of dates"),
         Line2D([], [], ls="none", label="% = share of replicates\n      with that step"),
         Line2D(
-            [], [], marker="o", mfc="white", mec="#444444", mew=1.5, ls="none", ms=7,
+            [],
+            [],
+            marker="o",
+            mfc="white",
+            mec="#444444",
+            mew=1.5,
+            ls="none",
+            ms=7,
             label=f"hollow, with a count: in under {RARE:.0%}\nof replicates (each date shown)",
         ),  # fmt: skip
         Line2D(
-            [], [], marker="o", mfc="white", mec="black", ls="none", ms=5,
+            [],
+            [],
+            marker="o",
+            mfc="white",
+            mec="black",
+            ls="none",
+            ms=5,
             label=f"replicate {replicate}\n(black, below the row)",
         ),  # fmt: skip
         Line2D([], [], color="#cccccc", ls="--", label="Congress / Conference"),

@@ -24,8 +24,22 @@ def scenarios() -> list[Path]:
 
 def run_into(scenario: Path, out: Path) -> None:
     """Run one scenario with the golden settings into `out` (through the CLI, as a user would)."""
-    cmd = [sys.executable, "-m", "sim", "run", str(scenario), "--replicates", str(REPLICATES), "--seed",
-           str(SEED), "--workers", "1", "--out", str(out), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        str(scenario),
+        "--replicates",
+        str(REPLICATES),
+        "--seed",
+        str(SEED),
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
