@@ -1,7 +1,8 @@
 """The parameter reference: every behavioural parameter's key, default, bounds and meaning, from the schema.
 
 docs/parameters.md is this table (`python -m sim.scenario.reference` prints it, and a test keeps the two
-equal), so a default or a bound is written in one place: `sim/scenario/schema.py`.
+equal), so a default or a bound is written in one place: `sim/scenario/behaviour.py` (and the
+`[party]` inputs in `sim/scenario/schema.py`).
 """
 
 from __future__ import annotations
@@ -72,5 +73,22 @@ def markdown(tables: tuple[tuple[str, type[BaseModel]], ...] = TABLES + INPUTS) 
     return "\n".join(lines) + "\n"
 
 
+HEADER = """# Parameters
+
+Every behavioural parameter, declared once, with its default, its bounds and its meaning, in
+`sim/scenario/behaviour.py` (the `[party]` inputs in `sim/scenario/schema.py`); this page is generated
+from them (`python -m sim.scenario.reference > docs/parameters.md`; a test keeps the two equal). The
+defaults are the historical scenario's values, and a scenario or `--set` may change any of them. The
+party's organisations and drives (`party.organisations`, `party.drives`) are scenario data: see
+`scenarios/historical.toml`. Why each mechanism has its form: docs/model.md §7.
+
+"""
+
+
+def page() -> str:
+    """docs/parameters.md: the header and the table."""
+    return HEADER + markdown()
+
+
 if __name__ == "__main__":
-    print(markdown(), end="")
+    print(page(), end="")
