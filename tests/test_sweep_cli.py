@@ -172,6 +172,9 @@ def test_ctrl_c_keeps_committed_chunks_and_exits_130(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # A foreground job: SIGINT not ignored, even when the tests run as a background job (where the
+        # shell ignores it, and a child would inherit that).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     done = out / ".sweep" / "done"
     deadline = time.monotonic() + 120
