@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from test_bad_input import cli  # the same subprocess call as every CLI test
 
 import sim
 from sim.api import prepare
@@ -159,12 +159,6 @@ def test_drawn_traits_are_not_jittered_and_the_rest_are_as_before() -> None:
 
 
 # --- bad input: one line, exit 2, nothing written ------------------------------------------------
-
-
-def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
