@@ -37,6 +37,7 @@ _SANCTIONS = {
     "readmission": "{who} is readmitted to the party.",
     "mobilisation": "{who} organises a faction and takes his case to the party ranks.",
     "factional_act": "{who}'s faction acts in the open: its own meetings, press or demonstrations.",
+    "truce": "{who} renounces factional methods but keeps his views: the faction disbands.",
     "ultimatum": "{who} is told, in exile, to cease his political activity.",
     "politburo_promotion": "{who} becomes a full member of the Politburo{detail}.",
     "consolidation": "{who} has consolidated power: no rival is left who could challenge him.",

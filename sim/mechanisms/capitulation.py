@@ -1,4 +1,4 @@
-"""Capitulation is a choice: a sanctioned leader weighs recanting against holding out.
+"""Capitulation is a choice: a sanctioned leader weighs recanting, a truce, or holding out.
 
 Seed: Zinoviev and Kamenev recanted and were readmitted; Trotsky "refused to compromise" and was exiled.
 A sanctioned oppositionist weighs, when a sanction has just passed (and, once expelled, every month
@@ -7,6 +7,13 @@ valued by his compromise willingness) against what holding out promises (his cam
 the leadership's). Recanting disbands his faction and drops his platform: he keeps his place, loses
 standing, and is not pursued further; an expelled leader who recants is readmitted after a probation.
 No threshold bars anyone: the unwilling recant rarely, not never.
+
+Between the two lies the truce: a faction that has lost a step may disband and keep its views. Record:
+on 16 October 1926 Trotsky, Zinoviev and Kamenev signed a declaration renouncing factional methods
+while upholding their platform, and on 8 August 1927 another; each bought months in which the Control
+Commission's steps (the CC seat, the party card) had no new factional act to answer (Deutscher, The
+Prophet Unarmed, ch. 5; Carr, Foundations of a Planned Economy, vol. 2, ch. 42). The faction must be
+built again (`sim.mechanisms.mobilisation`) before it can act in the open.
 """
 
 from __future__ import annotations
@@ -62,16 +69,45 @@ def recant_hazard(model: PowerStruggleModel, k: int) -> float:
     return min(1.0, mech.capitulation_rate * mech.strength * propensity(model, k))
 
 
+def truce_propensity(model: PowerStruggleModel, k: int) -> float:
+    """How strongly leader k's bloc leans to a truce: stake x willingness x (1 - hope), in [0, 1].
+
+    One factor of willingness fewer than recanting: he gives up the faction, not his views. The bloc's
+    most willing partner carries it (Zinoviev and Kamenev brought Trotsky to sign in October 1926).
+    """
+    willing = max(model.leaders[m].compromise_willingness for m in camp_of(model, k))
+    return stake(model.leaders[k].rung) * willing * (1.0 - hope(model, k))
+
+
 def weigh_after_sanction(model: PowerStruggleModel, k: int) -> bool:
-    """Just sanctioned, he sees the next step coming and may recant (recant_on_sanction x propensity)."""
+    """Just sanctioned, he sees the next step coming: he may recant, or his faction may call a truce.
+
+    Each with chance recant_on_sanction x its propensity; returns whether he recanted.
+    """
     mech = model.cfg.mechanisms.repression
     if not mech.enabled or model.leaders[k].capitulated:
         return False
+    rng = model.streams["repression"]
     p = min(1.0, mech.recant_on_sanction * mech.strength * propensity(model, k))
-    if model.streams["repression"].random() < p:
+    if rng.random() < p:
         recant(model, k)
         return True
+    faction = [m for m in sorted(camp_of(model, k)) if model.leaders[m].mobilised]
+    if faction and model.leaders[k].rung < _TOP:
+        if rng.random() < min(1.0, mech.recant_on_sanction * mech.strength * truce_propensity(model, k)):
+            call_truce(model, k)
     return False
+
+
+def call_truce(model: PowerStruggleModel, k: int) -> None:
+    """Leader k's bloc disbands its faction and keeps its platform: every member's faction is undone."""
+    for m in sorted(camp_of(model, k)):
+        leader = model.leaders[m]
+        if leader.mobilised:
+            detail = "renounces factional methods, keeps his views"
+            model.log_event(model.mid_month, "truce", leader.name, "", detail)
+        leader.mobilised = False
+        leader.organising = 0
 
 
 def recant(model: PowerStruggleModel, k: int) -> None:

@@ -12,8 +12,8 @@ further for old deviations.
 Three acts count as an offence: joining a bloc against the leadership with new partners (the leaders'
 deviation, see `sim.bodies`), a stand at a session (a platform, a declaration), and an organised
 faction's open act (its own meetings, an illegal press, demonstrations), drawn here monthly. The
-Control Commission's steps against an organised faction (the CC seat and the party card) answer only
-the last kind, by him or a bloc partner: Trotsky kept his CC seat through the speeches of the 15th
+Control Commission's steps (the CC seat and the party card) answer only the last kind, by him or a
+bloc partner: Trotsky kept his CC seat through the speeches of the 15th
 Conference and lost it after the illegal press of September 1927, his card after the street
 demonstrations of 7 November. A stand at a session is a deviation, not an appeal to the ranks.
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.leaders import RUNG
-from sim.mechanisms import capitulation, mobilisation
+from sim.mechanisms import capitulation
 from sim.politics import camp_of, opposition
 
 if TYPE_CHECKING:
@@ -56,10 +56,14 @@ def appealed_to_ranks(model: PowerStruggleModel, k: int) -> bool:
 
 
 def offence_answered(model: PowerStruggleModel, k: int, rung: int) -> bool:
-    """Whether the step at `rung` against leader k has the renewed offence it needs (see the module)."""
+    """Whether the step at `rung` against leader k has the renewed offence it needs (see the module).
+
+    The CC seat and the party card answer only a faction's open act: the Right's leaders, who never
+    organised one, kept their CC seats through 1929.
+    """
     if not needs_renewed_offence(rung):
         return True
-    if rung >= RUNG["cc_removal"] and mobilisation.bloc_organised(model, k):
+    if rung >= RUNG["cc_removal"]:
         return appealed_to_ranks(model, k)
     return reoffended(model, k)
 

@@ -194,8 +194,8 @@ def _move_sanction(
 ) -> None:
     mech = model.cfg.mechanisms.institutions
     leader = model.leaders[target]
-    if leader.rung >= RUNG["party_expulsion"]:
-        return
+    if leader.rung >= RUNG["party_expulsion"] or leader.capitulated:
+        return  # one who has recanted is not pursued further (sim.mechanisms.capitulation)
     if model.month - leader.last_sanction_month < mech.min_months_between_sanctions:
         return
     kind = LADDER[leader.rung + 1]

@@ -19,6 +19,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "secretary_placed",
     "mobilisation",
     "factional_act",
+    "truce",
     "ultimatum",
     "capitulation",
     "readmission",
