@@ -162,7 +162,18 @@ def test_the_control_commission_answers_a_factions_open_acts_not_a_speech() -> N
     bukharin = _oppositionist(model, "bukharin", "politburo_removal")
     model.leaders[bukharin].mobilised = False  # a deviation inside the leadership, no faction
     defiance.offend(model, bukharin)
-    assert defiance.offence_answered(model, bukharin, rung)  # persisting deviation may cost the CC seat
+    assert defiance.offence_answered(model, bukharin, RUNG["politburo_removal"])
+    assert not defiance.offence_answered(model, bukharin, rung)  # the Right kept its CC seats: no faction
+
+
+def test_one_who_has_recanted_is_not_pursued_further() -> None:
+    model = small_model()
+    trotsky = _oppositionist(model, "trotsky", "politburo_removal")
+    model.leaders[trotsky].faction_act_month = model.month  # an open act that would answer the CC step
+    model.leaders[trotsky].capitulated = True
+    assert _tries(model, trotsky) == RUNG["politburo_removal"]
+    model.leaders[trotsky].capitulated = False
+    assert _tries(model, trotsky) > RUNG["politburo_removal"]
 
 
 def test_the_majoritys_fire_falls_on_the_strongest_opponent() -> None:

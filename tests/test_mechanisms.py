@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.leaders import RUNG
 from sim.mechanisms import alliances, appointment
 from sim.model import PowerStruggleModel
 from sim.politics import camp_of
@@ -338,6 +339,34 @@ def test_a_willing_leader_just_sanctioned_recants_and_leaves_his_bloc() -> None:
     assert z.capitulated_month == model.month
     assert not any(zin in c.members for c in model.coalitions)
     assert any(e["kind"] == "capitulation" and e["actor"] == "zinoviev" for e in model.events)
+
+
+def test_a_beaten_faction_may_call_a_truce_and_keep_its_views() -> None:
+    from sim.mechanisms import capitulation, defiance
+
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.recant_on_sanction": 1.0}
+    model = small_model(**over)
+    model.step()
+    stalin, trot, zin = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    model.set_support(_shares({stalin: 1.0}))  # no hope
+    model.coalitions.start({trot, zin}, against=stalin)
+    model.leaders[trot].compromise_willingness = 0.0  # he will never recant: the bloc recants with him
+    model.leaders[zin].compromise_willingness = 1.0  # his partner carries the truce
+    for k in (trot, zin):
+        model.leaders[k].mobilised = True
+    _sanctioned(model, "trotsky", "politburo_removal")
+    assert capitulation.propensity(model, trot) == 0.0
+    assert capitulation.truce_propensity(model, trot) == pytest.approx(
+        capitulation.stake(RUNG["politburo_removal"])
+    )
+    model.leaders[trot].compromise_willingness = 0.0
+    calls = [capitulation.weigh_after_sanction(model, trot) for _ in range(30)]
+    assert not any(calls)  # a truce is not a capitulation
+    t, z = model.leaders[trot], model.leaders[zin]
+    assert not t.mobilised and not z.mobilised and t.organising == 0 and not t.capitulated
+    assert any(e["kind"] == "truce" and e["actor"] == "trotsky" for e in model.events)
+    assert any(trot in c.members for c in model.coalitions)  # the bloc and its platform stand
+    assert not defiance.appealed_to_ranks(model, trot)  # the CC seat waits for a new open act
 
 
 def test_an_unwilling_leader_never_recants_and_an_expelled_penitent_is_readmitted() -> None:
