@@ -369,6 +369,27 @@ def test_a_beaten_faction_may_call_a_truce_and_keep_its_views() -> None:
     assert not defiance.appealed_to_ranks(model, trot)  # the CC seat waits for a new open act
 
 
+def test_out_of_the_central_committee_a_faction_calls_no_truce() -> None:
+    from sim.mechanisms import capitulation
+
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.recant_on_sanction": 1.0}
+    model = small_model(**over)
+    model.step()
+    stalin, trot, zin = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    model.set_support(_shares({stalin: 1.0}))
+    model.coalitions.start({trot, zin}, against=stalin)
+    model.leaders[trot].compromise_willingness = 0.0  # the bloc will not recant with him
+    model.leaders[zin].compromise_willingness = 1.0  # but would carry a truce
+    model.leaders[trot].mobilised = True
+    _sanctioned(model, "trotsky", "cc_removal")
+    assert not model.leaders[trot].in_cc
+    assert capitulation.truce_propensity(model, trot) == pytest.approx(1.0)
+    for _ in range(30):
+        capitulation.weigh_after_sanction(model, trot)
+    assert model.leaders[trot].mobilised  # he goes to the streets, as on 7 November 1927
+    assert not any(e["kind"] == "truce" for e in model.events)
+
+
 def test_an_unwilling_leader_never_recants_and_an_expelled_penitent_is_readmitted() -> None:
     from sim.mechanisms import capitulation, repression
 
