@@ -43,7 +43,11 @@ class Politburo:
     """
 
     def __init__(
-        self, leaders: Sequence[Leader], clients: dict[int, int], members: Sequence[PolitburoMember] = ()
+        self,
+        leaders: Sequence[Leader],
+        clients: dict[int, int],
+        members: Sequence[PolitburoMember] = (),
+        dead_seat: bool = True,
     ) -> None:
         self.leaders = leaders
         self.members = list(members)
@@ -56,7 +60,9 @@ class Politburo:
         for m in self.full_members():
             self.named[m.patron] += 1
         self.vacancies = 0
-        self.lenin_seat = True  # Lenin's own full seat, until he dies
+        # The dying leader's own full seat, until he dies (Lenin's; a scenario whose death event gives him
+        # no seat, as the Presidium of 5 March 1953 was named without Stalin, has none).
+        self.lenin_seat = dead_seat
         self.lenin_dies_on: date | None = None  # his death, once known: the seat falls vacant from then
 
     def full_members(self) -> list[PolitburoMember]:
