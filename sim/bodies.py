@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.leaders import Leader, Seat
+from sim.leaders import RUNG, Leader, Seat
 from sim.party.apparatus import CENTRE
 from sim.politics import Coalition, camp_of, secretariat_holder
 
@@ -43,7 +43,11 @@ class Politburo:
     """
 
     def __init__(
-        self, leaders: Sequence[Leader], clients: dict[int, int], members: Sequence[PolitburoMember] = ()
+        self,
+        leaders: Sequence[Leader],
+        clients: dict[int, int],
+        members: Sequence[PolitburoMember] = (),
+        dead_seat: bool = True,
     ) -> None:
         self.leaders = leaders
         self.members = list(members)
@@ -56,7 +60,9 @@ class Politburo:
         for m in self.full_members():
             self.named[m.patron] += 1
         self.vacancies = 0
-        self.lenin_seat = True  # Lenin's own full seat, until he dies
+        # The dying leader's own full seat, until he dies (Lenin's; a scenario whose death event gives him
+        # no seat, as the Presidium of 5 March 1953 was named without Stalin, has none).
+        self.lenin_seat = dead_seat
         self.lenin_dies_on: date | None = None  # his death, once known: the seat falls vacant from then
 
     def full_members(self) -> list[PolitburoMember]:
@@ -101,9 +107,10 @@ class Politburo:
     def fill_vacancy(self, ruling: Sequence[int]) -> Promotion:
         """Give one vacant full seat to the leadership (`ruling`, strongest first); returns who took it.
 
-        First its leaders who are candidates, then named candidates its leaders placed, then named
-        cadres they placed, in the order of their patrons' strength; else an unnamed client of its
-        strongest leader.
+        First its leaders who are candidates, then named candidates its leaders placed, then its leaders
+        who never held a seat (a rising man, as Zhukov in 1956-57; a leader removed from the Politburo
+        does not come back this way), then named cadres they placed, in the order of their patrons'
+        strength; else an unnamed client of its strongest leader.
         """
         self.vacancies -= 1
         for lead in (self.leaders[k] for k in ruling):
@@ -112,6 +119,11 @@ class Politburo:
                 return Promotion(lead.name, "")
         rank = {k: i for i, k in enumerate(ruling)}
         for seat in (Seat.CANDIDATE, Seat.NONE):
+            if seat == Seat.NONE:
+                for lead in (self.leaders[k] for k in ruling):
+                    if lead.pb_seat == Seat.NONE and lead.rung < RUNG["politburo_removal"]:
+                        lead.pb_seat = Seat.FULL
+                        return Promotion(lead.name, "")
             waiting = [m for m in self.members if m.seat == seat and m.patron in rank]
             if waiting:
                 member = min(waiting, key=lambda m: rank[m.patron])  # stable: roster order within a patron

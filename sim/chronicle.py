@@ -101,14 +101,31 @@ def _the(body: object) -> str:
     return f"the {b}" if b else "the party"
 
 
-def _detail(row: pd.Series) -> str:
-    """Detail text with leaders' names capitalised, or empty."""
+def _detail(row: pd.Series, cast: tuple[str, ...] = ()) -> str:
+    """Detail text with leaders' names capitalised (the scenario's cast, else the 1924 one), or empty."""
     from sim.plots.style import LEADERS
 
     d = row.get("detail")
     if not (pd.notna(d) and str(d).strip()):
         return ""
-    return re.sub(r"\b(" + "|".join(LEADERS) + r")\b", lambda m: m.group(1).capitalize(), str(d).strip())
+    names = "|".join(re.escape(n) for n in (cast or LEADERS))
+    return re.sub(r"\b(" + names + r")\b", lambda m: m.group(1).capitalize(), str(d).strip())
+
+
+def _scenario_event(kind: str, detail: str, scenario_events: dict) -> str | None:
+    """A sentence for an exogenous event the scenario declares (a typed entry), from its own words."""
+    for name, spec in scenario_events.items():
+        if not isinstance(spec, dict):
+            continue
+        if kind == name:
+            text = detail or name.replace("_", " ")
+            if spec.get("type") == "funeral":
+                return _cap(f"the funeral in {spec.get('place') or 'Red Square'} ({text}).")
+            return _cap(text.rstrip(".") + ".")
+        if spec.get("type") == "enrolment" and kind in (f"{name}_start", f"{name}_end"):
+            what = name.replace("_", " ")
+            return f"The {what} {'begins' if kind.endswith('_start') else 'closes'}."
+    return None
 
 
 def _words(text: str) -> set[str]:
@@ -131,12 +148,22 @@ def _with_detail(sentence: str, detail: str) -> str:
     return sentence[:-1] + f" ({detail})."
 
 
-def event_sentence(row: pd.Series) -> tuple[str, str] | None:
-    """Sentence and ordering class for one event row; None for rows not worth a line (e.g. CC plenums)."""
+def event_sentence(
+    row: pd.Series, cast: tuple[str, ...] = (), scenario_events: dict | None = None
+) -> tuple[str, str] | None:
+    """Sentence and ordering class for one event row; None for rows not worth a line (e.g. CC plenums).
+
+    `cast` is the scenario's leaders and `scenario_events` its typed events (from the run's manifest):
+    an exogenous event the 1924 wording does not know is told in the scenario's own words.
+    """
     kind = str(row.get("kind", "")).strip().lower()
-    detail = _detail(row)
-    if kind in _EXOGENOUS:
+    detail = _detail(row, cast)
+    legacy = scenario_events is None or any(kind == n or kind.startswith(f"{n}_") for n in scenario_events)
+    if kind in _EXOGENOUS and legacy:
         return _with_detail(_EXOGENOUS[kind], detail), "exogenous"
+    told = _scenario_event(kind, detail, scenario_events or {})
+    if told is not None:
+        return told, "exogenous"
     if kind in ("congress", "conference"):
         body = row.get("body")
         name = body if pd.notna(body) and str(body).strip() else f"party {kind}"
@@ -253,6 +280,9 @@ def chronicle(
         span = f"{min(have)}..{max(have)}" if have else "none in these results"
         raise InputError(f"replicate {replicate} not in the results: expected one of {span}")
     m = manifest or {}
+    resolved = m.get("scenario") if isinstance(m.get("scenario"), dict) else {}
+    cast = tuple(str(n).lower() for n in (resolved.get("leaders") or {}))
+    scenario_events = resolved.get("events") if isinstance(resolved.get("events"), dict) else None
     srow = (
         sm[sm["replicate"] == replicate].iloc[0]
         if "replicate" in sm and (sm["replicate"] == replicate).any()
@@ -283,7 +313,7 @@ def chronicle(
     for i, (_, row) in enumerate(e.iterrows()):
         if (row["date"], str(row.get("kind")), str(row.get("actor"))) in carried:
             continue  # the vote's sentence already says it
-        said = event_sentence(row)
+        said = event_sentence(row, cast, scenario_events)
         if said:
             items.append((row["date"], _ORDER[said[1]], i, said[0]))
     items.sort(key=lambda x: (x[0], x[1], x[2]))

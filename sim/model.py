@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from sim.outcome import consolidated_leader
 from sim.party import PartyState
 from sim.politics import camp_of, ruling_camp
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import DeathEvent, EnrolmentEvent, FuneralEvent, LetterEvent, ShockEvent
 from sim.tables import LeaderMonth
 
 #: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
@@ -125,7 +127,10 @@ class PowerStruggleModel(mesa.Model):
         clients = cfg.initial_state.politburo_client_seats
         members = [PolitburoMember(self, n, p) for n, p in cfg.initial_state.politburo_members.items()]
         self.politburo = Politburo(
-            self.leaders, {self.leader_index[n]: s for n, s in clients.items()}, members
+            self.leaders,
+            {self.leader_index[n]: s for n, s in clients.items()},
+            members,
+            dead_seat=any(ev.seat for _, ev in cfg.events.of_type("death")),
         )
         self.distrust = np.zeros((len(self.leaders), len(self.leaders)))
         # The party: members, organisations and their secretaries (sim.party), from its own stream.
@@ -164,22 +169,25 @@ class PowerStruggleModel(mesa.Model):
         self.refresh_ruling()
 
     def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[tuple[date, Callable[[], None]]]]:
-        """The dated exogenous events, keyed by month; bound methods keep them picklable and explicit."""
-        ev = self.cfg.events
+        """The dated exogenous events, keyed by month; each handler is bound to its typed entry.
+
+        Entries of one date keep the order of their types (a death, a funeral, a letter, shocks, then
+        the drives' opening and close), so the 1924 events run in the order they always had.
+        """
+        events = self.cfg.events
         items: list[tuple[date, Callable[[], None]]] = []
-        if ev.lenin_death.enabled:
-            items.append((ev.lenin_death.date, self._lenin_dies))
-        if ev.funeral.enabled:
-            items.append((ev.funeral.date, self._funeral))
-        if ev.testament.enabled:
-            items.append((ev.testament.date, self._testament))
-        if ev.war_scare.enabled:
-            items.append((ev.war_scare.date, self._war_scare))
-        if ev.grain_crisis.enabled:
-            items.append((ev.grain_crisis.date, self._grain_crisis))
-        if ev.lenin_enrolment.enabled:
-            items.append((ev.lenin_enrolment.start, self._enrolment_opens))
-            items.append((ev.lenin_enrolment.end, self._enrolment_closes))
+        for kind, handler in (
+            ("death", self._leader_dies),
+            ("funeral", self._funeral),
+            ("letter", self._letter),
+            ("shock", self._shock),
+        ):
+            entries = [(name, ev) for name, ev in events.of_type(kind) if ev.enabled]
+            items += [(ev.date, partial(handler, name, ev)) for name, ev in entries]
+        for name, ev in events.of_type("enrolment"):
+            if ev.enabled:
+                items.append((ev.start, partial(self._enrolment_opens, name, ev)))
+                items.append((ev.end, partial(self._enrolment_closes, name, ev)))
         by_month: dict[tuple[int, int], list[tuple[date, Callable[[], None]]]] = {}
         for when, fn in sorted(items, key=lambda x: x[0]):
             by_month.setdefault(month_key(when), []).append((when, fn))
@@ -187,48 +195,42 @@ class PowerStruggleModel(mesa.Model):
 
     # --- exogenous events --------------------------------------------------------------------------
 
-    def _lenin_dies(self) -> None:
+    def _leader_dies(self, name: str, ev: DeathEvent) -> None:
         self.lenin_dead = True
-        self.politburo.lenin_dies(self.cfg.events.lenin_death.date)
-        self.log_event(self.cfg.events.lenin_death.date, "lenin_death", "", "", "Lenin dies at Gorki")
+        if ev.seat:
+            self.politburo.lenin_dies(ev.date)
+        self.log_event(ev.date, name, "", "", ev.detail)
 
-    def _funeral(self) -> None:
-        legacy.funeral(self)
-        absent = ", ".join(self.cfg.events.funeral.absent) or "nobody"
-        self.log_event(self.cfg.events.funeral.date, "funeral", "", "Red Square", f"absent: {absent}")
+    def _funeral(self, name: str, ev: FuneralEvent) -> None:
+        legacy.funeral(self, ev)
+        absent = ", ".join(ev.absent) or "nobody"
+        self.log_event(ev.date, name, "", ev.place, f"absent: {absent}")
 
-    def _testament(self) -> None:
-        ev = self.cfg.events.testament
+    def _letter(self, name: str, ev: LetterEvent) -> None:
         forcer = None if ev.published else legacy.faction_forcing_reading(self)
         if ev.published or forcer is not None:
-            legacy.publish_testament(self)
+            legacy.publish_testament(self, ev)
             self.testament_pending = True
             detail = (
                 "the letter is read to the Congress"
                 if ev.published
                 else f"{forcer}'s faction forces the letter's reading"
             )
-            self.log_event(ev.date, "testament_published", forcer or "", "Central Committee", detail)
+            self.log_event(ev.date, f"{name}_published", forcer or "", "Central Committee", detail)
         else:
             self.log_event(
-                ev.date, "testament_handled", "", "Central Committee", "read to delegation heads only"
+                ev.date, f"{name}_handled", "", "Central Committee", "read to delegation heads only"
             )
 
-    def _war_scare(self) -> None:
-        shocks.strike(self, self.cfg.events.war_scare)
-        self.log_event(self.cfg.events.war_scare.date, "war_scare", "", "", "Britain breaks off relations")
+    def _shock(self, name: str, ev: ShockEvent) -> None:
+        shocks.strike(self, ev)
+        self.log_event(ev.date, name, "", "", ev.detail)
 
-    def _grain_crisis(self) -> None:
-        shocks.strike(self, self.cfg.events.grain_crisis)
-        self.log_event(self.cfg.events.grain_crisis.date, "grain_crisis", "", "", "procurements fall short")
+    def _enrolment_opens(self, name: str, ev: EnrolmentEvent) -> None:
+        self.log_event(ev.start, f"{name}_start", "", "", ev.detail)
 
-    def _enrolment_opens(self) -> None:
-        self.log_event(
-            self.cfg.events.lenin_enrolment.start, "lenin_enrolment_start", "", "", "mass recruitment"
-        )
-
-    def _enrolment_closes(self) -> None:
-        self.log_event(self.cfg.events.lenin_enrolment.end, "lenin_enrolment_end", "", "", "")
+    def _enrolment_closes(self, name: str, ev: EnrolmentEvent) -> None:
+        self.log_event(ev.end, f"{name}_end", "", "", "")
 
     # --- the monthly rhythm -------------------------------------------------------------------------
 

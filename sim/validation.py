@@ -11,7 +11,7 @@ import types
 import typing
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
 from sim.names import expected_one_of
 
@@ -49,9 +49,34 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _step(annotation: Any, part: str | int) -> Any | None:
+#: Tables whose entries are typed unions: the entry's type (the union's tag) in an error's location is
+#: dropped from the key path it prints (`events.testament.published`, not `events.testament.letter...`).
+TAGGED_TABLES: dict[str, tuple[str, ...]] = {"events": ("death", "funeral", "enrolment", "letter", "shock")}
+
+
+def _drop_tags(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], str | None]:
+    """The location without a typed entry's tag, and the tag (None if there was none)."""
+    for i in range(2, len(loc)):
+        if loc[i] in TAGGED_TABLES.get(str(loc[i - 2]), ()):
+            return loc[:i] + loc[i + 1 :], str(loc[i])
+    return loc, None
+
+
+def _tagged(annotation: Any, tag: str | None) -> list[Any]:
+    """The alternatives of an annotation; of a typed union, the one whose `type` is the tag."""
+    alts = _unwrap(annotation)
+    if tag is None:
+        return alts
+    typed = [a for a in alts if isinstance(a, type) and issubclass(a, BaseModel) and _tag(a) == tag]
+    return typed or alts
+
+
+def _step(annotation: Any, part: str | int, tag: str | None = None) -> Any | None:
     """The annotation one location step further down (a field of a model, an item of a dict or array)."""
-    for alt in _unwrap(annotation):
+    for alt in _tagged(annotation, tag):
+        if isinstance(alt, type) and issubclass(alt, RootModel):
+            root = alt.model_fields["root"].annotation
+            return _step(root, part, tag)
         if isinstance(alt, type) and issubclass(alt, BaseModel):
             field = alt.model_fields.get(str(part))
             if field is not None:
@@ -65,14 +90,19 @@ def _step(annotation: Any, part: str | int) -> Any | None:
     return None
 
 
-def keys_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str] | None:
+def _tag(cls: type[BaseModel]) -> Any:
+    field = cls.model_fields.get("type")
+    return field.default if field is not None else None
+
+
+def keys_at(model: type[BaseModel], loc: tuple[str | int, ...], tag: str | None = None) -> list[str] | None:
     """The keys the table at `loc` (the location of a key in it) accepts, or None if not a model."""
     annotation: Any = model
     for part in loc[:-1]:
         annotation = _step(annotation, part)
         if annotation is None:
             return None
-    for alt in _unwrap(annotation):
+    for alt in _tagged(annotation, tag):
         if isinstance(alt, type) and issubclass(alt, BaseModel):
             return list(alt.model_fields)
     return None
@@ -93,13 +123,14 @@ def format_validation(
     documented, for when the table cannot be found (`model` defaults to the one the error names).
     """
     err = first_error(exc)
-    raw_loc = tuple(p for p in err.get("loc", ()) if not str(p).startswith(("list[", "function-")))
+    shown_loc = tuple(p for p in err.get("loc", ()) if not str(p).startswith(("list[", "function-")))
+    raw_loc, tag = _drop_tags(shown_loc)
     loc = ".".join(str(p) for p in raw_loc)
     prefix = f"{loc}: " if loc else ""
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         model = model or _strict_models().get(exc.title)
-        valid = keys_at(model, raw_loc) if model is not None and raw_loc else None
+        valid = keys_at(model, raw_loc, tag) if model is not None and raw_loc else None
         if valid:
             return f"{where}: {prefix}unknown key: {expected_one_of(str(raw_loc[-1]), valid)}"
         return f"{where}: {prefix}unknown key: expected one of {keys}"

@@ -15,7 +15,7 @@ import annotated_types
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from pydantic.fields import FieldInfo
 
 import sim
@@ -31,6 +31,11 @@ def _field(path: str) -> FieldInfo | None:
     annotation: Any = ScenarioModel
     info: FieldInfo | None = None
     for part in path.split("."):
+        if isinstance(annotation, type) and issubclass(annotation, RootModel):  # the typed events
+            annotation = annotation.model_fields["root"].annotation
+        if typing.get_origin(annotation) is typing.Annotated:  # a typed union: the type with that key
+            alts = typing.get_args(typing.get_args(annotation)[0])
+            annotation = next((a for a in alts if part in a.model_fields), alts[0])
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             info = annotation.model_fields.get(part)
             if info is None:

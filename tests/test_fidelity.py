@@ -94,7 +94,7 @@ def test_the_grain_crisis_raises_the_policy_pressure_on_a_bloc() -> None:
     model = small_model()
     bloc = {model.leader_index["stalin"], model.leader_index["bukharin"]}
     before = alliances.policy_pressure(model, bloc)
-    model._grain_crisis()
+    model._shock("grain_crisis", model.cfg.events.grain_crisis)
     assert model.agrarian_salience > 0.8
     assert alliances.policy_pressure(model, bloc) > before
 

@@ -13,6 +13,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.calendar import SessionSlot
     from sim.model import PowerStruggleModel
+    from sim.scenario.schema import FuneralEvent, LetterEvent
 
 
 def cult(model: PowerStruggleModel) -> None:
@@ -29,7 +30,7 @@ def cult(model: PowerStruggleModel) -> None:
         leader.legitimacy += mech.cult_rate * mech.strength * leader.mantle * (1.0 - leader.legitimacy)
 
 
-def funeral(model: PowerStruggleModel) -> None:
+def funeral(model: PowerStruggleModel, event: FuneralEvent) -> None:
     """The funeral is a contest for the heir's mantle: those at the coffin share it, the absent lose.
 
     A fixed pool (`funeral_bonus` per leader) is shared among those present in proportion to their
@@ -39,7 +40,7 @@ def funeral(model: PowerStruggleModel) -> None:
     mech = model.cfg.mechanisms.legacy
     if not mech.enabled:
         return
-    absent = set(model.cfg.events.funeral.absent)
+    absent = set(event.absent)
     present = [lead for lead in model.leaders if lead.name not in absent]
     pool = mech.funeral_bonus * mech.strength * len(model.leaders)
     total = sum(lead.legitimacy for lead in present) or 1.0
@@ -72,12 +73,12 @@ def faction_forcing_reading(model: PowerStruggleModel) -> str | None:
     return None
 
 
-def publish_testament(model: PowerStruggleModel) -> None:
+def publish_testament(model: PowerStruggleModel, letter: LetterEvent) -> None:
     """The letter is read to the party: each leader it criticises loses legitimacy."""
     mech = model.cfg.mechanisms.legacy
     if not mech.enabled:
         return
-    for name, weight in model.cfg.events.testament.criticism.items():
+    for name, weight in letter.criticism.items():
         leader = model.leaders[model.leader_index[name]]
         leader.legitimacy = max(0.0, leader.legitimacy - weight * mech.strength)
         leader.testament_criticism = weight

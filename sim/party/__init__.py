@@ -72,9 +72,9 @@ class PartyState:
     def _flows(model: PowerStruggleModel) -> list[Flow]:
         cfg = model.cfg
         out = [Flow(d.start, d.end, d.recruits, d.expelled) for d in cfg.party.drives.values()]
-        le = cfg.events.lenin_enrolment
-        if le.enabled:
-            out.append(Flow(le.start, le.end, le.recruits))
+        for _, drive in cfg.events.of_type("enrolment"):
+            if drive.enabled:
+                out.append(Flow(drive.start, drive.end, drive.recruits))
         return out
 
     def _org_draw(self, n: int) -> np.ndarray:

@@ -48,11 +48,16 @@ def read_inputs(spec: Scenario) -> dict[str, Any]:
                 values[trait_input(leader, trait)] = float(getattr(cfg.leaders[leader], trait))
     for m in MECHANISMS:
         values[strength_input(m)] = float(getattr(cfg.mechanisms, m).strength)
-    ev = cfg.events
-    values["trotsky_at_funeral"] = "trotsky" not in ev.funeral.absent
-    values["testament_published"] = bool(ev.testament.published)
-    values["lenin_enrolment"] = bool(ev.lenin_enrolment.enabled)
-    values["shocks"] = bool(ev.war_scare.enabled or ev.grain_crisis.enabled)
+    # The switches are the 1924 case's: a scenario without their events (1953) gets none of them.
+    ev = cfg.events.root
+    if "funeral" in ev and "trotsky" in cfg.leaders:
+        values["trotsky_at_funeral"] = "trotsky" not in ev["funeral"].absent
+    if "testament" in ev:
+        values["testament_published"] = bool(ev["testament"].published)
+    if "lenin_enrolment" in ev:
+        values["lenin_enrolment"] = bool(ev["lenin_enrolment"].enabled)
+    if "war_scare" in ev and "grain_crisis" in ev:
+        values["shocks"] = bool(ev["war_scare"].enabled or ev["grain_crisis"].enabled)
     return values
 
 
@@ -162,5 +167,7 @@ class ViewSetup:
                 "label": f"Strength: {m.replace('_', ' ')}",
             }
         for name, label in SWITCHES.items():
+            if name not in self.start:
+                continue
             params[name] = {"type": "Checkbox", "value": self.start[name], "label": label}
         return params
