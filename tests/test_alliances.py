@@ -1,15 +1,18 @@
-"""Alliances: the pairwise compatibility matrix against its plain pair-by-pair reference."""
+"""Alliances (sim.mechanisms.alliances): the compatibility matrix, forming, breaking along the fault line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+from helpers import _clear, _shares, exact_model, small_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.mechanisms import alliances
 from sim.mechanisms.alliances import camp_compatibility, compatibility, compatibility_matrix
 from sim.model import PowerStruggleModel
+from sim.politics import camp_of
 
 HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
 _MODEL = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.01}, rng=0)
@@ -68,3 +71,89 @@ def test_a_boss_fights_with_his_machine_until_a_congress_condemns_his_line() -> 
     assert len(list(model.coalitions)) == before
     model.condemned.add(zinoviev)  # the 14th Congress upholds the line against him
     assert not alliances.relies_on_machine(model, {zinoviev})
+
+
+def test_the_grain_crisis_raises_the_policy_pressure_on_a_bloc() -> None:
+    model = small_model()
+    bloc = {model.leader_index["stalin"], model.leader_index["bukharin"]}
+    before = alliances.policy_pressure(model, bloc)
+    model._shock("grain_crisis", model.cfg.events.grain_crisis)
+    assert model.agrarian_salience > 0.8
+    assert alliances.policy_pressure(model, bloc) > before
+
+
+def test_a_bloc_whose_enemy_recanted_may_break() -> None:
+    model = small_model(**{"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0})
+    trotsky = model.leader_index["trotsky"]
+    assert any(c.against == trotsky for c in model.coalitions)
+    alliances._dissolve(model)
+    assert any(c.against == trotsky for c in model.coalitions)  # a live threat holds the Troika
+    model.leaders[trotsky].capitulated = True
+    alliances._dissolve(model)
+    assert not any(c.against == trotsky for c in model.coalitions)
+
+
+def _big_troika(model: PowerStruggleModel) -> dict[str, int]:
+    """Stalin, Zinoviev, Kamenev and the Right against a Trotsky who has just recanted (the enemy spent)."""
+    idx = {n: model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev", "bukharin", "rykov", "tomsky")}
+    _clear(model)
+    model.coalitions.start(set(idx.values()), against=model.leader_index["trotsky"])
+    model.leaders[model.leader_index["trotsky"]].capitulated = True
+    # Stalin heads the bloc's following (as by 1925): Stalin, Trotsky, Zinoviev, Kamenev, the Right.
+    model.set_support(np.array([0.40, 0.05, 0.20, 0.10, 0.10, 0.08, 0.07]))
+    return idx
+
+
+def test_the_fault_line_runs_between_the_ruthless_rival_and_the_head() -> None:
+    model = exact_model(3)
+    idx = _big_troika(model)
+    members = set(idx.values())
+    top = alliances.head(model, frozenset(members))
+    assert top == idx["stalin"]
+    leavers = alliances.fault_line(model, members, top)
+    assert leavers == {idx["zinoviev"], idx["kamenev"]}
+
+
+def test_a_bloc_breaking_along_its_fault_line_keeps_the_head_and_the_right_together() -> None:
+    over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
+    split = exact_model(3, **over)
+    idx = _big_troika(split)
+    alliances._dissolve(split)
+    blocs = [c for c in split.coalitions]
+    assert len(blocs) == 1
+    assert blocs[0].members == {idx["stalin"], idx["bukharin"], idx["rykov"], idx["tomsky"]}
+    assert blocs[0].against == idx["zinoviev"]
+    assert split.distrust[idx["stalin"], idx["zinoviev"]] > split.distrust[idx["stalin"], idx["bukharin"]]
+
+
+def _twenty_months_of_partner_search_under_stalin(model: PowerStruggleModel) -> tuple[int, int, int]:
+    """Stalin's camp dominates, Zinoviev and Kamenev hold the rest; run the partner search 20 times."""
+    stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
+    model.set_support(_shares({stalin: 0.7, zin: 0.2, kam: 0.1}))
+    model.condemned.add(zin)  # a Congress has condemned his line: Leningrad's boss seeks partners
+    for _ in range(20):
+        alliances.update(model)
+        model.refresh_ruling()
+    return stalin, zin, kam
+
+
+def test_alliance_forms_against_the_strongest_rival() -> None:
+    model = small_model(**{"initial_state.alliances": [], "mechanisms.alliances.form_rate": 1.0})
+    # Make Stalin the dominant camp; Zinoviev and Kamenev are the leadership's target.
+    stalin, zin, kam = _twenty_months_of_partner_search_under_stalin(model)
+    camp = camp_of(model, zin)
+    assert kam in camp and stalin not in camp
+    assert any(c.against == stalin for c in model.coalitions if zin in c.members)
+
+
+def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:
+    over = {
+        "initial_state.alliances": [],
+        "mechanisms.alliances.form_rate": 1.0,
+        "parameter_uncertainty": 0.0,
+        "leaders.kamenev.compromise_willingness": 0.0,
+        "leaders.zinoviev.compromise_willingness": 0.0,
+    }
+    model = small_model(**over)
+    stalin, zin, kam = _twenty_months_of_partner_search_under_stalin(model)
+    assert kam not in camp_of(model, zin)

@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import numpy as np
+from helpers import small_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +94,17 @@ def test_reweighing_moves_the_following_toward_the_choice_and_strands_nobody() -
     others = np.arange(len(model.leaders)) != trotsky
     kept = before[others] * (1 - rate)
     assert np.allclose(model.support[others], kept + target[others] * (1 - kept.sum()))
+
+
+def test_members_follow_the_man_their_secretary_owes_his_post_to() -> None:
+    from sim.mechanisms.choice import choice_shares
+
+    model = small_model()
+    stalin = model.leader_index["stalin"]
+    for _ in range(12):
+        model.step()
+    table = model.party.members.table
+    by_org = np.einsum("ob,obk->ok", table, choice_shares(model))
+    by_org /= by_org.sum(axis=1, keepdims=True)
+    his = model.party.apparatus.patrons() == stalin
+    assert by_org[his, stalin].mean() > by_org[~his, stalin].mean() + 0.1

@@ -1,0 +1,24 @@
+"""The calendar (sim/calendar.py): the record's plenums, and plenums by rule where none are listed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from helpers import small_model
+
+
+def test_listed_plenums_replace_the_rule_and_keep_their_dates() -> None:
+    model = small_model()
+    plenums = [s for slots in model.sessions.values() for s in slots if s.kind == "cc_plenum"]
+    listed = {s.date for s in model.cfg.calendar.sessions if s.kind == "plenum"}
+    assert {s.date for s in plenums} == listed and date(1927, 10, 21) in listed
+    joint = {s.date for s in plenums if s.joint}
+    assert date(1927, 11, 12) in joint and date(1928, 7, 4) not in joint
+
+
+def test_a_calendar_without_plenums_gets_them_by_rule() -> None:
+    model = small_model()
+    sessions = [s for s in model.cfg.calendar.sessions if s.kind != "plenum"]
+    ruled = small_model(**{"calendar.sessions": [s.model_dump() for s in sessions]})
+    plenums = [s for slots in ruled.sessions.values() for s in slots if s.kind == "cc_plenum"]
+    assert plenums and all(s.date.day == 15 and s.joint for s in plenums)

@@ -1,0 +1,139 @@
+"""Capitulation (sim.mechanisms.capitulation): recanting, the truce, the bloc that recants together."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import _clear, _shares, _united_opposition, exact_model, small_model
+
+from sim.leaders import RUNG
+from sim.mechanisms import capitulation
+from sim.model import PowerStruggleModel
+
+
+def test_capitulation_has_no_threshold_but_follows_willingness() -> None:
+    model = small_model()
+    trotsky, zinoviev = model.leader_index["trotsky"], model.leader_index["zinoviev"]
+    for k in (trotsky, zinoviev):
+        model.leaders[k].rung = RUNG["cc_removal"]
+    low, high = capitulation.propensity(model, trotsky), capitulation.propensity(model, zinoviev)
+    assert 0.0 < low < high
+
+
+def test_recanting_disbands_the_faction_and_costs_standing() -> None:
+    model = small_model()
+    trotsky = model.leader_index["trotsky"]
+    leader = model.leaders[trotsky]
+    leader.mobilised, leader.rung = True, RUNG["politburo_removal"]
+    followers = float(model.support[trotsky])
+    capitulation.recant(model, trotsky)
+    assert leader.capitulated and not leader.mobilised and leader.standing == pytest.approx(0.5)
+    assert model.support[trotsky] == pytest.approx(followers / 2)  # as many as the standing he gave up
+
+
+def test_a_member_of_a_bloc_weighs_recanting_with_its_least_willing_partner() -> None:
+    model = exact_model(3)
+    _, trotsky, zinoviev = _united_opposition(model)
+    z, t = model.leaders[zinoviev], model.leaders[trotsky]
+    assert capitulation.resolve(model, zinoviev) == pytest.approx(t.compromise_willingness)
+    assert capitulation.resolve(model, trotsky) == pytest.approx(t.compromise_willingness)
+    together = capitulation.propensity(model, zinoviev)
+    _clear(model)  # the bloc is broken: he weighs his own willingness again
+    assert capitulation.resolve(model, zinoviev) == pytest.approx(z.compromise_willingness)
+    assert capitulation.propensity(model, zinoviev) > 2 * together
+
+
+def _sanctioned(model: PowerStruggleModel, name: str, kind: str) -> int:
+    k = model.leader_index[name]
+    model.leaders[k].apply_sanction(kind, model.month)
+    model.refresh_ruling()
+    return k
+
+
+def test_a_willing_leader_just_sanctioned_recants_and_leaves_his_bloc() -> None:
+    from sim.mechanisms import capitulation
+
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.recant_on_sanction": 1.0}
+    model = small_model(**over)
+    model.step()
+    stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
+    model.set_support(_shares({stalin: 1.0}))  # Stalin's camp rules; the bloc holds no hope
+    model.coalitions.start({zin, kam}, against=stalin)
+    for k in (zin, kam):  # a bloc recants together (with its least willing member): both are willing
+        model.leaders[k].compromise_willingness = 1.0
+    model.leaders[zin].mobilised = True
+    _sanctioned(model, "zinoviev", "cc_removal")  # the next step is his party card: the stake is whole
+    assert capitulation.propensity(model, zin) == pytest.approx(1.0)
+    assert capitulation.weigh_after_sanction(model, zin)
+    z = model.leaders[zin]
+    assert z.capitulated and not z.mobilised and not z.declared_opposition
+    assert z.capitulated_month == model.month
+    assert not any(zin in c.members for c in model.coalitions)
+    assert any(e["kind"] == "capitulation" and e["actor"] == "zinoviev" for e in model.events)
+
+
+def test_a_beaten_faction_may_call_a_truce_and_keep_its_views() -> None:
+    from sim.mechanisms import capitulation, defiance
+
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.recant_on_sanction": 1.0}
+    model = small_model(**over)
+    model.step()
+    stalin, trot, zin = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    model.set_support(_shares({stalin: 1.0}))  # no hope
+    model.coalitions.start({trot, zin}, against=stalin)
+    model.leaders[trot].compromise_willingness = 0.0  # he will never recant: the bloc recants with him
+    model.leaders[zin].compromise_willingness = 1.0  # his partner carries the truce
+    for k in (trot, zin):
+        model.leaders[k].mobilised = True
+    _sanctioned(model, "trotsky", "politburo_removal")
+    assert capitulation.propensity(model, trot) == 0.0
+    assert capitulation.truce_propensity(model, trot) == pytest.approx(
+        capitulation.stake(RUNG["politburo_removal"])
+    )
+    model.leaders[trot].compromise_willingness = 0.0
+    calls = [capitulation.weigh_after_sanction(model, trot) for _ in range(30)]
+    assert not any(calls)  # a truce is not a capitulation
+    t, z = model.leaders[trot], model.leaders[zin]
+    assert not t.mobilised and not z.mobilised and t.organising == 0 and not t.capitulated
+    assert any(e["kind"] == "truce" and e["actor"] == "trotsky" for e in model.events)
+    assert any(trot in c.members for c in model.coalitions)  # the bloc and its platform stand
+    assert not defiance.appealed_to_ranks(model, trot)  # the CC seat waits for a new open act
+
+
+def test_out_of_the_central_committee_a_faction_calls_no_truce() -> None:
+    from sim.mechanisms import capitulation
+
+    over = {"parameter_uncertainty": 0.0, "mechanisms.repression.recant_on_sanction": 1.0}
+    model = small_model(**over)
+    model.step()
+    stalin, trot, zin = (model.leader_index[n] for n in ("stalin", "trotsky", "zinoviev"))
+    model.set_support(_shares({stalin: 1.0}))
+    model.coalitions.start({trot, zin}, against=stalin)
+    model.leaders[trot].compromise_willingness = 0.0  # the bloc will not recant with him
+    model.leaders[zin].compromise_willingness = 1.0  # but would carry a truce
+    model.leaders[trot].mobilised = True
+    _sanctioned(model, "trotsky", "cc_removal")
+    assert not model.leaders[trot].in_cc
+    assert capitulation.truce_propensity(model, trot) == pytest.approx(1.0)
+    for _ in range(30):
+        capitulation.weigh_after_sanction(model, trot)
+    assert model.leaders[trot].mobilised  # he goes to the streets, as on 7 November 1927
+    assert not any(e["kind"] == "truce" for e in model.events)
+
+
+def test_an_unwilling_leader_never_recants_and_an_expelled_penitent_is_readmitted() -> None:
+    from sim.mechanisms import capitulation, repression
+
+    model = small_model(parameter_uncertainty=0.0)
+    model.step()
+    t = _sanctioned(model, "trotsky", "party_expulsion")
+    model.leaders[t].compromise_willingness = 0.0  # willingness 0: propensity 0, whatever his hope
+    assert capitulation.propensity(model, t) == 0.0
+    assert not capitulation.weigh_after_sanction(model, t)
+    z = _sanctioned(model, "zinoviev", "party_expulsion")
+    capitulation.recant(model, z)
+    months = model.cfg.mechanisms.repression.readmission_months
+    for m in range(months + 1):
+        model.month += 1
+        repression.monthly(model)
+        assert model.leaders[z].readmitted == (m + 1 >= months)
+    assert not model.leaders[t].capitulated

@@ -1,0 +1,42 @@
+"""Mobilisation (sim.mechanisms.mobilisation): a faction is built in steps, at the pace of the will."""
+
+from __future__ import annotations
+
+from helpers import small_model
+
+
+def test_a_targeted_leader_with_the_will_organises_a_faction_and_one_without_never_does() -> None:
+    from sim.mechanisms import mobilisation
+    from sim.politics import leadership_target
+
+    def organised(will: float) -> bool:
+        model = small_model(**{"parameter_uncertainty": 0.0, "mechanisms.mobilisation.rate": 1.0})
+        target = sorted(leadership_target(model))[0]
+        model.leaders[target].mobilisation = will
+        for _ in range(24):
+            mobilisation.organise(model)
+        return model.leaders[target].mobilised
+
+    assert organised(1.0)
+    assert not organised(0.0)
+
+
+def test_a_faction_is_built_in_steps_at_a_pace_set_by_the_will() -> None:
+    from sim.mechanisms import mobilisation
+    from sim.politics import leadership_target
+
+    def months_to_faction(will: float, steps: int, seed: int = 1) -> int:
+        over = {"parameter_uncertainty": 0.0, "mechanisms.mobilisation.rate": 0.25}
+        model = small_model(seed, **over, **{"mechanisms.mobilisation.steps": steps})
+        target = sorted(leadership_target(model))[0]
+        model.leaders[target].mobilisation = will
+        for month in range(1, 121):
+            mobilisation.organise(model)
+            if model.leaders[target].mobilised:
+                return month
+        return 999
+
+    # A fully determined leader takes one step a month (4 x 0.25 x 1 = 1): his faction comes in month 4.
+    assert months_to_faction(1.0, 4) == 4
+    # A reluctant one (will 0.5^2 = 0.25: a step a month with probability 0.25) takes months more.
+    assert months_to_faction(0.5, 4) > 4
