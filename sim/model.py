@@ -36,6 +36,8 @@ from sim.scenario.schema import DeathEvent, EnrolmentEvent, FuneralEvent, Letter
 from sim.tables import LeaderMonth
 
 #: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
+#: `appointment`, `choice` and `votes` are no longer drawn from (placements draw from `party`); they stay
+#: so that the streams after them keep their numbers (the golden tables).
 STREAMS: tuple[str, ...] = (
     "appointment",
     "choice",
