@@ -75,7 +75,7 @@ def test_file_values_are_defaults_so_flags_default_to_none() -> None:
 
 def test_every_long_command_takes_quiet() -> None:
     parsers = subcommands()
-    for command in (*COMMANDS, "calibrate"):
+    for command in (*COMMANDS, "calibrate", "discover"):  # discover too: one convention for every analysis
         assert option(parsers[command], "--quiet") is not None, command
 
 

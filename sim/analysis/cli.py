@@ -19,6 +19,7 @@ from sim.cli_options import (
     add_out,
     add_overrides,
     add_progress,
+    add_quiet,
     add_replicates,
     add_seed,
     add_workers,
@@ -129,6 +130,8 @@ def register(subparsers: Any) -> None:
         help="the chosen PRIM box is the densest with at least this coverage (default 0.5)",
     )
     add_out(p, "SWEEP_DIR/discover", "analysis directory")
+    # Every command takes --quiet (one convention); discover reads a finished sweep and shows no progress.
+    add_quiet(p, "no progress display (discover reads a finished sweep and has none)")
     p.set_defaults(func=cmd_discover)
 
     p = subparsers.add_parser(
