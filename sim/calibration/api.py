@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from sim.calibration.budget import BudgetedABCSMC
 from sim.calibration.outputs import Calibration, write_outputs
 from sim.calibration.pool import run_jobs
 from sim.calibration.simulator import (
@@ -33,7 +32,6 @@ from sim.calibration.simulator import (
 )
 from sim.calibration.space import Param, build_space, parse_param, read_space
 from sim.calibration.statistics import FAILED, missing, observed, statistics, summarise
-from sim.calibration.transition import PRIOR_SHARE, DefensiveTransition
 from sim.cli_options import WORKERS
 from sim.errors import InputError
 from sim.record.score import AnyTarget
@@ -148,18 +146,29 @@ class _Progress(logging.Handler):
             )
 
 
+def _import_pyabc() -> None:
+    """Import pyabc and what builds on it (seconds: it loads scikit-learn, Dask and its plots)."""
+    import pyabc  # noqa: F401
+
+    import sim.calibration.budget
+    import sim.calibration.transition  # noqa: F401
+
+
 def _pilot(
     simulator: RecordSimulator, params: Sequence[Param], fit: Sequence[AnyTarget], n: int, seed: int,
     workers: int, progress: bool,
 ) -> dict[str, Any]:  # fmt: skip
-    """Run `n` seeded replicates from the prior; return the targets' weights and the projection matrix."""
+    """Run `n` seeded replicates from the prior; return the targets' weights and the projection matrix.
+
+    pyabc is imported while the pilot's workers run.
+    """
     if progress:
         print(f"pilot: {n} simulations from the prior to weigh the targets", file=sys.stderr, flush=True)
     rng = np.random.default_rng([seed, 1])
     draws = [{p.path: p.value(rng.uniform(p.low, p.high)) for p in params} for _ in range(n)]
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, n)]
     jobs = list(zip(draws, seeds, strict=True))
-    rows = run_jobs(simulator.pilot_job, jobs, workers)
+    rows = run_jobs(simulator.pilot_job, jobs, workers, meanwhile=_import_pyabc)
     stats = statistics(fit)
     failed = np.array([bool(r[FAILED]) for r in rows], dtype=bool)
     summaries = [summarise(r, stats, simulator.end) for r in rows]
@@ -250,8 +259,6 @@ def calibrate(
     Same seed, budget and population on the serial sampler (workers=1, backend local) give the same
     posterior; parallel samplers accept particles in the order they finish (docs/calibration.md).
     """
-    import pyabc
-
     budget = _check_positive(budget, "--budget")
     workers = _check_positive(workers, WORKERS)
     predictive = _check_positive(predictive, "--predictive")
@@ -275,6 +282,9 @@ def calibrate(
     cfg = sc.config
     out.mkdir(parents=True, exist_ok=True)
     simulator = RecordSimulator(Path(sc.source), space_params, fit, cfg.end, out / "failures.log")
+    # The model is imported and the scenario read here, before any worker is forked: the pilot's
+    # workers and each generation's (pyabc forks them afresh) inherit both.
+    simulator.warm_up()
     if resume:
         stored = json.loads((out / SPEC).read_text(encoding="utf-8"))
         for k in ("pilot", "weights", "projection"):
@@ -285,7 +295,12 @@ def calibrate(
         spec["pilot"] = pilot_size(budget, pop)
         spec.update(_pilot(simulator, space_params, fit, spec["pilot"], seed, workers, progress))
         (out / SPEC).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
-    simulator.warm_up()  # pyabc forks its workers each generation: they inherit the model, not import it
+    _import_pyabc()  # done already by the pilot, but not on resume
+    import pyabc
+
+    from sim.calibration.budget import BudgetedABCSMC
+    from sim.calibration.transition import PRIOR_SHARE, DefensiveTransition
+
     prior = pyabc.Distribution(
         **{key(i): pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(space_params)}
     )

@@ -53,10 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def calibrate_command(args: argparse.Namespace) -> int:
     """`powerstruggle calibrate SCENARIO --targets FILE ...`."""
     backend = "dask" if args.scheduler and args.backend is None else resolve(args.backend, "local")
-    if backend == "local" and args.workers != 1:
-        from sim.calibration.pool import prestart
-
-        prestart()  # the workers' model import overlaps pyabc's import and the checks
+    # No fork server is started: the local workers are forked from this process once it has imported
+    # the model (sim.calibration.pool), so the model is imported once, not once more beside it.
     from sim.calibration.api import calibrate
     from sim.runner import default_workers
 

@@ -47,6 +47,11 @@ def draw_figures(
     targets: Sequence[AnyTarget],
 ) -> list[Path]:  # fmt: skip
     """Write marginals.png, pairs.png and predictive.png into `folder`."""
+    return [*posterior_figures(folder, posterior, params), predictive_figure(folder, predictive, targets)]
+
+
+def posterior_figures(folder: Path, posterior: pd.DataFrame, params: Sequence[Param]) -> list[Path]:
+    """Write marginals.png and pairs.png (the posterior's alone) into `folder`."""
     from sim.plots import style
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -74,7 +79,14 @@ def draw_figures(
             if j == 0:
                 ax.set_ylabel(pi.path.split(".")[-2:][0] + "." + pi.path.split(".")[-1], fontsize=7)
     paths.append(style.save(fig, folder / "pairs.png"))
+    return paths
 
+
+def predictive_figure(folder: Path, predictive: pd.DataFrame, targets: Sequence[AnyTarget]) -> Path:
+    """Write predictive.png: each target's posterior-predictive values against the record."""
+    from sim.plots import style
+
+    folder.mkdir(parents=True, exist_ok=True)
     n = len(targets)
     fig = style.new_figure((12.0, 1.2 + 0.45 * n))
     ax = fig.add_subplot()
@@ -100,5 +112,4 @@ def draw_figures(
     ax.set_xlabel("model minus record (months for dates, percentage points for shares); black: median")
     ax.axvline(0, color=COLOUR, lw=0.6)
     fig.text(0.01, 0.005, f"drawn {dt.date.today():%Y-%m-%d}", fontsize=6, color="#999999")
-    paths.append(style.save(fig, folder / "predictive.png"))
-    return paths
+    return style.save(fig, folder / "predictive.png")

@@ -120,13 +120,58 @@ def _one(job: tuple[str, dict[str, Any], int, list[AnyTarget]]) -> dict[str, flo
     return replicate_values(out.events, out.votes, targets)
 
 
-def predictive_values(
-    source: Path, draws: list[dict[str, Any]], seeds: list[int], targets: Sequence[AnyTarget], workers: int
-) -> pd.DataFrame:
-    """One replicate per draw (seeded), its value for every target."""
-    jobs = [(str(source), d, s, list(targets)) for d, s in zip(draws, seeds, strict=True)]
+def predictive_stages(
+    source: Path, stages: Mapping[str, list[dict[str, Any]]], seeds: list[int], targets: Sequence[AnyTarget],
+    workers: int,
+) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """One replicate per draw (seeded) of every stage, its value for every target, a frame per stage.
+
+    The stages' runs share one pool: no worker waits at the end of one stage for the next to start.
+    """
+    jobs = [
+        (str(source), d, s, list(targets))
+        for draws in stages.values()
+        for d, s in zip(draws, seeds, strict=True)
+    ]
     rows = run_jobs(_one, jobs, workers)
-    return pd.DataFrame(rows, columns=[t.name for t in targets], dtype=float)
+    columns = [t.name for t in targets]
+    return {
+        stage: pd.DataFrame(rows[i * len(seeds) : (i + 1) * len(seeds)], columns=columns, dtype=float)
+        for i, stage in enumerate(stages)
+    }
+
+
+class _PosteriorFigures:
+    """marginals.png and pairs.png, drawn in a forked process while the rest is written (workers > 1).
+
+    They take a second or more of one core at the end of a calibration, when the other cores are idle;
+    drawn aside, they overlap the predictive runs, the other files and the predictive figure. With one
+    worker they are drawn in this process, at `wait`.
+    """
+
+    def __init__(self, folder: Path, posterior: pd.DataFrame, params: Sequence[Param], workers: int) -> None:
+        from sim.calibration.figures import posterior_figures
+        from sim.calibration.pool import fork_pool
+
+        self.args = (folder, posterior, list(params))
+        self.pool = fork_pool(1) if workers > 1 else None
+        self.future = None if self.pool is None else self.pool.submit(posterior_figures, *self.args)
+
+    def wait(self) -> list[Path]:
+        """The figures' paths once they are written (an error drawing them is raised here)."""
+        if self.pool is None or self.future is None:
+            from sim.calibration.figures import posterior_figures
+
+            return posterior_figures(*self.args)
+        try:
+            return self.future.result()
+        finally:
+            self.pool.shutdown(wait=True)
+
+    def abandon(self) -> None:
+        """Something else failed: wait for the drawing process to end, whatever it gives."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _draws(
@@ -150,7 +195,6 @@ def write_outputs(
     run: Mapping[str, Any],
 ) -> Any:
     """Write posterior.parquet, generations.csv, calibrated.toml, score.csv, manifest.json, figures/."""
-    from sim.api import versions
     from sim.runner import replicate_seeds
 
     posterior = posterior_frame(history, params)
@@ -161,10 +205,31 @@ def write_outputs(
     prior_draws, post_draws = _draws(params, posterior, n, int(run["seed"]))
     seeds = replicate_seeds(int(run["seed"]), n)  # the same seeds for both stages: paired histories
     workers = int(run["workers"])
-    values = {
-        "prior": predictive_values(Path(scenario.source), prior_draws, seeds, targets, workers),
-        "posterior": predictive_values(Path(scenario.source), post_draws, seeds, targets, workers),
-    }
+    figures = _PosteriorFigures(out / "figures", posterior, params, workers)  # drawn aside if workers > 1
+    try:
+        calibration = _write_files(out, scenario, targets, params, history, spec, run, posterior,
+                                   generations, medians, prior_draws, post_draws, seeds)  # fmt: skip
+    except BaseException:
+        figures.abandon()
+        raise
+    figures.wait()
+    return calibration
+
+
+def _write_files(
+    out: Path, scenario: Any, targets: Sequence[AnyTarget], params: Sequence[Param], history: Any,
+    spec: Mapping[str, Any], run: Mapping[str, Any], posterior: pd.DataFrame, generations: pd.DataFrame,
+    medians: Mapping[str, float | int], prior_draws: list[dict[str, Any]], post_draws: list[dict[str, Any]],
+    seeds: list[int],
+) -> Calibration:  # fmt: skip
+    """The predictive stages, then every file but the posterior's figures."""
+    from sim.api import versions
+    from sim.calibration.figures import predictive_figure
+
+    n, workers = int(run["predictive"]), int(run["workers"])
+    stages = {"prior": prior_draws, "posterior": post_draws}
+    values = predictive_stages(Path(scenario.source), stages, seeds, targets, workers)
+    w = posterior["weight"].to_numpy(float)
     score = pd.concat(
         [score_table(v, targets).assign(stage=stage) for stage, v in values.items()], ignore_index=True
     )
@@ -212,7 +277,5 @@ def write_outputs(
         "versions": {**versions(), "pyabc": str(pyabc.__version__)},
     }
     _write_text(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
-    from sim.calibration.figures import draw_figures
-
-    draw_figures(out / "figures", posterior, params, values["posterior"], targets)
+    predictive_figure(out / "figures", values["posterior"], targets)
     return Calibration(out, posterior, generations, score, manifest)
