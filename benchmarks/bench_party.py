@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
 from sim import run_scenario  # noqa: E402
-from sim.stats import wilson  # noqa: E402
+from sim.run.stats import wilson  # noqa: E402
 
 HISTORICAL = str(ROOT / "scenarios" / "historical.toml")
 

@@ -88,9 +88,9 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     the two sweep sizes separates per-run overhead from per-sweep set-up; CPU time of this process
     and the fastest of a few rounds keep other load on the machine out of the figures.
     """
-    from sim.runner import simulate
+    from sim.run.runner import simulate
+    from sim.run.seeds import replicate_seed
     from sim.scenario import load_scenario
-    from sim.seeds import replicate_seed
     from sim.sweep.engine import run_sweep
 
     scenario = load_scenario(HISTORICAL, {"delegates": DELEGATES})
@@ -130,7 +130,7 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float, float]:
 
 _RAW = """
 import sys, time
-from sim.runner import simulate
+from sim.run.runner import simulate
 from sim.scenario import load_scenario
 scenario = load_scenario(sys.argv[1], {"delegates": int(sys.argv[2])})
 simulate(scenario, 0, 0)
@@ -156,7 +156,7 @@ def hardware_ceiling(runs: int) -> float:
 
 _BARE_LOOP = """
 import sys, time
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
 m = PowerStruggleModel(sys.argv[1], overrides={"delegates": int(sys.argv[2])}, rng=0); m.run_model()
 t = time.perf_counter(); k = 0
 while time.perf_counter() - t < float(sys.argv[3]):

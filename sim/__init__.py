@@ -16,10 +16,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.analysis.discover import discover
     from sim.analysis.flip import flip
     from sim.analysis.sensitivity import sensitivity
-    from sim.api import compare_scenarios, run_scenario
     from sim.calibration.api import calibrate
     from sim.record.api import score
-    from sim.results import Comparison, Results
+    from sim.run.api import compare_scenarios, run_scenario
+    from sim.run.results import Comparison, Results
     from sim.sweep.api import sweep as run_sweep
 
 __all__ = [
@@ -38,10 +38,10 @@ __all__ = [
 ]
 
 _LAZY = {
-    "run_scenario": "sim.api",
-    "compare_scenarios": "sim.api",
-    "Results": "sim.results",
-    "Comparison": "sim.results",
+    "run_scenario": "sim.run.api",
+    "compare_scenarios": "sim.run.api",
+    "Results": "sim.run.results",
+    "Comparison": "sim.run.results",
     "run_sweep": "sim.sweep.api",
     "score": "sim.record.api",
     "calibrate": "sim.calibration.api",

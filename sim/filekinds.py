@@ -84,7 +84,7 @@ def _check_space(path: Path, scenarios: Sequence[Path]) -> str:
 
 
 def _check_scenario(path: Path, _: Sequence[Path]) -> str:
-    from sim.api import prepare
+    from sim.run.api import prepare
 
     prepare(path)
     return ""

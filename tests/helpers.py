@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.leaders import RUNG
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import RUNG
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from sim.mechanisms import alliances
 from sim.mechanisms.alliances import camp_compatibility, compatibility, compatibility_matrix
-from sim.model import PowerStruggleModel
-from sim.politics import camp_of
+from sim.model.core import PowerStruggleModel
+from sim.model.politics import camp_of
 
 HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
 _MODEL = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.01}, rng=0)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.attribute import attribute
-from sim.cli import main
+from sim.cli.commands import main
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
@@ -18,7 +18,7 @@ SMALL = {"party.scale": 0.02}
 
 def fails_once(scenario: Any, seed: int, replicate: int) -> Any:
     """Fail replicate 1 when the appointment mechanism is off, to test that its pairs are dropped."""
-    from sim.runner import simulate
+    from sim.run.runner import simulate
 
     if replicate == 1 and not scenario.resolved()["mechanisms"]["appointment"]["enabled"]:
         raise ValueError("boom")
@@ -141,7 +141,7 @@ def interrupted_once(scenario: Any, seed: int, replicate: int) -> Any:
     """Act as Ctrl-C the first time the last configuration (all on) runs replicate 1."""
     import os
 
-    from sim.runner import simulate
+    from sim.run.runner import simulate
 
     flag = Path(os.environ["ANALYSIS_TEST_FLAG"])
     if replicate == 1 and scenario.resolved()["mechanisms"]["legacy"]["enabled"] and not flag.exists():

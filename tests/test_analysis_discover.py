@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.discover import discover, fit_tree, run_prim, tree_box_rows
-from sim.cli import main
+from sim.cli.commands import main
 from sim.errors import InputError
 
 

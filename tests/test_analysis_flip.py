@@ -10,7 +10,7 @@ import pytest
 
 from sim.analysis.flip import flip
 from sim.analysis.menu import combine, load_menu, parse_menu
-from sim.cli import main
+from sim.cli.commands import main
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

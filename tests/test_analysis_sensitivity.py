@@ -126,7 +126,7 @@ def test_saltelli_needs_a_power_of_two() -> None:
 
 
 def test_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from sim.cli import main
+    from sim.cli.commands import main
 
     assert main(["sensitivity", str(tmp_path / "none.toml"), "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err

@@ -7,7 +7,7 @@ import pytest
 from helpers import exact_model, small_model
 
 from sim.mechanisms import appointment
-from sim.party.apparatus import NOBODY
+from sim.model.party.apparatus import NOBODY
 
 
 def test_appointment_raises_the_share_of_secretaries_loyal_to_the_holder() -> None:

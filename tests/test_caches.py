@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.leaders import RUNG
 from sim.mechanisms import choice
-from sim.model import PowerStruggleModel
-from sim.politics import camps, ruling_camp
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import RUNG
+from sim.model.politics import camps, ruling_camp
 
 HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
 
@@ -96,7 +96,7 @@ def test_caching_off_gives_the_same_tables_byte_for_byte(
 
 
 def test_the_manifest_records_caching_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sim.api import run_scenario
+    from sim.run.api import run_scenario
 
     monkeypatch.delenv("POWERSTRUGGLE_NO_CACHE", raising=False)
     assert (
@@ -106,7 +106,7 @@ def test_the_manifest_records_caching_on_by_default(monkeypatch: pytest.MonkeyPa
 
 
 def test_a_cache_with_caching_off_recomputes_every_query() -> None:
-    from sim.cache import StateCache
+    from sim.model.cache import StateCache
 
     calls = []
     for enabled, expected in ((True, 1), (False, 3)):

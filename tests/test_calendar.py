@@ -1,4 +1,4 @@
-"""The calendar (sim/calendar.py): the record's plenums, and plenums by rule where none are listed."""
+"""The calendar (sim/model/calendar.py): the record's plenums, and plenums by rule where none are listed."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sim.runner
-from sim import cli
+import sim.run.runner
 from sim.calibration.api import calibrate
 from sim.calibration.outputs import weighted_quantile
+from sim.cli import commands as cli
 from sim.record.synthetic import write_targets_from_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,14 +81,14 @@ def test_a_bad_space_or_targets_file_is_one_line(tmp_path: Path, capsys: pytest.
 def test_a_failing_particle_is_rejected_and_recorded(
     small: Path, synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = sim.runner.simulate
+    real = sim.run.runner.simulate
 
     def fragile(scenario: object, seed: int, replicate: int = 0, **options: bool) -> object:
         if scenario.config.leaders["trotsky"].mobilisation > 0.9:  # type: ignore[attr-defined]
             raise RuntimeError("boom")
         return real(scenario, seed, replicate, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sim.runner, "simulate", fragile)
+    monkeypatch.setattr(sim.run.runner, "simulate", fragile)
     cal = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=60, population=20, seed=3,
                     out=tmp_path / "cal", predictive=5)  # fmt: skip
     lines = (tmp_path / "cal" / "failures.log").read_text().splitlines()
@@ -100,7 +100,7 @@ def test_a_failing_particle_is_rejected_and_recorded(
 def test_resume_after_an_interrupted_generation(
     small: Path, synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = sim.runner.simulate
+    real = sim.run.runner.simulate
     calls = {"n": 0}
 
     def interrupted(scenario: object, seed: int, replicate: int = 0, **options: bool) -> object:
@@ -109,7 +109,7 @@ def test_resume_after_an_interrupted_generation(
             raise KeyboardInterrupt
         return real(scenario, seed, replicate, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sim.runner, "simulate", interrupted)
+    monkeypatch.setattr(sim.run.runner, "simulate", interrupted)
     out = tmp_path / "cal"
     args = dict(params=[f"{MOB}=0:1"], budget=240, population=20, seed=5, out=out, predictive=5)
     with pytest.raises(KeyboardInterrupt):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from helpers import _clear, _shares, _united_opposition, exact_model, small_model
 
-from sim.leaders import RUNG
 from sim.mechanisms import capitulation
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import RUNG
 
 
 def test_capitulation_has_no_threshold_but_follows_willingness() -> None:

@@ -10,10 +10,10 @@ from helpers import small_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.leaders import RUNG
 from sim.mechanisms import choice
-from sim.model import PowerStruggleModel
-from sim.party.membership import BIN_CENTRES
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import RUNG
+from sim.model.party.membership import BIN_CENTRES
 
 HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
 

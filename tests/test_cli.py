@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import cli
-from sim.runner import SANCTION_KINDS
+from sim.cli import commands as cli
+from sim.run.runner import SANCTION_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -217,12 +217,12 @@ def test_version(tmp_path: Path) -> None:
 
 def test_extra_command_modules_are_registered() -> None:
     modules = {
-        "sim.sweep.cli",
-        "sim.plots.cli",
-        "sim.record.cli",
-        "sim.calibration.cli",
-        "sim.analysis.cli",
-        "sim.view.cli",
+        "sim.cli.sweep",
+        "sim.cli.plot",
+        "sim.cli.record",
+        "sim.cli.calibrate",
+        "sim.cli.analysis",
+        "sim.cli.view",
     }
     assert modules <= set(cli.EXTRA_COMMAND_MODULES)
     parser = cli.build_parser()
@@ -284,12 +284,12 @@ def test_plot_flag_without_plots_module(
 def test_keyboard_interrupt_exits_130_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import sim.runner
+    import sim.run.runner
 
     def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sim.runner, "simulate", interrupted)
+    monkeypatch.setattr(sim.run.runner, "simulate", interrupted)
     code = cli.main(
         ["run", str(HISTORICAL), "--replicates", "2", "--out", str(tmp_path / "o"), "--quiet", *SMALL]
     )
@@ -312,7 +312,7 @@ def test_failure_while_writing_leaves_no_directory(tmp_path: Path, monkeypatch: 
 
 def test_cli_starts_without_importing_matplotlib() -> None:
     code = (
-        "import sys; from sim.cli import main; "
+        "import sys; from sim.cli.commands import main; "
         "rc = main(['validate', 'scenarios/historical.toml']); "
         "print(rc, 'matplotlib' in sys.modules)"
     )
@@ -321,6 +321,7 @@ def test_cli_starts_without_importing_matplotlib() -> None:
 
 
 def test_plot_formats_match_the_styles() -> None:
-    from sim.plots import cli, style
+    from sim.cli import plot as cli
+    from sim.plots import style
 
     assert cli.FORMATS == style.FORMATS

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import build_parser
-from sim.cli_options import announce_runs, refuse_existing, replaced_on_success
+from sim.cli.commands import build_parser
+from sim.cli.options import announce_runs, refuse_existing, replaced_on_success
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

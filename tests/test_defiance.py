@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.calendar import SessionSlot
-from sim.leaders import RUNG
 from sim.mechanisms import defiance, institutions, repression
-from sim.model import PowerStruggleModel
+from sim.model.calendar import SessionSlot
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import RUNG
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"

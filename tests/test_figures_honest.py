@@ -148,7 +148,7 @@ def test_sweep_heatmap_stays_in_range_names_parameters_and_shows_uncertainty() -
     from matplotlib.patches import Rectangle
 
     from sim.plots.sweep import sweep_outcome
-    from sim.stats import wilson
+    from sim.run.stats import wilson
 
     xs, ys, n = [0.2, 0.4, 0.6, 0.9], [0.1, 0.5, 1.0], 8
     rows = []

@@ -7,7 +7,7 @@ from helpers import small_model
 
 def test_the_records_sharpen_attacks_and_blunt_moves_against_their_holder() -> None:
     from sim.mechanisms.information import attack_multiplier, foresight_discount
-    from sim.politics import camp_of
+    from sim.model.politics import camp_of
 
     model = small_model(**{"parameter_uncertainty": 0.0})
     stalin, trotsky = model.leader_index["stalin"], model.leader_index["trotsky"]

@@ -7,10 +7,10 @@ from datetime import date
 import numpy as np
 from helpers import _united_opposition, exact_model, small_model
 
-from sim.calendar import SessionSlot
-from sim.leaders import RUNG
 from sim.mechanisms import institutions, mobilisation
-from sim.model import PowerStruggleModel
+from sim.model.calendar import SessionSlot
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import RUNG
 
 
 def _expulsion_vote(model: PowerStruggleModel, target: int, joint: bool) -> bool:
@@ -66,8 +66,8 @@ def test_a_bloc_is_charged_as_one_faction_once_a_partner_has_organised_it() -> N
 def test_the_congress_elects_a_cc_of_the_right_size_from_the_leaderships_slate() -> None:
     from datetime import date
 
-    from sim.calendar import SessionSlot
     from sim.mechanisms.institutions import elect_central_committee, session_seats
+    from sim.model.calendar import SessionSlot
 
     def leadership_share(slate_bias: float) -> float:
         model = small_model(seed=4, **{"mechanisms.institutions.slate_bias": slate_bias})

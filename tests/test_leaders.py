@@ -7,8 +7,8 @@ from pathlib import Path
 
 import mesa
 
-from sim.leaders import Leader, Seat
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import Leader, Seat
 
 ROOT = Path(__file__).resolve().parents[1]
 

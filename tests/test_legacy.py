@@ -6,7 +6,7 @@ import pytest
 from helpers import HISTORICAL, exact_model, small_model
 
 from sim.mechanisms import legacy
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
 
 
 def test_funeral_absence_costs_legitimacy() -> None:
@@ -56,7 +56,7 @@ def test_the_funeral_shares_a_fixed_pool_among_those_present_and_the_absent_lose
     model = exact_model(**{"events.funeral.absent": ["trotsky"]})
     mech = model.cfg.mechanisms.legacy
     before = {lead.name: lead.legitimacy for lead in model.leaders}
-    legacy.funeral(model)
+    legacy.funeral(model, model.cfg.events.funeral)
     trotsky = model.leaders[model.leader_index["trotsky"]]
     assert trotsky.legitimacy == pytest.approx(
         max(0.0, before["trotsky"] - mech.funeral_penalty * mech.strength)
@@ -82,7 +82,7 @@ def test_an_absent_heirs_share_goes_to_the_others() -> None:
         model = exact_model(**{"events.funeral.absent": absent})
         stalin = model.leaders[model.leader_index["stalin"]]
         before = stalin.legitimacy
-        legacy.funeral(model)
+        legacy.funeral(model, model.cfg.events.funeral)
         gains[bool(absent)] = stalin.legitimacy - before
     assert gains[True] > gains[False] > 0
 
@@ -108,5 +108,5 @@ def test_the_cult_is_off_with_its_mechanism() -> None:
     model.lenin_dead = True
     before = [lead.legitimacy for lead in model.leaders]
     legacy.cult(model)
-    legacy.funeral(model)
+    legacy.funeral(model, model.cfg.events.funeral)
     assert [lead.legitimacy for lead in model.leaders] == before

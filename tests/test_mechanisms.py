@@ -26,7 +26,7 @@ def test_sanctions_only_move_down_the_ladder_skipping_only_the_documented_rungs(
     Open factionalism skips censure (straight to removal from office), and a leader no longer in the
     CC goes from Politburo removal to expulsion.
     """
-    from sim.leaders import LADDER, RUNG
+    from sim.model.leaders import LADDER, RUNG
 
     allowed_skips = {
         (RUNG["none"], RUNG["post_removal"]),
@@ -75,7 +75,7 @@ def _profile(scenario_overrides: dict[str, object]) -> np.ndarray:
     Zinoviev, Stalin's final legitimacy and policy line, and how many of the Right lose their
     Politburo seats, and Trotsky's mean monthly support.
     """
-    from sim.runner import replicate_seeds, simulate
+    from sim.run.runner import replicate_seeds, simulate
 
     sc = load_scenario(HISTORICAL, {"party.scale": 0.05, **scenario_overrides})
     rows = []

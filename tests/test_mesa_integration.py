@@ -6,7 +6,7 @@ from pathlib import Path
 
 import mesa
 
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = str(ROOT / "scenarios" / "historical.toml")
@@ -58,9 +58,9 @@ def test_same_rng_same_path() -> None:
 
 
 def test_the_party_apparatus_is_mesa_agents() -> None:
-    from sim.leaders import Leader
-    from sim.members import PolitburoMember
-    from sim.party import ProvincialSecretary
+    from sim.model.leaders import Leader
+    from sim.model.members import PolitburoMember
+    from sim.model.party import ProvincialSecretary
 
     model = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.03}, rng=4)
     model.step()

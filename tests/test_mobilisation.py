@@ -7,7 +7,7 @@ from helpers import small_model
 
 def test_a_targeted_leader_with_the_will_organises_a_faction_and_one_without_never_does() -> None:
     from sim.mechanisms import mobilisation
-    from sim.politics import leadership_target
+    from sim.model.politics import leadership_target
 
     def organised(will: float) -> bool:
         model = small_model(**{"parameter_uncertainty": 0.0, "mechanisms.mobilisation.rate": 1.0})
@@ -23,7 +23,7 @@ def test_a_targeted_leader_with_the_will_organises_a_faction_and_one_without_nev
 
 def test_a_faction_is_built_in_steps_at_a_pace_set_by_the_will() -> None:
     from sim.mechanisms import mobilisation
-    from sim.politics import leadership_target
+    from sim.model.politics import leadership_target
 
     def months_to_faction(will: float, steps: int, seed: int = 1) -> int:
         over = {"parameter_uncertainty": 0.0, "mechanisms.mobilisation.rate": 0.25}

@@ -8,7 +8,7 @@ import numpy as np
 from helpers import small_model
 
 from sim.mechanisms import offices
-from sim.politics import secretariat_holder
+from sim.model.politics import secretariat_holder
 
 
 def test_the_general_secretary_is_succeeded_not_left_vacant() -> None:

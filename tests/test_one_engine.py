@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 import sim
-from sim.seeds import replicate_seeds
+from sim.run.seeds import replicate_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
@@ -58,7 +58,7 @@ def test_a_one_point_sweep_gives_the_replicates_of_run(tmp_path: Path) -> None:
 
 def test_a_replay_without_monthly_records_has_the_same_outcome() -> None:
     """A sweep of summaries skips the leader-month records; nothing the replay decides may change."""
-    from sim.runner import simulate
+    from sim.run.runner import simulate
     from sim.scenario import load_scenario
 
     historical = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.mechanisms import appointment
-from sim.model import PowerStruggleModel
-from sim.party.delegations import vote
+from sim.model.core import PowerStruggleModel
+from sim.model.party.delegations import vote
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
 FEAR = "mechanisms.delegate_choice.fear"
@@ -70,7 +70,7 @@ def test_the_delegations_draw_from_the_party_stream_only() -> None:
 
 
 def test_in_an_open_discussion_the_members_vote_their_own_views_under_fear() -> None:
-    from sim.party.discussion import members_vote
+    from sim.model.party.discussion import members_vote
 
     model, side = _zinoviev_in_opposition()
     yes, no, abstain, members = members_vote(model, side)

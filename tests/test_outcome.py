@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.leaders import Seat
-from sim.model import PowerStruggleModel
-from sim.outcome import consolidated_leader, winner_from_history
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import Seat
+from sim.model.outcome import consolidated_leader, winner_from_history
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"
 

@@ -1,4 +1,4 @@
-"""sim.party: members as arrays, secretaries as agents, delegations chosen per session."""
+"""sim.model.party: members as arrays, secretaries as agents, delegations chosen per session."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.model import PowerStruggleModel
-from sim.party.delegations import apportion, vote
-from sim.party.membership import LINE_BINS, MemberPopulation, line_bin
+from sim.model.core import PowerStruggleModel
+from sim.model.party.delegations import apportion, vote
+from sim.model.party.membership import LINE_BINS, MemberPopulation, line_bin
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"

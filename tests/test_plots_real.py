@@ -110,7 +110,7 @@ def test_chronicle_of_a_real_replicate(real: dict) -> None:
 def test_powerstruggle_plot_and_chronicle_exit_codes(
     real: dict, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    from sim.cli import main
+    from sim.cli.commands import main
 
     assert main(["plot", str(real["base"] / "sweep"), "--out", str(tmp_path / "f"), "--format", "pdf"]) == 0
     assert (tmp_path / "f" / "sweep_p_stalin.pdf").read_bytes()[:5] == b"%PDF-"

@@ -14,6 +14,7 @@ from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from sim.cli.plot import register
 from sim.errors import InputError
 from sim.plots import (
     alliance_timeline,
@@ -28,7 +29,6 @@ from sim.plots import (
     vote_shares,
     winner_probabilities,
 )
-from sim.plots.cli import register
 from sim.plots.draw import comparison_figures
 from sim.plots.load import RunData
 from sim.plots.sweep import outcome_table, smooth

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from sim.errors import InputError
-from sim.leaders import Seat
 from sim.mechanisms import politburo_vote
-from sim.members import PolitburoMember
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import Seat
+from sim.model.members import PolitburoMember
 from sim.scenario import load_scenario
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml"

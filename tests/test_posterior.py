@@ -13,10 +13,10 @@ import pytest
 from test_bad_input import cli  # the same subprocess call as every CLI test
 
 import sim
-from sim.api import prepare
 from sim.errors import InputError
-from sim.model import PowerStruggleModel
-from sim.posterior import load_posterior
+from sim.model.core import PowerStruggleModel
+from sim.run.api import prepare
+from sim.run.posterior import load_posterior
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -247,7 +247,7 @@ def test_a_draw_the_scenario_refuses_is_one_line_before_any_run(tmp_path: Path) 
 def test_run_writes_the_columns_and_the_manifest(
     calibration: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sim.cli import main
+    from sim.cli.commands import main
 
     out = tmp_path / "run"
     args = ["run", str(HISTORICAL), "--replicates", "2", "--set", "party.scale=0.02", "--workers", "1"]

@@ -7,7 +7,7 @@ from helpers import small_model
 
 def test_a_campaign_costs_its_target_standing_and_an_answered_one_costs_less() -> None:
     from sim.mechanisms import propaganda
-    from sim.politics import leadership_target
+    from sim.model.politics import leadership_target
 
     def hit(mobilised: bool, **over: object) -> float:
         model = small_model(**{"parameter_uncertainty": 0.0, **over})

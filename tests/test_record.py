@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import cli
+from sim.cli import commands as cli
 from sim.errors import InputError
 from sim.record.score import replicate_values, score_row
 from sim.record.synthetic import targets_from_run, to_toml

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import cli
+from sim.cli import commands as cli
 from sim.record.events import EVENT_KINDS
 from sim.record.synthetic import to_toml
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import sim
-from sim.runner import replicate_seeds
+from sim.run.runner import replicate_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"

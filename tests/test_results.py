@@ -12,10 +12,10 @@ import pytest
 
 import sim
 from sim.errors import InputError
-from sim.report import comparison_report, run_report
-from sim.results import COLUMNS, Comparison, Results, atomic_directory, comparison_table
-from sim.runner import ReplicateOutput
-from sim.stats import newcombe
+from sim.run.report import comparison_report, run_report
+from sim.run.results import COLUMNS, Comparison, Results, atomic_directory, comparison_table
+from sim.run.runner import ReplicateOutput
+from sim.run.stats import newcombe
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import InputError
-from sim.runner import simulate
+from sim.run.runner import simulate
 from sim.scenario import known_paths, load_scenario, parse_assignment
 
 ROOT = Path(__file__).resolve().parents[1]

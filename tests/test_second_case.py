@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from sim.chronicle import chronicle_of
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
 from sim.plots.style import leader_palette
 from sim.scenario import load_scenario
 

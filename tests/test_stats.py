@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.stats import date_quantiles, days_between, newcombe, newcombe_paired, wilson
+from sim.run.stats import date_quantiles, days_between, newcombe, newcombe_paired, wilson
 
 
 def test_wilson_known_values() -> None:

@@ -21,7 +21,7 @@ HISTORICAL = ROOT / "scenarios" / "historical.toml"
 
 def cli(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *map(str, args)],
+        [sys.executable, "-m", "sim.cli.commands", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -119,7 +119,7 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_sweep(tmp_path: Path
     args = [
         sys.executable,
         "-m",
-        "sim.cli",
+        "sim.cli.commands",
         "sweep",
         str(exp),
         "--workers",
@@ -163,7 +163,7 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_sweep(tmp_path: Path
 
 def test_ctrl_c_keeps_committed_chunks_and_exits_130(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "sim.cli", "sweep", str(experiment(tmp_path, replicates=10))]
+    args = [sys.executable, "-m", "sim.cli.commands", "sweep", str(experiment(tmp_path, replicates=10))]
     proc = subprocess.Popen(
         [*args, "--workers", "2", "--chunk-size", "2", "--out", str(out)],
         cwd=ROOT,

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.seeds import replicate_seed
+from sim.run.seeds import replicate_seed
 from sim.sweep.design import build_design, chunk_size_for, chunks, expand_range
 from sim.sweep.experiment import RangeSpec, load_experiment
 

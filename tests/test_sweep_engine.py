@@ -35,7 +35,7 @@ def small(replicates: int = 3, outputs: tuple[str, ...] = ("summary",)) -> dict[
 
 def flaky(scenario: Any, seed: int, replicate: int) -> Any:
     """Fail on replicate 1 of every point, to test that failures do not stop a sweep."""
-    from sim.runner import simulate
+    from sim.run.runner import simulate
 
     if replicate == 1:
         raise ValueError(f"boom at seed {seed}")
@@ -44,7 +44,7 @@ def flaky(scenario: Any, seed: int, replicate: int) -> Any:
 
 def dies_once(scenario: Any, seed: int, replicate: int) -> Any:
     """Kill the worker process the first time point 0's replicate 0 runs, as a lost Dask worker."""
-    from sim.runner import simulate
+    from sim.run.runner import simulate
 
     flag = Path(os.environ["SWEEP_TEST_FLAG"])
     if replicate == 0 and not flag.exists():

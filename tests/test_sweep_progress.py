@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from sim.progress import Progress
+from sim.run.progress import Progress
 from sim.sweep.engine import SweepReport, print_report
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.stats import wilson
+from sim.run.stats import wilson
 from sim.view import figures, state
 from sim.view.model import ViewModel
 from sim.view.montecarlo import winner_table
@@ -149,7 +149,7 @@ def test_bad_port_number_is_one_line_and_exit_2() -> None:
 
 def test_core_import_needs_no_viz_dependencies() -> None:
     code = (
-        "import sys, sim, sim.cli; sim.cli.build_parser(); "
+        "import sys, sim, sim.cli.commands; sim.cli.commands.build_parser(); "
         "bad = [m for m in ('solara', 'mesa.visualization', 'playwright') if m in sys.modules]; "
         "sys.exit(1 if bad else 0)"
     )
@@ -159,7 +159,7 @@ def test_core_import_needs_no_viz_dependencies() -> None:
 def test_view_without_a_scenario_starts_outside_the_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sim.view.cli import SHIPPED_SCENARIO, resolve_scenario
+    from sim.cli.view import SHIPPED_SCENARIO, resolve_scenario
 
     monkeypatch.chdir(tmp_path)  # no scenarios/ folder here
     found = resolve_scenario(None)
@@ -175,8 +175,8 @@ def test_view_without_a_scenario_starts_outside_the_repository(
 def test_view_without_any_scenario_says_so_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sim.cli import view as view_cli
     from sim.errors import InputError
-    from sim.view import cli as view_cli
 
     monkeypatch.setattr(view_cli, "SHIPPED_SCENARIO", tmp_path / "gone" / "historical.toml")
     with pytest.raises(InputError, match="expected a SCENARIO file argument") as err:

@@ -30,7 +30,7 @@ from sim.analysis.output import write_tables
 from sim.analysis.shapley import paired_bootstrap, shapley
 from sim.errors import InputError
 from sim.names import plural
-from sim.stats import wilson
+from sim.run.stats import wilson
 
 MAX_PLAYERS = 12  # 4,096 configurations: beyond that the exact method is a week of runs
 BOOTSTRAP_DRAWS = 2000

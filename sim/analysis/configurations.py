@@ -156,7 +156,7 @@ def run_configurations(
     if backend not in ("local", "serial", "dask"):
         raise InputError(f"--backend {backend}: expected local, serial or dask")
     if not resume:
-        from sim.cli_options import announce_runs
+        from sim.cli.options import announce_runs
 
         planned = len(design.points) * design.replicates
         announce_runs(

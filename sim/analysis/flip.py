@@ -27,7 +27,7 @@ from sim.analysis.configurations import (
 from sim.analysis.menu import Intervention, combine, load_menu
 from sim.analysis.output import write_tables
 from sim.errors import InputError
-from sim.stats import newcombe_paired, wilson
+from sim.run.stats import newcombe_paired, wilson
 
 FLIP_COLUMNS = ["size", "interventions", "p", "lo", "hi", "diff", "diff_lo", "diff_hi", "n"]
 

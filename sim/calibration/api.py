@@ -32,7 +32,7 @@ from sim.calibration.simulator import (
 )
 from sim.calibration.space import Param, build_space, parse_param, read_space
 from sim.calibration.statistics import FAILED, missing, observed, statistics, summarise
-from sim.cli_options import WORKERS
+from sim.cli.options import WORKERS
 from sim.errors import InputError
 from sim.record.score import AnyTarget
 
@@ -217,9 +217,9 @@ def initial_epsilon(
 def _targets_and_space(
     scenario: str | Path, targets: str | Path, params: Sequence[str] | None, space: str | Path | None
 ) -> tuple[Any, list[AnyTarget], list[AnyTarget], list[Param]]:
-    from sim.api import prepare
     from sim.record.checks import check_targets
     from sim.record.targets import load_targets
+    from sim.run.api import prepare
 
     all_targets = load_targets(targets)
     fit = [t for t in all_targets if t.role == "fit"]

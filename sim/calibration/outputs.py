@@ -109,7 +109,7 @@ def calibrated_toml(scenario: Any, out: Path, values: Mapping[str, float | int],
 
 
 def _one(job: tuple[str, dict[str, Any], int, list[AnyTarget]]) -> dict[str, float]:
-    from sim.runner import simulate
+    from sim.run.runner import simulate
     from sim.scenario import load_scenario
 
     source, overrides, seed, targets = job
@@ -195,7 +195,7 @@ def write_outputs(
     run: Mapping[str, Any],
 ) -> Any:
     """Write posterior.parquet, generations.csv, calibrated.toml, score.csv, manifest.json, figures/."""
-    from sim.runner import replicate_seeds
+    from sim.run.runner import replicate_seeds
 
     posterior = posterior_frame(history, params)
     generations = generations_frame(history)
@@ -223,8 +223,8 @@ def _write_files(
     seeds: list[int],
 ) -> Calibration:  # fmt: skip
     """The predictive stages, then every file but the posterior's figures."""
-    from sim.api import versions
     from sim.calibration.figures import predictive_figure
+    from sim.run.api import versions
 
     n, workers = int(run["predictive"]), int(run["workers"])
     stages = {"prior": prior_draws, "posterior": post_draws}

@@ -20,7 +20,7 @@ from typing import Any
 from sim.sweep.forkserver import start_method
 
 #: What a fork server imports before forking a calibration's workers (where there is no `fork`).
-PRELOAD = ["sim.calibration.simulator", "sim.calibration.outputs", "sim.runner", "sim.scenario"]
+PRELOAD = ["sim.calibration.simulator", "sim.calibration.outputs", "sim.run.runner", "sim.scenario"]
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

@@ -63,14 +63,14 @@ class RecordSimulator:
 
     def warm_up(self) -> None:
         """Import the model and read the scenario file in this process, so forked workers inherit both."""
-        from sim.runner import simulate  # noqa: F401 - the import is the point
+        from sim.run.runner import simulate  # noqa: F401 - the import is the point
         from sim.scenario import load_scenario
 
         load_scenario(self.source)
 
     def values(self, overrides: Mapping[str, float | int], seed: int) -> dict[str, float] | None:
         """One replicate's raw target values (NaN: never came), or None when the run raised."""
-        from sim.runner import simulate
+        from sim.run.runner import simulate
         from sim.scenario import load_scenario
 
         if os.getpid() != self.main_pid and threading.current_thread() is threading.main_thread():

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.leaders import RUNG
 from sim.mechanisms.information import foresight_discount
-from sim.politics import (
+from sim.model.leaders import RUNG
+from sim.model.politics import (
     camp_of,
     camps_by_leader,
     head,
@@ -28,7 +28,7 @@ from sim.politics import (
 )
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def compatibility(model: PowerStruggleModel, a: int, b: int) -> float:
@@ -74,7 +74,7 @@ class _Month:
 
     Positions, support and distrust do not change during the search, so these are kept for this
     month's search only (with caching off, `model.cache.enabled` false, they are recomputed on every
-    use). Camps, their ranking and the leadership's target come from `sim.politics`, cached per state.
+    use). Camps, their ranking and the leadership's target come from `sim.model.politics`, cached per state.
     """
 
     def __init__(self, model: PowerStruggleModel) -> None:

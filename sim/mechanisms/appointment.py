@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.leaders import RUNG
 from sim.mechanisms.staffing import secretariat_control
-from sim.party.apparatus import NOBODY
-from sim.politics import camp_of, secretariat_holder
+from sim.model.leaders import RUNG
+from sim.model.party.apparatus import NOBODY
+from sim.model.politics import camp_of, secretariat_holder
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def secretariat_rate(model: PowerStruggleModel, holder: int) -> float:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.leaders import LADDER, RUNG
-from sim.politics import camp_of, power
+from sim.model.leaders import LADDER, RUNG
+from sim.model.politics import camp_of, power
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 #: The most severe step of the ladder a party member can lose by holding out (his party card).
 _TOP = RUNG["party_expulsion"]

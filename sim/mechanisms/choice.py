@@ -7,7 +7,7 @@ of lines, charisma times standing, legitimacy, the bandwagon, fear of following 
 organised faction's pull; with Gumbel noise of scale 1 (the unit
 the weights are measured in), a multinomial logit. Members of one
 organisation whose lines fall in one bin are alike, so the choice is computed per (organisation, line
-bin) and weighed by the member table (`sim.party.membership`). Each month a share `reconsider_rate`
+bin) and weighed by the member table (`sim.model.party.membership`). Each month a share `reconsider_rate`
 of the members weighs again: a leader's following moves that far toward what they would choose now.
 """
 
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.leaders import RUNG
 from sim.mechanisms.information import foresight_discount
-from sim.party.membership import BIN_CENTRES
-from sim.politics import in_opposition
+from sim.model.leaders import RUNG
+from sim.model.party.membership import BIN_CENTRES
+from sim.model.politics import in_opposition
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def eligible_mask(model: PowerStruggleModel) -> np.ndarray:

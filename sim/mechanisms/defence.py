@@ -16,10 +16,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sim.politics import Coalition, camp_of, perceived_threat
+from sim.model.politics import Coalition, camp_of, perceived_threat
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def bloc_of(model: PowerStruggleModel, holder: int) -> Coalition | None:

@@ -10,7 +10,7 @@ after the last sanction (`institutions`, `repression`). A leader who keeps disci
 further for old deviations.
 
 Three acts count as an offence: joining a bloc against the leadership with new partners (the leaders'
-deviation, see `sim.bodies`), a stand at a session (a platform, a declaration), and an organised
+deviation, see `sim.model.bodies`), a stand at a session (a platform, a declaration), and an organised
 faction's open act (its own meetings, an illegal press, demonstrations), drawn here monthly. The
 Control Commission's steps (the CC seat and the party card) answer only the last kind, by him or a
 bloc partner: Trotsky kept his CC seat through the speeches of the 15th
@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.leaders import RUNG
 from sim.mechanisms import capitulation
-from sim.politics import camp_of, opposition
+from sim.model.leaders import RUNG
+from sim.model.politics import camp_of, opposition
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 #: The first step of the ladder that needs a renewed offence (below it, deviation is grounds enough).
 RENEWED_OFFENCE_FROM = RUNG["politburo_removal"]

@@ -1,17 +1,17 @@
 """Mechanism 2, information: the holder of the records attacks harder and foresees moves against him.
 
 Seed: "Access to sensitive information about opponents." The edge itself is computed by
-`sim.politics.information_edge`; this module applies the foresight half of it.
+`sim.model.politics.information_edge`; this module applies the foresight half of it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.politics import information_edge
+from sim.model.politics import information_edge
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def foresight_discount(model: PowerStruggleModel, targeted_camp: frozenset[int]) -> float:

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.calendar import SessionSlot
-from sim.leaders import LADDER, RUNG, Seat
 from sim.mechanisms import (
     capitulation,
     defiance,
@@ -23,11 +21,13 @@ from sim.mechanisms import (
     politburo_vote,
     repression,
 )
-from sim.party import delegations, discussion
-from sim.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
+from sim.model.calendar import SessionSlot
+from sim.model.leaders import LADDER, RUNG, Seat
+from sim.model.party import delegations, discussion
+from sim.model.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 #: Sanctions that need the qualified majority (`institutions.qualified_majority`); the rest a simple one.
 QUALIFIED = frozenset({"cc_removal", "party_expulsion"})
@@ -112,7 +112,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
 
 
 def hold_discussion(model: PowerStruggleModel, session: SessionSlot) -> None:
-    """An open discussion: the members vote on the line in their cells (`sim.party.discussion`).
+    """An open discussion: the members vote on the line in their cells (`sim.model.party.discussion`).
 
     The count is recorded with the votes; nothing else follows from it (the record's discussions
     changed no outcome: the Congress that came after them was the apparatus's).
@@ -155,7 +155,7 @@ def delegation_vote(
     against_camp: frozenset[int],
     motion: str,
 ) -> tuple[int, int, int, int]:
-    """A Congress's or Conference's vote, cast delegation by delegation (`sim.party.delegations`).
+    """A Congress's or Conference's vote, cast delegation by delegation (`sim.model.party.delegations`).
 
     Returns (for, against, abstain, voting delegates); the vote on the line is also written to the
     run's delegation table.
@@ -286,7 +286,7 @@ def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:
 def elect_central_committee(
     model: PowerStruggleModel, session: SessionSlot, seats: np.ndarray | None
 ) -> None:
-    """The Congress elects the CC from the slates its delegations carry (`sim.party.delegations.elect`)."""
+    """The Congress elects the CC from the slates its delegations carry (`delegations.elect`)."""
     cc = model.central_committee
     size = cc.size_for(session.cc_full_members)
     by_org = seats if seats is not None else model.party.members.by_org()

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.calendar import SessionSlot
-    from sim.model import PowerStruggleModel
+    from sim.model.calendar import SessionSlot
+    from sim.model.core import PowerStruggleModel
     from sim.scenario.schema import FuneralEvent, LetterEvent
 
 
@@ -97,7 +97,7 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot) -> int | Non
     """
     from sim.mechanisms import defence
     from sim.mechanisms.offices import fill_general_secretary
-    from sim.politics import secretariat_holder
+    from sim.model.politics import secretariat_holder
 
     holder = secretariat_holder(model)
     if holder is None:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.politics import camp_of, leadership_target
+from sim.model.politics import camp_of, leadership_target
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def organise(model: PowerStruggleModel) -> None:

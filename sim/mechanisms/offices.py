@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sim.politics import camp_of, secretariat_holder
+from sim.model.politics import camp_of, secretariat_holder
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def choose_general_secretary(model: PowerStruggleModel, removed: int | None) -> int | None:

@@ -5,7 +5,7 @@ full seats (Bukharin, Rykov, Tomsky) and counted on Kalinin and Voroshilov, who 
 grain measures, for a majority; they stayed with Stalin, and the Right was beaten inside the
 leadership before the plenum ever voted. The vote: a leader of the leadership's camp votes for, the
 target's camp against, a leader who has recanted for, any other leader for with the chance of his
-compromise willingness (else he abstains). A member who is nobody's rival (`sim.members`) votes as
+compromise willingness (else he abstains). A member who is nobody's rival (`sim.model.members`) votes as
 his patron's camp does, but wavers with the chance of his compromise willingness, and then votes his
 own line: for if it lies nearer the
 party's line (`agenda`) than the target's, else against; a member whose patron is on neither side
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.leaders import Seat
-from sim.politics import camp_of
+from sim.model.leaders import Seat
+from sim.model.politics import camp_of
 
 if TYPE_CHECKING:
-    from sim.members import PolitburoMember
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
+    from sim.model.members import PolitburoMember
 
 
 def side_of_camp(k: int, ruling: frozenset[int], target_camp: frozenset[int]) -> int:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.mechanisms.information import attack_multiplier
-from sim.politics import leadership_target, opposition
+from sim.model.politics import leadership_target, opposition
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def campaign(model: PowerStruggleModel) -> None:

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.leaders import RUNG
 from sim.mechanisms import capitulation, defiance
 from sim.mechanisms.staffing import secretariat_control
-from sim.politics import ruling_ruthlessness, secretariat_holder
+from sim.model.leaders import RUNG
+from sim.model.politics import ruling_ruthlessness, secretariat_holder
 
 if TYPE_CHECKING:
-    from sim.leaders import Leader
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
+    from sim.model.leaders import Leader
 
 
 def after_sanction(model: PowerStruggleModel, target: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def secretariat_control(model: PowerStruggleModel, holder: int) -> float:

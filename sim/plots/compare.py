@@ -13,7 +13,7 @@ from sim.plots.load import normalise
 from sim.plots.support import date_axis
 from sim.record import marks as record_marks
 from sim.record.marks import RecordMarks
-from sim.stats import wilson
+from sim.run.stats import wilson
 
 KEY_DATES: tuple[tuple[str, str], ...] = (
     ("trotsky__party_expulsion", "Trotsky expelled from the party"),

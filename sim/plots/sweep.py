@@ -15,7 +15,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from sim.plots import style
 from sim.plots.load import normalise
-from sim.stats import wilson
+from sim.run.stats import wilson
 
 
 def outcome_table(

@@ -12,7 +12,7 @@ import pandas as pd
 from sim.record.checks import actors_of, check_targets
 from sim.record.score import AnyTarget, score_table, values_frame
 from sim.record.targets import load_targets
-from sim.results import Results, atomic_directory
+from sim.run.results import Results, atomic_directory
 
 if TYPE_CHECKING:
     from sim.scenario import ScenarioModel
@@ -67,7 +67,7 @@ def score(
     progress: bool | Callable[[], None] = False,
 ) -> Score:
     """Run `replicates` replicates of the scenario and score them against the targets (file or list)."""
-    from sim.api import normalise_overrides, prepare, run_loaded
+    from sim.run.api import normalise_overrides, prepare, run_loaded
 
     ov = normalise_overrides(overrides)  # type: ignore[arg-type]
     sc = prepare(scenario, ov)

@@ -8,7 +8,7 @@ the exogenous events (`congress`, `lenin_death`, ...) have no actor and are inpu
 
 from __future__ import annotations
 
-from sim.leaders import LADDER
+from sim.model.leaders import LADDER
 
 #: Every kind of events.csv whose `actor` is one person, in the order a reader meets them.
 EVENT_KINDS: tuple[str, ...] = (

@@ -44,9 +44,9 @@ def _against(scenarios: Sequence[Path]) -> list[Path]:
 
 def validate_targets_file(path: Path, scenarios: Sequence[Path] = ()) -> None:
     """Load a targets file and check it against each scenario (or the record's); raise InputError."""
-    from sim.api import prepare
     from sim.record.checks import check_targets
     from sim.record.targets import load_targets
+    from sim.run.api import prepare
 
     targets = load_targets(path)
     for scenario in _against(scenarios):
@@ -55,8 +55,8 @@ def validate_targets_file(path: Path, scenarios: Sequence[Path] = ()) -> None:
 
 def validate_space_file(path: Path, scenarios: Sequence[Path] = ()) -> None:
     """Load a calibration space and check its paths on each scenario (or the record's); raise InputError."""
-    from sim.api import prepare
     from sim.calibration.space import build_space, read_space
+    from sim.run.api import prepare
 
     entries = read_space(path)
     for scenario in _against(scenarios):

@@ -28,7 +28,7 @@ from sim.record.targets import (
     VoteShare,
     target_record,
 )
-from sim.stats import wilson
+from sim.run.stats import wilson
 
 __all__ = ["AnyTarget", "SCORE_COLUMNS", "format_table", "replicate_values", "score_row", "score_table"]
 

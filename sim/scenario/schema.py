@@ -52,7 +52,7 @@ class LeaderParams(StrictModel):
 
 
 class MemberParams(StrictModel):
-    """A Politburo member who is nobody's rival (`sim.members`): his patron, line and willingness."""
+    """A Politburo member who is nobody's rival (`sim.model.members`): his patron, line and willingness."""
 
     patron: str
     compromise_willingness: float = Unit
@@ -155,7 +155,7 @@ class EnrolmentEvent(StrictModel):
     """A recruitment drive through the apparatus (the Lenin Enrolment is one).
 
     `recruits` is the drive's size in real members (241,591 admitted as candidates by the 13th
-    Congress); they join the party's rolls (`sim.party`) day by day between `start` and `end`.
+    Congress); they join the party's rolls (`sim.model.party`) day by day between `start` and `end`.
     """
 
     type: Literal["enrolment"] = "enrolment"
@@ -287,7 +287,7 @@ class Drive(StrictModel):
 
 
 class Party(StrictModel):
-    """The party as members and organisations (`sim.party`): inputs of size, growth and structure.
+    """The party as members and organisations (`sim.model.party`): inputs of size, growth and structure.
 
     `scale` is simulated members per real member (1.0 runs the real party); `members` the party's
     size at the start (members and candidates); `candidate_share` the candidates among them;

@@ -2,6 +2,6 @@
 
 import sys
 
-from sim.sweep.cli import main
+from sim.cli.sweep import main
 
 sys.exit(main())

@@ -33,7 +33,7 @@ def sweep(
     results live in a temporary directory that is removed once the table is in memory. Failed runs
     are not rows: they are in `df.attrs["failures"]` (and `raise_on_failure=True` raises instead).
     `posterior` (a `calibrate` output directory) draws each replicate's calibrated parameters from
-    its posterior (`sim.posterior`); the table then has a column per calibrated path.
+    its posterior (`sim.run.posterior`); the table then has a column per calibrated path.
     """
     import pandas as pd
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
-from sim.seeds import replicate_seed
+from sim.run.seeds import replicate_seed
 from sim.sweep.experiment import Experiment, RangeSpec, Scalar, ValuesSpec, parse_experiment
 from sim.tomlfile import read_toml
 
@@ -44,7 +44,7 @@ class Design:
     scenarios: dict[str, dict[str, Any]] = field(repr=False)
     scenario_files: dict[str, str] = field(default_factory=dict)
     scenario_sha256: dict[str, str] = field(default_factory=dict)
-    #: A calibration's posterior (sim.posterior.Posterior) that each replicate draws from, or None.
+    #: A calibration's posterior (sim.run.posterior.Posterior) that each replicate draws from, or None.
     posterior: Any = None
     #: Per point, the calibrated paths whose own value stands under the posterior (the rest are drawn).
     standing: list[dict[str, Scalar]] = field(default_factory=list)
@@ -61,7 +61,7 @@ class Design:
         return point_id, replicate, replicate_seed(self.seed, replicate)
 
     def run_parameters(self, point_id: int, replicate: int) -> tuple[tuple[str, Scalar, bool], ...]:
-        """A run's calibrated parameters under the posterior (`sim.posterior.RunParameters`); () without."""
+        """A run's calibrated parameters under the posterior (`posterior.RunParameters`); () without."""
         if self.posterior is None:
             return ()
         if replicate not in self._draws:
@@ -183,7 +183,7 @@ def sample_rows(experiment: Experiment) -> list[dict[str, Scalar]]:
 def build_design(experiment: Experiment, replicates: int | None = None, posterior: Any = None) -> Design:
     """Resolve scenarios, check every parameter path and value against them, and list the points.
 
-    With a `posterior` (sim.posterior.Posterior) every scenario must have its calibrated paths; each
+    With a `posterior` (sim.run.posterior.Posterior) every scenario must have its calibrated paths; each
     point's standing values are those it sets itself or its scenario gives differently.
     """
     from sim.scenario import load_scenario

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.progress import Progress
-from sim.provenance import now, provenance
+from sim.run.progress import Progress
+from sim.run.provenance import now, provenance
 from sim.sweep.backends import make_backend
 from sim.sweep.design import Design, build_design, chunk_size_for, chunks
 from sim.sweep.experiment import Experiment, load_experiment
@@ -254,10 +254,10 @@ def run_sweep(
     """Validate everything, then run the sweep into `out`; InputError before any run on bad input.
 
     `replicates` and `seed` (the command's flags) override the experiment's values. `posterior` (a
-    `calibrate` output directory or a loaded `sim.posterior.Posterior`) draws each replicate's
+    `calibrate` output directory or a loaded `sim.run.posterior.Posterior`) draws each replicate's
     calibrated parameters from its posterior; runs.parquet then has a column per calibrated path.
     """
-    from sim.posterior import as_posterior
+    from sim.run.posterior import as_posterior
 
     if isinstance(experiment, Experiment):
         exp = experiment.with_flags(replicates, seed).require_counts()

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
-from sim.cli_options import REPLICATES, SEED
+from sim.cli.options import REPLICATES, SEED
 from sim.errors import InputError
 from sim.tomlfile import read_toml
 from sim.validation import StrictModel, first_error, format_validation

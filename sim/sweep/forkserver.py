@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-RUN_FUNCTION = "sim.runner:simulate"  # the same default as sim.sweep.worker.RUN_FUNCTION
+RUN_FUNCTION = "sim.run.runner:simulate"  # the same default as sim.sweep.worker.RUN_FUNCTION
 
 
 def start_method() -> multiprocessing.context.BaseContext:

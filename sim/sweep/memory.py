@@ -75,7 +75,7 @@ def run_points(
     the run with a RuntimeError naming it (a run's tables must be whole); so does a lost chunk.
     `on_backend` receives the backend's description (name, workers) for the manifest.
     `parameters[k][i]`, under a posterior, is replicate i of scenario k's calibrated parameters
-    (`sim.posterior.RunParameters`).
+    (`sim.run.posterior.RunParameters`).
     """
     n_runs = len(scenarios) * len(seeds)
     name = default_backend(backend, scheduler, workers, n_runs)

@@ -1,5 +1,5 @@
-"""The sweep's progress display is the project's one reporter, `sim.progress.Progress`."""
+"""The sweep's progress display is the project's one reporter, `sim.run.progress.Progress`."""
 
-from sim.progress import Progress
+from sim.run.progress import Progress
 
 __all__ = ["Progress"]

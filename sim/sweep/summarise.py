@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from sim.stats import wilson
+from sim.run.stats import wilson
 
 # A date that never happened sorts after every real one: the median of "never" is "never".
 _NEVER = np.iinfo(np.int32).max

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-RUN_FUNCTION = "sim.runner:simulate"
+RUN_FUNCTION = "sim.run.runner:simulate"
 DETAIL_TABLES = ("events", "votes", "timeseries")
 
 
@@ -21,7 +21,7 @@ DETAIL_TABLES = ("events", "votes", "timeseries")
 class RunSpec:
     """One run: its coordinates in the design and its seed.
 
-    Under a posterior (`sim.posterior`), `posterior` holds each calibrated path with the value the
+    Under a posterior (`sim.run.posterior`), `posterior` holds each calibrated path with the value the
     run uses and whether it was drawn; without one it is empty and the run is as it always was.
     """
 

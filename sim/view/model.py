@@ -11,7 +11,7 @@ from typing import Any
 
 import mesa
 
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
 from sim.scenario import load_scenario
 from sim.view import state
 from sim.view.settings import ViewSetup, input_names, to_overrides

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.stats import wilson
+from sim.run.stats import wilson
 
 BASELINE = "historical"
 

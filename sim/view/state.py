@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.leaders import LADDER
-from sim.leaders import Seat as PolitburoSeat
-from sim.model import PowerStruggleModel
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import LADDER
+from sim.model.leaders import Seat as PolitburoSeat
 from sim.scenario import Scenario
 
 NOBODY = "none"

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.argtypes import positive_int
-from sim.cli_options import (
+from sim.cli.argtypes import positive_int
+from sim.cli.options import (
     add_backend,
     add_out,
     add_overrides,
@@ -62,7 +62,7 @@ def handler(args: argparse.Namespace) -> int:
         from sim.sweep.forkserver import prestart_local
 
         prestart_local()  # the model's import overlaps the coordinator's imports and validation
-    from sim.api import normalise_overrides
+    from sim.run.api import normalise_overrides
     from sim.sweep.design import build_design
     from sim.sweep.engine import print_report, run_sweep
     from sim.sweep.experiment import load_experiment

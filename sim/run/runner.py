@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from sim.leaders import LADDER
-from sim.model import PowerStruggleModel
-from sim.outcome import winner_from_history
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import LADDER
+from sim.model.outcome import winner_from_history
+from sim.run.seeds import replicate_seeds  # noqa: F401 - the runner's public name for the seed tree
+from sim.run.tables import COLUMNS, LeaderMonth
 from sim.scenario import Scenario
-from sim.seeds import replicate_seeds  # noqa: F401 - the runner's public name for the seed tree
-from sim.tables import COLUMNS, LeaderMonth
 
 SANCTION_KINDS: tuple[str, ...] = (*LADDER[1:], "gs_removal")
 
@@ -53,7 +53,7 @@ def simulate(
     """Run one replicate to the end of the window and return its tables.
 
     `timeseries=False` leaves the leader-month table empty, for a sweep that does not keep it.
-    `drawn` names the dotted paths whose values were drawn from a posterior (`sim.posterior`):
+    `drawn` names the dotted paths whose values were drawn from a posterior (`sim.run.posterior`):
     `parameter_uncertainty` does not jitter them.
     """
     model = PowerStruggleModel(
@@ -127,7 +127,7 @@ def collect_output(
     )
 
 
-# The fields of the monthly `sim.tables.LeaderMonth` record that the timeseries table keeps.
+# The fields of the monthly `sim.run.tables.LeaderMonth` record that the timeseries table keeps.
 TIMESERIES_FIELDS: tuple[str, ...] = COLUMNS["timeseries"][2:]
 _ROUNDED = frozenset(
     {"support", "cc_share", "legitimacy", "standing", "position", "secretary_share", "member_share"}
@@ -144,7 +144,7 @@ def timeseries_columns(model: PowerStruggleModel, replicate: int) -> dict[str, l
         "replicate": np.full(len(records), replicate),
         "date": [when for when in data["date"] for _ in range(per_month)],
     }
-    # A record is a sim.tables.LeaderMonth; its fields are read by name.
+    # A record is a sim.run.tables.LeaderMonth; its fields are read by name.
     fields = dict(zip(LeaderMonth._fields, zip(*records, strict=True), strict=True)) if records else {}
     for name in TIMESERIES_FIELDS:
         values = fields.get(name, ())

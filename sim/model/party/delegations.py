@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.mechanisms.choice import organisation_views
-from sim.party.apparatus import CENTRE, NOBODY
-from sim.politics import secretariat_holder
+from sim.model.party.apparatus import CENTRE, NOBODY
+from sim.model.politics import secretariat_holder
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.cli_options import (
+from sim.cli.options import (
     add_backend,
     add_out,
     add_overrides,
@@ -33,12 +33,12 @@ from sim.errors import InputError
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
 EXTRA_COMMAND_MODULES: tuple[str, ...] = (
-    "sim.sweep.cli",
-    "sim.plots.cli",
-    "sim.record.cli",
-    "sim.calibration.cli",
-    "sim.analysis.cli",
-    "sim.view.cli",
+    "sim.cli.sweep",
+    "sim.cli.plot",
+    "sim.cli.record",
+    "sim.cli.calibrate",
+    "sim.cli.analysis",
+    "sim.cli.view",
 )
 
 
@@ -155,7 +155,7 @@ def register_extra_commands(subparsers: Any, modules: Sequence[str] = EXTRA_COMM
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    from sim.api import normalise_overrides
+    from sim.run.api import normalise_overrides
 
     return normalise_overrides(args.overrides)
 
@@ -184,7 +184,7 @@ def _plot(out: Path, quiet: bool, targets: Path | None = None) -> None:
 
 
 def _workers(args: argparse.Namespace) -> int:
-    from sim.runner import default_workers
+    from sim.run.runner import default_workers
 
     return args.workers if args.workers is not None else default_workers()
 
@@ -223,9 +223,9 @@ def _finish(args: argparse.Namespace, out: Path, result: Any, report: Callable[[
 def cmd_run(args: argparse.Namespace) -> int:
     """`powerstruggle run SCENARIO ...`."""
     _prestart(args, 1)
-    from sim.api import posterior_standing, prepare, run_loaded
-    from sim.report import run_report
-    from sim.results import check_out_dir
+    from sim.run.api import posterior_standing, prepare, run_loaded
+    from sim.run.report import run_report
+    from sim.run.results import check_out_dir
 
     _check_plot_available(args)
     overrides = _overrides(args)
@@ -251,9 +251,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """`powerstruggle compare A B ...`."""
     _prestart(args, len(args.scenarios))
-    from sim.api import compare_loaded, load_all, posterior_standing
-    from sim.report import comparison_report
-    from sim.results import check_out_dir
+    from sim.run.api import compare_loaded, load_all, posterior_standing
+    from sim.run.report import comparison_report
+    from sim.run.results import check_out_dir
 
     _check_plot_available(args)
     overrides = _overrides(args)

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.stats import date_quantiles, days_between, newcombe, newcombe_paired, wilson
-from sim.tables import COLUMNS, COMPARISON_COLUMNS, TABLES
+from sim.run.stats import date_quantiles, days_between, newcombe, newcombe_paired, wilson
+from sim.run.tables import COLUMNS, COMPARISON_COLUMNS, TABLES
 
 #: Files that mark a directory as powerstruggle output (safe to replace).
 _OUR_FILES = {
@@ -257,7 +257,7 @@ class Results:
         _write_json(directory / "manifest.json", self.manifest)
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write the six tables of `sim.tables.TABLES` and manifest.json atomically."""
+        """Write the six tables of `sim.run.tables.TABLES` and manifest.json atomically."""
         out = Path(out_dir)
         with atomic_directory(out) as tmp:
             self.write_into(tmp)

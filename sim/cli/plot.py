@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli_options import add_out
+from sim.cli.options import add_out
 
 FORMATS = ("png", "svg", "pdf")  # as sim.plots.style.FORMATS, kept here so the CLI starts without matplotlib
 

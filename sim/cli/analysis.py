@@ -1,6 +1,6 @@
 """The analyses' commands: attribute, sensitivity, discover, flip; each a few options over a function.
 
-Bad input ends as one line and exit 2 (raised as InputError, printed by sim.cli.main); runs that
+Bad input ends as one line and exit 2 (raised as InputError, printed by sim.cli.commands.main); runs that
 failed are recorded and the analysis goes on; runs not done (Ctrl-C, lost chunks) end with exit 1
 and a hint to --resume.
 """
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.argtypes import positive_int
-from sim.cli_options import (
+from sim.cli.argtypes import positive_int
+from sim.cli.options import (
     add_backend,
     add_out,
     add_overrides,
@@ -46,7 +46,7 @@ def _names(text: str) -> list[str]:
 
 
 def _engine_options(p: argparse.ArgumentParser, replicates: str = "100", overrides: bool = True) -> None:
-    """The shared flags (sim.cli_options), as every command that runs the model takes them."""
+    """The shared flags (sim.cli.options), as every command that runs the model takes them."""
     add_replicates(p, replicates)
     add_seed(p, "0" if replicates == "100" else "the file's")
     add_workers(p)

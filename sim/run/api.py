@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.posterior import Posterior, as_posterior
-from sim.provenance import now, provenance, versions
-from sim.results import Comparison, Results, comparison_table
+from sim.run.posterior import Posterior, as_posterior
+from sim.run.provenance import now, provenance, versions
+from sim.run.results import Comparison, Results, comparison_table
 from sim.scenario import Scenario, load_scenario, parse_assignment
 
 ScenarioSource = str | Path | Mapping[str, Any] | Scenario
@@ -88,7 +88,7 @@ def _reload(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
 
 def _progress(progress: bool | Callable[[], None], total: int, desc: str) -> Callable[[], None] | None:
     if progress is True:
-        from sim.progress import Progress
+        from sim.run.progress import Progress
 
         return Progress(total, desc=desc)
     return progress if callable(progress) else None
@@ -148,7 +148,7 @@ def _run_all(
 
     Returns the Results and the backend's description (name, workers) for the manifests.
     """
-    from sim.seeds import replicate_seeds
+    from sim.run.seeds import replicate_seeds
     from sim.sweep.memory import run_points
 
     seeds = replicate_seeds(seed, replicates)
@@ -248,7 +248,7 @@ def run_scenario(
     strings; the same `seed` gives the same tables whatever `workers` and `backend` (serial, local,
     dask) are, and the same replicates as a sweep point with the same seed. `posterior` (a
     `calibrate` output directory) draws each replicate's calibrated parameters from its posterior
-    (`sim.posterior`). Raises `InputError` on bad input.
+    (`sim.run.posterior`). Raises `InputError` on bad input.
     """
     check_counts(replicates, seed, workers)
     ov = normalise_overrides(overrides)
@@ -331,7 +331,7 @@ def compare_scenarios(
     """Run each scenario with the same replicates and seeds; differences are against the first.
 
     With `posterior` replicate i draws the same calibrated parameters in every scenario, except
-    where a scenario's own value stands (`sim.posterior`).
+    where a scenario's own value stands (`sim.run.posterior`).
     """
     check_counts(replicates, seed, workers)
     ov = normalise_overrides(overrides)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
-from sim.cache import caching_enabled
+from sim.model.cache import caching_enabled
 
 _DISTRIBUTIONS = ("powerstruggle", "mesa", "numpy", "pandas", "pyarrow", "scipy", "dask", "distributed")
 

@@ -1,7 +1,7 @@
 """The party as agents: its members (a numpy population), its organisations and their secretaries.
 
 `PartyState` holds both and follows the dated inputs of the party's size (the membership at the start,
-recruitment drives, purges); `sim.party.delegations` turns them into each session's delegations.
+recruitment drives, purges); `sim.model.party.delegations` turns them into each session's delegations.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.party.apparatus import NOBODY, Apparatus, ProvincialSecretary, build_apparatus
-from sim.party.membership import MemberPopulation
+from sim.model.party.apparatus import NOBODY, Apparatus, ProvincialSecretary, build_apparatus
+from sim.model.party.membership import MemberPopulation
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 __all__ = ["NOBODY", "Apparatus", "MemberPopulation", "PartyState", "ProvincialSecretary"]
 

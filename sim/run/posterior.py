@@ -2,7 +2,7 @@
 
 `run`, `compare` and `sweep` with `--posterior DIR` (the output of `powerstruggle calibrate`) give
 replicate i one particle of the last generation, drawn with the particles' weights from child
-`DRAW_CHILD` of replicate i's seed sequence (`sim.seeds.replicate_child`). The draw depends on the
+`DRAW_CHILD` of replicate i's seed sequence (`sim.run.seeds.replicate_child`). The draw depends on the
 master seed and i alone, so replicate i has the same values in every scenario of a comparison, every
 point of a sweep and on every backend, and the model's own random numbers are those it has without
 the posterior.
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
-from sim.seeds import replicate_child
+from sim.run.seeds import replicate_child
 
 #: The calibration's table of the last generation's particles (sim.calibration.outputs).
 POSTERIOR_FILE = "posterior.parquet"

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sim.argtypes import non_negative_int, positive_int
+from sim.cli.argtypes import non_negative_int, positive_int
 from sim.errors import InputError
 
 BACKENDS = ("local", "serial", "dask")
@@ -116,7 +116,7 @@ def load_posterior_option(args: argparse.Namespace) -> Any:
     """The `Posterior` of `--posterior`, read and checked before anything is written; None without it."""
     if getattr(args, "posterior", None) is None:
         return None
-    from sim.posterior import load_posterior
+    from sim.run.posterior import load_posterior
 
     return load_posterior(args.posterior)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli_options import (
+from sim.cli.options import (
     add_backend,
     add_out,
     add_overrides,
@@ -54,13 +54,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def score_command(args: argparse.Namespace) -> int:
     """`powerstruggle score SCENARIO --targets FILE ...`."""
-    from sim.api import normalise_overrides, prepare, run_loaded
     from sim.record.api import Score, score_results
     from sim.record.checks import check_targets
     from sim.record.score import format_table
     from sim.record.targets import load_targets
-    from sim.results import check_out_dir
-    from sim.runner import default_workers
+    from sim.run.api import normalise_overrides, prepare, run_loaded
+    from sim.run.results import check_out_dir
+    from sim.run.runner import default_workers
 
     targets = load_targets(args.targets)  # a bad file is named before a bad scenario is looked at
     overrides = normalise_overrides(args.overrides)

@@ -15,8 +15,8 @@ import socket
 import sys
 from pathlib import Path
 
-from sim.argtypes import positive_int
-from sim.cli_options import add_seed, resolve
+from sim.cli.argtypes import positive_int
+from sim.cli.options import add_seed, resolve
 from sim.errors import InputError
 
 DEFAULT_SCENARIO = Path("scenarios/historical.toml")
@@ -108,13 +108,13 @@ def check_port_free(host: str, port: int) -> None:
 
 def view_command(args: argparse.Namespace) -> int:
     """Validate, print the URL, then become the Solara server."""
-    from sim.api import prepare
+    from sim.run.api import prepare
 
     scenario = resolve_scenario(args.scenario)
     prepare(scenario)
     check_viz_installed()
     check_port_free(args.host, args.port)
-    app = Path(__file__).with_name("app.py")
+    app = Path(__file__).resolve().parents[1] / "view" / "app.py"
     env = {
         **os.environ,
         "PS_VIEW_SCENARIO": str(scenario),

@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
     from sim.scenario.schema import Party
 
 NOBODY = -1

@@ -11,10 +11,6 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.bodies import CentralCommittee, CoalitionRegister, Politburo
-from sim.cache import StateCache
-from sim.calendar import build_sessions, month_key, month_starts
-from sim.leaders import Leader
 from sim.mechanisms import (
     alliances,
     appointment,
@@ -27,13 +23,17 @@ from sim.mechanisms import (
     repression,
     shocks,
 )
-from sim.members import PolitburoMember
-from sim.outcome import consolidated_leader
-from sim.party import PartyState
-from sim.politics import camp_of, ruling_camp
+from sim.model.bodies import CentralCommittee, CoalitionRegister, Politburo
+from sim.model.cache import StateCache
+from sim.model.calendar import build_sessions, month_key, month_starts
+from sim.model.leaders import Leader
+from sim.model.members import PolitburoMember
+from sim.model.outcome import consolidated_leader
+from sim.model.party import PartyState
+from sim.model.politics import camp_of, ruling_camp
+from sim.run.tables import LeaderMonth
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.schema import DeathEvent, EnrolmentEvent, FuneralEvent, LetterEvent, ShockEvent
-from sim.tables import LeaderMonth
 
 #: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
 #: `appointment`, `choice` and `votes` are no longer drawn from (placements draw from `party`); they stay
@@ -84,7 +84,7 @@ class PowerStruggleModel(mesa.Model):
         drawn: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(rng=rng)
-        # Dotted paths drawn from a calibration's posterior (sim.posterior): their values are not jittered.
+        # Dotted paths drawn from a calibration's posterior (sim.run.posterior): not jittered.
         self.drawn = frozenset(drawn)
         # Off for a run whose leader-month table nobody keeps (a sweep of summaries): the monthly
         # records and the DataCollector's collection are about a twelfth of a replay, and nothing in
@@ -114,7 +114,7 @@ class PowerStruggleModel(mesa.Model):
         # Leaders whose line a Congress has voted down (a boss's organisation may then be taken from him).
         self.condemned: set[int] = set()
         self.coalitions = CoalitionRegister(self)
-        # Cached model-level queries, keyed by the versions of the structure and the support (sim.cache).
+        # Cached model-level queries, keyed by the versions of structure and support (sim.model.cache).
         self.cache = StateCache()
         self.agenda = cfg.initial_agenda
         self.agrarian_salience = cfg.initial_state.agrarian_salience
@@ -135,7 +135,7 @@ class PowerStruggleModel(mesa.Model):
             dead_seat=any(ev.seat for _, ev in cfg.events.of_type("death")),
         )
         self.distrust = np.zeros((len(self.leaders), len(self.leaders)))
-        # The party: members, organisations and their secretaries (sim.party), from its own stream.
+        # The party: members, organisations and their secretaries (sim.model.party), from its own stream.
         self.party = PartyState(self)
 
         self.central_committee = CentralCommittee(self)
@@ -163,7 +163,7 @@ class PowerStruggleModel(mesa.Model):
 
     def _elect_initial_central_committee(self) -> None:
         """The CC of January 1924, elected by the 12th Congress from the slates of the day's apparatus."""
-        from sim.party import delegations
+        from sim.model.party import delegations
 
         size = self.cfg.calendar.initial_cc_full_members
         patron, choice = delegations.elect(self, delegations.apportion(size, self.party.members.by_org()))

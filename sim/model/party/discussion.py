@@ -5,7 +5,7 @@ counter-theses; the cells voted, and the count was reported to the Congress. Bef
 (November 1927) it was about 724,000 for the CC and about 4,000 for the Opposition (Daniels, The
 Conscience of the Revolution, 1960, ch. 12). Here the secretary does not deliver anyone: each member
 votes his own view (the members' choice, mechanism 5), and voting against in the open takes the same
-courage as at a Congress (`sim.party.delegations`). The vote is the members' expected count, in real
+courage as at a Congress (`sim.model.party.delegations`). The vote is the members' expected count, in real
 numbers: with tens of thousands of simulated members its sampling noise is below a vote in a thousand.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 from sim.mechanisms.choice import organisation_views
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def members_vote(model: PowerStruggleModel, side: np.ndarray) -> tuple[int, int, int, int]:

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.leaders import Seat
-from sim.politics import secretariat_holder
+from sim.model.leaders import Seat
+from sim.model.politics import secretariat_holder
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 def consolidated_leader(model: PowerStruggleModel, cc: np.ndarray | None = None) -> int:

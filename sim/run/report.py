@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from sim.results import Comparison, Results
+from sim.run.results import Comparison, Results
 
 
 def _p(x: float) -> str:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.leaders import RUNG, Leader, Seat
-from sim.party.apparatus import CENTRE
-from sim.politics import Coalition, camp_of, secretariat_holder
+from sim.model.leaders import RUNG, Leader, Seat
+from sim.model.party.apparatus import CENTRE
+from sim.model.politics import Coalition, camp_of, secretariat_holder
 
 if TYPE_CHECKING:
-    from sim.members import PolitburoMember
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
+    from sim.model.members import PolitburoMember
 
 #: The smallest CC the model elects when a session names no size.
 MIN_CC = 3
@@ -37,8 +37,8 @@ class Promotion(NamedTuple):
 class Politburo:
     """Full seats beyond the leaders' own: named members, clients the leadership placed, vacancies, Lenin's.
 
-    Leaders' own seats are their `pb_seat` (`sim.leaders.Seat`); named members who are nobody's rival
-    (`sim.members.PolitburoMember`) hold theirs as `seat`; `clients` counts unnamed seats a leader's
+    Leaders' own seats are their `pb_seat` (`sim.model.leaders.Seat`); named members who are nobody's rival
+    (`sim.model.members.PolitburoMember`) hold theirs as `seat`; `clients` counts unnamed seats a leader's
     people hold, for scenarios that name no members or once the named cadres run out.
     """
 

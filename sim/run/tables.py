@@ -1,7 +1,7 @@
 """The output contract's tables and their column order (docs/contract.md).
 
-One place for the code that writes the rows (sim.runner) and the code that frames and writes the
-tables (sim.results); importing it costs nothing.
+One place for the code that writes the rows (sim.run.runner) and the code that frames and writes the
+tables (sim.run.results); importing it costs nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ class LeaderMonth(NamedTuple):
 
     leader: str
     support: float  # share of delegates backing him
-    pb_seat: int  # sim.leaders.Seat: 0 none, 1 candidate, 2 full
+    pb_seat: int  # sim.model.leaders.Seat: 0 none, 1 candidate, 2 full
     cc_share: float  # share of the Central Committee backing him
-    rung: int  # index on the sanctions ladder (sim.leaders.LADDER)
+    rung: int  # index on the sanctions ladder (sim.model.leaders.LADDER)
     legitimacy: float
     standing: float
     position: float

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.argtypes import positive_int
-from sim.cli_options import (
+from sim.cli.argtypes import positive_int
+from sim.cli.options import (
     add_backend,
     add_out,
     add_quiet,
@@ -56,7 +56,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     # No fork server is started: the local workers are forked from this process once it has imported
     # the model (sim.calibration.pool), so the model is imported once, not once more beside it.
     from sim.calibration.api import calibrate
-    from sim.runner import default_workers
+    from sim.run.runner import default_workers
 
     out = args.out if args.out is not None else Path("results") / f"calibrate_{args.scenario.stem}"
     if not args.resume:

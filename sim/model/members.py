@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.leaders import SEAT_OF, Seat
+from sim.model.leaders import SEAT_OF, Seat
 from sim.scenario import MemberParams
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 
 class PolitburoMember(mesa.Agent):

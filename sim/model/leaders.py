@@ -10,7 +10,7 @@ import mesa
 from sim.scenario import LeaderParams
 
 if TYPE_CHECKING:
-    from sim.model import PowerStruggleModel
+    from sim.model.core import PowerStruggleModel
 
 # The sanctions ladder, mildest first; a leader's `rung` is the index of the last step applied.
 LADDER: tuple[str, ...] = (
@@ -39,7 +39,7 @@ _JITTERED = (
 
 
 class _Structural:
-    """A leader attribute whose every change is a structural change of the model (`sim.cache`).
+    """A leader attribute whose every change is a structural change of the model (`sim.model.cache`).
 
     State that decides camps, eligibility, opposition and offices (mobilised, declared_opposition,
     capitulated, holds_home_post, rung, pb_seat) keys the model's caches of who stands where. The
@@ -105,7 +105,7 @@ class Leader(mesa.Agent):
     readmitted: bool  # readmitted to the party after recanting (repression)
     organising: int  # steps toward an organised faction taken so far (mobilisation)
     _posts: frozenset[str]  # offices, changed only by take_post / lose_post
-    # Structural state: every change bumps the model's structure version (sim.cache).
+    # Structural state: every change bumps the model's structure version (sim.model.cache).
     mobilised: bool = _Structural()  # type: ignore[assignment]
     # Set when he joins a bloc formed against the leadership: a platform is not unsaid until he recants.
     declared_opposition: bool = _Structural()  # type: ignore[assignment]
