@@ -1,14 +1,16 @@
 """Mechanism 2, information: the holder of the records attacks harder and foresees moves against him.
 
-Seed: "Access to sensitive information about opponents." The edge itself is computed by
-`sim.model.politics.information_edge`; this module applies the foresight half of it.
+Seed: "Access to sensitive information about opponents." The edge is the holder's control of
+appointments (his files on the cadres) times the mechanism's strength; it sharpens his campaigns
+(`attack_multiplier`) and discounts moves against him (`foresight_discount`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.politics import information_edge
+from sim.mechanisms.staffing import secretariat_control
+from sim.model.politics import secretariat_holder
 
 if TYPE_CHECKING:
     from sim.model.core import PowerStruggleModel
@@ -24,3 +26,14 @@ def foresight_discount(model: PowerStruggleModel, targeted_camp: frozenset[int])
 def attack_multiplier(model: PowerStruggleModel, attacking_camp: frozenset[int]) -> float:
     """Factor (>= 1) on the damage a campaign does when its authors hold the records."""
     return 1.0 + model.cfg.mechanisms.information.attack_bonus * information_edge(model, attacking_camp)
+
+
+def information_edge(model: PowerStruggleModel, camp: frozenset[int]) -> float:
+    """The records advantage a camp draws from holding the Secretariat: strength x appointment control."""
+    mech = model.cfg.mechanisms.information
+    if not mech.enabled:
+        return 0.0
+    h = secretariat_holder(model)
+    if h is None or h not in camp:
+        return 0.0
+    return mech.strength * secretariat_control(model, h)

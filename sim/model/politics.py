@@ -174,16 +174,3 @@ def secretariat_holder(model: PowerStruggleModel) -> int | None:
         if leader.holds_secretariat and leader.eligible:
             return j
     return None
-
-
-def information_edge(model: PowerStruggleModel, camp: frozenset[int]) -> float:
-    """The records advantage a camp draws from holding the Secretariat (mechanism 2)."""
-    mech = model.cfg.mechanisms.information
-    if not mech.enabled:
-        return 0.0
-    h = secretariat_holder(model)
-    if h is None or h not in camp:
-        return 0.0
-    from sim.mechanisms.staffing import secretariat_control
-
-    return mech.strength * secretariat_control(model, h)
