@@ -172,3 +172,13 @@ def test_ctrl_c_then_resume_gives_the_uninterrupted_tables(
     fresh = attribute(HISTORICAL, ["legacy"], **common)
     pd.testing.assert_frame_equal(resumed.configurations, fresh.configurations)
     pd.testing.assert_frame_equal(resumed.attribution, fresh.attribution)
+
+
+def test_the_default_outcome_is_the_first_offices_holder_at_the_start() -> None:
+    from sim.analysis.checks import default_outcome
+
+    assert default_outcome(HISTORICAL) == "winner=stalin"
+    assert default_outcome(ROOT / "scenarios" / "trotsky_general_secretary.toml") == "winner=trotsky"
+    assert default_outcome(ROOT / "scenarios" / "succession_1953.toml") == "winner=khrushchev"
+    # nobody holds the post: the first leader the scenario lists
+    assert default_outcome(HISTORICAL, {"leaders.stalin.posts": []}) == "winner=stalin"

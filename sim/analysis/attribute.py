@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.checks import check_leader, check_menu, scenario_leaders
+from sim.analysis.checks import check_leader, check_menu, default_outcome, scenario_leaders
 from sim.analysis.configurations import (
     Configuration,
     ConfigurationRuns,
@@ -134,7 +134,7 @@ def attribute(
     mechanisms: list[str] | None = None,
     *,
     switches: str | Path | None = None,
-    outcome: str = "winner=stalin",
+    outcome: str | None = None,
     replicates: int = 100,
     seed: int = 0,
     workers: int | None = None,
@@ -156,6 +156,7 @@ def attribute(
     from sim.analysis.configurations import check_scenario
 
     scenario = check_scenario(scenario)
+    outcome = outcome if outcome is not None else default_outcome(scenario, overrides)
     _, value = parse_outcome(outcome)
     check_leader(f"--outcome {outcome}", value, scenario_leaders(scenario, overrides))
     if switches is not None and mechanisms is not None:

@@ -94,7 +94,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("scenario", type=Path, metavar="SCENARIO")
     p.add_argument("--mechanisms", type=_names, default=None, help="comma-separated (default: all ten)")
     p.add_argument("--switches", type=Path, default=None, metavar="MENU", help="a menu of interventions")
-    p.add_argument("--outcome", default="winner=stalin", help="the outcome weighed (default winner=stalin)")
+    p.add_argument(
+        "--outcome",
+        default=None,
+        help="the outcome weighed, winner=LEADER (default: the first office's holder at the start)",
+    )
     _engine_options(p)
     p.set_defaults(func=cmd_attribute)
 
