@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.mechanisms import mobilisation
 from sim.model.leaders import LADDER, RUNG
 from sim.model.politics import camp_of, power
 
@@ -95,8 +96,7 @@ def weigh_after_sanction(model: PowerStruggleModel, k: int) -> bool:
     # The truce is a bargain in the Central Committee: seats and a voice there kept for the faction given
     # up. Out of the CC there is nothing left to keep but the card, and the Opposition, out of it in
     # October 1927, went to the streets on 7 November.
-    faction = [m for m in sorted(camp_of(model, k)) if model.leaders[m].mobilised]
-    if faction and model.leaders[k].in_cc:
+    if model.leaders[k].in_cc and mobilisation.bloc_organised(model, k):
         if rng.random() < min(1.0, mech.recant_on_sanction * mech.strength * truce_propensity(model, k)):
             call_truce(model, k)
     return False
