@@ -104,7 +104,9 @@ def monthly(model: PowerStruggleModel) -> None:
     rng = model.streams["defiance"]
     for k, leader in enumerate(model.leaders):
         active = leader.mobilised or leader.rung >= RUNG["party_expulsion"]
-        if not active or leader.capitulated or k in ruling or leader.rung >= RUNG["exile_abroad"]:
+        if not active or leader.capitulated or leader.arrested or k in ruling:
+            continue
+        if leader.rung >= RUNG["exile_abroad"]:
             continue
         if rng.random() < min(1.0, mob.rate * mob.strength * reach(model, k)):
             offend(model, k)

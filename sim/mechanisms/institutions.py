@@ -18,6 +18,7 @@ from sim.mechanisms import (
     legacy,
     mobilisation,
     offices,
+    organs,
     politburo_vote,
     repression,
 )
@@ -83,6 +84,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     if kind == "discussion":
         hold_discussion(model, session)
         return
+    organs.sentence(model, session)
     seats = session_seats(model, session)
     if seats is not None:
         against = opposition(model)

@@ -58,8 +58,8 @@ def monthly(model: PowerStruggleModel) -> None:
     ruth = ruling_ruthlessness(model, ruling)
     rng = model.streams["repression"]
     for k, leader in enumerate(model.leaders):
-        if leader.rung == 0 or k in ruling:
-            continue
+        if leader.rung == 0 or k in ruling or leader.arrested:
+            continue  # the arrested are the organs' business (sim.mechanisms.organs), not the ladder's
         # Erasure starts once a leader is out of the Politburo and deepens with each further step.
         depth = max(0, leader.rung - RUNG["post_removal"]) / (len(RUNG) - 1 - RUNG["post_removal"])
         # The record rewritten erases his voice and his revolutionary past alike.

@@ -19,6 +19,7 @@ from sim.mechanisms import (
     institutions,
     legacy,
     mobilisation,
+    organs,
     propaganda,
     repression,
     shocks,
@@ -256,6 +257,8 @@ class PowerStruggleModel(mesa.Model):
         choice.reweigh(self)
         self.refresh_support()
         alliances.update(self)
+        self.refresh_ruling()
+        organs.arrest(self)
         self.refresh_ruling()
         for session in self.sessions.get(month_key(now), []):
             institutions.hold_session(self, session)

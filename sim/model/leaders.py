@@ -110,6 +110,7 @@ class Leader(mesa.Agent):
     # Set when he joins a bloc formed against the leadership: a platform is not unsaid until he recants.
     declared_opposition: bool = _Structural()  # type: ignore[assignment]
     capitulated: bool = _Structural()  # type: ignore[assignment]
+    arrested: bool = _Structural()  # type: ignore[assignment]  # by the leadership (sim.mechanisms.organs)
     holds_home_post: bool = _Structural()  # type: ignore[assignment]
     rung: int = _Structural()  # type: ignore[assignment]
     pb_seat: Seat = _Structural()  # type: ignore[assignment]
@@ -148,6 +149,7 @@ class Leader(mesa.Agent):
         self.mobilised = False
         self.declared_opposition = False
         self.capitulated = False
+        self.arrested = False
 
     @property
     def posts(self) -> frozenset[str]:
@@ -173,8 +175,8 @@ class Leader(mesa.Agent):
 
     @property
     def eligible(self) -> bool:
-        """Whether delegates can still back him: expelled and exiled leaders cannot lead a following."""
-        return self.rung < RUNG["party_expulsion"]
+        """Whether delegates can still back him: the expelled, exiled and arrested cannot lead a following."""
+        return self.rung < RUNG["party_expulsion"] and not self.arrested
 
     @property
     def in_politburo(self) -> bool:

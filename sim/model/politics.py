@@ -61,9 +61,36 @@ def camps(model: PowerStruggleModel) -> list[frozenset[int]]:
 
 
 def power(model: PowerStruggleModel, camp: frozenset[int]) -> float:
-    """A camp's power: the share of delegates backing its members."""
+    """A camp's power: its members' following, or more if it commands the political police.
+
+    A camp that commands the police counts as no weaker than the strongest camp's following
+    (`sim.mechanisms.organs`: the organs' files and troops could reach any colleague, whatever
+    following their chief had).
+    """
     support = model.support_list
-    return sum([support[k] for k in camp])  # a list is cheaper than a generator for a few items
+    own = sum([support[k] for k in camp])  # a list is cheaper than a generator for a few items
+    if not model.party.apparatus.police_posts or not police_chiefs(model) & camp:
+        return own
+    return max(own, max(sum([support[k] for k in c]) for c in camps(model)))
+
+
+def police_chiefs(model: PowerStruggleModel) -> frozenset[int]:
+    """Leaders who command the political police (cached per structure).
+
+    They hold its organisation's post and their home post, and are still in the game.
+    """
+    posts = model.party.apparatus.police_posts
+    if not posts:
+        return frozenset()
+    return model.cache.by_structure("police_chiefs", _police_chiefs, model, posts)
+
+
+def _police_chiefs(model: PowerStruggleModel, posts: frozenset[str]) -> frozenset[int]:
+    return frozenset(
+        k
+        for k, lead in enumerate(model.leaders)
+        if lead.eligible and lead.holds_home_post and posts & lead.posts
+    )
 
 
 def ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
@@ -72,9 +99,8 @@ def ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
 
 
 def _ranked_camps(model: PowerStruggleModel) -> list[frozenset[int]]:
-    support = model.support_list
     # (-power, lowest index, camp): camps are disjoint, so the sort never compares two camps.
-    keyed = sorted([(-sum([support[k] for k in c]), min(c), c) for c in camps(model)])
+    keyed = sorted([(-power(model, c), min(c), c) for c in camps(model)])
     return [c for _, _, c in keyed]
 
 

@@ -23,5 +23,6 @@ EVENT_KINDS: tuple[str, ...] = (
     "ultimatum",
     "capitulation",
     "readmission",
+    "arrest",  # a police chief arrested by the Politburo's order (sim.mechanisms.organs)
     "consolidation",  # the winner, dated at the month his hold became final
 )

@@ -140,13 +140,15 @@ class Organisation(StrictModel):
     `share` is its share of the party's members; `line` the centre of its members' lines; `secretary`
     the leader whose client its secretary is in January 1924 (empty: elected locally, nobody's man);
     `boss_post` the post whose holder runs it and keeps the centre out (empty: none, as for the army's
-    political organs, a department of the CC).
+    political organs, a department of the CC). `police` marks the political police's own organisation:
+    whoever holds its `boss_post` commands the organs (`sim.mechanisms.organs`).
     """
 
     share: float = Field(gt=0.0, le=1.0)
     line: float = Field(default=0.0, ge=-1.0, le=1.0)
     secretary: str = ""
     boss_post: str = ""
+    police: bool = False
 
 
 class Drive(StrictModel):

@@ -33,6 +33,7 @@ class OrganisationSpec:
     share: float
     line: float
     boss_post: str
+    police: bool = False  # the political police's organisation: its boss commands the organs
 
 
 class ProvincialSecretary(mesa.Agent):
@@ -76,7 +77,9 @@ class ProvincialSecretary(mesa.Agent):
 
 def organisation_specs(party: Party) -> list[OrganisationSpec]:
     """The named organisations, then `provinces` provincial ones sharing the rest of the members."""
-    named = [OrganisationSpec(n, o.share, o.line, o.boss_post) for n, o in party.organisations.items()]
+    named = [
+        OrganisationSpec(n, o.share, o.line, o.boss_post, o.police) for n, o in party.organisations.items()
+    ]
     rest = max(0.0, 1.0 - sum(o.share for o in named))
     share = rest / party.provinces
     provinces = [OrganisationSpec(f"province_{i + 1:02d}", share, 0.0, "") for i in range(party.provinces)]
@@ -94,6 +97,8 @@ class Apparatus:
         self.names = [s.name for s in specs]
         self.secretaries = secretaries
         self.shares = np.array([s.share for s in specs])
+        # The posts whose holder commands the political police (empty where no organisation is marked).
+        self.police_posts = frozenset(s.boss_post for s in specs if s.police and s.boss_post)
         self.placed = 0  # secretaries placed by the Secretariat since the start
         self.version = 0  # counts placements: queries of who runs what are cached by it
         self._patrons: np.ndarray | None = None
