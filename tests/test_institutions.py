@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from helpers import _united_opposition, exact_model, small_model
+from helpers import ROOT, _united_opposition, exact_model, small_model
 
 from sim.mechanisms import institutions, mobilisation
 from sim.model.calendar import SessionSlot
 from sim.model.core import PowerStruggleModel
-from sim.model.leaders import RUNG
+from sim.model.leaders import RUNG, Seat
 
 
 def _expulsion_vote(model: PowerStruggleModel, target: int, joint: bool) -> bool:
@@ -43,6 +43,7 @@ def _proposals_against(model: PowerStruggleModel, target: int, tries: int = 300)
     before = len(model.votes)
     for _ in range(tries):
         leader.rung, leader.capitulated = RUNG["post_removal"], False
+        leader.pb_seat = Seat.FULL  # the seat a passed motion took is his again for the next try
         leader.last_sanction_month = model.month - 12
         leader.offence_month = model.month  # a renewed offence: only the will decides
         institutions._move_sanction(model, JOINT, target, focus=1.0)
@@ -82,3 +83,15 @@ def test_the_congress_elects_a_cc_of_the_right_size_from_the_leaderships_slate()
 
     # The Congress votes on the leadership's list: its people take more seats than the views alone give.
     assert leadership_share(2.0) > leadership_share(0.0) + 0.02
+
+
+def test_a_leader_without_a_politburo_seat_does_not_lose_one() -> None:
+    """`politburo_removal` is a seat lost (docs/contract.md): a leader who never held one skips it."""
+    s53 = ROOT / "scenarios" / "succession_1953.toml"
+    for seed in (1, 2, 3):
+        model = PowerStruggleModel(s53, rng=seed)
+        model.run_model()
+        seated = {e["actor"] for e in model.events if e["kind"] == "politburo_promotion"}
+        removed = {e["actor"] for e in model.events if e["kind"] == "politburo_removal"}
+        if "zhukov" not in seated:
+            assert "zhukov" not in removed

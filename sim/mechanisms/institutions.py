@@ -201,6 +201,10 @@ def _move_sanction(
     if model.month - leader.last_sanction_month < mech.min_months_between_sanctions:
         return
     kind = LADDER[leader.rung + 1]
+    # A seat he does not hold cannot be taken (docs/contract.md: `politburo_removal` is a seat lost):
+    # Zhukov held none in 1953-56.
+    if kind == "politburo_removal" and not leader.in_politburo:
+        kind = "cc_removal"
     if kind == "cc_removal" and not leader.in_cc:
         kind = "party_expulsion"
     ruling = model.ruling
