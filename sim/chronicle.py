@@ -2,6 +2,8 @@
 
 The point is to read a simulated run the way a historian summarises the real one ("Nov 1927:
 Trotsky is expelled from the party"), so a user can judge whether a replicate tells a plausible story.
+Bodies and offices are called by the scenario's names (`[names]`, recorded in the run's manifest): the
+Presidium and the First Secretary in 1953, the Politburo and the General Secretary in 1924.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.plots.load import ComparisonData, RunData, SweepData, load, normalise
+from sim.scenario.names import DEFAULT_NAMES, Names, names_of
 
 _EXOGENOUS = {
     "lenin_death": "Lenin dies.",
@@ -27,36 +30,39 @@ _EXOGENOUS = {
 _SANCTIONS = {
     "censure": "{who} is censured{by}.",
     "post_removal": "{who} loses his post{detail}.",
-    "politburo_removal": "{who} is removed from the Politburo{by}.",
-    "cc_removal": "{who} is removed from the Central Committee{by}.",
+    "politburo_removal": "{who} is removed from the {politburo}{by}.",
+    "cc_removal": "{who} is removed from the {cc}{by}.",
     "party_expulsion": "{who} is expelled from the party{by}.",
     "internal_exile": "{who} is sent into internal exile{detail}.",
     "exile_abroad": "{who} is deported from the Soviet Union{detail}.",
-    "gs_removal": "{who} is removed as General Secretary{by}.",
+    "gs_removal": "{who} is removed as {first}{by}.",
     "capitulation": "{who} capitulates and recants his views.",
     "readmission": "{who} is readmitted to the party.",
     "mobilisation": "{who} organises a faction and takes his case to the party ranks.",
     "factional_act": "{who}'s faction acts in the open: its own meetings, press or demonstrations.",
     "truce": "{who} renounces factional methods but keeps his views: the faction disbands.",
     "ultimatum": "{who} is told, in exile, to cease his political activity.",
-    "politburo_promotion": "{who} becomes a full member of the Politburo{detail}.",
+    "arrest": "{who} is arrested by order of the {politburo}.",
+    "politburo_promotion": "{who} becomes a full member of the {politburo}{detail}.",
     "consolidation": "{who} has consolidated power: no rival is left who could challenge him.",
 }
 _MOTION_VERB = {
     "censure": "to censure {who}",
     "post_removal": "to remove {who} from his post",
-    "politburo_removal": "to remove {who} from the Politburo",
-    "cc_removal": "to remove {who} from the Central Committee",
+    "politburo_removal": "to remove {who} from the {politburo}",
+    "cc_removal": "to remove {who} from the {cc}",
     "party_expulsion": "to expel {who} from the party",
     "internal_exile": "to send {who} into internal exile",
     "exile_abroad": "to deport {who}",
-    "gs_removal": "to remove {who} as General Secretary",
+    "gs_removal": "to remove {who} as {first}",
     "readmission": "to readmit {who}",
-    "retain general secretary": "to keep {who} as General Secretary",
+    "arrest": "to arrest {who}",
+    "retain general secretary": "to keep {who} as {first}",
 }
+#: Templates name bodies and offices by placeholder: {politburo}, {cc} and {first} (see `_labels`).
 #: Events told by their own rule (not a sanction template): appointments, placements, seats, alliances.
 _OFFICES = {
-    "gs_appointed": "The Central Committee elects {who} General Secretary{at}.",
+    "gs_appointed": "The {cc} elects {who} {first}{at}.",
     "secretary_placed": "{who} places his man as secretary of the {org} organisation.",
 }
 #: Every event kind the model logs; the chronicle has a sentence for each (tests/test_chronicle.py).
@@ -73,6 +79,11 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 # Within a day: context first, then sessions, votes, sanctions and alliances, then the outcome.
 _ORDER = {"exogenous": 0, "session": 1, "vote": 2, "event": 3, "alliance": 4, "consolidation": 5}
+
+
+def _labels(names: Names) -> dict[str, str]:
+    """The templates' placeholders for the scenario's bodies and offices."""
+    return {"politburo": names.politburo, "cc": names.central_committee, "first": names.first_office}
 
 
 def _name(actor: object) -> str:
@@ -149,13 +160,18 @@ def _with_detail(sentence: str, detail: str) -> str:
 
 
 def event_sentence(
-    row: pd.Series, cast: tuple[str, ...] = (), scenario_events: dict | None = None
+    row: pd.Series,
+    cast: tuple[str, ...] = (),
+    scenario_events: dict | None = None,
+    names: Names = DEFAULT_NAMES,
 ) -> tuple[str, str] | None:
     """Sentence and ordering class for one event row; None for rows not worth a line (e.g. CC plenums).
 
     `cast` is the scenario's leaders and `scenario_events` its typed events (from the run's manifest):
-    an exogenous event the 1924 wording does not know is told in the scenario's own words.
+    an exogenous event the 1924 wording does not know is told in the scenario's own words. `names`
+    are the scenario's names for its bodies and offices.
     """
+    labels = _labels(names)
     kind = str(row.get("kind", "")).strip().lower()
     detail = _detail(row, cast)
     legacy = scenario_events is None or any(kind == n or kind.startswith(f"{n}_") for n in scenario_events)
@@ -171,7 +187,10 @@ def event_sentence(
     if kind == "cc_plenum":
         return None
     if kind == "discussion":
-        return "The party opens a discussion: the cells vote on the Central Committee's theses.", "session"
+        return (
+            f"The party opens a discussion: the cells vote on the {names.central_committee}'s theses.",
+            "session",
+        )
     if kind == "alliance_formed":
         text = f"{_members(row['actor'])} form an alliance"
         return text + (f" ({detail})." if detail else "."), "alliance"
@@ -182,14 +201,14 @@ def event_sentence(
     body = row.get("body")
     by = f" by {_the(body)}" if pd.notna(body) and str(body).strip() else ""
     if kind == "politburo_promotion":
-        return _promotion(row, detail), "event"
+        return _promotion(row, detail, names), "event"
     if kind in _OFFICES:
         org = str(body).replace("_", " ").strip().title() if pd.notna(body) and str(body).strip() else "a"
         at = f" at {_the(body)}" if pd.notna(body) and str(body).strip() else ""
         # Their details ("placed by stalin", "elected by the CC majority") only repeat the sentence.
-        return _cap(_OFFICES[kind].format(who=_name(row.get("actor")), at=at, org=org)), "event"
+        return _cap(_OFFICES[kind].format(who=_name(row.get("actor")), at=at, org=org, **labels)), "event"
     if kind in _SANCTIONS:
-        text = _cap(_SANCTIONS[kind].format(who=_name(row.get("actor")), by=by, detail=""))
+        text = _cap(_SANCTIONS[kind].format(who=_name(row.get("actor")), by=by, detail="", **labels))
         return _with_detail(text, detail), "consolidation" if kind == "consolidation" else "event"
     # A kind this chronicle does not know yet: still a sentence, with the kind's words.
     what = kind.replace("_", " ") or "an unnamed event"
@@ -199,19 +218,19 @@ def event_sentence(
     return _with_detail(f"{_cap(what)}.", detail), "event"
 
 
-def _promotion(row: pd.Series, detail: str) -> str:
+def _promotion(row: pd.Series, detail: str, names: Names = DEFAULT_NAMES) -> str:
     """A full Politburo seat taken: by a named member, or by an unnamed client (`a client of rykov`)."""
     actor = row.get("actor")
     body = row.get("body")
     at = f" at {_the(body)}" if pd.notna(body) and str(body).strip() else ""
     if pd.notna(actor) and str(actor).strip():
-        return _with_detail(f"{_name(actor)} becomes a full member of the Politburo{at}.", detail)
+        return _with_detail(f"{_name(actor)} becomes a full member of the {names.politburo}{at}.", detail)
     who = _cap(detail) if detail.lower().startswith("a client of") else "A member nobody named"
-    return f"{who} takes a full seat in the Politburo{at}."
+    return f"{who} takes a full seat in the {names.politburo}{at}."
 
 
-def vote_sentence(row: pd.Series) -> str:
-    """One vote as a sentence: who voted how on what, and whether it carried."""
+def vote_sentence(row: pd.Series, names: Names = DEFAULT_NAMES) -> str:
+    """One vote as a sentence: who voted how on what, and whether it carried (`names`: the scenario's)."""
 
     def num(col: str) -> int:
         v = pd.to_numeric(row.get(col), errors="coerce")
@@ -226,7 +245,7 @@ def vote_sentence(row: pd.Series) -> str:
         # An open discussion: the members vote in their cells (counts in real members).
         total = num("voting_delegates") or (f + a + ab)
         share = f" ({f / total:.0%} of the members)" if total else ""
-        cells = f"the cells vote {f:,} for the Central Committee's theses, {a:,} against"
+        cells = f"the cells vote {f:,} for the {names.central_committee}'s theses, {a:,} against"
         return f"In {body.lower()} {cells}{share}."
     if motion.lower() == "leadership line":
         total = num("voting_delegates") or (f + a + ab)
@@ -237,22 +256,26 @@ def vote_sentence(row: pd.Series) -> str:
     if ":" in motion:
         kind, who = (s.strip() for s in motion.split(":", 1))
         action = _MOTION_VERB.get(kind.lower(), f"on {kind.replace('_', ' ')} of {{who}}").format(
-            who=_members(who)
+            who=_members(who), **_labels(names)
         )
-        if str(row.get("body", "")).strip() == "Politburo":  # it decides only whether the plenum votes
+        if _is_politburo(row, names):  # it decides only whether the plenum votes
             if carried:
-                return f"The Politburo votes {f} to {a}{tail} to put to the plenum a motion {action}."
-            refusal = f"The Politburo refuses to put to the plenum a motion {action}"
+                return f"The {names.politburo} votes {f} to {a}{tail} to put to the plenum a motion {action}."
+            refusal = f"The {names.politburo} refuses to put to the plenum a motion {action}"
             return f"{refusal}: {a} against, {f} for{tail}."
         if carried:
             return f"{_cap(body)} votes {f} to {a}{tail} {action}."
         return f"{_cap(body)} refuses {action}: {a} against, {f} for{tail}."
     if motion.lower() == "retain general secretary":
-        what = (
-            "keeps the General Secretary in office" if carried else "votes to replace the General Secretary"
-        )
+        office = names.first_office
+        what = f"keeps the {office} in office" if carried else f"votes to replace the {office}"
         return f"{_cap(body)} {what}, {f} to {a}{tail}."
     return f'{_cap(body)} votes on "{motion}": {f} for, {a} against{tail}.'
+
+
+def _is_politburo(row: pd.Series, names: Names) -> bool:
+    """Whether the Politburo (by the scenario's name) cast this vote: its yes only sends it to the plenum."""
+    return str(row.get("body", "")).strip() == names.politburo
 
 
 def chronicle(
@@ -262,8 +285,12 @@ def chronicle(
     *,
     replicate: int = 0,
     manifest: dict | None = None,
+    names: Names | None = None,
 ) -> list[str]:
-    """Tell one replicate's story as dated lines, headed by what was simulated and ending with the outcome."""
+    """Tell one replicate's story as dated lines, headed by what was simulated and ending with the outcome.
+
+    `names` are the scenario's names for its bodies and offices; by default the manifest's, else 1924's.
+    """
     ev = (
         normalise(events)
         if events is not None
@@ -283,6 +310,7 @@ def chronicle(
     resolved = m.get("scenario") if isinstance(m.get("scenario"), dict) else {}
     cast = tuple(str(n).lower() for n in (resolved.get("leaders") or {}))
     scenario_events = resolved.get("events") if isinstance(resolved.get("events"), dict) else None
+    names = names or names_of(m)
     srow = (
         sm[sm["replicate"] == replicate].iloc[0]
         if "replicate" in sm and (sm["replicate"] == replicate).any()
@@ -299,9 +327,9 @@ def chronicle(
     v = vt[(vt["replicate"] == replicate) & vt["date"].notna()] if len(vt) else vt
     carried = set()
     for i, (_, row) in enumerate(v.iterrows()):
-        items.append((row["date"], _ORDER["vote"], i, vote_sentence(row)))
+        items.append((row["date"], _ORDER["vote"], i, vote_sentence(row, names)))
         motion = str(row.get("motion", ""))
-        consent = str(row.get("body", "")).strip() == "Politburo"  # its yes only sends it to the plenum
+        consent = _is_politburo(row, names)  # its yes only sends it to the plenum
         if (
             ":" in motion
             and not consent
@@ -313,7 +341,7 @@ def chronicle(
     for i, (_, row) in enumerate(e.iterrows()):
         if (row["date"], str(row.get("kind")), str(row.get("actor"))) in carried:
             continue  # the vote's sentence already says it
-        said = event_sentence(row, cast, scenario_events)
+        said = event_sentence(row, cast, scenario_events, names)
         if said:
             items.append((row["date"], _ORDER[said[1]], i, said[0]))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
@@ -321,12 +349,12 @@ def chronicle(
     lines += [f"{d:%d %b %Y}  {text}" for d, _, _, text in items]
     if not items:
         lines.append("(nothing happened in this replicate: no events or votes were recorded)")
-    lines.append(_outcome(srow))
+    lines.append(_outcome(srow, names))
     return lines
 
 
-def _outcome(srow: pd.Series) -> str:
-    """Say who won and when power was consolidated (the closing line)."""
+def _outcome(srow: pd.Series, names: Names = DEFAULT_NAMES) -> str:
+    """Say who won and when power was consolidated, and who holds the first office (the closing line)."""
     if not len(srow):
         return "Outcome: not recorded (no summary row for this replicate)."
     winner = str(srow.get("winner", "")).strip().lower()
@@ -338,7 +366,7 @@ def _outcome(srow: pd.Series) -> str:
         text += f", consolidating power on {date:%d %b %Y}." if pd.notna(date) else "."
     gs = srow.get("gs_holder_final")
     if pd.notna(gs) and str(gs).strip() and str(gs).lower() not in ("none", "nan"):
-        text += f" General Secretary at the end: {str(gs).capitalize()}."
+        text += f" {names.first_office} at the end: {str(gs).capitalize()}."
     return text
 
 

@@ -47,6 +47,10 @@ FILE_CASES = {
         "BASE\n[mechanisms.appointment]\nrate = 0.1",
         ("unknown_nested_key.toml", "mechanisms.appointment.rate", "unknown key"),
     ),
+    "unknown_names_key": (
+        'BASE\n[names]\npolitbureau = "Presidium"',
+        ("unknown_names_key.toml", "names.politbureau", "unknown key", "did you mean politburo"),
+    ),
     "out_of_range": (
         "BASE\n[leaders.stalin]\ncharisma = 1.5",
         ("out_of_range.toml", "leaders.stalin.charisma", "1.5"),

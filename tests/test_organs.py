@@ -77,7 +77,7 @@ def test_the_arrest_is_put_to_the_politburo() -> None:
     model = _model_1953()
     model.run_model()
     votes = [v for v in model.votes if str(v["motion"]).startswith("arrest: ")]
-    assert votes and all(v["body"] == "Politburo" for v in votes)
+    assert votes and all(v["body"] == "Presidium" for v in votes)  # the scenario's name for the body
     carried = [v for v in votes if v["for"] > v["against"]]
     assert len(carried) == 1  # once carried, there is nobody left to arrest
 

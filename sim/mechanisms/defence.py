@@ -61,7 +61,8 @@ def break_bloc(model: PowerStruggleModel, holder: int, stood: frozenset[int], wh
     for k in deserters:
         model.distrust[holder, k] += mech.betrayal
         model.distrust[k, holder] += mech.betrayal
-    model.coalitions.end(bloc, "his partners would not defend the General Secretary", when)
+    office = model.cfg.names.first_office
+    model.coalitions.end(bloc, f"his partners would not defend the {office}", when)
     kept = set(stood) | {holder}
     if len(kept) >= 2 and bloc.against not in kept and model.leaders[bloc.against].eligible:
         model.coalitions.start(kept, bloc.against, when, detail=f"against {model.leader_names[bloc.against]}")

@@ -255,7 +255,8 @@ def _move_sanction(
     # take it up over the Politburo's head.
     if kind == "politburo_removal" and leader.in_politburo and not session.joint:
         yes, no, ab = politburo_vote.tally(model, target)
-        record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, yes + no + ab, body="Politburo")
+        politburo = model.cfg.names.politburo  # the body's name in this scenario (1953: the Presidium)
+        record_vote(model, session, f"{kind}: {leader.name}", yes, no, ab, yes + no + ab, body=politburo)
         if yes <= no:
             return  # the Politburo will not send it to the plenum
     if seats is None:

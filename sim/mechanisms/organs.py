@@ -57,7 +57,8 @@ def arrest(model: PowerStruggleModel) -> None:
         leader = model.leaders[k]
         yes, no, abstain = politburo_vote.tally(model, k)
         n = yes + no + abstain
-        model.record_vote(model.mid_month, "Politburo", f"arrest: {leader.name}", yes, no, abstain, n)
+        politburo = model.cfg.names.politburo  # the Presidium in 1953
+        model.record_vote(model.mid_month, politburo, f"arrest: {leader.name}", yes, no, abstain, n)
         if yes <= no:
             continue
         leader.arrested = True
@@ -66,7 +67,7 @@ def arrest(model: PowerStruggleModel) -> None:
         leader.holds_home_post = False
         model.coalitions.leave(k, model.mid_month, "arrested")
         detail = "arrested by order of its majority"
-        model.log_event(model.mid_month, "arrest", leader.name, "Politburo", detail)
+        model.log_event(model.mid_month, "arrest", leader.name, politburo, detail)
 
 
 def sentence(model: PowerStruggleModel, session: SessionSlot) -> None:

@@ -75,7 +75,7 @@ def monthly(model: PowerStruggleModel) -> None:
             continue
         if leader.rung == RUNG["party_expulsion"]:
             if rng.random() < mech.internal_exile_rate * mech.strength * ruth:
-                _exile(model, k, "internal_exile", "OGPU", "deported to a remote province")
+                _exile(model, k, "internal_exile", model.cfg.names.police, "deported to a remote province")
         elif leader.rung == RUNG["internal_exile"]:
             _deport_if_he_will_not_cease(model, k, ruth)
 
@@ -102,13 +102,14 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     if not (waited and model.streams["repression"].random() < hazard):
         return
     leader.ultimatum_month = model.month
-    model.log_event(model.mid_month, "ultimatum", leader.name, "OGPU", "told to cease his political activity")
+    warning = "told to cease his political activity"
+    model.log_event(model.mid_month, "ultimatum", leader.name, model.cfg.names.police, warning)
     capitulation.weigh_after_sanction(model, k)
 
 
 def _deport(model: PowerStruggleModel, k: int) -> None:
-    """The Politburo's decision: deportation from the Soviet Union."""
-    _exile(model, k, "exile_abroad", "Politburo", "deported from the Soviet Union")
+    """The Politburo's decision (the scenario's name for it): deportation from the Soviet Union."""
+    _exile(model, k, "exile_abroad", model.cfg.names.politburo, "deported from the Soviet Union")
 
 
 def _exile(model: PowerStruggleModel, k: int, kind: str, body: str, detail: str) -> None:
@@ -127,6 +128,6 @@ def _readmit(model: PowerStruggleModel, leader: Leader) -> None:
             model.mid_month,
             "readmission",
             leader.name,
-            "Central Control Commission",
+            model.cfg.names.control_commission,
             "readmitted after recanting",
         )

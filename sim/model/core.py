@@ -210,6 +210,7 @@ class PowerStruggleModel(mesa.Model):
         self.log_event(ev.date, name, "", ev.place, f"absent: {absent}")
 
     def _letter(self, name: str, ev: LetterEvent) -> None:
+        cc = self.cfg.names.central_committee  # the scenario's name for the body that handles it
         forcer = None if ev.published else legacy.faction_forcing_reading(self)
         if ev.published or forcer is not None:
             legacy.publish_testament(self, ev)
@@ -219,11 +220,9 @@ class PowerStruggleModel(mesa.Model):
                 if ev.published
                 else f"{forcer}'s faction forces the letter's reading"
             )
-            self.log_event(ev.date, f"{name}_published", forcer or "", "Central Committee", detail)
+            self.log_event(ev.date, f"{name}_published", forcer or "", cc, detail)
         else:
-            self.log_event(
-                ev.date, f"{name}_handled", "", "Central Committee", "read to delegation heads only"
-            )
+            self.log_event(ev.date, f"{name}_handled", "", cc, "read to delegation heads only")
 
     def _shock(self, name: str, ev: ShockEvent) -> None:
         shocks.strike(self, ev)

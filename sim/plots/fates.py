@@ -12,15 +12,31 @@ from sim.plots.load import normalise
 from sim.plots.support import date_axis, session_dates
 from sim.record import marks as record_marks
 from sim.record.marks import RecordMarks
+from sim.scenario.names import DEFAULT_NAMES, Names
 
-STEPS: dict[str, tuple[str, str, str]] = {  # event kind -> (label, row label, marker), top row first
-    "gs_removal": ("lost the General Secretary's post", "Gen. Sec.", "h"),
-    "politburo_removal": ("out of the Politburo", "Politburo", "o"),
-    "cc_removal": ("out of the Central Committee", "CC", "s"),
-    "party_expulsion": ("expelled from the party", "party", "D"),
-    "internal_exile": ("internal exile", "exile", "v"),
-    "exile_abroad": ("exile abroad", "abroad", "*"),
-}
+
+def steps_named(names: Names) -> dict[str, tuple[str, str, str]]:
+    """Event kind -> (label, row label, marker), top row first, in the scenario's names for its bodies.
+
+    The kinds stay generic (`gs_removal` in 1953 too); only what the reader sees changes.
+    """
+    return {
+        "gs_removal": (f"lost the {names.first_office}'s post", _abbreviate(names.first_office), "h"),
+        "politburo_removal": (f"out of the {names.politburo}", names.politburo, "o"),
+        "cc_removal": (f"out of the {names.central_committee}", "CC", "s"),
+        "party_expulsion": ("expelled from the party", "party", "D"),
+        "internal_exile": ("internal exile", "exile", "v"),
+        "exile_abroad": ("exile abroad", "abroad", "*"),
+    }
+
+
+def _abbreviate(office: str) -> str:
+    """A row label short enough for the axis: `General Secretary` -> `Gen. Sec.` (`First Sec.` in 1953)."""
+    return " ".join(w if len(w) <= 5 else f"{w[:3]}." for w in office.split())
+
+
+#: The steps in the 1924 names (the kinds are the same in every scenario).
+STEPS = steps_named(DEFAULT_NAMES)
 #: Below this share of replicates a median date would mislead: each date is drawn hollow, with the count.
 RARE = 0.05
 
@@ -66,12 +82,15 @@ def institutional_fates(
     leaders: list[str] | None = None,
     caption: str = "",
     record: RecordMarks | None = None,
+    names: Names = DEFAULT_NAMES,
 ) -> Figure:
     """Draw one timeline per leader: median date of each step, its 10-90% range, and replicate K's dates.
 
     `leaders` is the scenario's cast (`Results.leaders`): one panel each, in its order and colours.
-    `record` (from a targets file) marks the record's date of each step as a red bar.
+    `record` (from a targets file) marks the record's date of each step as a red bar. `names` (the
+    run's, `sim.scenario.names.names_of(manifest)`) label the bodies and the first office.
     """
+    labels = steps_named(names)
     title = "Institutional fates: when each leader lost his post, his seats, his party card, his country"
     summ = normalise(summary) if summary is not None else pd.DataFrame(columns=["replicate"])
     ev = (
@@ -88,8 +107,8 @@ def institutional_fates(
     if steps.empty:
         return style.empty_figure(
             title,
-            "No leader was removed as General Secretary or from the Politburo, or sanctioned further, "
-            "in any replicate",
+            f"No leader was removed as {names.first_office} or from the {names.politburo}, "
+            "or sanctioned further, in any replicate",
             caption,
         )
     if replicate is None:
@@ -141,7 +160,7 @@ def institutional_fates(
             ax.set_yticks([])
         else:
             ax.set_ylim(-0.8, len(keys) - 0.2)
-            ax.set_yticks(range(len(keys)), [STEPS[k][1] for k in reversed(keys)], fontsize=7)
+            ax.set_yticks(range(len(keys)), [labels[k][1] for k in reversed(keys)], fontsize=7)
         ax.set_ylabel(
             style.display_name(name),
             rotation=0,
@@ -164,7 +183,7 @@ def institutional_fates(
     )
     axes[-1].set_xlabel("date")
     handles = [
-        Line2D([], [], marker=m, color="#444444", ls="none", ms=7, label=lab) for lab, _, m in STEPS.values()
+        Line2D([], [], marker=m, color="#444444", ls="none", ms=7, label=lab) for lab, _, m in labels.values()
     ]
     handles += [
         Line2D([], [], color="#444444", lw=3, alpha=0.45, label="10-90% range of dates"),

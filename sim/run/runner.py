@@ -73,6 +73,7 @@ def collect_output(
     # A date that never came is missing (None), as reading summary.csv back gives it (NaN).
     consolidation_date = model.months[first].isoformat() if winner >= 0 else None
     events = [{"replicate": replicate, **e} for e in model.events]
+    politburo = model.cfg.names.politburo  # the scenario's name for it (1953: the Presidium)
     if winner >= 0:
         events.append(
             {
@@ -81,7 +82,7 @@ def collect_output(
                 "kind": "consolidation",
                 "actor": winner_name,
                 "body": "",
-                "detail": "holds the CC, the Politburo, the Secretariat and the apparatus to the end",
+                "detail": f"holds the CC, the {politburo}, the Secretariat and the apparatus to the end",
             }
         )
     events.sort(key=lambda e: e["date"])

@@ -1,7 +1,8 @@
 """The scenario schema: every input a run takes, typed, bounded and described (pydantic).
 
 A scenario holds inputs only: the calendar, exogenous events, counterfactual switches, the state of
-January 1924 and the parameters. Outcomes (votes, alliances after the start, sanctions) are never inputs.
+January 1924, the parameters and the names its outputs give its bodies and offices. Outcomes (votes,
+alliances after the start, sanctions) are never inputs.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from sim.scenario.events import (  # noqa: F401 - re-exported: the schema's one 
     ShockEvent,
     TestamentEvent,
 )
+from sim.scenario.names import Names
 from sim.validation import StrictModel
 
 Unit = Field(ge=0.0, le=1.0)
@@ -240,6 +242,7 @@ class ScenarioModel(StrictModel):
     mechanisms: Mechanisms
     consolidation: Consolidation = Consolidation()
     party: Party = Party()
+    names: Names = Names()  # display names only: nothing the model decides reads them
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ScenarioModel:

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim.plots.style import leader_palette
+from sim.scenario.names import DEFAULT_NAMES, Names
 from sim.view.state import NOBODY, ApparatusSample, Seat
 
 VACANT = "#d9d9d9"
@@ -26,10 +27,16 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=DPI)
 
 
-def bodies(seats: tuple[Seat, ...], cc: tuple[str, ...], cast: Sequence[str] | None = None) -> Figure:
+def bodies(
+    seats: tuple[Seat, ...],
+    cc: tuple[str, ...],
+    cast: Sequence[str] | None = None,
+    names: Names = DEFAULT_NAMES,
+) -> Figure:
     """The Politburo seat by seat (top) and the Central Committee as a waffle by allegiance (below).
 
-    `cast` is the scenario's leaders (`state.leader_names`): it sets the colours.
+    `cast` is the scenario's leaders (`state.leader_names`): it sets the colours; `names`
+    (`state.body_names`) titles the two bodies as the scenario calls them (the Presidium in 1953).
     """
     holders = {s.holder for s in seats} | set(cc)
     colours = leader_palette(cast, holders - {NOBODY, "lenin"})
@@ -55,7 +62,7 @@ def bodies(seats: tuple[Seat, ...], cc: tuple[str, ...], cast: Sequence[str] | N
     ax_pb.set_xlim(0, max(len(seats), 1))
     ax_pb.set_ylim(0, 1)
     ax_pb.set_axis_off()
-    ax_pb.set_title("Politburo (hatched: a client's seat; pale: candidate)", fontsize=9)
+    ax_pb.set_title(f"{names.politburo} (hatched: a client's seat; pale: candidate)", fontsize=9)
     cols = max(1, int(np.ceil(np.sqrt(len(cc) * 3))))
     for i, name in enumerate(cc):
         ax_cc.add_patch(Rectangle((i % cols, -(i // cols)), 0.85, 0.85, facecolor=_colour(name, colours)))
@@ -64,7 +71,7 @@ def bodies(seats: tuple[Seat, ...], cc: tuple[str, ...], cast: Sequence[str] | N
     ax_cc.set_ylim(-rows + 1, 1)
     ax_cc.set_aspect("equal")
     ax_cc.set_axis_off()
-    ax_cc.set_title(f"Central Committee: {len(cc)} members by allegiance", fontsize=9)
+    ax_cc.set_title(f"{names.central_committee}: {len(cc)} members by allegiance", fontsize=9)
     return fig
 
 

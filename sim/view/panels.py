@@ -80,8 +80,11 @@ def BodiesPanel(model: ViewModel) -> None:
     """The Politburo and the Central Committee, seat by seat, coloured by whom each seat follows."""
     update_counter.get()
     seats, cc = tuple(state.politburo(model)), tuple(state.central_committee(model))
-    key = (seats, cc)
-    fig = solara.use_memo(lambda: figures.bodies(seats, cc, state.leader_names(model)), dependencies=[key])
+    names = state.body_names(model)
+    key = (seats, cc, names)
+    fig = solara.use_memo(
+        lambda: figures.bodies(seats, cc, state.leader_names(model), names), dependencies=[key]
+    )
     solara.FigureMatplotlib(fig, format="png", dependencies=[key])
 
 
@@ -114,7 +117,8 @@ def chronicle_lines(model: ViewModel) -> list[str]:
     events, votes = state.events_table(model), state.votes_table(model)
     if events.empty and votes.empty:
         return []
-    return chronicle(events, votes if not votes.empty else None, None, replicate=0)[1:-1]
+    table = votes if not votes.empty else None
+    return chronicle(events, table, None, replicate=0, names=state.body_names(model))[1:-1]
 
 
 @solara.component

@@ -17,6 +17,7 @@ from sim.model.core import PowerStruggleModel
 from sim.model.leaders import LADDER
 from sim.model.leaders import Seat as PolitburoSeat
 from sim.scenario import Scenario
+from sim.scenario.names import Names
 
 NOBODY = "none"
 
@@ -29,6 +30,11 @@ def scenario_config(spec: Scenario) -> Any:
 def leader_names(model: PowerStruggleModel) -> list[str]:
     """The leaders in model order."""
     return list(model.leader_names)
+
+
+def body_names(model: PowerStruggleModel) -> Names:
+    """The scenario's names for its bodies and offices (the Presidium in 1953), as the panels print them."""
+    return model.cfg.names
 
 
 def month_count(model: PowerStruggleModel) -> int:
