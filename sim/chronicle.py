@@ -273,9 +273,14 @@ def vote_sentence(row: pd.Series, names: Names = DEFAULT_NAMES) -> str:
     return f'{_cap(body)} votes on "{motion}": {f} for, {a} against{tail}.'
 
 
+#: Motions the Politburo decides itself (an arrest: sim.mechanisms.organs); on the others it only consents.
+_POLITBURO_DECIDES = frozenset({"arrest"})
+
+
 def _is_politburo(row: pd.Series, names: Names) -> bool:
-    """Whether the Politburo (by the scenario's name) cast this vote: its yes only sends it to the plenum."""
-    return str(row.get("body", "")).strip() == names.politburo
+    """Whether the Politburo (by the scenario's name) cast this vote, its yes only sending it on."""
+    kind = str(row.get("motion", "")).split(":", 1)[0].strip().lower()
+    return str(row.get("body", "")).strip() == names.politburo and kind not in _POLITBURO_DECIDES
 
 
 def chronicle(

@@ -18,8 +18,8 @@ Two rules, no parameter of their own:
   the Politburo with the chance it moves against a target at a session (`institutions.proposal_rate` x
   strength x ruthlessness), each month (the Presidium met weekly); the Politburo votes as on any motion
   against one of its members (`politburo_vote.tally`) and a majority of the votes cast carries it. The
-  arrested man loses his offices at once and leaves the game; the next CC plenum, Conference or
-  Congress takes his Politburo seat, his CC seat and his party card (`sentence`).
+  arrested man loses his offices at once and leaves the game; the first CC plenum, Conference or
+  Congress of a later month takes his Politburo seat, his CC seat and his party card (`sentence`).
   `repression.enabled` and `repression.strength` govern it.
 """
 
@@ -62,6 +62,7 @@ def arrest(model: PowerStruggleModel) -> None:
         if yes <= no:
             continue
         leader.arrested = True
+        leader.arrested_month = model.month
         for post in sorted(leader.posts):
             leader.lose_post(post)
         leader.holds_home_post = False
@@ -71,9 +72,14 @@ def arrest(model: PowerStruggleModel) -> None:
 
 
 def sentence(model: PowerStruggleModel, session: SessionSlot) -> None:
-    """A session takes the arrested leaders' seats and cards: the July 1953 plenum's verdict on Beria."""
+    """A later session takes the arrested leaders' seats and cards: the July 1953 plenum's verdict on Beria.
+
+    Only a session of a later month: the arrest is dated mid-month, after the month's earlier sessions.
+    """
     for leader in model.leaders:
         if not leader.arrested or leader.rung >= RUNG["party_expulsion"]:
+            continue
+        if leader.arrested_month >= model.month:
             continue
         for kind in SENTENCE:
             if RUNG[kind] <= leader.rung:

@@ -99,6 +99,7 @@ class Leader(mesa.Agent):
     offence_month: int  # month of his latest act of defiance, -999 before any (sim.mechanisms.defiance)
     faction_act_month: int  # month of his faction's latest open act (meetings, press, streets), -999 before
     ultimatum_month: int  # month he was told, in exile, to cease his activity, -999 before (repression)
+    arrested_month: int  # month of his arrest (sim.mechanisms.organs), -1 before
     in_cc: bool
     testament_criticism: float  # the testament's criticism of him, once it is read (legacy)
     capitulated_month: int  # month of his recantation, -1 before (repression)
@@ -150,6 +151,7 @@ class Leader(mesa.Agent):
         self.declared_opposition = False
         self.capitulated = False
         self.arrested = False
+        self.arrested_month = -1
 
     @property
     def posts(self) -> frozenset[str]:
