@@ -89,3 +89,15 @@ def test_without_repression_nobody_is_arrested() -> None:
     model.run_model()
     assert _first(model.events, "arrest", "beria") is None
     assert np.isfinite(model.support).all()
+
+
+def test_the_chronicle_tells_the_arrest_before_the_verdict(tmp_path: Path) -> None:
+    from sim.chronicle import chronicle_of
+    from sim.run.api import run_scenario
+
+    out = run_scenario(S53, replicates=1, seed=3).write(tmp_path / "run")
+    lines = chronicle_of(out, 0)
+    arrest = next(i for i, line in enumerate(lines) if "votes" in line and "to arrest Beria" in line)
+    verdict = next(i for i, line in enumerate(lines) if "Beria is expelled from the party" in line)
+    assert arrest < verdict
+    assert not any("put to the plenum a motion to arrest" in line for line in lines)
