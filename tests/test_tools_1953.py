@@ -87,3 +87,41 @@ def test_the_chronicle_names_only_the_1953_cast(base: Path) -> None:
     assert "Stalin dies" in story
     assert not CAST_1924.search(story.replace("Stalin dies", "").replace("Stalin's", ""))
     assert any(name in story for name in ("Khrushchev", "Malenkov", "Beria", "Molotov"))
+
+
+def test_the_views_inputs_are_the_1953_scenarios() -> None:
+    from sim.view.model import ViewModel
+    from sim.view.montecarlo import baseline_file
+    from sim.view.settings import ViewSetup, read_inputs, to_overrides
+
+    spec = load_scenario(S53)
+    values = read_inputs(spec)
+    traits = ("appointment_control", "charisma", "compromise_willingness", "mobilisation")
+    sliders = {f"{who}_{t}" for who in ("khrushchev", "malenkov") for t in traits}
+    switches = {k: v for k, v in values.items() if not k.startswith("strength_") and k not in sliders}
+    assert sliders <= set(values)
+    assert switches == {
+        "malenkov_at_stalin_funeral": True,
+        "berlin_rising": True,
+        "cult_condemned": True,
+        "hungary": True,
+    }
+    assert to_overrides(
+        {"malenkov_at_stalin_funeral": False, "hungary": False, "khrushchev_appointment_control": 0.3}, spec
+    ) == {
+        "events.stalin_funeral.absent": ["malenkov"],
+        "events.hungary.enabled": False,
+        "leaders.khrushchev.appointment_control": 0.3,
+    }
+    # a 1924 input names nothing in 1953: it sets nothing rather than a path the scenario lacks
+    assert to_overrides({"trotsky_at_funeral": True, "stalin_charisma": 0.9, "shocks": False}, spec) == {}
+    setup = ViewSetup.load(S53, seed=2)
+    labels = {v["label"] for v in setup.model_params().values() if isinstance(v, dict)}
+    assert "Malenkov attends Stalin's funeral" in labels and "Revolution in Hungary (Oct 1956)" in labels
+    assert not CAST_1924.search("\n".join(labels).replace("Stalin's funeral", ""))
+    start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in setup.model_params().items()}
+    model = ViewModel(**{**start, "hungary": False, "malenkov_charisma": 0.8})
+    assert model.overrides == {"events.hungary.enabled": False, "leaders.malenkov.charisma": 0.8}
+    assert baseline_file(CF53) == S53 and baseline_file(
+        ROOT / "scenarios" / "testament_published.toml"
+    ).name == ("historical.toml")
