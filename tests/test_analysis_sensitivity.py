@@ -102,6 +102,17 @@ def test_morris_on_the_model_with_common_seeds(tmp_path: Path) -> None:
     assert np.isfinite(indices["noise_share"]).all()
 
 
+def test_the_1953_outcome_is_the_principals_not_stalins(tmp_path: Path) -> None:
+    spec = experiment("morris", 2, replicates=1)
+    spec["experiment"]["scenario"] = str(ROOT / "scenarios" / "succession_1953.toml")
+    spec["sample"]["bounds"] = {"leaders.khrushchev.appointment_control": [0.2, 1.0]}
+    sensitivity(spec, "morris", backend="serial", out=tmp_path / "m53")
+    outcomes = pd.read_csv(tmp_path / "m53" / "outcomes.csv")
+    indices = pd.read_csv(tmp_path / "m53" / "indices.csv")
+    assert "p_khrushchev" in outcomes.columns and "p_stalin" not in outcomes.columns
+    assert set(indices["outcome"]) == {"p_khrushchev", "median_consolidation_days"}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -31,13 +31,12 @@ def scenario_leaders(scenario: str | Path, overrides: Mapping[str, Any] | None =
 def default_outcome(scenario: str | Path, overrides: Mapping[str, Any] | None = None) -> str:
     """`winner=<the holder of the party's first office at the start>` (Stalin in 1924, Khrushchev in 1953).
 
-    The first leader the scenario lists where nobody holds it.
+    The first leader the scenario lists where nobody holds it (`sim.cast.principal`).
     """
+    from sim.cast import principal
     from sim.scenario import load_scenario
 
-    leaders = load_scenario(scenario, overrides or None).config.leaders
-    holders = [name for name, lead in leaders.items() if "general_secretary" in lead.posts]
-    return f"winner={(holders or list(leaders))[0]}"
+    return f"winner={principal(load_scenario(scenario, overrides or None).config.leaders)}"
 
 
 def check_leader(option: str, name: str, leaders: Sequence[str]) -> str:

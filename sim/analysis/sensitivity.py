@@ -33,24 +33,29 @@ Outcomes = Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]
 
 
 def default_outcomes(runs: pd.DataFrame, scenario: Mapping[str, Any]) -> pd.DataFrame:
-    """P(Stalin wins), and the median consolidation date in days after the start.
+    """P(the principal wins) as `p_<principal>`, and the median consolidation date in days after the start.
 
-    No consolidation counts as the last day of the window, so the median is a censored one.
+    The principal is the first office's holder at the start (`sim.cast.principal`): `p_stalin` in 1924,
+    `p_khrushchev` in 1953. No consolidation counts as the last day of the window, so the median is a
+    censored one.
     """
+    from sim.cast import principal
+
+    column = f"p_{principal(scenario['leaders'])}"
     start = pd.Timestamp(str(scenario["start"]))
     end = (pd.Timestamp(str(scenario["end"])) - start).days
     days = (pd.to_datetime(runs["consolidation_date"]) - start).dt.days.fillna(end)
     frame = pd.DataFrame(
         {
             "point_id": runs["point_id"],
-            "p_stalin": (runs["winner"] == "stalin") * 1.0,
+            column: (runs["winner"] == column.removeprefix("p_")) * 1.0,
             "consolidation_days": days.astype(float),
         }
     )
     grouped = frame.groupby("point_id")
     return pd.DataFrame(
         {
-            "p_stalin": grouped["p_stalin"].mean(),
+            column: grouped[column].mean(),
             "median_consolidation_days": grouped["consolidation_days"].median(),
         }
     )

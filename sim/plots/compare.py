@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim import cast as principals
 from sim.plots import style
 from sim.plots.load import normalise
 from sim.plots.support import date_axis
@@ -15,10 +16,21 @@ from sim.record import marks as record_marks
 from sim.record.marks import RecordMarks
 from sim.run.stats import wilson
 
-KEY_DATES: tuple[tuple[str, str], ...] = (
-    ("trotsky__party_expulsion", "Trotsky expelled from the party"),
-    ("consolidation_date", "power consolidated (by the winner)"),
-)
+#: The key date every comparison shows, whoever the scenarios' leaders are.
+CONSOLIDATION: tuple[str, str] = ("consolidation_date", "power consolidated (by the winner)")
+
+
+def key_dates_for(rival: str | None) -> tuple[tuple[str, str], ...]:
+    """The key dates of a comparison: the rival's expulsion from the party, then the consolidation.
+
+    The rival is the principal's (`sim.cast.rival`): Trotsky in 1924, Malenkov in 1953.
+    """
+    if not rival:
+        return (CONSOLIDATION,)
+    return (
+        (f"{rival}__party_expulsion", f"{style.display_name(rival)} expelled from the party"),
+        CONSOLIDATION,
+    )
 
 
 def comparison_from_summaries(summaries: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -69,12 +81,14 @@ def winner_probabilities(
     *,
     scenarios: list[str] | None = None,
     caption: str = "",
-    focus: str = "stalin",
+    focus: str | None = None,
     leaders: list[str] | None = None,
 ) -> Figure:
     """Plot P(winner) with its 95% interval per scenario, noting the change from the first.
 
-    `leaders` is the scenarios' cast: it sets the order and the colours of the winners.
+    `leaders` is the scenarios' cast: it sets the order and the colours of the winners. `focus` is the
+    winner whose value and change are written out: the first scenario's principal (`sim.cast`); by
+    default the first winner in the cast's order.
     """
     title = "Counterfactuals: probability of each winner per scenario (95% interval)"
     t = _winner_table(comparison)
@@ -89,6 +103,7 @@ def winner_probabilities(
         winners.append("none")
     if not winners:
         winners = list(shown.index)
+    focus = focus if focus is not None else winners[0]
     fig = style.new_figure((11.0, max(4.0, 1.6 + 0.55 * len(names) * max(1, len(winners)) ** 0.5)))
     ax = fig.add_subplot()
     ax.set_title(title)
@@ -156,18 +171,29 @@ def winner_probabilities(
 def key_dates(
     summaries: dict[str, pd.DataFrame],
     *,
-    keys: tuple[tuple[str, str], ...] = KEY_DATES,
+    keys: tuple[tuple[str, str], ...] | None = None,
     caption: str = "",
     record: RecordMarks | None = None,
     leaders: list[str] | None = None,
+    rival: str | None = None,
 ) -> Figure:
     """Plot each key event's date per scenario: replicates as dots, median, 25-75% box, 10-90% whiskers.
 
-    `leaders` is the scenarios' cast: it sets the colours. `record` (from a targets file) draws the
-    record's date of each key event as a red line.
+    `leaders` is the scenarios' cast: it sets the colours. `keys` default to `key_dates_for(rival)`;
+    without a `rival`, the second leader of the cast (`sim.cast.rival` of names: the first other than
+    the first), `leaders` or else the summaries' `support_final_` columns. `record` (from a targets
+    file) draws the record's date of each key event as a red line.
     """
     title = "Counterfactuals: when the key events happen in each scenario"
     frames = {name: normalise(s) for name, s in summaries.items()}
+    if keys is None:
+        if rival is None:
+            columns = [str(c) for s in frames.values() for c in s.columns]
+            cast = leaders or [
+                c.removeprefix("support_final_") for c in columns if c.startswith("support_final_")
+            ]
+            rival = principals.rival(list(dict.fromkeys(cast)))
+        keys = key_dates_for(rival)
     usable = [
         (col, label) for col, label in keys if any(col in s and s[col].notna().any() for s in frames.values())
     ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim import cast as principals
 from sim.errors import InputError
 from sim.plots import style
 from sim.plots.alliances import alliance_timeline
@@ -15,7 +18,7 @@ from sim.plots.fates import institutional_fates
 from sim.plots.load import ComparisonData, RunData, SweepData, load
 from sim.plots.party import apparatus_over_time, delegations_at_congresses, party_growth
 from sim.plots.support import support_over_time
-from sim.plots.sweep import outcomes, sweep_outcome
+from sim.plots.sweep import default_outcome, outcomes, sweep_outcome
 from sim.plots.votes import vote_shares
 from sim.record.marks import RecordMarks, load_marks
 
@@ -80,6 +83,34 @@ def cast_of(runs: list[RunData]) -> list[str] | None:
     return list(dict.fromkeys(cast)) or None
 
 
+def scenario_leaders(manifest: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The scenario's leaders with their posts at the start, or None where the results do not say.
+
+    A run's manifest carries its resolved scenario; a sweep's names its scenario file, read again here
+    (None if it has gone).
+    """
+    scenario = manifest.get("scenario")
+    if isinstance(scenario, dict) and isinstance(scenario.get("leaders"), dict):
+        return scenario["leaders"]
+    design = manifest.get("design")
+    entries = design.get("scenarios") if isinstance(design, dict) else None
+    first = entries[0] if isinstance(entries, list) and entries and isinstance(entries[0], dict) else {}
+    if not first.get("file"):
+        return None
+    from sim.scenario import load_scenario
+
+    try:
+        return load_scenario(Path(str(first["file"]))).config.leaders
+    except (InputError, OSError):
+        return None
+
+
+def principal_and_rival(manifest: Mapping[str, Any], cast: list[str] | None) -> tuple[str | None, str | None]:
+    """The leader a figure follows and his rival (`sim.cast`): from the scenario, else the cast's order."""
+    leaders = scenario_leaders(manifest) or cast or []
+    return principals.principal(leaders), principals.rival(leaders)
+
+
 def comparison_figures(
     cmp: ComparisonData,
     replicate: int | None = None,
@@ -96,10 +127,21 @@ def comparison_figures(
     if table.empty or not table["metric"].str.startswith("p_winner_", na=False).any():
         table = comparison_from_summaries({n: r.summary for n, r in cmp.runs.items()})
     leaders = cast_of(list(cmp.runs.values()))
-    out = {"winner_probabilities": winner_probabilities(table, scenarios=names, caption=cap, leaders=leaders)}
+    # the first scenario is the one the others are compared with: its principal and rival are followed
+    first = next(iter(cmp.runs.values()), None)
+    focus, rival = principal_and_rival(first.manifest, cast_of([first])) if first else (None, None)
+    out = {
+        "winner_probabilities": winner_probabilities(
+            table, scenarios=names, caption=cap, focus=focus, leaders=leaders
+        )
+    }
     if cmp.runs:
         out["key_dates"] = key_dates(
-            {n: r.summary for n, r in cmp.runs.items()}, caption=cap, record=record, leaders=leaders
+            {n: r.summary for n, r in cmp.runs.items()},
+            caption=cap,
+            record=record,
+            leaders=leaders,
+            rival=rival,
         )
     for name, run in cmp.runs.items():
         rep = (
@@ -115,7 +157,7 @@ def comparison_figures(
 
 
 def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Figure]:
-    """P(Stalin wins) against the swept parameters (and P of any other winner the sweep saw)."""
+    """P(the principal wins) against the swept parameters (`sim.cast`: Stalin in 1924, Khrushchev in 1953)."""
     m = sw.manifest
     n_points = (
         len(sw.points)
@@ -135,9 +177,11 @@ def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Fi
     cap = "  ·  ".join([parts[0], *[e for e in extra if e], *parts[1:]])
     names = outcomes(sw.points, sw.runs)
     winners = [w for w in names if w != "none"]
-    focus = "stalin" if "stalin" in winners or not winners else winners[0]
     columns = [str(c) for c in sw.runs.columns]
     cast = [c.removeprefix("support_final_") for c in columns if c.startswith("support_final_")] or None
+    focus = principal_and_rival(m, cast)[0]
+    if focus is None or (winners and focus not in winners):  # no scenario, or not among the outcomes
+        focus = default_outcome(sw.points, sw.runs, cast)
     out = {
         f"sweep_p_{focus}": sweep_outcome(
             sw.points, sw.parameters, runs=sw.runs, outcome=focus, caption=cap, leaders=cast

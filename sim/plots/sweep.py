@@ -19,9 +19,13 @@ from sim.run.stats import wilson
 
 
 def outcome_table(
-    points: pd.DataFrame, parameters: list[str], runs: pd.DataFrame | None = None, outcome: str = "stalin"
+    points: pd.DataFrame, parameters: list[str], runs: pd.DataFrame | None = None, outcome: str | None = None
 ) -> pd.DataFrame:
-    """Return one row per point (parameters, p, lo, hi, n) from points.csv, or computed from the runs."""
+    """Return one row per point (parameters, p, lo, hi, n) from points.csv, or computed from the runs.
+
+    `outcome` is the winner whose probability it is (default: `default_outcome`).
+    """
+    outcome = outcome if outcome is not None else default_outcome(points, runs)
     pts = normalise(points) if points is not None else pd.DataFrame()
     col = f"p_{outcome}"
     if not pts.empty and col in pts and all(p in pts for p in parameters):
@@ -56,19 +60,33 @@ def outcomes(points: pd.DataFrame, runs: pd.DataFrame | None = None) -> list[str
     return names
 
 
+def default_outcome(
+    points: pd.DataFrame, runs: pd.DataFrame | None = None, leaders: list[str] | None = None
+) -> str:
+    """The first winner the sweep reports, in the cast's order (`style.order_leaders`).
+
+    With no winner at all, the cast's first leader (the figures' default cast when none is given, as
+    for the colours). A caller that knows the scenario passes its principal instead (`draw.sweep_figures`).
+    """
+    names = [w for w in outcomes(points, runs) if w != "none"]
+    return next(iter(style.order_leaders(names, leaders)), (leaders or style.LEADERS)[0])
+
+
 def sweep_outcome(
     points: pd.DataFrame,
     parameters: list[str],
     *,
     runs: pd.DataFrame | None = None,
-    outcome: str = "stalin",
+    outcome: str | None = None,
     caption: str = "",
     leaders: list[str] | None = None,
 ) -> Figure:
     """P(outcome wins) against the swept parameters: a line for one, a heatmap for two, panels for more.
 
-    `leaders` is the scenario's cast, for the outcome's colour (as in the run figures).
+    `leaders` is the scenario's cast, for the outcome's colour (as in the run figures). `outcome`
+    defaults to `default_outcome` (the scenario's principal is passed by `draw.sweep_figures`).
     """
+    outcome = outcome if outcome is not None else default_outcome(points, runs, leaders)
     who = style.display_name(outcome)
     colour = style.leader_colour(outcome, leaders)
     t = outcome_table(points, parameters, runs, outcome)

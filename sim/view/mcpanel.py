@@ -81,10 +81,11 @@ def MonteCarloPanel(model: ViewModel) -> None:
     setup = model.setup
 
     def start() -> None:
+        scenario = setup.choices.get(model.scenario_name, setup.scenario)
         job = Job(
-            scenario=setup.choices.get(model.scenario_name, setup.scenario),
+            scenario=scenario,
             overrides=dict(model.overrides),
-            baseline=baseline_file(setup.scenario, setup.choices),
+            baseline=baseline_file(scenario),
             replicates=max(1, int(replicates)),
             seed=model.seed,
             workers=workers_for(int(replicates)),

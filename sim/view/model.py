@@ -14,7 +14,7 @@ import mesa
 from sim.model.core import PowerStruggleModel
 from sim.scenario import load_scenario
 from sim.view import state
-from sim.view.settings import ViewSetup, input_names, to_overrides
+from sim.view.settings import ViewSetup, to_overrides
 
 
 def _support_of(name: str, model: PowerStruggleModel) -> float:
@@ -33,7 +33,7 @@ class ViewModel(PowerStruggleModel):
     ) -> None:
         # Mesa's Reset also offers `scenario=` (its own experiment Scenario object): ours is picked by name.
         inputs.pop("scenario", None)
-        unknown = set(inputs) - set(input_names())
+        unknown = set(inputs) - set(setup.start)  # the inputs of the scenario the view started with
         if unknown:
             raise ValueError(f"unknown view inputs: {', '.join(sorted(unknown))}")
         name = scenario_name or setup.scenario.stem

@@ -1,4 +1,4 @@
-"""Monte Carlo from the view: N replicates of the current settings and of the historical baseline.
+"""Monte Carlo from the view: N replicates of the current settings and of the case's historical baseline.
 
 Runs through the ordinary run API (`sim.run_scenario`), so the seeds, tables and workers are those of
 `powerstruggle run`; both runs share replicate seeds (common random numbers).
@@ -13,8 +13,6 @@ from typing import Any
 
 import sim
 from sim.run.stats import wilson
-
-BASELINE = "historical"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +48,22 @@ def winner_table(current: list[str], baseline: list[str], leaders: list[str]) ->
     return [WinnerRow(w, *cur.get(w, zero_c), *base.get(w, zero_b)) for w in seen]
 
 
-def baseline_file(scenario: Path, choices: dict[str, Path]) -> Path:
-    """The historical scenario among the picker's choices (else the scenario the view started with)."""
-    return choices.get(BASELINE, scenario)
+def baseline_file(scenario: Path) -> Path:
+    """The case's historical scenario: where the picked scenario's `base` chain ends.
+
+    A 1924 counterfactual gives historical.toml, a 1953 one succession_1953.toml, and a scenario with
+    no `base` is its own baseline, so the Monte Carlo never sets 1953 settings beside the 1924 case.
+    """
+    from sim.tomlfile import read_toml
+
+    path, seen = Path(scenario), set()
+    while path not in seen:
+        seen.add(path)
+        base = read_toml(path)[0].get("base")
+        if not isinstance(base, str) or not base:
+            break
+        path = path.parent / base
+    return path
 
 
 def run_monte_carlo(

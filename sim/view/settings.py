@@ -11,21 +11,93 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.cast import principal, rival
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.schema import MECHANISMS
 from sim.view.state import scenario_config
 
-#: Leaders whose traits get sliders: the two principals of the struggle.
-SLIDER_LEADERS: tuple[str, ...] = ("stalin", "trotsky")
 #: The leaders' main parameters (issue 11), each in 0 .. 1.
 LEADER_TRAITS: tuple[str, ...] = ("appointment_control", "charisma", "compromise_willingness", "mobilisation")
-#: Counterfactual switches: input name -> label.
-SWITCHES: dict[str, str] = {
+#: The labels the 1924 switches have always had (their names follow the rules of `switches`).
+LABELS_1924: dict[str, str] = {
     "trotsky_at_funeral": "Trotsky attends Lenin's funeral",
     "testament_published": "Lenin's Testament is published",
     "lenin_enrolment": "The Lenin Enrolment takes place",
     "shocks": "The war scare and the grain crisis strike",
 }
+#: The 1924 shocks that share one switch, `shocks`, as they always have in the view.
+SHOCKS_1924: tuple[str, ...] = ("war_scare", "grain_crisis")
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A counterfactual checkbox built from one typed event (or the 1924 pair of shocks).
+
+    `kind` says what it sets: `attends` (a leader is not among a funeral's `absent`), `published` (a
+    letter's `published`) or `enabled` (a drive's or shocks' `enabled`).
+    """
+
+    name: str
+    label: str
+    kind: str
+    events: tuple[str, ...]
+    leader: str = ""
+
+
+def slider_leaders(cfg: Any) -> tuple[str, ...]:
+    """Leaders whose traits get sliders: the principal and his rival (`sim.cast`; 1924: Stalin, Trotsky)."""
+    return tuple(n for n in (principal(cfg.leaders), rival(cfg.leaders)) if n)
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _sentence(text: str) -> str:
+    """Capitalise the first letter only (`the cult of personality...` -> `The cult of personality...`)."""
+    return text[:1].upper() + text[1:]
+
+
+def _whose(cfg: Any, funeral: str) -> str:
+    """`Lenin's funeral` from the death before it (`lenin_death`), else `the funeral` (or its detail)."""
+    ev = cfg.events.root[funeral]
+    deaths = [n for n, d in cfg.events.of_type("death") if d.date <= ev.date and n.endswith("_death")]
+    if deaths:
+        return f"{deaths[-1].removesuffix('_death').capitalize()}'s funeral"
+    return ev.detail or "the funeral"
+
+
+def switches(cfg: Any) -> list[Switch]:
+    """The scenario's counterfactual switches, from its typed events: funerals, letters, drives, shocks.
+
+    A funeral gives one for each absentee and one for the rival (`sim.cast`), `<leader>_at_<event>`,
+    checked when he attends; a letter one for its publication (`<event>_published`); a recruitment
+    drive one (`<event>`, checked when it takes place); a shock one (`<event>`, checked when it strikes),
+    except the 1924 war scare and grain crisis, which share `shocks`. Each kind in the file's order.
+    Labels are the event's words (its `detail`, else its name); the 1924 switches keep the labels they
+    always had (`LABELS_1924`).
+    """
+    events = cfg.events
+    out: list[Switch] = []
+    for name, ev in events.of_type("funeral"):
+        for who in dict.fromkeys([*ev.absent, rival(cfg.leaders) or ""]):
+            if who in cfg.leaders:
+                label = f"{who.capitalize()} attends {_whose(cfg, name)}"
+                out.append(Switch(f"{who}_at_{name}", label, "attends", (name,), who))
+    for name, ev in events.of_type("letter"):
+        label = f"{_sentence(ev.detail or _words(name))} is published"
+        out.append(Switch(f"{name}_published", label, "published", (name,)))
+    for name, _ev in events.of_type("enrolment"):
+        out.append(Switch(name, f"The {_words(name)} takes place", "enabled", (name,)))
+    shared = all(n in events.root for n in SHOCKS_1924)
+    for name, ev in events.of_type("shock"):
+        if shared and name in SHOCKS_1924:
+            if name == SHOCKS_1924[0]:
+                out.append(Switch("shocks", LABELS_1924["shocks"], "enabled", SHOCKS_1924))
+            continue
+        label = f"{_sentence(ev.detail or _words(name))} ({ev.date:%b %Y})"
+        out.append(Switch(name, label, "enabled", (name,)))
+    return [Switch(s.name, LABELS_1924.get(s.name, s.label), s.kind, s.events, s.leader) for s in out]
 
 
 def trait_input(leader: str, trait: str) -> str:
@@ -38,65 +110,64 @@ def strength_input(mechanism: str) -> str:
     return f"strength_{mechanism}"
 
 
+def _switch_value(switch: Switch, cfg: Any) -> bool:
+    events = [cfg.events.root[n] for n in switch.events]
+    if switch.kind == "attends":
+        return switch.leader not in events[0].absent
+    if switch.kind == "published":
+        return bool(events[0].published)
+    return any(bool(ev.enabled) for ev in events)
+
+
 def read_inputs(spec: Scenario) -> dict[str, Any]:
-    """The value every input has in a scenario."""
+    """The value every input of a scenario has: its principal's and rival's traits, strengths, switches."""
     cfg = scenario_config(spec)
     values: dict[str, Any] = {}
-    for leader in SLIDER_LEADERS:
-        if leader in cfg.leaders:
-            for trait in LEADER_TRAITS:
-                values[trait_input(leader, trait)] = float(getattr(cfg.leaders[leader], trait))
+    for leader in slider_leaders(cfg):
+        for trait in LEADER_TRAITS:
+            values[trait_input(leader, trait)] = float(getattr(cfg.leaders[leader], trait))
     for m in MECHANISMS:
         values[strength_input(m)] = float(getattr(cfg.mechanisms, m).strength)
-    # The switches are the 1924 case's: a scenario without their events (1953) gets none of them.
-    ev = cfg.events.root
-    if "funeral" in ev and "trotsky" in cfg.leaders:
-        values["trotsky_at_funeral"] = "trotsky" not in ev["funeral"].absent
-    if "testament" in ev:
-        values["testament_published"] = bool(ev["testament"].published)
-    if "lenin_enrolment" in ev:
-        values["lenin_enrolment"] = bool(ev["lenin_enrolment"].enabled)
-    if "war_scare" in ev and "grain_crisis" in ev:
-        values["shocks"] = bool(ev["war_scare"].enabled or ev["grain_crisis"].enabled)
+    for switch in switches(cfg):
+        values[switch.name] = _switch_value(switch, cfg)
     return values
 
 
 def to_overrides(changed: dict[str, Any], spec: Scenario) -> dict[str, Any]:
-    """Dotted scenario overrides (as `--set`) for the inputs in `changed`, applied to scenario `spec`."""
+    """Dotted scenario overrides (as `--set`) for the inputs in `changed`, applied to scenario `spec`.
+
+    An input the scenario does not have (a slider or switch of the scenario the view started with,
+    after another was picked) sets nothing.
+    """
     cfg = scenario_config(spec)
+    by_name = {s.name: s for s in switches(cfg)}
+    traits = {trait_input(ld, t): (ld, t) for ld in cfg.leaders for t in LEADER_TRAITS}
     out: dict[str, Any] = {}
     for name, value in changed.items():
         if name.startswith("strength_"):
             out[f"mechanisms.{name.removeprefix('strength_')}.strength"] = float(value)
-        elif name == "trotsky_at_funeral":
-            absent = [n for n in cfg.events.funeral.absent if n != "trotsky"]
-            out["events.funeral.absent"] = absent if value else [*absent, "trotsky"]
-        elif name == "testament_published":
-            out["events.testament.published"] = bool(value)
-        elif name == "lenin_enrolment":
-            out["events.lenin_enrolment.enabled"] = bool(value)
-        elif name == "shocks":
-            out["events.war_scare.enabled"] = bool(value)
-            out["events.grain_crisis.enabled"] = bool(value)
-        else:
-            leader, trait = _split_trait(name)
-            if leader in cfg.leaders:
-                out[f"leaders.{leader}.{trait}"] = float(value)
+        elif name in by_name:
+            out.update(_switch_overrides(by_name[name], bool(value), cfg, out))
+        elif name in traits:
+            leader, trait = traits[name]
+            out[f"leaders.{leader}.{trait}"] = float(value)
     return out
 
 
-def _split_trait(name: str) -> tuple[str, str]:
-    for leader in SLIDER_LEADERS:
-        for trait in LEADER_TRAITS:
-            if name == trait_input(leader, trait):
-                return leader, trait
-    raise ValueError(f"unknown view input {name!r}")
+def _switch_overrides(switch: Switch, value: bool, cfg: Any, so_far: dict[str, Any]) -> dict[str, Any]:
+    """The paths one switch sets; a funeral's `absent` builds on what other switches already set."""
+    if switch.kind == "attends":
+        path = f"events.{switch.events[0]}.absent"
+        absent = [n for n in so_far.get(path, cfg.events.root[switch.events[0]].absent) if n != switch.leader]
+        return {path: absent if value else [*absent, switch.leader]}
+    if switch.kind == "published":
+        return {f"events.{switch.events[0]}.published": value}
+    return {f"events.{name}.enabled": value for name in switch.events}
 
 
-def input_names() -> list[str]:
-    """Every input's name, in the order the sidebar shows them."""
-    names = [trait_input(ld, t) for ld in SLIDER_LEADERS for t in LEADER_TRAITS]
-    return names + [strength_input(m) for m in MECHANISMS] + list(SWITCHES)
+def input_names(spec: Scenario) -> list[str]:
+    """Every input's name for a scenario, in the order the sidebar shows them."""
+    return list(read_inputs(spec))
 
 
 def scenario_choices(first: Path) -> dict[str, Path]:
@@ -115,12 +186,25 @@ class ViewSetup:
     seed: int = 0
     choices: dict[str, Path] = field(default_factory=dict)
     start: dict[str, Any] = field(default_factory=dict)
+    sliders: tuple[str, ...] = ()
+    switches: tuple[Switch, ...] = ()
 
     @classmethod
     def load(cls, scenario: Path, seed: int = 0) -> ViewSetup:
-        """Load and validate the scenario (raises InputError) and read its inputs' start values."""
+        """Load and validate the scenario (raises InputError) and read its inputs' start values.
+
+        The sidebar's inputs are this scenario's: its principal's and rival's sliders, its switches.
+        """
         spec = load_scenario(scenario)
-        return cls(scenario, seed, scenario_choices(scenario), read_inputs(spec))
+        cfg = scenario_config(spec)
+        return cls(
+            scenario,
+            seed,
+            scenario_choices(scenario),
+            read_inputs(spec),
+            slider_leaders(cfg),
+            tuple(switches(cfg)),
+        )
 
     def changed(self, values: dict[str, Any]) -> dict[str, Any]:
         """The inputs moved away from their start values (only these become overrides)."""
@@ -145,7 +229,7 @@ class ViewSetup:
                 "label": "Seed",
             },
         }
-        for leader in SLIDER_LEADERS:
+        for leader in self.sliders:
             for trait in LEADER_TRAITS:
                 name = trait_input(leader, trait)
                 if name in self.start:
@@ -166,8 +250,10 @@ class ViewSetup:
                 "step": 0.1,
                 "label": f"Strength: {m.replace('_', ' ')}",
             }
-        for name, label in SWITCHES.items():
-            if name not in self.start:
-                continue
-            params[name] = {"type": "Checkbox", "value": self.start[name], "label": label}
+        for switch in self.switches:
+            params[switch.name] = {
+                "type": "Checkbox",
+                "value": self.start[switch.name],
+                "label": switch.label,
+            }
         return params
