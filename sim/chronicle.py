@@ -93,11 +93,11 @@ def _name(actor: object) -> str:
     return _members(actor) if "+" in str(actor) else str(actor).strip().capitalize()
 
 
-def _members(actor: object) -> str:
-    """`kamenev+stalin+zinoviev` -> `Stalin, Zinoviev and Kamenev` (model order)."""
+def _members(actor: object, cast: tuple[str, ...] = ()) -> str:
+    """`kamenev+stalin+zinoviev` -> `Stalin, Zinoviev and Kamenev`, in the cast's order (default 1924's)."""
     from sim.plots.style import order_leaders
 
-    names = [n.capitalize() for n in order_leaders(str(actor).split("+"))]
+    names = [n.capitalize() for n in order_leaders(str(actor).split("+"), cast or None)]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -192,10 +192,10 @@ def event_sentence(
             "session",
         )
     if kind == "alliance_formed":
-        text = f"{_members(row['actor'])} form an alliance"
+        text = f"{_members(row['actor'], cast)} form an alliance"
         return text + (f" ({detail})." if detail else "."), "alliance"
     if kind == "alliance_dissolved":
-        return f"The alliance of {_members(row['actor'])} breaks up" + (
+        return f"The alliance of {_members(row['actor'], cast)} breaks up" + (
             f" ({detail})." if detail else "."
         ), "alliance"
     body = row.get("body")
@@ -214,7 +214,7 @@ def event_sentence(
     what = kind.replace("_", " ") or "an unnamed event"
     actor = row.get("actor")
     if pd.notna(actor) and str(actor).strip():
-        return _with_detail(f"An event concerning {_members(actor)}: {what}.", detail), "event"
+        return _with_detail(f"An event concerning {_members(actor, cast)}: {what}.", detail), "event"
     return _with_detail(f"{_cap(what)}.", detail), "event"
 
 

@@ -61,6 +61,8 @@ def test_the_figures_follow_khrushchev_and_malenkov(base: Path) -> None:
     shown = "\n".join(texts(fig) for fig in run_figures(run).values())
     assert "Khrushchev" in shown and "Malenkov" in shown
     assert not CAST_1924.search(shown), CAST_1924.search(shown)
+    fates = texts(run_figures(run)["institutional_fates"])
+    assert "Presidium" in fates and "Politburo" not in fates  # the scenario's names for its bodies
 
 
 def test_the_comparison_follows_the_first_scenarios_principal_and_rival(base: Path) -> None:
@@ -87,6 +89,8 @@ def test_the_chronicle_names_only_the_1953_cast(base: Path) -> None:
     assert "Stalin dies" in story
     assert not CAST_1924.search(story.replace("Stalin dies", "").replace("Stalin's", ""))
     assert any(name in story for name in ("Khrushchev", "Malenkov", "Beria", "Molotov"))
+    # Coalitions are named in the scenario's order (Khrushchev is listed before Bulganin), not alphabetically.
+    assert "Khrushchev and Bulganin" in story and "Bulganin and Khrushchev" not in story
 
 
 def test_the_views_inputs_are_the_1953_scenarios() -> None:

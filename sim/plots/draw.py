@@ -21,6 +21,7 @@ from sim.plots.support import support_over_time
 from sim.plots.sweep import default_outcome, outcomes, sweep_outcome
 from sim.plots.votes import vote_shares
 from sim.record.marks import RecordMarks, load_marks
+from sim.scenario.names import names_of
 
 
 def run_figures(
@@ -48,7 +49,13 @@ def run_figures(
         out["support_over_time"] = support_over_time(run.timeseries, run.events, leaders=leaders, caption=cap)
     if "summary.csv" not in run.missing or "events.csv" not in run.missing:
         out["institutional_fates"] = institutional_fates(
-            run.summary, run.events, replicate=replicate, leaders=leaders, caption=cap, record=record
+            run.summary,
+            run.events,
+            replicate=replicate,
+            leaders=leaders,
+            caption=cap,
+            record=record,
+            names=names_of(run.manifest),  # the scenario's offices and bodies (First Sec., Presidium)
         )
     if "events.csv" not in run.missing:
         out["alliances"] = alliance_timeline(
