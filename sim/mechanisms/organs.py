@@ -40,7 +40,7 @@ SENTENCE: tuple[str, ...] = ("politburo_removal", "cc_removal", "party_expulsion
 
 
 def arrest(model: PowerStruggleModel) -> None:
-    """The leadership arrests the police chief it has turned against, once it holds the Politburo."""
+    """A leadership formed against a police chief puts his arrest to the Politburo, which may carry it."""
     mech = model.cfg.mechanisms.repression
     chiefs = police_chiefs(model)
     if not (mech.enabled and chiefs):
