@@ -116,13 +116,24 @@ def shipped_scenario() -> Path | None:
     return path if path.is_file() else None
 
 
+def _reference_for(path: Path, kind: FileKind, explicit: Sequence[Path], reference: list[Path]) -> list[Path]:
+    """What a file is checked against: a menu that names its own scenario, that one unless --scenario."""
+    if kind.name != "menu" or explicit:
+        return reference
+    from sim.analysis.menu import menu_scenario
+
+    own = menu_scenario(path)
+    return [own] if own is not None else reference
+
+
 def validate_files(
     paths: Sequence[Path], scenarios: Sequence[Path] = ()
 ) -> list[tuple[Path, str | InputError]]:
     """Check each file by its kind: (path, note) when valid, (path, error) when not.
 
-    Menus, targets files and calibration spaces are checked against `scenarios`, else against the
-    scenario files among `paths`, else against the shipped historical scenario.
+    Menus, targets files and calibration spaces are checked against `scenarios`, else (a menu) the
+    scenario it names for itself, else the scenario files among `paths`, else the shipped historical
+    scenario.
     """
     kinds: list[tuple[Path, FileKind | InputError]] = []
     for path in paths:
@@ -139,7 +150,7 @@ def validate_files(
             results.append((path, kind))
             continue
         try:
-            results.append((path, kind.check(path, reference)))
+            results.append((path, kind.check(path, _reference_for(path, kind, scenarios, reference))))
         except InputError as err:
             results.append((path, err))
     return results

@@ -5,7 +5,9 @@
     description = "Trotsky returns from Sukhum for the funeral."
     set = { "events.funeral.absent" = [] }
 
-Each intervention changes inputs only (as a scenario would); the model decides what follows.
+Each intervention changes inputs only (as a scenario would); the model decides what follows. A menu
+written for one case may name it with a top-level `scenario = "PATH"` (relative to the menu file):
+`validate` then checks the menu's paths and names against it when no `--scenario` is given.
 """
 
 from __future__ import annotations
@@ -45,9 +47,13 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def parse_menu(raw: Mapping[str, Any], where: str) -> list[Intervention]:
     """Validate a parsed menu; raise InputError in one line naming the file and the key."""
-    unknown = sorted(set(raw) - {"intervention"})
+    unknown = sorted(set(raw) - {"intervention", "scenario"})
     if unknown:
-        raise InputError(f"{where}: {unknown[0]}: unknown key: expected [[intervention]] tables only")
+        raise InputError(
+            f"{where}: {unknown[0]}: unknown key: expected [[intervention]] tables and an optional scenario"
+        )
+    if "scenario" in raw and not (isinstance(raw["scenario"], str) and raw["scenario"].strip()):
+        raise InputError(f"{where}: scenario: expected the path of the scenario file the menu is written for")
     items = raw.get("intervention")
     if not isinstance(items, list) or not items:
         raise InputError(f"{where}: intervention: expected at least one [[intervention]] table")
@@ -88,6 +94,22 @@ def load_menu(path: str | Path) -> list[Intervention]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: malformed TOML: {exc}") from None
     return parse_menu(raw, str(path))
+
+
+def menu_scenario(path: str | Path) -> Path | None:
+    """The scenario a menu names for itself (`scenario = "PATH"`, relative to the menu), if any.
+
+    Raises InputError when the named file does not exist.
+    """
+    path = Path(path)
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    named = raw.get("scenario")
+    if not isinstance(named, str):
+        return None
+    target = (path.parent / named).resolve()
+    if not target.is_file():
+        raise InputError(f"{path}: scenario: {named}: file not found: expected a scenario file")
+    return target
 
 
 def combine(interventions: list[Intervention]) -> dict[str, Any] | None:
