@@ -104,9 +104,8 @@ def monthly(model: PowerStruggleModel) -> None:
     rng = model.streams["defiance"]
     for k, leader in enumerate(model.leaders):
         active = leader.mobilised or leader.rung >= RUNG["party_expulsion"]
-        if not active or leader.capitulated or leader.arrested or k in ruling:
-            continue
-        if leader.rung >= RUNG["exile_abroad"]:
+        done = leader.capitulated or leader.arrested or leader.rung >= RUNG["exile_abroad"]
+        if not active or done or k in ruling:
             continue
         if rng.random() < min(1.0, mob.rate * mob.strength * reach(model, k)):
             offend(model, k)
