@@ -97,8 +97,9 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     defiance.take_stands(model)
     targets = _targets(model)
     strongest = max((model.support[k] for k in targets), default=0.0)
+    blocs = _bloc_motions(model, targets, strongest)
     for target in targets:
-        _move_sanction(model, session, target, focus_on(model, target, strongest), seats)
+        _move_sanction(model, session, target, focus_on(model, target, strongest), seats, blocs[target])
     voted_out = None
     if session.kind == "congress":
         elect_central_committee(model, session, seats)
@@ -134,6 +135,32 @@ def focus_on(model: PowerStruggleModel, target: int, strongest: float) -> float:
     over the strongest's (Zinoviev's New Opposition in 1925, not the quiet Trotsky).
     """
     return float(np.sqrt(model.support[target] / strongest)) if strongest > 0 else 1.0
+
+
+def _bloc_motions(
+    model: PowerStruggleModel, targets: list[int], strongest: float
+) -> dict[int, tuple[float, float]]:
+    """For the Control Commission's steps (CC seat, party card): each target's bloc's focus and one draw.
+
+    A bloc's CC seats and party cards are taken in one resolution: the motion names its leaders
+    together, with the focus its strongest member draws, and each loses the step he has reached
+    (if the vote on him carries). A leader alone is a bloc of one.
+    Record: the joint plenum of 23 October 1927 took Trotsky's and Zinoviev's CC seats in one
+    resolution, and the joint session of 14 November 1927 both their party cards (Carr, Foundations
+    of a Planned Economy vol. 2; Daniels 1960, ch. 12). Politburo seats went one by one (Zinoviev's
+    in July 1926, Trotsky's in October), and lesser steps take each target's own focus and draw.
+    In 1957 the June plenum took Malenkov's, Molotov's and Kaganovich's CC seats in one resolution.
+    """
+    rng = model.streams["institutions"]
+    by_camp: dict[frozenset[int], tuple[float, float]] = {}
+    out: dict[int, tuple[float, float]] = {}
+    for target in targets:
+        camp = camp_of(model, target)
+        if camp not in by_camp:
+            lead = max((k for k in camp if k in targets), key=lambda k: (model.support[k], -k))
+            by_camp[camp] = (focus_on(model, lead, strongest), float(rng.random()))
+        out[target] = by_camp[camp]
+    return out
 
 
 def _targets(model: PowerStruggleModel) -> list[int]:
@@ -193,6 +220,7 @@ def _move_sanction(
     target: int,
     focus: float = 1.0,
     seats: np.ndarray | None = None,
+    bloc: tuple[float, float] | None = None,
 ) -> None:
     mech = model.cfg.mechanisms.institutions
     leader = model.leaders[target]
@@ -245,10 +273,14 @@ def _move_sanction(
     if kind == "politburo_removal" and session.kind != "cc_plenum":
         return
     charge = mob.strength * (1.0 + model.fear) if organised else 0.0
+    if bloc is not None and kind in QUALIFIED:
+        focus, draw = bloc  # one resolution against the bloc (`_bloc_motions`)
+    else:
+        draw = float(model.streams["institutions"].random())
     will = (
         mech.proposal_rate * mech.strength * ruling_ruthlessness(model, ruling) * (1.0 + charge) / 2.0 * focus
     )
-    if model.streams["institutions"].random() >= min(1.0, will):
+    if draw >= min(1.0, will):
         return
     # At an ordinary plenum a motion to remove a sitting member is the Politburo's to bring
     # (`politburo_vote`); a joint CC-CCC plenum or a Congress, the judges of members' conduct, may
