@@ -6,7 +6,7 @@ A leader whose camp lacks a majority seeks a partner who fears the same rival an
 members have drifted apart, or when its common threat is spent and policy divides them (distance times
 the salience of the agrarian question, see `policy_pressure`); its betrayed partners then distrust the
 strongest member. It breaks along its fault line rather than falling apart: the
-partners divided from its head leave, and the rest stay with him against those who left.
+partners divided from its head leave together, and the rest stay with him against those who left.
 """
 
 from __future__ import annotations
@@ -148,6 +148,11 @@ def _dissolve(model: PowerStruggleModel) -> None:
             # The head keeps the partners who stand nearer him: the bloc turns on those who broke away.
             rival = head(model, frozenset(leavers))
             model.coalitions.start(stayers, against=rival, detail=f"against {model.leader_names[rival]}")
+        if len(leavers) >= 2:
+            # Those who broke away together stand together against the head.
+            model.coalitions.start(
+                set(leavers), against=strongest, detail=f"against {model.leader_names[strongest]}"
+            )
 
 
 def fault_line(model: PowerStruggleModel, members: set[int], top: int) -> set[int]:
@@ -158,7 +163,9 @@ def fault_line(model: PowerStruggleModel, members: set[int], top: int) -> set[in
     that divides it: the partner whose pair with the head is most divided (`policy_pressure` of the
     pair: policy x salience, or his rivalry with the head) leaves, and every other partner goes with
     whichever of the two he is more compatible with (`compatibility`: willingness, line, distrust).
-    A two-member bloc simply ends.
+    Two or more who leave stand together against the head: Zinoviev and Kamenev left the Troika as
+    one, the New Opposition of 1925 (the Platform of Four in September; the Leningrad delegation and
+    Kamenev's speech at the 14th Congress). A two-member bloc simply ends.
     """
     others = sorted(k for k in members if k != top)
     breaker = max(others, key=lambda k: (policy_pressure(model, {top, k}), -k))
