@@ -247,3 +247,18 @@ def test_the_next_generations_cost_follows_the_falling_acceptance_rate() -> None
     assert next_cost(100, [0.5]) == pytest.approx(400)  # one rate known: it is expected to halve
     assert next_cost(100, [0.5, 0.25]) == pytest.approx(800)  # the measured ratio
     assert next_cost(100, [0.2, 0.2]) == pytest.approx(500)  # no faster than a flat rate
+
+
+@pytest.mark.parametrize("population", [1, 3, 20, 120])
+def test_the_cap_on_a_generation_never_lets_one_run_past_the_budget(population: int) -> None:
+    """The max_eval of pyabc (population / rate) must allow exactly `cap` evaluations, no more.
+
+    population / (population / cap) is a hair above cap for many pairs (1 / (1 / 49)), which let a
+    calibration with budget 200 spend 201.
+    """
+    from sim.calibration.budget import rate_for_cap
+
+    assert 1 / (1 / 49) > 49  # the rounding this guards against
+    for cap in range(1, 3000):
+        max_eval = population / rate_for_cap(population, cap)
+        assert cap - 1 < max_eval <= cap

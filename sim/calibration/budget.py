@@ -36,6 +36,19 @@ def next_cost(population: int, rates: list[float]) -> float:
     return population / (rates[-1] * decay)
 
 
+def rate_for_cap(population: int, cap: int) -> float:
+    """The minimum acceptance rate whose pyabc `max_eval` (population / rate) is at most `cap`.
+
+    population / (population / cap) can round to a hair above cap (1 / (1 / 49) is 49.00000000000001),
+    and pyabc stops only once the evaluations reach max_eval: one run past the budget. The rate is
+    nudged up by the last bits until the quotient is at most cap.
+    """
+    rate = population / cap
+    while population / rate > cap:
+        rate = math.nextafter(rate, math.inf)
+    return rate
+
+
 class BudgetedABCSMC(pyabc.ABCSMC):
     """pyabc.ABCSMC with `budget`: the simulations it may spend (those already in the history included)."""
 
@@ -74,7 +87,7 @@ class BudgetedABCSMC(pyabc.ABCSMC):
         population = int(self.population_size(t))
         if t > 0:  # the first generation always completes: a calibration needs one
             cap = max(self.left() - self.in_flight, 1)
-            self.min_acceptance_rate = population / cap  # pyabc's max_eval = population / this = cap
+            self.min_acceptance_rate = rate_for_cap(population, cap)  # pyabc's max_eval = population / this
         ret = super().run_generation(t)
         if ret["successful"]:
             self.rates.append(float(ret["acceptance_rate"]))
