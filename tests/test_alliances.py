@@ -114,15 +114,17 @@ def test_the_fault_line_runs_between_the_ruthless_rival_and_the_head() -> None:
     assert leavers == {idx["zinoviev"], idx["kamenev"]}
 
 
-def test_a_bloc_breaking_along_its_fault_line_keeps_the_head_and_the_right_together() -> None:
+def test_a_bloc_breaking_along_its_fault_line_splits_into_two_blocs_facing_each_other() -> None:
+    """The head keeps the Right against Zinoviev; Zinoviev and Kamenev leave together against Stalin."""
     over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
     split = exact_model(3, **over)
     idx = _big_troika(split)
     alliances._dissolve(split)
-    blocs = [c for c in split.coalitions]
-    assert len(blocs) == 1
-    assert blocs[0].members == {idx["stalin"], idx["bukharin"], idx["rykov"], idx["tomsky"]}
-    assert blocs[0].against == idx["zinoviev"]
+    blocs = {frozenset(c.members): c.against for c in split.coalitions}
+    assert blocs == {
+        frozenset({idx["stalin"], idx["bukharin"], idx["rykov"], idx["tomsky"]}): idx["zinoviev"],
+        frozenset({idx["zinoviev"], idx["kamenev"]}): idx["stalin"],
+    }
     assert split.distrust[idx["stalin"], idx["zinoviev"]] > split.distrust[idx["stalin"], idx["bukharin"]]
 
 
@@ -157,3 +159,21 @@ def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:
     model = small_model(**over)
     stalin, zin, kam = _twenty_months_of_partner_search_under_stalin(model)
     assert kam not in camp_of(model, zin)
+
+
+def test_zinoviev_and_kamenev_leave_the_troika_together_and_in_open_opposition() -> None:
+    """A Troika whose head keeps nobody: the two who leave form the New Opposition against him."""
+    over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
+    model = exact_model(3, **over)
+    s, z, k, t = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev", "trotsky"))
+    _clear(model)
+    model.coalitions.start({s, z, k}, against=t)
+    model.leaders[t].capitulated = True  # the enemy is spent
+    # Stalin heads the bloc and, with the Right, holds the majority: the leadership.
+    model.set_support(np.array([0.40, 0.05, 0.20, 0.10, 0.10, 0.08, 0.07]))
+    assert alliances.fault_line(model, {s, z, k}, s) == {z, k}
+    alliances._dissolve(model)
+    blocs = {frozenset(c.members): c.against for c in model.coalitions}
+    assert blocs == {frozenset({z, k}): s}
+    assert s in model.ruling  # Stalin alone still leads: the new bloc stands against the leadership
+    assert model.leaders[z].declared_opposition and model.leaders[k].declared_opposition
