@@ -18,6 +18,7 @@ built again (`sim.mechanisms.mobilisation`) before it can act in the open.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sim.mechanisms import mobilisation
@@ -80,10 +81,12 @@ def truce_propensity(model: PowerStruggleModel, k: int) -> float:
     return stake(model.leaders[k].rung) * willing * (1.0 - hope(model, k))
 
 
-def weigh_after_sanction(model: PowerStruggleModel, k: int) -> bool:
+def weigh_after_sanction(model: PowerStruggleModel, k: int, when: date | None = None) -> bool:
     """Just sanctioned, he sees the next step coming: he may recant, or his faction may call a truce.
 
-    Each with chance recant_on_sanction x its propensity; returns whether he recanted.
+    Each with chance recant_on_sanction x its propensity; returns whether he recanted. `when` is the
+    day of the sanction (a session's date); the answer is logged that day, never before the blow
+    that prompted it (default: the middle of the month, for the monthly steps).
     """
     mech = model.cfg.mechanisms.repression
     if not mech.enabled or model.leaders[k].capitulated:
@@ -91,30 +94,32 @@ def weigh_after_sanction(model: PowerStruggleModel, k: int) -> bool:
     rng = model.streams["repression"]
     p = min(1.0, mech.recant_on_sanction * mech.strength * propensity(model, k))
     if rng.random() < p:
-        recant(model, k)
+        recant(model, k, when)
         return True
     # The truce is a bargain in the Central Committee: seats and a voice there kept for the faction given
     # up. Out of the CC there is nothing left to keep but the card, and the Opposition, out of it in
     # October 1927, went to the streets on 7 November.
     if model.leaders[k].in_cc and mobilisation.bloc_organised(model, k):
         if rng.random() < min(1.0, mech.recant_on_sanction * mech.strength * truce_propensity(model, k)):
-            call_truce(model, k)
+            call_truce(model, k, when)
     return False
 
 
-def call_truce(model: PowerStruggleModel, k: int) -> None:
+def call_truce(model: PowerStruggleModel, k: int, when: date | None = None) -> None:
     """Leader k's bloc disbands its faction and keeps its platform: every member's faction is undone."""
+    when = when or model.mid_month
     for m in sorted(camp_of(model, k)):
         leader = model.leaders[m]
         if leader.mobilised:
             detail = "renounces factional methods, keeps his views"
-            model.log_event(model.mid_month, "truce", leader.name, "", detail)
+            model.log_event(when, "truce", leader.name, "", detail)
         leader.mobilised = False
         leader.organising = 0
 
 
-def recant(model: PowerStruggleModel, k: int) -> None:
-    """He renounces opposition: faction disbanded, platform withdrawn, standing lost."""
+def recant(model: PowerStruggleModel, k: int, when: date | None = None) -> None:
+    """He renounces opposition: faction disbanded, platform withdrawn, standing lost (logged on `when`)."""
+    when = when or model.mid_month
     mech = model.cfg.mechanisms.repression
     leader = model.leaders[k]
     leader.capitulated = True
@@ -122,8 +127,8 @@ def recant(model: PowerStruggleModel, k: int) -> None:
     leader.declared_opposition = False
     leader.capitulated_month = model.month
     leader.standing *= 1.0 - mech.recant_standing_loss
-    model.log_event(model.mid_month, "capitulation", leader.name, "", "renounces opposition")
-    model.coalitions.leave(k, model.mid_month, "capitulated")
+    model.log_event(when, "capitulation", leader.name, "", "renounces opposition")
+    model.coalitions.leave(k, when, "capitulated")
     # His followers hear him accept the line: as many as the standing he gave up go over to it.
     going = model.support[k] * mech.recant_standing_loss
     if going > 0:

@@ -310,10 +310,10 @@ def _move_sanction(
         purged = model.streams["institutions"].random(followers.size) >= mech.cc_purge_survival
         cc.remove(followers[purged])
     model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
-    repression.after_sanction(model, target)
+    repression.after_sanction(model, target, session.date)
     if kind == "party_expulsion":
         model.coalitions.leave(target, session.date, "expelled")
-    capitulation.weigh_after_sanction(model, target)
+    capitulation.weigh_after_sanction(model, target, session.date)
 
 
 def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:

@@ -8,6 +8,7 @@ ruthlessness; any of them may recant instead (sim.mechanisms.capitulation) and b
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from sim.model.leaders import Leader
 
 
-def after_sanction(model: PowerStruggleModel, target: int) -> None:
+def after_sanction(model: PowerStruggleModel, target: int, when: date | None = None) -> None:
     """The sanctioned leader's men in the apparatus are moved out and replaced by the Secretariat's.
 
     Record: after each defeat the opposition's secretaries were transferred (Leningrad's after the 14th
@@ -46,7 +47,7 @@ def after_sanction(model: PowerStruggleModel, target: int) -> None:
     clients = np.flatnonzero(apparatus.patrons() == target)
     out = clients[model.streams["repression"].random(clients.size) < share]
     for o in out.tolist():
-        apparatus.install(o, holder)
+        apparatus.install(o, holder, when)
 
 
 def monthly(model: PowerStruggleModel) -> None:

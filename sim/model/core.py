@@ -108,6 +108,8 @@ class PowerStruggleModel(mesa.Model):
         self.months = month_starts(cfg.start, cfg.end)
         self.sessions = build_sessions(cfg, self.months)
         self.month = -1
+        # The day the month's own steps are dated: the 15th, and once the month's sessions have sat,
+        # the last session's day if later (what follows a session is never dated before it).
         self.mid_month = date(cfg.start.year, cfg.start.month, 15)
         self.events: list[dict[str, str]] = []
         self.votes: list[dict[str, Any]] = []
@@ -259,9 +261,12 @@ class PowerStruggleModel(mesa.Model):
         self.refresh_ruling()
         organs.arrest(self)
         self.refresh_ruling()
-        for session in self.sessions.get(month_key(now), []):
+        sessions = self.sessions.get(month_key(now), [])
+        for session in sessions:
             institutions.hold_session(self, session)
             self.refresh_support()
+        if sessions:
+            self.mid_month = max(self.mid_month, max(s.date for s in sessions))
         repression.monthly(self)
         shocks.drift(self)
         self.refresh_support()

@@ -11,6 +11,7 @@ Leningrad until Kirov came in January 1926.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import mesa
@@ -162,8 +163,12 @@ class Apparatus:
                 return lead.index
         return NOBODY
 
-    def install(self, org: int, patron: int) -> None:
-        """A new secretary, the patron's man, takes the organisation: his line is his patron's."""
+    def install(self, org: int, patron: int, when: date | None = None) -> None:
+        """A new secretary, the patron's man, takes the organisation: his line is his patron's.
+
+        `when` dates the event for a named organisation (a session's day after a sanction; default the
+        middle of the month, for the monthly appointments).
+        """
         model = self.model
         lead = model.leaders[patron]
         line = lead.position
@@ -172,7 +177,11 @@ class Apparatus:
         self.placed += 1
         if org < self.named:  # the record's organisations are the story: Kirov to Leningrad, January 1926
             model.log_event(
-                model.mid_month, "secretary_placed", lead.name, self.names[org], f"placed by {lead.name}"
+                when or model.mid_month,
+                "secretary_placed",
+                lead.name,
+                self.names[org],
+                f"placed by {lead.name}",
             )
 
 
