@@ -40,3 +40,21 @@ def test_a_faction_is_built_in_steps_at_a_pace_set_by_the_will() -> None:
     assert months_to_faction(1.0, 4) == 4
     # A reluctant one (will 0.5^2 = 0.25: a step a month with probability 0.25) takes months more.
     assert months_to_faction(0.5, 4) > 4
+
+
+def test_a_bloc_organises_at_its_boldest_partners_own_pace_not_faster() -> None:
+    from helpers import _united_opposition
+
+    from sim.mechanisms import mobilisation
+
+    model = small_model(**{"parameter_uncertainty": 0.0})
+    _, trotsky, zinoviev = _united_opposition(model)
+    t, z = model.leaders[trotsky], model.leaders[zinoviev]
+    t.mobilisation, z.mobilisation = 0.2, 0.6
+    # Alone each needs the will and the nerve; in the bloc both build at Zinoviev's pace as his own.
+    assert mobilisation.will(model, trotsky, allied=False) == 0.2**2
+    assert mobilisation.will(model, trotsky, allied=True) == 0.6**2
+    assert mobilisation.will(model, zinoviev, allied=True) == mobilisation.will(model, zinoviev, allied=False)
+    # Two reluctant men together are no bolder than the bolder of them alone.
+    z.mobilisation = 0.2
+    assert mobilisation.will(model, trotsky, allied=True) == mobilisation.will(model, trotsky, allied=False)

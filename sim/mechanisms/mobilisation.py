@@ -34,20 +34,29 @@ def organise(model: PowerStruggleModel) -> None:
         )
         if not allied and k not in threat:
             continue
-        # Alone, a leader needs both the will and the nerve; in a bloc the most determined partner
-        # organises for all (the United Opposition's faction was Zinoviev's machine as much as Trotsky's).
-        if allied:
-            will = max(model.leaders[m].mobilisation for m in camp_of(model, k))
-        else:
-            will = leader.mobilisation**2
         # One more step of building it this month; `steps` = 1 is a one-shot monthly hazard.
-        if model.streams["mobilisation"].random() < min(1.0, mech.steps * mech.rate * mech.strength * will):
+        pace = mech.steps * mech.rate * mech.strength * will(model, k, allied)
+        if model.streams["mobilisation"].random() < min(1.0, pace):
             leader.organising += 1
         if leader.organising >= mech.steps:
             leader.mobilised = True
             model.log_event(
                 model.mid_month, "mobilisation", leader.name, "", "organises a faction and platform"
             )
+
+
+def will(model: PowerStruggleModel, k: int, allied: bool) -> float:
+    """How readily leader k builds a faction, in [0, 1]: the will and the nerve, `mobilisation^2`.
+
+    In a bloc against the leadership the most determined partner organises for all, at the pace he
+    would keep for himself: the United Opposition's faction was Zinoviev's Leningrad machine as much
+    as Trotsky's following. A bloc of reluctant men is no bolder than the boldest of them: in 1953-58
+    no bloc of the Presidium's losers appealed to the ranks, and the majority of June 1957 was a
+    majority in the Presidium, not a faction in the cells (Taubman, Khrushchev, 2003, ch. 11).
+    """
+    if allied:
+        return max(model.leaders[m].mobilisation for m in camp_of(model, k)) ** 2
+    return model.leaders[k].mobilisation ** 2
 
 
 def bloc_organised(model: PowerStruggleModel, k: int) -> bool:
