@@ -177,3 +177,24 @@ def test_zinoviev_and_kamenev_leave_the_troika_together_and_in_open_opposition()
     assert blocs == {frozenset({z, k}): s}
     assert s in model.ruling  # Stalin alone still leads: the new bloc stands against the leadership
     assert model.leaders[z].declared_opposition and model.leaders[k].declared_opposition
+
+
+def test_a_leader_who_never_sat_in_the_politburo_is_nobodys_main_rival_until_he_does() -> None:
+    from sim.model.leaders import RUNG, Seat
+    from sim.model.politics import leadership_target, main_threat
+
+    model = exact_model()
+    _clear(model)
+    stalin, trotsky, bukharin = (model.leader_index[n] for n in ("stalin", "trotsky", "bukharin"))
+    model.set_support(_shares({stalin: 0.5, bukharin: 0.3, trotsky: 0.2}))
+    outsider = model.leaders[bukharin]
+    outsider.pb_seat = Seat.NONE  # a rising man outside the Politburo, as Zhukov in 1953
+    model.refresh_ruling()
+    assert main_threat(model, stalin) == frozenset({trotsky})  # the weaker contender, not the outsider
+    assert bukharin not in leadership_target(model)
+    outsider.pb_seat = Seat.CANDIDATE  # promoted: now he contends
+    model.refresh_ruling()
+    assert main_threat(model, stalin) == frozenset({bukharin})
+    outsider.pb_seat, outsider.rung = Seat.NONE, RUNG["politburo_removal"]  # removed: he still contends
+    model.refresh_ruling()
+    assert main_threat(model, stalin) == frozenset({bukharin})

@@ -171,6 +171,11 @@ class Leader(mesa.Agent):
             self.model.cache.structure_changed()
 
     @property
+    def contender(self) -> bool:
+        """Whether he contends for the succession: he sits in the Politburo or has lost a seat there."""
+        return self.pb_seat != Seat.NONE or self.rung >= RUNG["politburo_removal"]
+
+    @property
     def holds_secretariat(self) -> bool:
         """Whether the leader holds the General Secretary's post (the appointment lever)."""
         return "general_secretary" in self._posts

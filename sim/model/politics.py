@@ -142,9 +142,20 @@ def perceived_threat(model: PowerStruggleModel, j: int, camp: frozenset[int]) ->
 
 
 def main_threat(model: PowerStruggleModel, j: int) -> frozenset[int] | None:
-    """Leader j's main rival: the strongest camp he is not part of (the seed's "main rival")."""
+    """Leader j's main rival: the strongest camp he is not part of (the seed's "main rival").
+
+    Only a camp with a contender in it is a rival: a leader who sits in the Politburo or has sat there.
+    The succession was contested in the Politburo (the Presidium of 1953); Zhukov, outside it until
+    1956, was Khrushchev's ally, and his fall came four months after he had become a full member
+    (Taubman, Khrushchev, 2003, chs. 11-12). Every leader of January 1924 sat in the Politburo.
+    """
     own = camp_of(model, j)
-    return next((c for c in ranked_camps(model) if not c & own), None)
+    return next((c for c in ranked_camps(model) if not c & own and _contends(model, c)), None)
+
+
+def _contends(model: PowerStruggleModel, camp: frozenset[int]) -> bool:
+    """Whether a camp holds a contender for the succession: a member who sits or has sat in the Politburo."""
+    return any(model.leaders[k].contender for k in camp)
 
 
 def leadership_target(model: PowerStruggleModel) -> frozenset[int]:
