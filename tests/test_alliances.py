@@ -128,11 +128,18 @@ def test_a_bloc_breaking_along_its_fault_line_splits_into_two_blocs_facing_each_
     assert split.distrust[idx["stalin"], idx["zinoviev"]] > split.distrust[idx["stalin"], idx["bukharin"]]
 
 
-def _twenty_months_of_partner_search_under_stalin(model: PowerStruggleModel) -> tuple[int, int, int]:
-    """Stalin's camp dominates, Zinoviev and Kamenev hold the rest; run the partner search 20 times."""
+def _twenty_months_of_partner_search_under_stalin(
+    model: PowerStruggleModel, kamenev_exposed: bool = True
+) -> tuple[int, int, int]:
+    """Stalin's camp dominates, Zinoviev and Kamenev hold the rest; run the partner search 20 times.
+
+    Kamenev is in the leadership's sights (censured) unless `kamenev_exposed` is false.
+    """
     stalin, zin, kam = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev"))
     model.set_support(_shares({stalin: 0.7, zin: 0.2, kam: 0.1}))
     model.condemned.add(zin)  # a Congress has condemned his line: Leningrad's boss seeks partners
+    if kamenev_exposed:
+        model.leaders[kam].apply_sanction("censure", model.month)
     for _ in range(20):
         alliances.update(model)
         model.refresh_ruling()
@@ -146,6 +153,17 @@ def test_alliance_forms_against_the_strongest_rival() -> None:
     camp = camp_of(model, zin)
     assert kam in camp and stalin not in camp
     assert any(c.against == stalin for c in model.coalitions if zin in c.members)
+
+
+def test_a_safe_man_does_not_join_a_bloc_against_the_leadership() -> None:
+    """Kamenev, neither targeted nor sanctioned nor in opposition, keeps his place by keeping with it."""
+    over = {"initial_state.alliances": [], "mechanisms.alliances.form_rate": 1.0}
+    model = small_model(**over)
+    stalin, zin, kam = _twenty_months_of_partner_search_under_stalin(model, kamenev_exposed=False)
+    assert kam not in camp_of(model, zin)
+    exposed = small_model(**over)
+    stalin, zin, kam = _twenty_months_of_partner_search_under_stalin(exposed)
+    assert kam in camp_of(exposed, zin)
 
 
 def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:

@@ -21,6 +21,7 @@ from sim.model.politics import (
     camp_of,
     camps_by_leader,
     head,
+    in_opposition,
     leadership_target,
     main_threat,
     perceived_threat,
@@ -219,6 +220,18 @@ def relies_on_machine(model: PowerStruggleModel, camp: frozenset[int] | set[int]
     return any(k in bosses and k not in model.condemned for k in camp)
 
 
+def _exposed(model: PowerStruggleModel, m: int, target: frozenset[int]) -> bool:
+    """Whether leader m, outside the leadership, is in its sights: targeted, sanctioned or opposed.
+
+    Only such a man joins a bloc against the leadership; one whom it does not pursue keeps his place by
+    keeping with it. Record: Kalinin and Voroshilov, whom Bukharin counted on in 1928, stayed with Stalin
+    (Cohen, Bukharin and the Bolshevik Revolution, 1973, ch. 9); Mikoyan and Zhukov stood with Khrushchev
+    in June 1957, and the Presidium majority against him formed of men his attacks and his reform of the
+    ministries had reached (Taubman, Khrushchev, 2003, ch. 12).
+    """
+    return m in target or model.leaders[m].rung > 0 or in_opposition(model, m, model.ruling)
+
+
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     mech = model.cfg.mechanisms.alliances
     leader = model.leaders[j]
@@ -237,12 +250,16 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     if j not in model.ruling and relies_on_machine(model, own):
         return
     best, best_score = None, mech.threshold
+    target = leadership_target(model)
+    against_leadership = bool(threat & model.ruling)
     for m, other in enumerate(model.leaders):
         if m in own or m in threat or not other.eligible or other.capitulated:
             continue
         theirs = camp_of_leader[m]
         if m not in model.ruling and relies_on_machine(model, theirs):
             continue
+        if against_leadership and m not in model.ruling and not _exposed(model, m, target):
+            continue  # a safe man does not join a bloc against the leadership
         # A partner must fear the common rival more than he fears the suitor.
         if month.threat(m, threat) <= month.threat(m, own):
             continue
