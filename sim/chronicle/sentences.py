@@ -75,6 +75,10 @@ def event_sentence(
         return f"The alliance of {_members(row['actor'], cast)} breaks up" + (
             f" ({detail})." if detail else "."
         ), "alliance"
+    if kind == "challenge":  # a Politburo majority against the first office (sim.mechanisms.challenge)
+        movers = _members(row["actor"], cast)
+        text = f"{movers}, a majority of the {names.politburo}, move to remove the {names.first_office}"
+        return text + (f": {detail}." if detail else "."), "event"
     body = row.get("body")
     by = f" by {_the(body)}" if pd.notna(body) and str(body).strip() else ""
     if kind == "politburo_promotion":

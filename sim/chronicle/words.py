@@ -71,6 +71,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "discussion",
     "alliance_formed",
     "alliance_dissolved",
+    "challenge",
 )
 
 

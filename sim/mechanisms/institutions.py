@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.mechanisms import (
     capitulation,
+    challenge,
     defiance,
     legacy,
     mobilisation,
@@ -94,6 +95,8 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
             model.condemned |= against  # the Congress has upheld the line against them
     elif model.central_committee.n == 0:
         return
+    else:
+        challenge.move_against_first_office(model, session)
     defiance.take_stands(model)
     targets = _targets(model)
     strongest = max((model.support[k] for k in targets), default=0.0)

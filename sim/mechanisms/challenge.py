@@ -1,0 +1,114 @@
+"""A Politburo majority against the first office: the motion goes to the CC, which elected him.
+
+Record: on 18-21 June 1957 seven of the Presidium's eleven full members (Malenkov, Molotov, Kaganovich,
+Bulganin, Voroshilov, Pervukhin, Saburov) voted to remove Khrushchev as First Secretary. He answered
+that only the plenum that had elected him could remove him; the CC, filled with the regional
+secretaries he had placed, met on 22-29 June, upheld him, and removed Malenkov, Molotov and Kaganovich
+from the Presidium and the CC as an "anti-party group" (Taubman, Khrushchev: The Man and His Era, 2003,
+ch. 12). The party's rules had the CC elect the General Secretary (the plenum after each Congress); in
+1924-29 no bloc against Stalin ever held the Politburo (the Right had three of nine full seats in 1928).
+
+The rule, at a CC plenum, before the leadership's own motions: a bloc formed against the first office's
+holder's camp that holds a majority of the Politburo's full seats (its members and the people they
+placed) moves to remove him, with the chance the leadership moves against a target
+(`institutions.proposal_rate` x strength x the bloc's most ruthless member's ruthlessness). The
+Politburo's vote is recorded; the CC decides: its members vote with the leader they back (to keep him
+if they back his camp, to remove him if they back the bloc), and the rest bend to the leadership's side
+with their leader's compromise willingness or abstain. Carried, he loses the office and the CC elects
+his successor (`offices`); beaten, the movers have committed an open factional act, which the plenum's
+own motions then answer (`defiance`). While his camp has the most of the CC behind it, the CC upholds
+him, as in June 1957. No parameter of its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.mechanisms import offices
+from sim.model.politics import camp_of, secretariat_holder
+
+if TYPE_CHECKING:
+    from sim.model.calendar import SessionSlot
+    from sim.model.core import PowerStruggleModel
+
+
+def majority_bloc(model: PowerStruggleModel, holder: int) -> frozenset[int] | None:
+    """A bloc formed against the holder's camp that holds a majority of the Politburo's full seats."""
+    his = camp_of(model, holder)
+    full = model.politburo.full_seats()
+    for c in model.coalitions:
+        bloc = frozenset(c.members)
+        if c.against in his and not bloc & his and model.politburo.camp_seats(bloc) * 2 > full:
+            return bloc
+    return None
+
+
+def cc_verdict(model: PowerStruggleModel, holder: int, bloc: frozenset[int]) -> tuple[int, int, int]:
+    """(keep, remove, abstain): the CC's vote on removing the holder, each member with the leader he backs.
+
+    A member who backs neither side bends to the leadership's side with his leader's compromise
+    willingness, or abstains.
+    """
+    his = camp_of(model, holder)
+    side = np.zeros(len(model.leaders), dtype=np.int8)  # 1 keep, -1 remove, 0 neither
+    side[list(his)] = 1
+    side[list(bloc)] = -1
+    ruling = model.ruling
+    leadership = 1 if ruling & his else -1 if ruling & bloc else 0
+    backs = model.central_committee.backs()
+    bend = np.array([lead.compromise_willingness for lead in model.leaders])
+    s = side[backs]
+    bends = (s == 0) & (model.streams["institutions"].random(backs.size) < bend[backs])
+    keep = int((s == 1).sum()) + (int(bends.sum()) if leadership == 1 else 0)
+    remove = int((s == -1).sum()) + (int(bends.sum()) if leadership == -1 else 0)
+    return keep, remove, int(backs.size) - keep - remove
+
+
+def move_against_first_office(model: PowerStruggleModel, session: SessionSlot) -> None:
+    """At a CC plenum a Politburo majority may move to remove the first office's holder; the CC decides."""
+    inst = model.cfg.mechanisms.institutions
+    holder = secretariat_holder(model)
+    if holder is None or model.central_committee.n == 0:
+        return
+    bloc = majority_bloc(model, holder)
+    if bloc is None:
+        return
+    ruthless = max(model.leaders[k].ruthlessness for k in bloc)
+    if model.streams["institutions"].random() >= min(1.0, inst.proposal_rate * inst.strength * ruthless):
+        return
+    names = model.cfg.names
+    leader = model.leaders[holder]
+    motion = f"gs_removal: {leader.name}"
+    in_favour = model.politburo.camp_seats(bloc)
+    full = model.politburo.full_seats()
+    model.record_vote(session.date, names.politburo, motion, in_favour, full - in_favour, 0, full)
+    keep, remove, abstain = cc_verdict(model, holder, bloc)
+    model.record_vote(session.date, session.body, motion, remove, keep, abstain, keep + remove + abstain)
+    movers = "+".join(sorted(model.leader_names[k] for k in bloc))
+    if remove > keep:
+        model.log_event(
+            session.date,
+            "challenge",
+            movers,
+            session.body,
+            f"the {names.central_committee} removes {leader.name}",
+        )
+        leader.lose_post("general_secretary")
+        detail = f"voted out on the motion of {movers}"
+        model.log_event(session.date, "gs_removal", leader.name, session.body, detail)
+        model.refresh_ruling()
+        offices.fill_general_secretary(model, session.date, session.body, removed=holder)
+        model.refresh_ruling()
+        return
+    model.log_event(
+        session.date,
+        "challenge",
+        movers,
+        session.body,
+        f"the {names.central_committee} upholds {leader.name}",
+    )
+    for k in bloc:  # beaten in the CC: a factional act in the open, which the plenum answers
+        model.leaders[k].offence_month = model.month
+        model.leaders[k].faction_act_month = model.month

@@ -1,0 +1,66 @@
+"""A Politburo majority against the first office (sim.mechanisms.challenge): the CC decides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from helpers import _clear, exact_model
+
+from sim.mechanisms import challenge
+from sim.model.calendar import SessionSlot
+from sim.model.core import PowerStruggleModel
+from sim.model.leaders import Seat
+from sim.model.politics import secretariat_holder
+
+PLENUM = SessionSlot(date(1925, 4, 23), "CC plenum", "cc_plenum", 0, joint=False)
+
+
+def _bloc_against_stalin(cc_backs: str) -> tuple[PowerStruggleModel, int, frozenset[int]]:
+    """Trotsky, Zinoviev, Kamenev and Rykov against Stalin: four of the Politburo's seven full seats.
+
+    Every CC member is `cc_backs`'s man; the bloc moves whenever it holds the majority.
+    """
+    model = exact_model(**{"mechanisms.institutions.proposal_rate": 1.0})
+    _clear(model)
+    idx = model.leader_index
+    bloc = frozenset(idx[n] for n in ("trotsky", "zinoviev", "kamenev", "rykov"))
+    model.coalitions.start(set(bloc), against=idx["stalin"])
+    for k in bloc:
+        model.leaders[k].ruthlessness = 1.0
+    n = model.central_committee.n
+    model.central_committee.seat(np.full(n, idx[cc_backs]), np.full(n, idx[cc_backs]))
+    model.refresh_ruling()
+    assert challenge.majority_bloc(model, idx["stalin"]) == bloc
+    return model, idx["stalin"], bloc
+
+
+def _events(model: PowerStruggleModel, kind: str) -> list[dict[str, str]]:
+    return [e for e in model.events if e["kind"] == kind]
+
+
+def test_a_cc_of_his_men_upholds_the_first_secretary_and_the_movers_stand_charged() -> None:
+    """June 1957: the Presidium's majority voted Khrushchev out; the CC of his secretaries reversed it."""
+    model, stalin, bloc = _bloc_against_stalin("stalin")
+    challenge.move_against_first_office(model, PLENUM)
+    assert secretariat_holder(model) == stalin
+    assert [e["detail"] for e in _events(model, "challenge")] == ["the Central Committee upholds stalin"]
+    assert all(model.leaders[k].faction_act_month == model.month for k in bloc)  # an open factional act
+    politburo_vote, cc_vote = model.votes[-2:]
+    assert politburo_vote["for"] == 4 and cc_vote["for"] == 0 and cc_vote["against"] > 0
+
+
+def test_a_cc_that_backs_the_movers_removes_him_and_elects_one_of_theirs() -> None:
+    model, stalin, bloc = _bloc_against_stalin("zinoviev")
+    challenge.move_against_first_office(model, PLENUM)
+    assert _events(model, "gs_removal")[0]["actor"] == "stalin"
+    assert secretariat_holder(model) in bloc
+
+
+def test_without_a_politburo_majority_nobody_moves() -> None:
+    model, stalin, bloc = _bloc_against_stalin("stalin")
+    model.leaders[model.leader_index["rykov"]].pb_seat = Seat.NONE
+    model.politburo.vacancies += 1  # his seat stands empty: three of seven
+    assert challenge.majority_bloc(model, stalin) is None
+    challenge.move_against_first_office(model, PLENUM)
+    assert not _events(model, "challenge")
