@@ -140,7 +140,7 @@ def test_an_unwilling_leader_never_recants_and_an_expelled_penitent_is_readmitte
 
 
 def test_what_follows_a_session_is_never_dated_before_it() -> None:
-    """A recantation, truce, exile or warning that a session's sanction prompted is dated after it.
+    """A recantation, exile or warning that a session's sanction prompted is dated after it.
 
     The monthly steps run after the month's sessions; logged on the 15th, an internal exile once
     appeared before the expulsion of the 26th that it followed, and a recantation before its sanction.
@@ -156,11 +156,11 @@ def test_what_follows_a_session_is_never_dated_before_it() -> None:
     ladder = events[
         events["kind"].isin(["censure", "post_removal", "politburo_removal", "cc_removal", "party_expulsion"])
     ]
-    last_blow = ladder.groupby(["replicate", "actor", "month"])["date"].max().rename("blow")
-    after = events[
-        events["kind"].isin(["capitulation", "truce", "internal_exile", "ultimatum", "exile_abroad"])
-    ]
-    paired = after.join(last_blow, on=["replicate", "actor", "month"], how="inner")
+    # The first blow of the month is the earliest that can have prompted them.
+    first_blow = ladder.groupby(["replicate", "actor", "month"])["date"].min().rename("blow")
+    # Personal steps only: a truce is the bloc's, dated at the blow on whichever partner prompted it.
+    after = events[events["kind"].isin(["capitulation", "internal_exile", "ultimatum", "exile_abroad"])]
+    paired = after.join(first_blow, on=["replicate", "actor", "month"], how="inner")
     assert len(paired) > 5  # the replay has such months (expulsions followed by exile or recanting)
     early = paired[paired["date"] < paired["blow"]]
     assert early.empty, early[["replicate", "actor", "kind", "date", "blow"]].head().to_string()
