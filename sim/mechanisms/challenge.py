@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.mechanisms import offices
 from sim.model.politics import camp_of, secretariat_holder
 
@@ -49,21 +47,14 @@ def cc_verdict(model: PowerStruggleModel, holder: int, bloc: frozenset[int]) -> 
     """(keep, remove, abstain): the CC's vote on removing the holder, each member with the leader he backs.
 
     A member who backs neither side bends to the leadership's side with his leader's compromise
-    willingness, or abstains.
+    willingness, or abstains (`CentralCommittee.tally`).
     """
     his = camp_of(model, holder)
-    side = np.zeros(len(model.leaders), dtype=np.int8)  # 1 keep, -1 remove, 0 neither
-    side[list(his)] = 1
-    side[list(bloc)] = -1
-    ruling = model.ruling
-    leadership = 1 if ruling & his else -1 if ruling & bloc else 0
-    backs = model.central_committee.backs()
-    bend = np.array([lead.compromise_willingness for lead in model.leaders])
-    s = side[backs]
-    bends = (s == 0) & (model.streams["institutions"].random(backs.size) < bend[backs])
-    keep = int((s == 1).sum()) + (int(bends.sum()) if leadership == 1 else 0)
-    remove = int((s == -1).sum()) + (int(bends.sum()) if leadership == -1 else 0)
-    return keep, remove, int(backs.size) - keep - remove
+    cc = model.central_committee
+    if not model.ruling & his and model.ruling & bloc:
+        remove, keep, abstain = cc.tally(bloc, his)
+        return keep, remove, abstain
+    return cc.tally(his, bloc, bend=bool(model.ruling & his))
 
 
 def move_against_first_office(model: PowerStruggleModel, session: SessionSlot) -> None:

@@ -55,19 +55,9 @@ def cc_tally(model: PowerStruggleModel, against_camp: frozenset[int]) -> tuple[i
     """A CC plenum's vote: members for the leadership or against with the opposing camp, as they back.
 
     A member who backs neither side bends to the majority with his leader's compromise willingness,
-    or abstains.
+    or abstains (`CentralCommittee.tally`).
     """
-    backs = model.central_committee.backs()
-    side = np.zeros(len(model.leaders), dtype=np.int8)  # 1 for, -1 against, 0 neutral
-    side[list(model.ruling)] = 1
-    side[list(against_camp - model.ruling)] = -1
-    bend = np.array([lead.compromise_willingness for lead in model.leaders])
-    s = side[backs]
-    neutral = s == 0
-    bends = model.streams["institutions"].random(backs.size) < bend[backs]
-    yes = int((s == 1).sum() + (neutral & bends).sum())
-    no = int((s == -1).sum())
-    return yes, no, int(backs.size) - yes - no
+    return model.central_committee.tally(model.ruling, against_camp)
 
 
 def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:

@@ -201,6 +201,27 @@ class CentralCommittee:
     def _support(self) -> np.ndarray:
         return np.bincount(self.backs(), minlength=self.n_leaders)[: self.n_leaders] / self.n
 
+    def tally(
+        self, for_camp: frozenset[int], against_camp: frozenset[int], bend: bool = True
+    ) -> tuple[int, int, int]:
+        """(for, against, abstaining): a plenum's vote, each member with the leader he backs.
+
+        A member who backs neither camp votes for with his leader's compromise willingness if `bend`
+        (he bends to the side of the leadership), else abstains; the draws come from the
+        `institutions` stream whether or not he may bend, so the run's later draws do not depend on it.
+        """
+        model = self.model
+        backs = self.backs()
+        side = np.zeros(len(model.leaders), dtype=np.int8)  # 1 for, -1 against, 0 neutral
+        side[list(for_camp)] = 1
+        side[list(against_camp - for_camp)] = -1
+        willing = np.array([lead.compromise_willingness for lead in model.leaders])
+        s = side[backs]
+        bends = (s == 0) & (model.streams["institutions"].random(backs.size) < willing[backs])
+        yes = int((s == 1).sum()) + (int(bends.sum()) if bend else 0)
+        no = int((s == -1).sum())
+        return yes, no, int(backs.size) - yes - no
+
     def remove(self, rows: np.ndarray) -> None:
         """Members at `rows` lose their seats (a purge of a removed leader's followers)."""
         keep = np.ones(self.n, dtype=bool)
