@@ -51,15 +51,6 @@ def record_vote(
     model.record_vote(session.date, body or session.body, motion, yes, no, abstain, n)
 
 
-def cc_tally(model: PowerStruggleModel, against_camp: frozenset[int]) -> tuple[int, int, int]:
-    """A CC plenum's vote: members for the leadership or against with the opposing camp, as they back.
-
-    A member who backs neither side bends to the majority with his leader's compromise willingness,
-    or abstains (`CentralCommittee.tally`).
-    """
-    return model.central_committee.tally(model.ruling, against_camp)
-
-
 def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
     """A Congress, Conference or plenum: the line, sanctions, and after a Congress the new bodies.
 
@@ -285,7 +276,8 @@ def _move_sanction(
         if yes <= no:
             return  # the Politburo will not send it to the plenum
     if seats is None:
-        yes, no, ab = cc_tally(model, camp_of(model, target))
+        # The plenum votes member by member, each with the leader he backs (`CentralCommittee.tally`).
+        yes, no, ab = model.central_committee.tally(model.ruling, camp_of(model, target))
         n = yes + no + ab
     else:
         yes, no, ab, n = delegation_vote(model, session, seats, camp_of(model, target), kind)
