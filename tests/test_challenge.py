@@ -35,6 +35,13 @@ def _bloc_against_stalin(cc_backs: str) -> tuple[PowerStruggleModel, int, frozen
     return model, idx["stalin"], bloc
 
 
+class _Certain:
+    """A stream whose every draw is 0: an event with any chance at all happens."""
+
+    def random(self) -> float:
+        return 0.0
+
+
 def _events(model: PowerStruggleModel, kind: str) -> list[dict[str, str]]:
     return [e for e in model.events if e["kind"] == kind]
 
@@ -46,8 +53,37 @@ def test_a_cc_of_his_men_upholds_the_first_secretary_and_the_movers_stand_charge
     assert secretariat_holder(model) == stalin
     assert [e["detail"] for e in _events(model, "challenge")] == ["the Central Committee upholds stalin"]
     assert all(model.leaders[k].faction_act_month == model.month for k in bloc)  # an open factional act
-    politburo_vote, cc_vote = model.votes[-2:]
+    politburo_vote, cc_vote = [v for v in model.votes if v["motion"] == "gs_removal: stalin"]
     assert politburo_vote["for"] == 4 and cc_vote["for"] == 0 and cc_vote["against"] > 0
+
+
+def test_the_cc_that_upholds_him_unseats_the_movers_who_do_not_recant() -> None:
+    """June 1957: the plenum took Malenkov's, Molotov's and Kaganovich's Presidium seats before it rose."""
+    model, stalin, bloc = _bloc_against_stalin("stalin")
+    for k in bloc:
+        model.leaders[k].compromise_willingness = 0.0  # none recants
+    challenge.move_against_first_office(model, PLENUM)
+    removed = {e["actor"] for e in _events(model, "politburo_removal")}
+    assert removed == {model.leader_names[k] for k in bloc}
+    assert all(model.leaders[k].pb_seat == Seat.NONE for k in bloc)
+    assert not any(bloc & c.members for c in model.coalitions)  # the bloc broke at the vote
+    assert model.politburo.vacancies == 4  # the leadership fills them at this plenum
+    unseat = [v for v in model.votes if v["motion"].startswith("politburo_removal:")]
+    assert len(unseat) == 4 and all(v["for"] > v["against"] for v in unseat)
+
+
+def test_a_mover_who_recants_on_the_spot_keeps_his_seat() -> None:
+    """Bulganin and Voroshilov recanted at the June 1957 plenum and kept their seats."""
+    model, stalin, bloc = _bloc_against_stalin("stalin")
+    idx = model.leader_index
+    for k in bloc:
+        model.leaders[k].compromise_willingness = 0.0
+    model.leaders[idx["kamenev"]].compromise_willingness = 1.0
+    model.streams["repression"] = _Certain()  # every draw falls under its chance
+    challenge.move_against_first_office(model, PLENUM)
+    assert model.leaders[idx["kamenev"]].capitulated
+    assert model.leaders[idx["kamenev"]].pb_seat == Seat.FULL
+    assert model.leaders[idx["trotsky"]].pb_seat == Seat.NONE
 
 
 def test_a_cc_that_backs_the_movers_removes_him_and_elects_one_of_theirs() -> None:

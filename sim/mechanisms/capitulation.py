@@ -81,6 +81,24 @@ def truce_propensity(model: PowerStruggleModel, k: int) -> float:
     return stake(model.leaders[k].rung) * willing * (1.0 - hope(model, k))
 
 
+def recants_to_keep(model: PowerStruggleModel, k: int, step: str, when: date) -> bool:
+    """Facing `step` at a session, leader k may recant on the spot to keep what it would take.
+
+    Chance recant_on_sanction x stake of that step x his own willingness^2 x (1 - hope): the bloc has
+    just broken, so he weighs with his own willingness, not the bloc's (June 1957: Bulganin and
+    Voroshilov recanted at the plenum, Molotov did not). Returns whether he recanted (logged on `when`).
+    """
+    mech = model.cfg.mechanisms.repression
+    leader = model.leaders[k]
+    if not mech.enabled or leader.capitulated:
+        return False
+    lean = min(1.0, RUNG[step] / _TOP) * leader.compromise_willingness**2 * (1.0 - hope(model, k))
+    if model.streams["repression"].random() < min(1.0, mech.recant_on_sanction * mech.strength * lean):
+        recant(model, k, when)
+        return True
+    return False
+
+
 def weigh_after_sanction(model: PowerStruggleModel, k: int, when: date | None = None) -> bool:
     """Just sanctioned, he sees the next step coming: he may recant, or his faction may call a truce.
 

@@ -15,16 +15,18 @@ placed) moves to remove him, with the chance the leadership moves against a targ
 Politburo's vote is recorded; the CC decides: its members vote with the leader they back (to keep him
 if they back his camp, to remove him if they back the bloc), and the rest bend to the leadership's side
 with their leader's compromise willingness or abstain. Carried, he loses the office and the CC elects
-his successor (`offices`); beaten, the movers have committed an open factional act, which the plenum's
-own motions then answer (`defiance`). While his camp has the most of the CC behind it, the CC upholds
-him, as in June 1957. No parameter of its own.
+his successor (`offices`); beaten, the bloc breaks, and each mover who does not recant there loses his
+Politburo seat on the CC's vote (`unseat_the_beaten`); the open factional act stays on record for the
+ladder's later steps (`defiance`). While his camp has the most of the CC behind it, the CC upholds him,
+as in June 1957. No parameter of its own.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.mechanisms import offices
+from sim.mechanisms import capitulation, offices
+from sim.model.leaders import Seat
 from sim.model.politics import camp_of, secretariat_holder
 
 if TYPE_CHECKING:
@@ -100,6 +102,42 @@ def move_against_first_office(model: PowerStruggleModel, session: SessionSlot) -
         session.body,
         f"the {names.central_committee} upholds {leader.name}",
     )
-    for k in bloc:  # beaten in the CC: a factional act in the open, which the plenum answers
-        model.leaders[k].offence_month = model.month
-        model.leaders[k].faction_act_month = model.month
+    unseat_the_beaten(model, session, bloc, keep, remove, abstain)
+
+
+def unseat_the_beaten(
+    model: PowerStruggleModel,
+    session: SessionSlot,
+    bloc: frozenset[int],
+    keep: int,
+    remove: int,
+    abstain: int,
+) -> None:
+    """The CC that upheld him takes the beaten movers' Politburo seats at once; who recants keeps his.
+
+    Record: the plenum of 22-29 June 1957 removed Malenkov, Molotov and Kaganovich from the Presidium
+    (and Shepilov from its candidates) before it rose; Bulganin, Voroshilov and Pervukhin recanted there
+    and kept their seats for the time being (Taubman 2003, ch. 12). The CC elects the Politburo, and the
+    CC that has just voted the majority down does not leave it the majority. The bloc breaks at the
+    vote: each mover weighs recanting with his own willingness (`capitulation.recants_to_keep`), and
+    the rest lose their seats on the CC's vote (the members who kept the holder vote to unseat them).
+    Their seats are filled by the leadership at this plenum (`institutions.fill_politburo`); the
+    open factional act stays on their record for the ladder's later steps (`defiance`).
+    """
+    for c in [c for c in model.coalitions if c.members & bloc]:
+        model.coalitions.end(c, "beaten in the Central Committee", session.date)
+    for k in sorted(bloc):
+        leader = model.leaders[k]
+        leader.offence_month = model.month  # an open factional act, which the ladder's later steps answer
+        leader.faction_act_month = model.month
+        if capitulation.recants_to_keep(model, k, "politburo_removal", session.date):
+            continue
+        if leader.pb_seat != Seat.FULL:
+            continue
+        motion = f"politburo_removal: {leader.name}"
+        model.record_vote(session.date, session.body, motion, keep, remove, abstain, keep + remove + abstain)
+        leader.apply_sanction("politburo_removal", model.month)
+        model.politburo.vacancies += 1
+        detail = f"beaten in the {model.cfg.names.central_committee} on the motion against the first office"
+        model.log_event(session.date, "politburo_removal", leader.name, session.body, detail)
+    model.refresh_ruling()
