@@ -92,7 +92,7 @@ def recants_to_keep(model: PowerStruggleModel, k: int, step: str, when: date) ->
     leader = model.leaders[k]
     if not mech.enabled or leader.capitulated:
         return False
-    lean = min(1.0, RUNG[step] / _TOP) * leader.compromise_willingness**2 * (1.0 - hope(model, k))
+    lean = stake(RUNG[step] - 1) * leader.compromise_willingness**2 * (1.0 - hope(model, k))
     if model.streams["repression"].random() < min(1.0, mech.recant_on_sanction * mech.strength * lean):
         recant(model, k, when)
         return True
