@@ -38,8 +38,8 @@ def _bloc_against_stalin(cc_backs: str) -> tuple[PowerStruggleModel, int, frozen
 class _Certain:
     """A stream whose every draw is 0: an event with any chance at all happens."""
 
-    def random(self) -> float:
-        return 0.0
+    def random(self, size: int | None = None) -> float | np.ndarray:
+        return 0.0 if size is None else np.zeros(size)
 
 
 def _events(model: PowerStruggleModel, kind: str) -> list[dict[str, str]]:
@@ -70,6 +70,19 @@ def test_the_cc_that_upholds_him_unseats_the_movers_who_do_not_recant() -> None:
     assert model.politburo.vacancies == 4  # the leadership fills them at this plenum
     unseat = [v for v in model.votes if v["motion"].startswith("politburo_removal:")]
     assert len(unseat) == 4 and all(v["for"] > v["against"] for v in unseat)
+
+
+def test_an_unseated_mover_loses_his_men_in_the_apparatus_as_after_any_sanction() -> None:
+    """The seat lost at the plenum is a sanction like any other (`sanctions.carry_out`)."""
+    model, stalin, bloc = _bloc_against_stalin("stalin")
+    trotsky = model.leader_index["trotsky"]
+    for k in bloc:
+        model.leaders[k].compromise_willingness = 0.0
+    apparatus = model.party.apparatus
+    assert (apparatus.patrons() == trotsky).any()  # the army's political directorate is his
+    model.streams["repression"] = _Certain()  # every client the sanction may move is moved
+    challenge.move_against_first_office(model, PLENUM)
+    assert not (apparatus.patrons() == trotsky).any()
 
 
 def test_a_mover_who_recants_on_the_spot_keeps_his_seat() -> None:

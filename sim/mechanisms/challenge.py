@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.mechanisms import capitulation, offices
+from sim.mechanisms import capitulation, offices, sanctions
 from sim.model.leaders import Seat
 from sim.model.politics import camp_of, secretariat_holder
 
@@ -120,9 +120,10 @@ def unseat_the_beaten(
     and kept their seats for the time being (Taubman 2003, ch. 12). The CC elects the Politburo, and the
     CC that has just voted the majority down does not leave it the majority. The bloc breaks at the
     vote: each mover weighs recanting with his own willingness (`capitulation.recants_to_keep`), and
-    the rest lose their seats on the CC's vote (the members who kept the holder vote to unseat them).
-    Their seats are filled by the leadership at this plenum (`institutions.fill_politburo`); the
-    open factional act stays on their record for the ladder's later steps (`defiance`).
+    the rest lose their seats on the CC's vote (the members who kept the holder vote to unseat them),
+    a sanction carried out as any other (`sanctions.carry_out`). Their seats are filled by the
+    leadership at this plenum (`institutions.fill_politburo`); the open factional act stays on their
+    record for the ladder's later steps (`defiance`).
     """
     for c in [c for c in model.coalitions if c.members & bloc]:
         model.coalitions.end(c, "beaten in the Central Committee", session.date)
@@ -136,8 +137,6 @@ def unseat_the_beaten(
             continue
         motion = f"politburo_removal: {leader.name}"
         model.record_vote(session.date, session.body, motion, keep, remove, abstain, keep + remove + abstain)
-        leader.apply_sanction("politburo_removal", model.month)
-        model.politburo.vacancies += 1
         detail = f"beaten in the {model.cfg.names.central_committee} on the motion against the first office"
-        model.log_event(session.date, "politburo_removal", leader.name, session.body, detail)
+        sanctions.carry_out(model, session, k, "politburo_removal", detail)
     model.refresh_ruling()

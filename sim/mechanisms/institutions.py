@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms import (
-    capitulation,
     challenge,
     defiance,
     legacy,
@@ -21,10 +20,10 @@ from sim.mechanisms import (
     offices,
     organs,
     politburo_vote,
-    repression,
+    sanctions,
 )
 from sim.model.calendar import SessionSlot
-from sim.model.leaders import LADDER, RUNG, Seat
+from sim.model.leaders import LADDER, RUNG
 from sim.model.party import delegations, discussion
 from sim.model.politics import camp_of, in_opposition, leadership_target, opposition, ruling_ruthlessness
 
@@ -285,20 +284,7 @@ def _move_sanction(
     required = mech.qualified_majority if kind in QUALIFIED else 0.5
     if yes + no == 0 or yes / (yes + no) < required:
         return
-    was_full = leader.pb_seat == Seat.FULL
-    leader.apply_sanction(kind, model.month)
-    if leader.pb_seat == Seat.NONE and was_full:
-        model.politburo.vacancies += 1
-    if kind == "cc_removal":
-        cc = model.central_committee
-        followers = np.flatnonzero(cc.backs() == target)
-        purged = model.streams["institutions"].random(followers.size) >= mech.cc_purge_survival
-        cc.remove(followers[purged])
-    model.log_event(session.date, kind, leader.name, session.body, _why(model, target, factional))
-    repression.after_sanction(model, target, session.date)
-    if kind == "party_expulsion":
-        model.coalitions.leave(target, session.date, "expelled")
-    capitulation.weigh_after_sanction(model, target, session.date)
+    sanctions.carry_out(model, session, target, kind, _why(model, target, factional))
 
 
 def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:
