@@ -59,10 +59,13 @@ def resolve(model: PowerStruggleModel, k: int) -> float:
     return min(model.leaders[m].compromise_willingness for m in camp)
 
 
-def propensity(model: PowerStruggleModel, k: int) -> float:
-    """How strongly leader k leans to recant: stake x resolve^2 x (1 - hope), in [0, 1]."""
-    leader = model.leaders[k]
-    return stake(leader.rung) * resolve(model, k) ** 2 * (1.0 - hope(model, k))
+def propensity(model: PowerStruggleModel, k: int, rung: int | None = None) -> float:
+    """How strongly leader k leans to recant: stake x resolve^2 x (1 - hope), in [0, 1].
+
+    The stake is that of the step after `rung` (default: the rung he stands on).
+    """
+    rung = model.leaders[k].rung if rung is None else rung
+    return stake(rung) * resolve(model, k) ** 2 * (1.0 - hope(model, k))
 
 
 def recant_hazard(model: PowerStruggleModel, k: int) -> float:
@@ -84,15 +87,14 @@ def truce_propensity(model: PowerStruggleModel, k: int) -> float:
 def recants_to_keep(model: PowerStruggleModel, k: int, step: str, when: date) -> bool:
     """Facing `step` at a session, leader k may recant on the spot to keep what it would take.
 
-    Chance recant_on_sanction x stake of that step x his own willingness^2 x (1 - hope): the bloc has
-    just broken, so he weighs with his own willingness, not the bloc's (June 1957: Bulganin and
-    Voroshilov recanted at the plenum, Molotov did not). Returns whether he recanted (logged on `when`).
+    Chance recant_on_sanction x `propensity` with the stake of that step. Called once his bloc has
+    broken, so he weighs with his own willingness, not the bloc's (June 1957: Bulganin and Voroshilov
+    recanted at the plenum, Molotov did not). Returns whether he recanted (logged on `when`).
     """
     mech = model.cfg.mechanisms.repression
-    leader = model.leaders[k]
-    if not mech.enabled or leader.capitulated:
+    if not mech.enabled or model.leaders[k].capitulated:
         return False
-    lean = stake(RUNG[step] - 1) * leader.compromise_willingness**2 * (1.0 - hope(model, k))
+    lean = propensity(model, k, RUNG[step] - 1)
     if model.streams["repression"].random() < min(1.0, mech.recant_on_sanction * mech.strength * lean):
         recant(model, k, when)
         return True
