@@ -166,6 +166,35 @@ def test_a_safe_man_does_not_join_a_bloc_against_the_leadership() -> None:
     assert kam in camp_of(exposed, zin)
 
 
+def _stalin_threatened_inside_the_leadership(sanctioned: bool) -> tuple[PowerStruggleModel, int]:
+    """Bukharin's camp grows inside the leadership; Zinoviev and Kamenev are the only partners left."""
+    model = exact_model(3, **{"initial_state.alliances": [], "mechanisms.alliances.form_rate": 1.0})
+    s, z, k, b = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev", "bukharin"))
+    _clear(model)
+    for name in ("trotsky", "rykov", "tomsky"):
+        model.leaders[model.leader_index[name]].capitulated = True
+    model.set_support(_shares({s: 0.42, b: 0.38, z: 0.12, k: 0.08}))
+    if sanctioned:
+        for m in (z, k):
+            model.leaders[m].apply_sanction("politburo_removal", model.month)
+    model.refresh_ruling()
+    for _ in range(20):
+        alliances.update(model)
+        model.refresh_ruling()
+    return model, s
+
+
+def test_the_leadership_takes_no_partner_the_party_has_sanctioned() -> None:
+    """The ban on factions: Stalin, threatened inside the leadership, courts Kamenev only while unsanctioned."""
+    free, s = _stalin_threatened_inside_the_leadership(sanctioned=False)
+    assert len(camp_of(free, s)) > 1
+    banned, s = _stalin_threatened_inside_the_leadership(sanctioned=True)
+    assert camp_of(banned, s) == frozenset({s})
+    z, k = (banned.leader_index[n] for n in ("zinoviev", "kamenev"))
+    assert alliances.crosses_the_ban(banned, {s, z})
+    assert not alliances.crosses_the_ban(banned, {z, k})  # the sanctioned may combine among themselves
+
+
 def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:
     over = {
         "initial_state.alliances": [],

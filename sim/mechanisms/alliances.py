@@ -232,6 +232,23 @@ def _exposed(model: PowerStruggleModel, m: int, target: frozenset[int]) -> bool:
     return m in target or model.leaders[m].rung > 0 or in_opposition(model, m, model.ruling)
 
 
+def crosses_the_ban(model: PowerStruggleModel, members: frozenset[int] | set[int]) -> bool:
+    """Whether a bloc would join a member of the leadership with a man the party has sanctioned.
+
+    The 10th Congress's ban on factions (March 1921) made a leader who combined with a sanctioned
+    oppositionist a factionalist himself: no member of the leadership took the condemned Opposition as
+    a partner, and Bukharin's secret talk with Kamenev in July 1928 was condemned as a factional act
+    when it came out (Cohen, Bukharin and the Bolshevik Revolution, 1973, ch. 9). A man who has recanted
+    is no longer condemned (Pyatakov and Preobrazhensky were given posts again).
+    """
+    if not any(k in model.ruling for k in members):
+        return False
+    return any(
+        k not in model.ruling and model.leaders[k].rung > 0 and not model.leaders[k].capitulated
+        for k in members
+    )
+
+
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
     mech = model.cfg.mechanisms.alliances
     leader = model.leaders[j]
@@ -260,6 +277,8 @@ def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
             continue
         if against_leadership and m not in model.ruling and not _exposed(model, m, target):
             continue  # a safe man does not join a bloc against the leadership
+        if crosses_the_ban(model, own | theirs):
+            continue
         # A partner must fear the common rival more than he fears the suitor.
         if month.threat(m, threat) <= month.threat(m, own):
             continue
