@@ -185,7 +185,7 @@ def _stalin_threatened_inside_the_leadership(sanctioned: bool) -> tuple[PowerStr
 
 
 def test_the_leadership_takes_no_partner_the_party_has_sanctioned() -> None:
-    """The ban on factions: Stalin, threatened inside the leadership, courts Kamenev only while unsanctioned."""
+    """The ban on factions: Stalin, threatened inside the leadership, courts only unsanctioned men."""
     free, s = _stalin_threatened_inside_the_leadership(sanctioned=False)
     assert len(camp_of(free, s)) > 1
     banned, s = _stalin_threatened_inside_the_leadership(sanctioned=True)

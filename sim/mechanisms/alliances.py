@@ -239,14 +239,11 @@ def crosses_the_ban(model: PowerStruggleModel, members: frozenset[int] | set[int
     oppositionist a factionalist himself: no member of the leadership took the condemned Opposition as
     a partner, and Bukharin's secret talk with Kamenev in July 1928 was condemned as a factional act
     when it came out (Cohen, Bukharin and the Bolshevik Revolution, 1973, ch. 9). A man who has recanted
-    is no longer condemned (Pyatakov and Preobrazhensky were given posts again).
+    is in no bloc at all (`sim.mechanisms.capitulation`).
     """
     if not any(k in model.ruling for k in members):
         return False
-    return any(
-        k not in model.ruling and model.leaders[k].rung > 0 and not model.leaders[k].capitulated
-        for k in members
-    )
+    return any(k not in model.ruling and model.leaders[k].rung > 0 for k in members)
 
 
 def _seek_partner(model: PowerStruggleModel, j: int, month: _Month) -> None:
