@@ -121,6 +121,9 @@ def test_resume_after_an_interrupted_generation(
     gens = pd.read_csv(out / "generations.csv")
     assert list(gens["generation"]) == list(range(len(gens))) and len(gens) >= 2
     assert cal.manifest["resumed"] is True
+    monkeypatch.setattr(sim.run.runner, "simulate", real)
+    whole = calibrate(small, synthetic, **{**args, "out": tmp_path / "whole"})  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(cal.posterior, whole.posterior)  # as if never interrupted
 
 
 def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> None:
@@ -133,12 +136,31 @@ def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> Non
     assert cal.manifest["stop"]
 
 
-def test_serial_sampler_is_deterministic(small: Path, synthetic: Path, tmp_path: Path) -> None:
-    a = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=50, population=20, seed=9,
-                  out=tmp_path / "a", predictive=3)  # fmt: skip
-    b = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=50, population=20, seed=9,
-                  out=tmp_path / "b", predictive=3)  # fmt: skip
+def test_the_same_seed_gives_the_same_posterior_on_one_worker_and_on_two(
+    small: Path, synthetic: Path, tmp_path: Path
+) -> None:
+    args = dict(params=[f"{MOB}=0:1"], budget=120, population=20, seed=9, predictive=3)
+    a = calibrate(small, synthetic, out=tmp_path / "a", workers=1, **args)  # type: ignore[arg-type]
+    b = calibrate(small, synthetic, out=tmp_path / "b", workers=2, **args)  # type: ignore[arg-type]
+    gens = pd.read_csv(tmp_path / "a" / "generations.csv")
+    assert len(gens) >= 2  # beyond the first generation, whose proposals come from the prior
     pd.testing.assert_frame_equal(a.posterior, b.posterior)
+    pd.testing.assert_frame_equal(gens, pd.read_csv(tmp_path / "b" / "generations.csv"))
+    assert a.manifest["simulations"] == b.manifest["simulations"]
+    c = calibrate(small, synthetic, out=tmp_path / "c", workers=1, **{**args, "seed": 10})  # type: ignore[arg-type]
+    assert not c.posterior.equals(a.posterior)
+
+
+def test_a_batch_is_the_expected_cost_of_what_is_missing() -> None:
+    from sim.calibration.sampler import MIN_BATCH, batch_size, evaluation_seed
+
+    assert batch_size(20, 0, 0, None, np.inf) == 40  # first generation: about half accepted
+    assert batch_size(20, 0, 0, 0.4, np.inf) == 100  # the last generation's rate, halved
+    assert batch_size(10, 10, 40, 0.4, np.inf) == 40  # this generation's rate so far
+    assert batch_size(1, 19, 20, None, np.inf) == MIN_BATCH
+    assert batch_size(20, 0, 0, 0.4, 30) == 30  # never past max_eval
+    seeds = {evaluation_seed(9, t, i) for t in (-1, 0, 1) for i in range(50)}
+    assert len(seeds) == 150 and evaluation_seed(9, 1, 3) == evaluation_seed(9, 1, 3)
 
 
 def test_recovers_a_known_value_from_a_synthetic_record(small: Path, synthetic: Path, tmp_path: Path) -> None:

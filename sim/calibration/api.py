@@ -96,9 +96,13 @@ def _prepare_dir(out: Path, spec: dict[str, Any], resume: bool) -> None:
         raise InputError(f"--out {out}: exists and is not empty: expected a new directory (or --resume)")
 
 
-def _sampler(workers: int, backend: str, scheduler: str | None) -> tuple[Any, Any]:
-    """Pyabc's sampler for the backend and worker count, and a Dask client to close (or None)."""
-    import pyabc
+def _sampler(seed: int, workers: int, backend: str, scheduler: str | None) -> tuple[Any, Any]:
+    """The seeded sampler for the backend and worker count, and a Dask client to close (or None).
+
+    Its particles depend on the seed alone, not on the backend or the worker count
+    (`sim.calibration.sampler`).
+    """
+    from sim.calibration.sampler import SeededSampler
 
     if backend == "dask":
         from dask.distributed import Client, LocalCluster
@@ -107,10 +111,8 @@ def _sampler(workers: int, backend: str, scheduler: str | None) -> tuple[Any, An
             client = Client(scheduler)
         else:
             client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True))
-        return pyabc.sampler.DaskDistributedSampler(dask_client=client), client
-    if workers <= 1:
-        return pyabc.sampler.SingleCoreSampler(check_max_eval=True), None
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers, check_max_eval=True), None
+        return SeededSampler(seed, client=client), client
+    return SeededSampler(seed, workers=workers), None
 
 
 class _Progress(logging.Handler):
@@ -256,8 +258,8 @@ def calibrate(
 ) -> Calibration:
     """Calibrate `params` (`PATH=LOW:HIGH` strings) or a `space` file by ABC-SMC; write and return the result.
 
-    Same seed, budget and population on the serial sampler (workers=1, backend local) give the same
-    posterior; parallel samplers accept particles in the order they finish (docs/calibration.md).
+    Same seed, budget and population give the same posterior on any worker count and backend
+    (`sim.calibration.sampler`, docs/calibration.md).
     """
     budget = _check_positive(budget, "--budget")
     workers = _check_positive(workers, WORKERS)
@@ -330,7 +332,7 @@ def calibrate(
     logger.propagate = False
     client = None
     try:
-        sampler, client = _sampler(workers, backend, scheduler)
+        sampler, client = _sampler(seed, workers, backend, scheduler)
         proposal = DefensiveTransition([p.low for p in space_params], [p.high for p in space_params])
         abc = BudgetedABCSMC(
             simulator,
@@ -341,17 +343,18 @@ def calibrate(
             transitions=proposal,
             eps=eps,
             budget=abc_budget,
-            workers=workers if backend == "local" else 1,
         )
         handler.abc = abc
         if resume:
             abc.load(db, 1)
             t_first = int(abc.history.max_t) + 1
             abc.remember_rates()
+            sampler.last_rate = abc.rates[-1] if abc.rates else None  # as if never interrupted
         else:
             abc.new(db, observed(statistics(fit)))
             t_first = 0
-        # The serial sampler draws everything from numpy's global generator: seed it (per resumed start).
+        # Every evaluation seeds numpy's global generator itself (sim.calibration.sampler); the main
+        # process's draws, if pyabc makes any, are seeded too (per resumed start).
         np.random.seed((seed + 7919 * t_first) % 2**32)
         if int(abc.history.total_nr_simulations) < abc_budget:
             abc.run(max_total_nr_simulations=abc_budget)

@@ -52,10 +52,9 @@ def rate_for_cap(population: int, cap: int) -> float:
 class BudgetedABCSMC(pyabc.ABCSMC):
     """pyabc.ABCSMC with `budget`: the simulations it may spend (those already in the history included)."""
 
-    def __init__(self, *args: Any, budget: int, workers: int = 1, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, budget: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = int(budget)
-        self.in_flight = max(0, int(workers) - 1)  # runs other workers may start as the cap is reached
         self.rates: list[float] = []
         self.stopped_generation = 0  # simulations of a cut-off generation too small to keep
         self.short: dict[int, int] = {}  # generations cut off by the budget and kept: particles accepted
@@ -86,7 +85,7 @@ class BudgetedABCSMC(pyabc.ABCSMC):
         """One generation, allowed to evaluate at most what is left of the budget."""
         population = int(self.population_size(t))
         if t > 0:  # the first generation always completes: a calibration needs one
-            cap = max(self.left() - self.in_flight, 1)
+            cap = max(self.left(), 1)  # the seeded sampler evaluates no index at or past max_eval
             self.min_acceptance_rate = rate_for_cap(population, cap)  # pyabc's max_eval = population / this
         ret = super().run_generation(t)
         if ret["successful"]:

@@ -28,12 +28,25 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     forked = fork_pool(workers)
     if forked is not None:
         return forked
+    return spawned_pool(workers)
+
+
+def spawned_pool(
+    workers: int, initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = ()
+) -> ProcessPoolExecutor:
+    """Workers from a fork server with the model preloaded, or `spawn`; each runs `initializer` first."""
     context: Any = start_method()
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_leave_ctrl_c_to_the_main_process
+        max_workers=workers, mp_context=context, initializer=_initialise, initargs=(initializer, initargs)
     )
+
+
+def _initialise(initializer: Callable[..., object] | None, initargs: tuple[Any, ...]) -> None:
+    _leave_ctrl_c_to_the_main_process()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _leave_ctrl_c_to_the_main_process() -> None:

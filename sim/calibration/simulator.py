@@ -1,8 +1,8 @@
 """What pyabc calls: one replicate at a particle's parameters, summarised as its statistics.
 
 A particle is one replicate, because the record is one draw of history. Its seed is drawn from numpy's
-global generator, which the calibration seeds (pyabc's samplers draw from it too), so on the serial
-sampler the same seed gives the same particles. A run that raises is written to `failures.log` and
+global generator, which the sampler seeds for each evaluation (`sim.calibration.sampler`), so the same
+seed gives the same particles on any worker count. A run that raises is written to `failures.log` and
 returns `failed = 1`, which the distance turns into infinity: the particle is rejected and the
 calibration goes on. The statistics are `sim.calibration.statistics`'s: each fit target's value, and
 for an event date whether the event came at all.
