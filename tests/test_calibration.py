@@ -154,11 +154,12 @@ def test_the_same_seed_gives_the_same_posterior_on_one_worker_and_on_two(
 def test_a_batch_is_the_expected_cost_of_what_is_missing() -> None:
     from sim.calibration.sampler import MIN_BATCH, batch_size, evaluation_seed
 
-    assert batch_size(20, 0, 0, None, np.inf) == 40  # first generation: about half accepted
-    assert batch_size(20, 0, 0, 0.4, np.inf) == 100  # the last generation's rate, halved
+    assert batch_size(40, 0, 0, None, np.inf) == 40  # first generation: half of 40 at about half accepted
+    assert batch_size(40, 0, 0, 0.4, np.inf) == 100  # half the cost at the last generation's rate, halved
     assert batch_size(10, 10, 40, 0.4, np.inf) == 40  # this generation's rate so far
+    assert batch_size(10, 0, 20, 0.4, np.inf) == 40  # nothing accepted yet: twice as many again
     assert batch_size(1, 19, 20, None, np.inf) == MIN_BATCH
-    assert batch_size(20, 0, 0, 0.4, 30) == 30  # never past max_eval
+    assert batch_size(40, 0, 0, 0.4, 30) == 30  # never past max_eval
     seeds = {evaluation_seed(9, t, i) for t in (-1, 0, 1) for i in range(50)}
     assert len(seeds) == 150 and evaluation_seed(9, 1, 3) == evaluation_seed(9, 1, 3)
 

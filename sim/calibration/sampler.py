@@ -27,8 +27,9 @@ MIN_BATCH = 16
 FIRST_RATE = 0.5
 #: An earlier generation's rate is halved for the next one's first batch (pyabc's median epsilon).
 DECAY = 0.5
-#: The lowest rate a batch is sized for: at lower rates the batch grows no further.
-FLOOR_RATE = 0.02
+#: A generation's first batch is this share of its expected cost: the guessed rate may be far off,
+#: and what a batch evaluates past the last particle kept is spent for nothing.
+FIRST_SHARE = 0.5
 
 _simulate: Callable[[], Any] | None = None  # the generation's simulate_one, in a worker
 
@@ -57,18 +58,21 @@ def _evaluate_pickled(blob: bytes, seed: int) -> Any:
 
 
 def batch_size(needed: int, accepted: int, evaluated: int, last_rate: float | None, room: float) -> int:
-    """How many to evaluate next: the expected cost of the `needed` particles still missing.
+    """How many to evaluate next for the `needed` particles still missing.
 
-    The rate is this generation's so far, or before any evaluation the last generation's halved (or
-    FIRST_RATE); never more than `room` (what max_eval leaves), never fewer than MIN_BATCH.
+    Before any evaluation: FIRST_SHARE of their expected cost at the last generation's rate halved (or
+    FIRST_RATE). Then: their expected cost at this generation's rate so far, or twice what has been
+    evaluated while nothing has been accepted. Never more than `room` (what max_eval leaves), never
+    fewer than MIN_BATCH.
     """
-    if evaluated:
-        rate = accepted / evaluated
-    else:
+    if not evaluated:
         rate = FIRST_RATE if last_rate is None else last_rate * DECAY
-    rate = max(rate, FLOOR_RATE)
-    size = max(MIN_BATCH, math.ceil(needed / rate))
-    return int(min(size, room))
+        size = math.ceil(FIRST_SHARE * needed / max(rate, 1e-9))
+    elif not accepted:
+        size = 2 * evaluated
+    else:
+        size = math.ceil(needed * evaluated / accepted)
+    return int(min(max(MIN_BATCH, size), room))
 
 
 class SeededSampler(Sampler):
@@ -93,19 +97,20 @@ class SeededSampler(Sampler):
     ) -> Any:
         """Generation t: batches of seeded evaluations until n are accepted or max_eval is reached."""
         sample = self._create_empty_sample()
-        evaluated = accepted = 0
+        evaluated = kept = accepted = 0
         with _Runner(simulate_one, self.workers, self.client) as run:
             while accepted < n and evaluated < max_eval:
-                size = batch_size(n - accepted, accepted, evaluated, self.last_rate, max_eval - evaluated)
+                size = batch_size(n - accepted, accepted, kept, self.last_rate, max_eval - evaluated)
                 seeds = [evaluation_seed(self.seed, t, evaluated + i) for i in range(size)]
                 for particle in run(seeds):
                     evaluated += 1
                     if accepted < n:
                         sample.append(particle)
+                        kept += 1
                         accepted += int(bool(particle.accepted))
         self.nr_evaluations_ = evaluated
-        if evaluated:
-            self.last_rate = accepted / evaluated
+        if kept:
+            self.last_rate = accepted / kept  # up to the last particle kept: the batches' size aside
         if sample.n_accepted < n:
             sample.ok = False
         return sample
