@@ -147,6 +147,8 @@ def test_the_same_seed_gives_the_same_posterior_on_one_worker_and_on_two(
     pd.testing.assert_frame_equal(a.posterior, b.posterior)
     pd.testing.assert_frame_equal(gens, pd.read_csv(tmp_path / "b" / "generations.csv"))
     assert a.manifest["simulations"] == b.manifest["simulations"]
+    d = calibrate(small, synthetic, out=tmp_path / "d", workers=2, backend="dask", **args)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(a.posterior, d.posterior)
     c = calibrate(small, synthetic, out=tmp_path / "c", workers=1, **{**args, "seed": 10})  # type: ignore[arg-type]
     assert not c.posterior.equals(a.posterior)
 
