@@ -158,8 +158,8 @@ def test_a_batch_is_the_expected_cost_of_what_is_missing() -> None:
 
     assert batch_size(40, 0, 0, None, np.inf) == 40  # first generation: half of 40 at about half accepted
     assert batch_size(40, 0, 0, 0.4, np.inf) == 100  # half the cost at the last generation's rate, halved
-    assert batch_size(10, 10, 40, 0.4, np.inf) == 40  # this generation's rate so far
-    assert batch_size(10, 0, 20, 0.4, np.inf) == 40  # nothing accepted yet: twice as many again
+    assert batch_size(10, 10, 40, 0.4, np.inf) == 20  # half the cost at this generation's rate so far
+    assert batch_size(10, 0, 20, 0.4, np.inf) == 20  # nothing accepted yet: as many again
     assert batch_size(1, 19, 20, None, np.inf) == MIN_BATCH
     assert batch_size(40, 0, 0, 0.4, 30) == 30  # never past max_eval
     seeds = {evaluation_seed(9, t, i) for t in (-1, 0, 1) for i in range(50)}

@@ -20,16 +20,16 @@ from typing import Any
 import numpy as np
 from pyabc.sampler.base import Sampler
 
-#: The smallest batch: on a few workers, a short batch leaves them idle while its last run finishes.
-MIN_BATCH = 16
+#: The smallest batch: below it, workers wait on each other at every batch's end for little work.
+MIN_BATCH = 8
 #: The acceptance rate assumed for a generation's first batch when no earlier generation is known
 #: (the first generation's epsilon is the pilot's median distance: about half are accepted).
 FIRST_RATE = 0.5
 #: An earlier generation's rate is halved for the next one's first batch (pyabc's median epsilon).
 DECAY = 0.5
-#: A generation's first batch is this share of its expected cost: the guessed rate may be far off,
-#: and what a batch evaluates past the last particle kept is spent for nothing.
-FIRST_SHARE = 0.5
+#: Each batch is this share of the expected cost of the particles still missing: what a batch
+#: evaluates past the last particle kept is spent for nothing, and a batch's end costs little.
+SHARE = 0.5
 
 _simulate: Callable[[], Any] | None = None  # the generation's simulate_one, in a worker
 
@@ -60,18 +60,18 @@ def _evaluate_pickled(blob: bytes, seed: int) -> Any:
 def batch_size(needed: int, accepted: int, evaluated: int, last_rate: float | None, room: float) -> int:
     """How many to evaluate next for the `needed` particles still missing.
 
-    Before any evaluation: FIRST_SHARE of their expected cost at the last generation's rate halved (or
-    FIRST_RATE). Then: their expected cost at this generation's rate so far, or twice what has been
-    evaluated while nothing has been accepted. Never more than `room` (what max_eval leaves), never
-    fewer than MIN_BATCH.
+    SHARE of their expected cost: at this generation's acceptance rate so far or, before any
+    acceptance, at the last generation's rate halved (FIRST_RATE for the first); while evaluations
+    have been made and none accepted, as many again. Never more than `room` (what max_eval leaves),
+    never fewer than MIN_BATCH.
     """
-    if not evaluated:
-        rate = FIRST_RATE if last_rate is None else last_rate * DECAY
-        size = math.ceil(FIRST_SHARE * needed / max(rate, 1e-9))
-    elif not accepted:
-        size = 2 * evaluated
+    if accepted:
+        size = math.ceil(SHARE * needed * evaluated / accepted)
+    elif evaluated:
+        size = evaluated
     else:
-        size = math.ceil(needed * evaluated / accepted)
+        rate = FIRST_RATE if last_rate is None else last_rate * DECAY
+        size = math.ceil(SHARE * needed / max(rate, 1e-9))
     return int(min(max(MIN_BATCH, size), room))
 
 
