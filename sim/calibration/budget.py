@@ -3,9 +3,10 @@
 pyabc checks `max_total_nr_simulations` only between generations, so the last generation, started
 just below the budget at a low acceptance rate, ran far past it (a 3,000 budget spent 3,800-5,100
 simulations). Here no generation after the first may evaluate more than what is left of the budget
-(pyabc's `max_eval`, on the local samplers). A generation stopped there keeps the particles it
-accepted if they are at least `KEEP` of a population: a generation stopped after a fixed number of
-evaluations is as valid an importance sample as a full one, only smaller. A generation is started
+(pyabc's `max_eval`, which the seeded sampler never passes, on any backend). A generation stopped
+there keeps the particles it accepted if they are at least `KEEP` of a population: a generation
+stopped after a fixed number of evaluations is as valid an importance sample as a full one, only
+smaller. A generation is started
 only if it can be expected to accept that many: its expected cost (the population over the
 acceptance rate expected next, the last one times the last generation-to-generation ratio, or a
 half when only one is known) is at most what is left over `KEEP`. The first generation always
