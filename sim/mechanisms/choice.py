@@ -93,7 +93,11 @@ def _kinds(model: PowerStruggleModel) -> tuple[np.ndarray, np.ndarray]:
     apparatus = model.party.apparatus
     n_leaders = len(model.leaders)
     key = (apparatus.patrons() + 1) * (n_leaders + 1) + (apparatus.bosses() + 1)
-    kinds, kind_of = np.unique(key, return_inverse=True)
+    # np.unique(key, return_inverse=True) by counting: the keys are few and small, and this runs after
+    # every placement.
+    present = np.bincount(key, minlength=(n_leaders + 1) ** 2) > 0
+    kinds = np.flatnonzero(present)
+    kind_of = (np.cumsum(present) - 1)[key]
     terms = np.zeros((kinds.size, n_leaders))
     patron, boss = kinds // (n_leaders + 1) - 1, kinds % (n_leaders + 1) - 1
     rows = np.arange(kinds.size)
