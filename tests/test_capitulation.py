@@ -164,3 +164,27 @@ def test_what_follows_a_session_is_never_dated_before_it() -> None:
     assert len(paired) > 5  # the replay has such months (expulsions followed by exile or recanting)
     early = paired[paired["date"] < paired["blow"]]
     assert early.empty, early[["replicate", "actor", "kind", "date", "blow"]].head().to_string()
+
+
+def test_what_precedes_a_session_is_never_dated_after_it() -> None:
+    """A faction organised or acting in a month is dated no later than the month's first session.
+
+    Factions organise and act in the monthly steps before the month's sessions, which may sanction them
+    for it. Logged on the 15th, a faction's act once appeared the day after the plenum of the 14th
+    that had charged it.
+    """
+    import pandas as pd
+    from helpers import HISTORICAL
+
+    import sim
+
+    events = sim.run_scenario(HISTORICAL, replicates=40, seed=20261127, workers=1).events
+    events["date"] = pd.to_datetime(events["date"])
+    events["month"] = events["date"].dt.to_period("M")
+    sessions = events[events["kind"].isin(["cc_plenum", "conference", "congress"])]
+    first_session = sessions.groupby(["replicate", "month"])["date"].min().rename("session")
+    moves = events[events["kind"].isin(["factional_act", "mobilisation"])]
+    paired = moves.join(first_session, on=["replicate", "month"], how="inner")
+    assert (paired["session"].dt.day < 15).any()  # the calendar has sessions before the 15th
+    late = paired[paired["date"] > paired["session"]]
+    assert late.empty, late[["replicate", "actor", "kind", "date", "session"]].head().to_string()

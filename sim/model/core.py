@@ -246,7 +246,11 @@ class PowerStruggleModel(mesa.Model):
         self.month += 1
         now = self.months[self.month]
         self.date_iso = now.isoformat()
-        self.mid_month = date(now.year, now.month, 15)
+        fifteenth = date(now.year, now.month, 15)
+        sessions = self.sessions.get(month_key(now), [])
+        # The month's steps before its sessions are dated the 15th, or the first session's day where it
+        # comes earlier: the chronicle never shows a session's verdict before the moves that led to it.
+        self.mid_month = min([fifteenth, *(s.date for s in sessions)])
         for _, fn in self._agenda_items.get(month_key(now), []):
             fn()
         self.party.month(now)
@@ -261,12 +265,11 @@ class PowerStruggleModel(mesa.Model):
         self.refresh_ruling()
         organs.arrest(self)
         self.refresh_ruling()
-        sessions = self.sessions.get(month_key(now), [])
         for session in sessions:
             institutions.hold_session(self, session)
             self.refresh_support()
-        if sessions:
-            self.mid_month = max(self.mid_month, max(s.date for s in sessions))
+        if sessions:  # what follows the sessions is dated after them
+            self.mid_month = max(fifteenth, max(s.date for s in sessions))
         repression.monthly(self)
         shocks.drift(self)
         self.refresh_support()
