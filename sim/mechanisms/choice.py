@@ -20,7 +20,7 @@ import numpy as np
 from sim.mechanisms.information import foresight_discount
 from sim.model.leaders import RUNG
 from sim.model.party.membership import BIN_CENTRES
-from sim.model.politics import in_opposition
+from sim.model.politics import in_opposition, opposition
 
 if TYPE_CHECKING:
     from sim.model.core import PowerStruggleModel
@@ -44,9 +44,10 @@ def danger(model: PowerStruggleModel) -> np.ndarray:
     w = model.cfg.mechanisms.delegate_choice
     span = RUNG["exile_abroad"] - RUNG["censure"]
     climate = w.base_fear + model.fear
+    opposed = opposition(model)  # in_opposition(model, k, model.ruling) for each k, cached
     return np.array(
         [
-            max(lead.rung - RUNG["censure"], 0) / span + climate * in_opposition(model, k, model.ruling)
+            max(lead.rung - RUNG["censure"], 0) / span + climate * (k in opposed)
             for k, lead in enumerate(model.leaders)
         ]
     )
@@ -123,8 +124,8 @@ def _utilities(model: PowerStruggleModel, org_terms: np.ndarray) -> np.ndarray:
 
 def _logit(u: np.ndarray) -> np.ndarray:
     """Multinomial logit with Gumbel noise of scale 1: the noise is the unit the weights are measured in."""
-    u = u - u.max(axis=2, keepdims=True)
-    p = np.exp(u)
+    p = u - u.max(axis=2, keepdims=True)
+    np.exp(p, out=p)
     p /= p.sum(axis=2, keepdims=True)
     return p
 
