@@ -81,7 +81,8 @@ class MemberPopulation:
         self.joined[rows] = joined
         self.full_from[rows] = full_from
         self.n += k
-        self.table += self._count(org, line)
+        cells = self.base[rows] + self.bin[rows]  # the new rows' cells in `table`
+        self.table += np.bincount(cells, minlength=self.table.size).reshape(self.table.shape)
 
     def remove(self, rows: np.ndarray) -> None:
         """Drop the members at `rows` (distinct indices, a purge): the last rows move into the gaps.
@@ -103,11 +104,6 @@ class MemberPopulation:
             arr[gaps] = arr[fillers]
         self.n = n
 
-    def _count(self, org: np.ndarray, line: np.ndarray) -> np.ndarray:
-        """Members by organisation and line bin, shaped like `table`."""
-        flat = org.astype(np.intp) * LINE_BINS + line_bin(line)
-        return np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
-
     def drift(self, toward: float, rate: float) -> None:
         """Every member's line moves `rate` of the way toward `toward`; the table is counted again."""
         if rate <= 0.0 or self.n == 0:
@@ -120,11 +116,11 @@ class MemberPopulation:
         new = scaled.astype(np.uint8)
         moved = np.flatnonzero(new != self.bin[: self.n])
         if moved.size:
-            base = self.base[moved]
-            size = self.table.size
-            self.table -= np.bincount(base + self.bin[moved], minlength=size).reshape(self.table.shape)
-            self.table += np.bincount(base + new[moved], minlength=size).reshape(self.table.shape)
-            self.bin[moved] = new[moved]
+            base, old, now = self.base[moved], self.bin[moved], new[moved]
+            size, shape = self.table.size, self.table.shape
+            self.table -= np.bincount(base + old, minlength=size).reshape(shape)
+            self.table += np.bincount(base + now, minlength=size).reshape(shape)
+            self.bin[moved] = now
 
     def candidates(self, month: int) -> int:
         """Simulated members still in their candidate stage at `month`."""
