@@ -5,10 +5,10 @@ finish, so two calibrations with the same seed gave different posteriors (docs/h
 evaluation of a generation has an index and its own seed, drawn from the calibration's seed, the
 generation and the index. Evaluations run in batches whose size depends only on what has been
 accepted so far (`batch_size`), never on timing, on one process, on forked workers or on a Dask
-cluster alike; the generation
-keeps the first `n` accepted by index, as a serial sampler would. The batch's evaluations past the
-n-th acceptance ran, and count as simulations (against the budget too), but are not kept. No index
-reaches pyabc's `max_eval`, so a generation never spends more than it is allowed.
+cluster alike; the generation keeps the first `n` accepted by index, as a serial sampler would. The
+batch's evaluations past the n-th acceptance ran, and count as simulations (against the budget too),
+but are not kept. No index reaches pyabc's `max_eval`, so a generation never spends more than it is
+allowed.
 """
 
 from __future__ import annotations
