@@ -36,15 +36,18 @@ def copy_tree(value: Any) -> Any:
     return value
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a file unchanged since its last parse (same mtime and size) is not re-read."""
+def _read_toml(path: Path, *, copy: bool = True) -> dict[str, Any]:
+    """Parse a TOML file; a file unchanged since its last parse (same mtime and size) is not re-read.
+
+    `copy=False` returns the cached tables themselves, for a caller that only reads them.
+    """
     try:
         st = path.stat()
     except OSError:
         st = None
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size) if st else None
     if key in _TOML_CACHE:
-        return copy_tree(_TOML_CACHE[key])
+        return copy_tree(_TOML_CACHE[key]) if copy else _TOML_CACHE[key]
     data = _parse_toml(path)
     if key is not None:
         _TOML_CACHE[key] = copy_tree(data)
@@ -160,7 +163,12 @@ def _hint(path: str, valid: set[str]) -> str:
 def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], where: str) -> dict[str, Any]:
     """Set each dotted path; a path that the scenario does not have is an error, not a new key."""
     out = copy_tree(data)
-    valid = known_paths(out)
+    _set_paths(out, overrides, where, known_paths(out))
+    return out
+
+
+def _set_paths(out: dict[str, Any], overrides: Mapping[str, Any], where: str, valid: set[str]) -> None:
+    """Set each dotted path of `overrides` in `out` itself; `valid` holds the paths `out` has."""
     for path, value in overrides.items():
         if path not in valid:
             raise InputError(f"{where}: override {path}: unknown key path: expected {_hint(path, valid)}")
@@ -169,7 +177,6 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], where: s
         for part in parents:
             node = node[part]
         node[leaf] = value
-    return out
 
 
 def _validate(data: Mapping[str, Any], where: str) -> ScenarioModel:
@@ -238,6 +245,8 @@ def load_scenario(
 def _load_scenario(
     source: str | Path | Mapping[str, Any], overrides: Mapping[str, Any] | None = None
 ) -> Scenario:
+    if overrides and not isinstance(source, Mapping):
+        return _with_overrides(Path(source), overrides)
     if isinstance(source, Mapping):
         where = "<scenario mapping>"
         raw = dict(source)
@@ -267,9 +276,31 @@ def _resolve_base_leaders(path: Path) -> list[str]:
     return list(_resolve_file(path.resolve().parent / base).get("leaders", {}).keys())
 
 
+#: Per scenario digest (the files' contents), the dotted paths its resolved tables have.
+_PATHS_CACHE: dict[str, set[str]] = {}
+
+
+def _with_overrides(path: Path, overrides: Mapping[str, Any]) -> Scenario:
+    """A file scenario with overrides: its values set on the file's own validated scenario, validated again.
+
+    The file's own scenario is read, inherited, checked and validated once per process (`load_scenario`
+    keeps it), so a calibration or a sweep that loads it at new values for every run pays only for
+    setting them and for one validation.
+    """
+    base = load_scenario(path)
+    where = str(path)
+    data = base.config.model_dump(mode="json")
+    valid = _PATHS_CACHE.get(base.sha256)
+    if valid is None:
+        valid = _PATHS_CACHE[base.sha256] = known_paths(data)
+    _set_paths(data, overrides, where, valid)
+    config = _validate(data, f"{where} (with overrides)")
+    return Scenario(config, path, scenario_digest(base_chain(path), None, overrides))
+
+
 def base_chain(path: Path) -> list[Path]:
     """The file and every file it inherits from, leaf first (the chain is known to be valid here)."""
     chain = [path.resolve()]
-    while isinstance(base := _read_toml(chain[-1]).get("base"), str):
+    while isinstance(base := _read_toml(chain[-1], copy=False).get("base"), str):
         chain.append((chain[-1].parent / base).resolve())
     return chain
