@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +43,22 @@ def _month_end(first: date) -> date:
     return nxt - timedelta(days=1)
 
 
+@lru_cache(maxsize=16)
+def monthly_flows(flows: tuple[Flow, ...], months: tuple[date, ...]) -> dict[date, tuple[float, float]]:
+    """Per month, the real recruits and the purged share the dated flows give it (read-only, shared).
+
+    Inputs of the run alone, so they are worked out once per process for the runs of one scenario.
+    """
+    out = {}
+    for first in months:
+        last = _month_end(first)
+        out[first] = (
+            sum(f.recruits * f.share_in(first, last) for f in flows),
+            sum(f.expelled * f.share_in(first, last) for f in flows),
+        )
+    return out
+
+
 class PartyState:
     """The party's members and apparatus, and their history month by month (`party.csv`)."""
 
@@ -52,14 +69,7 @@ class PartyState:
         self.scale = party.scale
         self.apparatus: Apparatus = build_apparatus(model)
         self.flows = self._flows(model)
-        # The month's real recruits and purged share, read once from the dated flows (inputs of the run).
-        self.monthly_flows = {
-            first: (
-                sum(f.recruits * f.share_in(first, _month_end(first)) for f in self.flows),
-                sum(f.expelled * f.share_in(first, _month_end(first)) for f in self.flows),
-            )
-            for first in model.months
-        }
+        self.monthly_flows = monthly_flows(tuple(self.flows), tuple(model.months))
         self._org_shares = self.apparatus.shares / self.apparatus.shares.sum()
         expected = party.members + sum(f.recruits for f in self.flows)
         self.members = MemberPopulation(len(self.apparatus.specs), int(expected * self.scale * 1.05) + 16)
