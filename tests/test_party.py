@@ -81,6 +81,24 @@ def test_the_secretariat_places_secretaries_only_with_its_lever() -> None:
     assert frozen.placed == 0
 
 
+def test_the_kept_patrons_and_bosses_are_what_the_secretaries_say_every_month() -> None:
+    """The patrons kept through placements (updated in a copy) and the bosses against a plain reading."""
+    model = PowerStruggleModel(scenario=HISTORICAL, rng=5)
+    apparatus = model.party.apparatus
+    seen = 0
+    while model.running:
+        before = apparatus.patrons()
+        kept = before.copy()
+        model.step()
+        plain = np.array([s.patron for s in apparatus.secretaries])
+        assert apparatus.patrons().tolist() == plain.tolist()
+        assert before.tolist() == kept.tolist()  # an array read before a placement keeps what it read
+        bosses = [apparatus.boss_of(o) for o in range(len(apparatus.specs))]
+        assert apparatus.bosses().tolist() == bosses
+        seen += int((plain != kept).any())
+    assert seen > 10  # placements happened in many months
+
+
 def test_a_delegation_votes_with_its_secretarys_patron() -> None:
     model = PowerStruggleModel(scenario=HISTORICAL, rng=3)
     model.step()

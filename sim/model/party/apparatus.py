@@ -68,7 +68,7 @@ class ProvincialSecretary(mesa.Agent):
         self._patron = leader
         party = getattr(self.model, "party", None)
         if party is not None:
-            party.apparatus.version += 1
+            party.apparatus.patron_changed(self.organisation, leader)
 
     @property
     def patron_name(self) -> str:
@@ -100,6 +100,7 @@ class Apparatus:
         self.shares = np.array([s.share for s in specs])
         # The posts whose holder commands the political police (empty where no organisation is marked).
         self.police_posts = frozenset(s.boss_post for s in specs if s.police and s.boss_post)
+        self._with_boss_post = [o for o, s in enumerate(specs) if s.boss_post]
         self.placed = 0  # secretaries placed by the Secretariat since the start
         self.version = 0  # counts placements: queries of who runs what are cached by it
         self._patrons: np.ndarray | None = None
@@ -117,6 +118,19 @@ class Apparatus:
             self._patrons.flags.writeable = False
             self._patrons_version = self.version
         return self._patrons
+
+    def patron_changed(self, org: int, leader: int) -> None:
+        """A secretary's patron changed: a new version, and the kept patrons updated in a copy.
+
+        A copy, not in place: a caller holding the array read before the change (a month's placements
+        are drawn from it) keeps what it read.
+        """
+        self.version += 1
+        if self._patrons is not None and self._patrons_version == self.version - 1:
+            patrons = self._patrons.copy()
+            patrons[org] = leader
+            patrons.flags.writeable = False
+            self._patrons, self._patrons_version = patrons, self.version
 
     def secretary_shares(self) -> np.ndarray:
         """Per leader, his clients' share of the secretaries (kept until a placement)."""
@@ -141,7 +155,10 @@ class Apparatus:
         return self.model.cache.by_structure("organisation_bosses", self._bosses)
 
     def _bosses(self) -> np.ndarray:
-        return np.array([self.boss_of(o) for o in range(len(self.specs))], dtype=np.intp)
+        out = np.full(len(self.specs), NOBODY, dtype=np.intp)
+        for o in self._with_boss_post:  # the organisations without a boss's post have none
+            out[o] = self.boss_of(o)
+        return out
 
     def boss_leaders(self) -> frozenset[int]:
         """The leaders who are the boss of an organisation (cached until the model's structure changes)."""
