@@ -92,13 +92,16 @@ class MemberPopulation:
         """
         if rows.size == 0:
             return
-        rows = np.unique(rows)
+        rows = np.sort(rows)
+        if rows.size > 1 and bool((rows[1:] == rows[:-1]).any()):
+            rows = np.unique(rows)  # distinct indices are expected; a repeat is dropped, not counted twice
         flat = self.base[rows].astype(np.intp) + self.bin[rows]
         self.table -= np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
         n = self.n - rows.size
         gaps = rows[rows < n]  # removed rows that stay inside the shortened table
-        tail = np.arange(n, self.n)
-        fillers = tail[~np.isin(tail, rows, assume_unique=True)]  # kept rows beyond the new end
+        kept_tail = np.ones(self.n - n, dtype=bool)
+        kept_tail[rows[rows >= n] - n] = False
+        fillers = np.flatnonzero(kept_tail) + n  # kept rows beyond the new end, in order
         for name in ("org", "base", "bin", "joined", "full_from", "scaled"):
             arr = getattr(self, name)
             arr[gaps] = arr[fillers]
