@@ -113,7 +113,8 @@ def predictive_figure(folder: Path, predictive: pd.DataFrame, targets: Sequence[
             medians.append((float(np.median(x)), y))
     if dots_x:
         ax.plot(np.concatenate(dots_x), np.concatenate(dots_y), "o", ms=2.5, alpha=0.35, color="#4393c3")
-        ax.plot(*zip(*medians, strict=True), "|", ms=14, mew=2.5, color="black")
+        median_x, median_y = zip(*medians, strict=True)
+        ax.plot(median_x, median_y, "|", ms=14, mew=2.5, color="black")
     ax.plot(np.zeros(n), np.arange(n), "|", ms=16, mew=3, color=COLOUR)
     ax.set_yticks(range(n), labels, fontsize=7)
     ax.set_ylim(n - 0.5, -0.5)

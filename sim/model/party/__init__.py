@@ -6,9 +6,11 @@ recruitment drives, purges); `sim.model.party.delegations` turns them into each 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,7 +46,7 @@ def _month_end(first: date) -> date:
 
 
 @lru_cache(maxsize=16)
-def monthly_flows(flows: tuple[Flow, ...], months: tuple[date, ...]) -> dict[date, tuple[float, float]]:
+def monthly_flows(flows: tuple[Flow, ...], months: tuple[date, ...]) -> Mapping[date, tuple[float, float]]:
     """Per month, the real recruits and the purged share the dated flows give it (read-only, shared).
 
     Inputs of the run alone, so they are worked out once per process for the runs of one scenario.
@@ -56,7 +58,7 @@ def monthly_flows(flows: tuple[Flow, ...], months: tuple[date, ...]) -> dict[dat
             sum(f.recruits * f.share_in(first, last) for f in flows),
             sum(f.expelled * f.share_in(first, last) for f in flows),
         )
-    return out
+    return MappingProxyType(out)  # shared by the runs: nobody may change it
 
 
 class PartyState:
