@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -58,7 +57,7 @@ def monthly_flows(flows: tuple[Flow, ...], months: tuple[date, ...]) -> Mapping[
             sum(f.recruits * f.share_in(first, last) for f in flows),
             sum(f.expelled * f.share_in(first, last) for f in flows),
         )
-    return MappingProxyType(out)  # shared by the runs: nobody may change it
+    return out  # shared by the runs (a plain dict: models are deep-copied and pickled): read it only
 
 
 class PartyState:
