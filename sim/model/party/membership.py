@@ -82,7 +82,7 @@ class MemberPopulation:
         self.full_from[rows] = full_from
         self.n += k
         cells = self.base[rows] + self.bin[rows]  # the new rows' cells in `table`
-        self.table += np.bincount(cells, minlength=self.table.size).reshape(self.table.shape)
+        self.table += self._per_cell(cells)
 
     def remove(self, rows: np.ndarray) -> None:
         """Drop the members at `rows` (distinct indices, a purge): the last rows move into the gaps.
@@ -96,7 +96,7 @@ class MemberPopulation:
         if rows.size > 1 and bool((rows[1:] == rows[:-1]).any()):
             rows = np.unique(rows)  # distinct indices are expected; a repeat is dropped, not counted twice
         flat = self.base[rows].astype(np.intp) + self.bin[rows]
-        self.table -= np.bincount(flat, minlength=self.table.size).reshape(self.table.shape)
+        self.table -= self._per_cell(flat)
         n = self.n - rows.size
         gaps = rows[rows < n]  # removed rows that stay inside the shortened table
         kept_tail = np.ones(self.n - n, dtype=bool)
@@ -120,10 +120,13 @@ class MemberPopulation:
         moved = np.flatnonzero(new != self.bin[: self.n])
         if moved.size:
             base, old, now = self.base[moved], self.bin[moved], new[moved]
-            size, shape = self.table.size, self.table.shape
-            self.table -= np.bincount(base + old, minlength=size).reshape(shape)
-            self.table += np.bincount(base + now, minlength=size).reshape(shape)
+            self.table -= self._per_cell(base + old)
+            self.table += self._per_cell(base + now)
             self.bin[moved] = now
+
+    def _per_cell(self, cells: np.ndarray) -> np.ndarray:
+        """How many of the given cells (org x LINE_BINS + bin) fall in each cell of `table`."""
+        return np.bincount(cells, minlength=self.table.size).reshape(self.table.shape)
 
     def candidates(self, month: int) -> int:
         """Simulated members still in their candidate stage at `month`."""
