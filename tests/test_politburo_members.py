@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import InputError
-from sim.mechanisms import politburo_vote
+from sim.mechanisms import institutions, politburo_vote
 from sim.model.core import PowerStruggleModel
 from sim.model.leaders import Seat
 from sim.model.members import PolitburoMember
@@ -47,6 +47,36 @@ def test_a_vacancy_goes_to_leaders_then_named_candidates_then_cadres_then_a_clie
     assert body.fill_vacancy([trotsky]) == ("", "trotsky")  # nobody named is Trotsky's man: a client
     assert body.vacancies == 0 and body.full_seats() == full_before + 6
     assert body.camp_seats(frozenset({stalin})) == 1 + 4  # his own seat and the four members he placed
+
+
+def test_a_candidate_standing_with_the_leadership_comes_before_its_clients() -> None:
+    model = _model()
+    body = model.politburo
+    stalin, bukharin = model.leader_index["stalin"], model.leader_index["bukharin"]
+    body.enlarge_to(body.full_seats() + 2)
+    assert body.fill_vacancy([stalin], [bukharin]) == ("bukharin", "")  # a leader, though not of the camp
+    assert body.fill_vacancy([stalin], [bukharin]) == ("molotov", "stalin")  # then the camp's own men
+
+
+def test_lenins_seat_goes_to_bukharin_who_stands_with_the_troika() -> None:
+    """Record: Bukharin took Lenin's seat in June 1924; Molotov waited for January 1926."""
+    model = _model()
+    bukharin = model.leader_index["bukharin"]
+    assert bukharin not in model.ruling and bukharin in institutions.standing_with_leadership(model)
+    while model.month < 2:  # the plenum of 31 March 1924 fills the seat
+        model.step()
+    promoted = [e["actor"] for e in model.events if e["kind"] == "politburo_promotion"]
+    assert promoted == ["bukharin"]
+
+
+def test_a_pursued_or_sanctioned_leader_does_not_stand_with_the_leadership() -> None:
+    model = _model()
+    trotsky, bukharin = model.leader_index["trotsky"], model.leader_index["bukharin"]
+    standing = institutions.standing_with_leadership(model)
+    assert trotsky not in standing  # the Troika's target
+    assert not set(standing) & model.ruling
+    model.leaders[bukharin].apply_sanction("censure", model.month)
+    assert bukharin not in institutions.standing_with_leadership(model)
 
 
 def _stalin_against_trotsky(willingness: float = 1.0, **overrides: object) -> tuple[PowerStruggleModel, int]:

@@ -153,6 +153,26 @@ def _targets(model: PowerStruggleModel) -> list[int]:
     return sorted(k for k in out if model.leaders[k].eligible and not model.leaders[k].capitulated)
 
 
+def standing_with_leadership(model: PowerStruggleModel) -> list[int]:
+    """Leaders outside the leadership who stand with it: never sanctioned, not recanted, not pursued.
+
+    Record: Bukharin, a candidate member who had answered Trotsky for the majority in the debate of
+    December 1923 (Cohen, Bukharin and the Bolshevik Revolution, 1973, ch. 5), took Lenin's full seat at
+    the plenum of 2 June 1924, before Molotov, Stalin's own man, who waited for the enlarged Politburo of
+    January 1926. A man the leadership pursues (its target, or in open opposition) is not promoted by it.
+    """
+    pursued = opposition(model) | leadership_target(model)
+    return [
+        k
+        for k, lead in enumerate(model.leaders)
+        if k not in model.ruling
+        and k not in pursued
+        and lead.eligible
+        and not lead.capitulated
+        and lead.rung == RUNG["none"]
+    ]
+
+
 def session_seats(model: PowerStruggleModel, session: SessionSlot) -> np.ndarray | None:
     """Seats per organisation at a Congress or Conference, by its members (None at a plenum)."""
     if session.kind == "cc_plenum":
@@ -305,14 +325,17 @@ def elect_central_committee(
 
 
 def fill_politburo(model: PowerStruggleModel, session: SessionSlot) -> None:
-    """Vacant full seats go to the leadership: its candidate members, then the people it placed.
+    """Vacant full seats go to the leadership (`Politburo.fill_vacancy`).
 
+    Its candidate members first, then the candidates who stand with it, then the people it placed.
     Each seat taken is an event (`politburo_promotion`): the member's name, or none for an unnamed
     client, and in the detail the leader who placed him.
     """
     model.politburo.open_seats_by(session.date)
     while model.politburo.vacancies > 0:
-        taken = model.politburo.fill_vacancy(sorted(model.ruling, key=lambda k: -model.support[k]))
+        ruling = sorted(model.ruling, key=lambda k: -model.support[k])
+        with_it = sorted(standing_with_leadership(model), key=lambda k: -model.support[k])
+        taken = model.politburo.fill_vacancy(ruling, with_it)
         if taken.who and taken.patron:
             detail = f"placed by {taken.patron}"
         elif taken.who:

@@ -104,16 +104,18 @@ class Politburo:
         """
         self.vacancies += max(0, wanted - self.full_seats())
 
-    def fill_vacancy(self, ruling: Sequence[int]) -> Promotion:
+    def fill_vacancy(self, ruling: Sequence[int], with_it: Sequence[int] = ()) -> Promotion:
         """Give one vacant full seat to the leadership (`ruling`, strongest first); returns who took it.
 
-        First its leaders who are candidates, then named candidates its leaders placed, then its leaders
+        First its leaders who are candidates, then leaders who are candidates and stand with it
+        (`with_it`, strongest first: Bukharin, with the Troika, took Lenin's seat in June 1924), then
+        named candidates its leaders placed, then its leaders
         who never held a seat (a rising man, as Zhukov in 1956-57; a leader removed from the Politburo
         does not come back this way), then named cadres they placed, in the order of their patrons'
         strength; else an unnamed client of its strongest leader.
         """
         self.vacancies -= 1
-        for lead in (self.leaders[k] for k in ruling):
+        for lead in (self.leaders[k] for k in (*ruling, *with_it)):
             if lead.pb_seat == Seat.CANDIDATE:
                 lead.pb_seat = Seat.FULL
                 return Promotion(lead.name, "")
