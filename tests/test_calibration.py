@@ -274,6 +274,40 @@ def test_the_next_generations_cost_follows_the_falling_acceptance_rate() -> None
     assert next_cost(100, [0.2, 0.2]) == pytest.approx(500)  # no faster than a flat rate
 
 
+def test_a_generation_capped_at_a_fractional_max_eval_runs_its_ceiling_and_ends() -> None:
+    """rate_for_cap gives max_eval a hair below the cap (947.99... for 948): every index below it runs.
+
+    Counting the room as max_eval minus the evaluations left 0.99..., a batch of 0 and a calibration
+    that never ended (7 December 2026, the documented calibration's fourth generation).
+    """
+    import signal
+
+    import pyabc
+
+    from sim.calibration.sampler import SeededSampler
+
+    calls: list[int] = []
+
+    def simulate_one() -> pyabc.Particle:
+        calls.append(1)
+        return pyabc.Particle(m=0, parameter=pyabc.Parameter({}), weight=1.0, sum_stat={}, distance=1.0,
+                              accepted=len(calls) % 10 == 0)  # fmt: skip
+
+    def stuck(*_: object) -> None:
+        raise TimeoutError("the generation's loop did not end")
+
+    sampler = SeededSampler(seed=3, workers=1)
+    before = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)  # the loop this guards against never ends: fail instead of hanging the suite
+    try:
+        sample = sampler.sample_until_n_accepted(120, simulate_one, 3, max_eval=947.9999999999999)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert len(calls) == 948 and sampler.nr_evaluations_ == 948  # the cap, no fewer, no more
+    assert sample.n_accepted == 94 and not sample.ok  # short of 120: the budget, not the loop, ended it
+
+
 @pytest.mark.parametrize("population", [1, 3, 20, 120])
 def test_the_cap_on_a_generation_never_lets_one_run_past_the_budget(population: int) -> None:
     """The max_eval of pyabc (population / rate) must allow exactly `cap` evaluations, no more.

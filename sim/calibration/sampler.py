@@ -99,9 +99,13 @@ class SeededSampler(Sampler):
         """Generation t: batches of seeded evaluations until n are accepted or max_eval is reached."""
         sample = self._create_empty_sample()
         evaluated = kept = accepted = 0
+        # Indices below max_eval may run: a fractional max_eval (947.99... for a cap of 948) allows its
+        # ceiling. Counting against the fraction left a room of 0.99..., a batch of 0 and a loop that
+        # never ended.
+        limit = max_eval if math.isinf(max_eval) else math.ceil(max_eval)
         with _Runner(simulate_one, self.workers, self.client) as run:
-            while accepted < n and evaluated < max_eval:
-                size = batch_size(n - accepted, accepted, kept, self.last_rate, max_eval - evaluated)
+            while accepted < n and evaluated < limit:
+                size = batch_size(n - accepted, accepted, kept, self.last_rate, limit - evaluated)
                 seeds = [evaluation_seed(self.seed, t, evaluated + i) for i in range(size)]
                 for particle in run(seeds):
                     evaluated += 1
