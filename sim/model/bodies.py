@@ -109,10 +109,10 @@ class Politburo:
 
         First its leaders who are candidates, then leaders who are candidates and stand with it
         (`with_it`, strongest first: Bukharin, with the Troika, took Lenin's seat in June 1924), then
-        named candidates its leaders placed, then its leaders
-        who never held a seat (a rising man, as Zhukov in 1956-57; a leader removed from the Politburo
-        does not come back this way), then named cadres they placed, in the order of their patrons'
-        strength; else an unnamed client of its strongest leader.
+        named candidates its leaders placed, then its leaders who never held a seat (a rising man, as
+        Zhukov in 1956-57; a leader removed from the Politburo does not come back this way), then named
+        cadres they placed, in the order of their patrons' strength; else an unnamed client of its
+        strongest leader.
         """
         self.vacancies -= 1
         for lead in (self.leaders[k] for k in (*ruling, *with_it)):
