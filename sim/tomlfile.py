@@ -12,14 +12,56 @@ from typing import Any
 
 from sim.errors import InputError
 
+#: Where a project keeps each kind of input file (README, "File formats"): a missing file is looked
+#: for there as well as beside the path given.
+HOMES = {"scenario": "scenarios", "experiment": "experiments", "targets": "targets", "menu": "experiments"}
+
+
+def expected_file(what: str) -> str:
+    """`expected a scenario TOML file`, `expected an experiment TOML file`."""
+    article = "an" if what[:1] in "aeiou" else "a"
+    return f"expected {article} {what} TOML file"
+
+
+def nearest_file(path: Path, what: str = "scenario") -> str:
+    """` (did you mean scenarios/historical.toml?)` for a mistyped or bare name, or an empty string.
+
+    Looks among the TOML files beside `path` and in the project's folder for the kind (`HOMES`,
+    relative to the working directory), and offers the one whose name is nearest, shown as it can
+    be typed from here.
+    """
+    from sim.names import nearest
+
+    folders = [path.parent, Path(HOMES.get(what, ""))] if what in HOMES else [path.parent]
+    files: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for found in sorted(folder.glob("*.toml")):
+                files.setdefault(found.name, found)
+    typed = path.name if path.suffix == ".toml" else f"{path.name}.toml"
+    near = nearest(typed, files)
+    if near is None:
+        return ""
+    shown = files[near]
+    try:
+        shown = shown.resolve().relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return f" (did you mean {shown}?)"
+
+
+def file_not_found(path: Path, what: str = "scenario") -> InputError:
+    """The one-line error for a missing input file, with the nearest existing one when there is one."""
+    return InputError(f"{path}: file not found: {expected_file(what)}{nearest_file(path, what)}")
+
 
 def read_bytes(path: Path, what: str = "scenario") -> bytes:
     """The file's bytes; an absent, directory or unreadable path is an InputError naming it."""
-    expected = f"expected a {what} TOML file"
+    expected = expected_file(what)
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found: {expected}") from None
+        raise file_not_found(path, what) from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory: {expected}") from None
     except OSError as exc:

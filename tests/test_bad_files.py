@@ -154,3 +154,44 @@ def test_a_file_that_vanishes_after_it_was_read(
     code, err = outcome(capsys, ["run", str(path), "--out", str(tmp_path / "o"), *FAST], path)
     assert code == 2 and err.startswith(f"error: {path}: file not found"), err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "offered"),
+    [
+        (["run", "scenarios/historcal.toml"], "historcal.toml", "scenarios/historical.toml"),
+        (["run", "historical"], "historical", "scenarios/historical.toml"),
+        (
+            ["sweep", "experiments/counterfactual.toml"],
+            "counterfactual.toml",
+            "experiments/counterfactuals.toml",
+        ),
+        (
+            ["score", "scenarios/historical.toml", "--targets", "targets/recod.toml"],
+            "recod.toml",
+            "targets/record.toml",
+        ),
+    ],
+)
+def test_a_mistyped_file_name_offers_the_nearest_file(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    typed: str,
+    offered: str,
+) -> None:
+    """A missing file is one line, exit 2, naming the nearest file of its kind as typed from here."""
+    monkeypatch.chdir(ROOT)
+    code, err = outcome(capsys, [*args, "--out", str(tmp_path / "o")], tmp_path)
+    assert code == 2 and f"{typed}: file not found" in err, err
+    assert err.rstrip().endswith(f"(did you mean {offered}?)"), err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_file_with_no_near_name_offers_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    code, err = outcome(capsys, ["sweep", str(tmp_path / "zzqx.toml")], tmp_path)
+    assert code == 2 and err.rstrip().endswith("file not found: expected an experiment TOML file"), err

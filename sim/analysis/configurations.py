@@ -19,6 +19,7 @@ import pandas as pd
 from sim.errors import InputError
 from sim.sweep.design import Design, Point, build_design
 from sim.sweep.experiment import Scalar, parse_experiment
+from sim.tomlfile import file_not_found
 
 
 class IncompleteRuns(RuntimeError):
@@ -93,7 +94,7 @@ def check_scenario(scenario: str | Path) -> Path:
     """Refuse a missing scenario file in the CLI's one-line form before anything runs."""
     path = Path(scenario)
     if not path.is_file():
-        raise InputError(f"{path}: file not found: expected a scenario TOML file")
+        raise file_not_found(path, "scenario")
     return path
 
 

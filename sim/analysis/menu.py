@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
+from sim.tomlfile import file_not_found
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {"name", "description", "set"}
@@ -88,7 +89,7 @@ def load_menu(path: str | Path) -> list[Intervention]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found: expected a menu TOML file of [[intervention]]") from None
+        raise file_not_found(path, "menu") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:

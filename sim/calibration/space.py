@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
+from sim.tomlfile import file_not_found
 
 PRIOR_KINDS = ("uniform",)
 
@@ -67,7 +68,7 @@ def read_space(path: str | Path) -> list[tuple[str, float, float, str]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found: expected a space TOML file") from None
+        raise file_not_found(path, "space") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {' '.join(str(exc).split())}") from None
     extra = sorted(set(data) - {"params"})

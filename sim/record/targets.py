@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sim.errors import InputError
 from sim.record.events import EVENT_KINDS
 from sim.scenario.loading import nearest
+from sim.tomlfile import file_not_found
 from sim.validation import first_error
 
 _NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
@@ -223,7 +224,7 @@ def load_targets(path: str | Path) -> list[AnyTarget]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found: expected a targets TOML file") from None
+        raise file_not_found(path, "targets") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
             f"{path}: cannot read ({exc.__class__.__name__}): expected a UTF-8 TOML file"
