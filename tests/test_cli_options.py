@@ -183,3 +183,40 @@ def test_score_takes_set_and_backend(tmp_path: Path) -> None:
     proc = cli("score", HISTORICAL, "--targets", ROOT / "targets" / "record.toml", "--set", "party.scal=1",
                cwd=tmp_path)  # fmt: skip
     assert proc.returncode == 2 and "did you mean party.scale?" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["run", str(HISTORICAL), "--backend", "dsk"], "(did you mean dask?)"),
+        (["sweep", "x.toml", "--backend", "serail"], "(did you mean serial?)"),
+        (["chronicles", "results"], "(did you mean chronicle?)"),
+    ],
+)
+def test_a_mistyped_choice_offers_the_nearest(
+    capsys: pytest.CaptureFixture[str], args: list[str], hint: str
+) -> None:
+    from sim.cli.commands import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "invalid choice" in err and err.endswith(hint), err
+
+
+def test_a_choice_with_nothing_near_is_listed_without_a_guess(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli.commands import main
+
+    assert main(["run", str(HISTORICAL), "--backend", "zzzz"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("(choose from 'local', 'serial', 'dask')"), err
+
+
+def test_a_mistyped_results_directory_offers_the_nearest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.cli.commands import main
+
+    (tmp_path / "hist").mkdir()
+    assert main(["plot", str(tmp_path / "hsit")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(f"(did you mean {tmp_path / 'hist'}?)"), err

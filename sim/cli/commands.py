@@ -53,6 +53,17 @@ class ArgumentParser(argparse.ArgumentParser):
         """Raise instead of printing the usage block; `main` prints one line and returns 2."""
         raise _UsageError(f"{self.prog}: {message}")
 
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        """Check a choice as argparse does, and offer the nearest one (`--backend dsk`)."""
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        from sim.names import did_you_mean
+
+        listed = ", ".join(repr(c) for c in choices)
+        hint = did_you_mean(str(value), [str(c) for c in choices])
+        raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {listed}){hint}")
+
 
 def _version() -> str:
     from sim import __version__
