@@ -14,7 +14,13 @@ from sim.errors import InputError
 
 #: Where a project keeps each kind of input file (README, "File formats"): a missing file is looked
 #: for there as well as beside the path given.
-HOMES = {"scenario": "scenarios", "experiment": "experiments", "targets": "targets", "menu": "experiments"}
+HOMES = {
+    "scenario": "scenarios",
+    "experiment": "experiments",
+    "targets": "targets",
+    "space": "targets",
+    "menu": "experiments",
+}
 
 
 def expected_file(what: str) -> str:
@@ -32,7 +38,7 @@ def nearest_file(path: Path, what: str = "scenario") -> str:
     """
     from sim.names import nearest
 
-    folders = [path.parent, Path(HOMES.get(what, ""))] if what in HOMES else [path.parent]
+    folders = [path.parent, Path(HOMES[what])] if what in HOMES else [path.parent]
     files: dict[str, Path] = {}
     for folder in folders:
         if folder.is_dir():
