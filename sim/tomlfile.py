@@ -29,16 +29,17 @@ def expected_file(what: str) -> str:
     return f"expected {article} {what} TOML file"
 
 
-def nearest_file(path: Path, what: str = "scenario") -> str:
+def nearest_file(path: Path, what: str = "scenario", home: bool = True) -> str:
     """` (did you mean scenarios/historical.toml?)` for a mistyped or bare name, or an empty string.
 
-    Looks among the TOML files beside `path` and in the project's folder for the kind (`HOMES`,
-    relative to the working directory), and offers the one whose name is nearest, shown as it can
-    be typed from here.
+    Looks among the TOML files beside `path` and, if `home`, in the project's folder for the kind
+    (`HOMES`, relative to the working directory), and offers the one whose name is nearest, shown as
+    it can be typed from here. A path named inside another file (relative to that file) is looked
+    for beside itself only.
     """
     from sim.names import nearest
 
-    folders = [path.parent, Path(HOMES[what])] if what in HOMES else [path.parent]
+    folders = [path.parent, Path(HOMES[what])] if home and what in HOMES else [path.parent]
     files: dict[str, Path] = {}
     for folder in folders:
         if folder.is_dir():

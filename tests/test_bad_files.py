@@ -195,3 +195,21 @@ def test_a_missing_file_with_no_near_name_offers_nothing(
     monkeypatch.chdir(ROOT)
     code, err = outcome(capsys, ["sweep", str(tmp_path / "zzqx.toml")], tmp_path)
     assert code == 2 and err.rstrip().endswith("file not found: expected an experiment TOML file"), err
+
+
+def test_an_experiment_naming_a_mistyped_scenario_offers_the_one_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path inside a file is relative to that file, so the guess is looked for there only."""
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "historical.toml").write_text(
+        f'base = "{HISTORICAL.as_posix()}"\nname = "copy"\n', encoding="utf-8"
+    )
+    exp = tmp_path / "exp.toml"
+    exp.write_text(
+        '[experiment]\nname = "e"\nscenario = "scenarios/historcal.toml"\nreplicates = 1\n', encoding="utf-8"
+    )
+    code, err = outcome(capsys, ["sweep", str(exp), "--out", str(tmp_path / "o")], exp)
+    wanted = f"(did you mean {tmp_path / 'scenarios' / 'historical.toml'}?)"
+    assert code == 2 and err.rstrip().endswith(wanted), err
+    assert not (tmp_path / "o").exists()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.tomlfile import file_not_found
+from sim.tomlfile import file_not_found, nearest_file
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {"name", "description", "set"}
@@ -109,7 +109,8 @@ def menu_scenario(path: str | Path) -> Path | None:
         return None
     target = (path.parent / named).resolve()
     if not target.is_file():
-        raise InputError(f"{path}: scenario: {named}: file not found: expected a scenario file")
+        hint = nearest_file(target, "scenario", home=False)
+        raise InputError(f"{path}: scenario: {named}: file not found: expected a scenario file{hint}")
     return target
 
 

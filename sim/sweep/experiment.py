@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from sim.cli.options import REPLICATES, SEED
 from sim.errors import InputError
-from sim.tomlfile import read_toml
+from sim.tomlfile import nearest_file, read_toml
 from sim.validation import StrictModel, first_error, format_validation
 
 BACKENDS = ("local", "dask", "serial")
@@ -303,6 +303,7 @@ def parse_experiment(raw: Mapping[str, Any], source: Path | None = None, sha256:
         if not path.is_file():
             raise InputError(
                 f"{where}: experiment.scenario: file {path} not found: expected a scenario TOML file"
+                f"{nearest_file(path, 'scenario', home=False)}"
             )
     return experiment
 
