@@ -298,16 +298,22 @@ def test_keyboard_interrupt_exits_130_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_failure_while_writing_leaves_no_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_writing_leaves_no_directory_and_keeps_the_replicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(self: pd.DataFrame, *args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
-    code = cli.main(
-        ["run", str(HISTORICAL), "--replicates", "1", "--out", str(tmp_path / "o"), "--quiet", *SMALL]
-    )
+    argv = ["run", str(HISTORICAL), "--replicates", "1", "--out", str(tmp_path / "o"), "--quiet", *SMALL]
+    with monkeypatch.context() as m:
+        m.setattr(pd.DataFrame, "to_csv", broken)
+        code = cli.main(argv)
     assert code == 2
-    assert list(tmp_path.iterdir()) == []
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "No space left on device" in err[0] and "--resume" in err[0]
+    assert [p.name for p in tmp_path.iterdir()] == [".o.partial"]  # no half-written output, the run kept
+    assert cli.main([*argv, "--resume"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["o"]
 
 
 def test_cli_starts_without_importing_matplotlib() -> None:

@@ -25,6 +25,7 @@ SHARED = (
     "--force",
     "--quiet",
     "--set",
+    "--resume",
 )
 #: Commands that run the model, and which shared flags each must take.
 COMMANDS = {

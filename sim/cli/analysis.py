@@ -21,6 +21,7 @@ from sim.cli.options import (
     add_progress,
     add_quiet,
     add_replicates,
+    add_resume,
     add_seed,
     add_workers,
     progress_of,
@@ -52,7 +53,7 @@ def _engine_options(p: argparse.ArgumentParser, replicates: str = "100", overrid
     add_workers(p)
     add_backend(p)
     add_out(p, "results/<command>_<name>", "analysis directory")
-    p.add_argument("--resume", action="store_true", help="continue an interrupted analysis in --out")
+    add_resume(p, "an interrupted analysis in --out")
     add_progress(p)
     if overrides:
         add_overrides(p)

@@ -11,6 +11,7 @@ from sim.cli.options import (
     add_backend,
     add_out,
     add_quiet,
+    add_resume,
     add_seed,
     add_workers,
     refuse_existing,
@@ -42,9 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_workers(p)
     add_backend(p, choices=("local", "dask"))
     add_out(p, default="results/calibrate_<scenario>")
-    p.add_argument(
-        "--resume", action="store_true", help="continue the calibration in OUT from its last generation"
-    )
+    add_resume(p, "the calibration in OUT from its last generation")
     p.add_argument("--predictive", type=positive_int, default=100, help="replicates per predictive stage")
     add_quiet(p, "no progress lines")
     p.set_defaults(func=calibrate_command)

@@ -22,12 +22,16 @@ from sim.cli.options import (
     add_posterior,
     add_quiet,
     add_replicates,
+    add_resume,
     add_seed,
     add_workers,
     announce_runs,
+    checkpoint_of,
     load_posterior_option,
     refuse_existing,
     resolve,
+    stopped,
+    write_or_keep,
 )
 from sim.errors import InputError
 
@@ -87,6 +91,7 @@ def _add_run_options(p: argparse.ArgumentParser, out_default: str) -> None:
     add_overrides(p)
     add_posterior(p)
     add_backend(p)
+    add_resume(p, "a stopped run into OUT: run only the replicates it did not keep")
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
     p.add_argument(
         "--targets", type=Path, default=None, metavar="FILE", help="with --plot: mark the record of FILE"
@@ -221,9 +226,11 @@ def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _finish(args: argparse.Namespace, out: Path, result: Any, report: Callable[[Any, Path], str]) -> int:
+def _finish(
+    args: argparse.Namespace, out: Path, result: Any, report: Callable[[Any, Path], str], checkpoint: Any
+) -> int:
     """Write a run's or comparison's tables, print its report and draw its figures if asked."""
-    result.write(out)
+    write_or_keep(checkpoint, lambda: result.write(out))
     if not args.quiet:
         print(report(result, out))
     if args.plot:
@@ -247,16 +254,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("results") / scenario.name
     refuse_existing(out, args.force)
     check_out_dir(out)
+    checkpoint = checkpoint_of(args, out)
     announce_runs(args.replicates, f"run {scenario.name}", args.quiet)
-    res = run_loaded(
-        scenario,
-        args.replicates,
-        args.seed,
-        overrides=overrides,
-        posterior=posterior,
-        **_engine_options(args),
-    )
-    return _finish(args, out, res, run_report)
+    try:
+        res = run_loaded(
+            scenario,
+            args.replicates,
+            args.seed,
+            overrides=overrides,
+            posterior=posterior,
+            checkpoint=checkpoint,
+            **_engine_options(args),
+        )
+    except KeyboardInterrupt:
+        return stopped(checkpoint)
+    return _finish(args, out, res, run_report, checkpoint)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -278,16 +290,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
     refuse_existing(out, args.force)
     check_out_dir(out)
+    checkpoint = checkpoint_of(args, out)
     announce_runs(args.replicates * len(scenarios), f"compare {len(scenarios)} scenarios", args.quiet)
-    cmp = compare_loaded(
-        scenarios,
-        args.replicates,
-        args.seed,
-        overrides=overrides,
-        posterior=posterior,
-        **_engine_options(args),
-    )
-    return _finish(args, out, cmp, comparison_report)
+    try:
+        cmp = compare_loaded(
+            scenarios,
+            args.replicates,
+            args.seed,
+            overrides=overrides,
+            posterior=posterior,
+            checkpoint=checkpoint,
+            **_engine_options(args),
+        )
+    except KeyboardInterrupt:
+        return stopped(checkpoint)
+    return _finish(args, out, cmp, comparison_report, checkpoint)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

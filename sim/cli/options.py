@@ -1,7 +1,7 @@
 """The options every command shares, each declared once, so that a flag means the same everywhere.
 
 `--seed`, `--set`, `--backend`, `--scheduler`, `--workers`, `--replicates`, `--out`, `--force`,
-`--posterior` and `--quiet` are added through these functions. Options a file may also give (an
+`--resume`, `--posterior` and `--quiet` are added through these functions. Options a file may also give (an
 experiment's replicates, seed, backend, workers) default to None here: the file's value is the
 default and the flag overrides it (`resolve`). An existing output is replaced only with `--force`
 (`refuse_existing`), and a job that will take a while says how many runs it starts before it starts
@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +127,52 @@ def add_out(
     """`--out` and `--force`: where the output goes, and whether an existing one may be replaced."""
     p.add_argument(OUT, type=Path, default=None, metavar=metavar, help=f"{what} (default: {default})")
     p.add_argument("--force", action="store_true", help=f"replace an existing {what}")
+
+
+def add_resume(p: argparse.ArgumentParser, what: str) -> None:
+    """`--resume`: continue `what` that was stopped, from what it kept (exclusive with `--force`)."""
+    p.add_argument("--resume", action="store_true", help=f"continue {what}")
+
+
+def check_resume(args: argparse.Namespace) -> None:
+    """`--force` starts again and `--resume` continues: one or the other."""
+    if getattr(args, "force", False) and getattr(args, "resume", False):
+        raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
+
+
+def checkpoint_of(args: argparse.Namespace, out: Path) -> Any:
+    """Where `run`, `compare` and `score` keep their finished replicates until OUT is written."""
+    from sim.run.checkpoint import Checkpoint
+
+    check_resume(args)
+    return Checkpoint(out, resume=args.resume, force=args.force)
+
+
+def stopped(checkpoint: Any) -> int:
+    """Say where a stopped run's finished replicates are kept; return the exit status of a Ctrl-C.
+
+    A run stopped before any replicate finished leaves nothing behind.
+    """
+    if not checkpoint.kept_parts():
+        checkpoint.discard()
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    print(
+        f"interrupted: the finished replicates are kept in {checkpoint.path}; continue with --resume",
+        file=sys.stderr,
+    )
+    return 130
+
+
+def write_or_keep(checkpoint: Any, write: Callable[[], object]) -> None:
+    """Write a finished run's output, then drop its kept replicates; if writing fails, say where they are."""
+    try:
+        write()
+    except InputError as err:
+        raise InputError(
+            f"{err} (the replicates are kept in {checkpoint.path}: continue with --resume)"
+        ) from None
+    checkpoint.discard()
 
 
 def add_quiet(p: argparse.ArgumentParser, what: str = "no progress and no summary on the terminal") -> None:

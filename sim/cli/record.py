@@ -12,10 +12,14 @@ from sim.cli.options import (
     add_overrides,
     add_quiet,
     add_replicates,
+    add_resume,
     add_seed,
     add_workers,
+    checkpoint_of,
     refuse_existing,
     resolve,
+    stopped,
+    write_or_keep,
 )
 from sim.errors import InputError
 
@@ -38,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_workers(p)
     add_backend(p)
     add_overrides(p)
+    add_resume(p, "a stopped score into OUT: run only the replicates it did not keep")
     add_quiet(p, "no progress bar")
     p.set_defaults(func=score_command)
 
@@ -69,13 +74,17 @@ def score_command(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
     refuse_existing(out, args.force)
     check_out_dir(out)
+    checkpoint = checkpoint_of(args, out)
     workers = args.workers if args.workers is not None else default_workers()
-    res = run_loaded(
-        scenario, resolve(args.replicates, 100), resolve(args.seed, 0), workers, not args.quiet, overrides,
-        backend=args.backend, scheduler=args.scheduler,
-    )  # fmt: skip
+    try:
+        res = run_loaded(
+            scenario, resolve(args.replicates, 100), resolve(args.seed, 0), workers, not args.quiet,
+            overrides, backend=args.backend, scheduler=args.scheduler, checkpoint=checkpoint,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        return stopped(checkpoint)
     result = Score(score_results(res, targets), res)
-    result.write(out)
+    write_or_keep(checkpoint, lambda: result.write(out))
     table = result.table
     print(format_table(table))
     fit = table[table["role"] == "fit"]

@@ -15,9 +15,11 @@ from sim.cli.options import (
     add_posterior,
     add_progress,
     add_replicates,
+    add_resume,
     add_seed,
     add_workers,
     announce_runs,
+    check_resume,
     clear_for_rerun,
     load_posterior_option,
     progress_of,
@@ -47,7 +49,7 @@ def register(subparsers: Any) -> None:
     add_backend(parser)
     add_posterior(parser)
     add_out(parser, "results/sweeps/<experiment name>", "sweep directory")
-    parser.add_argument("--resume", action="store_true", help="continue the sweep already in --out")
+    add_resume(parser, "the sweep already in --out")
     parser.add_argument(
         "--chunk-size", type=positive_int, default=None, help="runs per chunk (default: automatic)"
     )
@@ -73,8 +75,7 @@ def handler(args: argparse.Namespace) -> int:
     # every path and value (and the posterior's parameters) checked before anything is touched
     design = build_design(experiment, posterior=posterior)
     out = args.out if args.out is not None else Path("results") / "sweeps" / experiment.name
-    if args.force and args.resume:
-        raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
+    check_resume(args)
     if not args.resume:
         refuse_existing(out, args.force, resume="the sweep in it")
         if args.force:

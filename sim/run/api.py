@@ -14,13 +14,16 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
 from sim.run.posterior import Posterior, as_posterior
 from sim.run.provenance import now, provenance, versions
 from sim.run.results import Comparison, Results, comparison_table
 from sim.scenario import Scenario, load_scenario, parse_assignment
+
+if TYPE_CHECKING:
+    from sim.run.checkpoint import Checkpoint
 
 ScenarioSource = str | Path | Mapping[str, Any] | Scenario
 Overrides = Mapping[str, Any] | Iterable[str] | None
@@ -143,19 +146,29 @@ def _run_all(
     backend: str | None = None,
     scheduler: str | None = None,
     posterior: Posterior | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> tuple[list[Results], dict[str, Any]]:
     """Run the k-point design (one point per scenario) on the sweep engine; Results per scenario.
 
-    Returns the Results and the backend's description (name, workers) for the manifests.
+    Returns the Results and the backend's description (name, workers) for the manifests. With a
+    `checkpoint` the finished replicates are kept as they come, and those an earlier, stopped run
+    kept are not run again (`sim.run.checkpoint`).
     """
+    from sim.run.checkpoint import fingerprint
     from sim.run.seeds import replicate_seeds
     from sim.sweep.memory import run_points
 
     seeds = replicate_seeds(seed, replicates)
     parameters, described = _posterior_runs(scenarios, posterior, seed, replicates, overrides)
+    kept: dict[int, Any] = {}
+    if checkpoint is not None:
+        digest = posterior.describe().get("sha256") if posterior is not None else None
+        kept = checkpoint.open(fingerprint([sc.sha256 for sc in scenarios], replicates, seed, digest))
     desc = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
-    bar = _progress(progress, replicates * len(scenarios), desc)
-    outputs: list[list[Any]] = [[] for _ in scenarios]
+    bar = _progress(progress, replicates * len(scenarios) - len(kept), desc)
+    outputs: dict[int, Any] = dict(kept)
+    resumed = [sum(1 for r in kept if r // replicates == i) for i in range(len(scenarios))]
+    count = list(resumed)
     started = [""] * len(scenarios)
     timing: list[dict[str, Any]] = [{} for _ in scenarios]
     engine: dict[str, Any] = {}
@@ -170,21 +183,29 @@ def _run_all(
             on_done=bar,
             on_backend=engine.update,
             parameters=parameters,
+            skip=frozenset(kept),
         )
-        for i, out in points:
-            if not outputs[i]:
+        for run_id, out in points:
+            i = run_id // replicates
+            if not started[i]:
                 started[i] = stamp_prev
-            outputs[i].append(out)
-            if len(outputs[i]) == replicates:
+            outputs[run_id] = out
+            count[i] += 1
+            if checkpoint is not None:
+                checkpoint.keep(run_id, out)
+            if count[i] == replicates:
                 t = time.perf_counter()
                 timing[i] = {"started": started[i], "finished": now(), "seconds": round(t - t_prev, 3)}
                 t_prev, stamp_prev = t, timing[i]["finished"]
     finally:
+        if checkpoint is not None:
+            checkpoint.flush()  # a stop or a failing replicate keeps every replicate finished so far
         close = getattr(bar, "close", None)
         if callable(close):
             close()
     results = []
-    for sc, outs, tm, under in zip(scenarios, outputs, timing, described, strict=True):
+    per_scenario = [[outputs[i * replicates + r] for r in range(replicates)] for i in range(len(scenarios))]
+    for sc, outs, tm, under, n_kept in zip(scenarios, per_scenario, timing, described, resumed, strict=True):
         cfg = sc.config
         manifest: dict[str, Any] = {
             "kind": "run",
@@ -203,6 +224,7 @@ def _run_all(
             **provenance(engine, sc.sha256),
             "timings": tm,
             **under,
+            **({"resumed_replicates": n_kept} if n_kept else {}),
         }
         results.append(Results.from_outputs(outs, manifest))
     return results, engine
@@ -219,13 +241,15 @@ def run_loaded(
     backend: str | None = None,
     scheduler: str | None = None,
     posterior: Posterior | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> Results:
     """Run a loaded scenario's replicates (a one-point design) and assemble the tables and manifest.
 
-    The counts are not checked again here: `run_scenario` and the CLI have checked them.
+    The counts are not checked again here: `run_scenario` and the CLI have checked them. With a
+    `checkpoint` (`sim.run.checkpoint`) a stopped run can be resumed.
     """
     runs, _ = _run_all(
-        [scenario], replicates, seed, workers, progress, overrides, backend, scheduler, posterior
+        [scenario], replicates, seed, workers, progress, overrides, backend, scheduler, posterior, checkpoint
     )
     return runs[0]
 
@@ -277,11 +301,15 @@ def compare_loaded(
     backend: str | None = None,
     scheduler: str | None = None,
     posterior: Posterior | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> Comparison:
-    """Run loaded scenarios (a k-point design) on common random numbers and build the comparison."""
+    """Run loaded scenarios (a k-point design) on common random numbers and build the comparison.
+
+    With a `checkpoint` (`sim.run.checkpoint`) a stopped comparison can be resumed.
+    """
     started, t0 = now(), time.perf_counter()
     runs, engine = _run_all(
-        scenarios, replicates, seed, workers, progress, overrides, backend, scheduler, posterior
+        scenarios, replicates, seed, workers, progress, overrides, backend, scheduler, posterior, checkpoint
     )
     results = {sc.name: res for sc, res in zip(scenarios, runs, strict=True)}
     manifest = {

@@ -29,7 +29,7 @@ def default_backend(backend: str | None, scheduler: str | None, workers: int, n_
 def _tasks(
     scenarios: Sequence[Any],
     seeds: Sequence[int],
-    plan: list[range],
+    plan: Sequence[Sequence[int]],
     run_function: str,
     parameters: Sequence[Sequence[Any]] | None = None,
 ) -> Iterator[ChunkTask]:
@@ -68,21 +68,26 @@ def run_points(
     on_backend: Callable[[dict[str, Any]], None] | None = None,
     run_function: str = RUN_FUNCTION,
     parameters: Sequence[Sequence[Any]] | None = None,
+    skip: frozenset[int] = frozenset(),
 ) -> Iterator[tuple[int, Any]]:
-    """Yield `(scenario index, ReplicateOutput)` in order (scenario-major, then replicate).
+    """Yield `(run id, ReplicateOutput)` in order; run id = scenario index x replicates + replicate.
 
     Results do not depend on the backend or the number of workers. A replicate that raises stops
     the run with a RuntimeError naming it (a run's tables must be whole); so does a lost chunk.
     `on_backend` receives the backend's description (name, workers) for the manifest.
     `parameters[k][i]`, under a posterior, is replicate i of scenario k's calibrated parameters
-    (`sim.run.posterior.RunParameters`).
+    (`sim.run.posterior.RunParameters`). Run ids in `skip` (kept by an earlier, stopped run) are
+    not run again.
     """
-    n_runs = len(scenarios) * len(seeds)
+    todo = [r for r in range(len(scenarios) * len(seeds)) if r not in skip]
+    n_runs = len(todo)
+    if n_runs == 0:
+        return
     name = default_backend(backend, scheduler, workers, n_runs)
     if name == "local":
         workers = min(workers, n_runs)
     engine = make_backend(name, workers, scheduler, run_function)
-    plan = chunks(n_runs, chunk_size_for(n_runs, engine.workers), taper=True)
+    plan = [[todo[i] for i in r] for r in chunks(n_runs, chunk_size_for(n_runs, engine.workers), taper=True)]
     waiting: dict[int, list[tuple[int, Any]]] = {}
     following = 0
     with engine:
@@ -104,6 +109,5 @@ def run_points(
                     on_done()
             waiting[task.chunk_id] = outcome.replicates
             while following in waiting:
-                for run_id, output in waiting.pop(following):
-                    yield run_id // len(seeds), output
+                yield from waiting.pop(following)
                 following += 1
