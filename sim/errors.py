@@ -1,4 +1,4 @@
-"""The one error type for bad user input, so the CLI can print it as one line and exit 2."""
+"""Error types the CLI prints as one line: bad user input (exit 2) and a run that failed (exit 1)."""
 
 
 class InputError(Exception):
@@ -6,3 +6,10 @@ class InputError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(str(message).split()))
+
+
+class RunFailed(RuntimeError):
+    """A replicate raised, or a worker was lost, so a run's tables cannot be whole (a bug, not bad input).
+
+    The message names the scenario, the replicate and its seed, so the failure can be replayed alone.
+    """

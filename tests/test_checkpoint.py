@@ -112,3 +112,29 @@ def test_the_command_line_says_where_a_stopped_run_is_kept_and_finishes_it(
     assert "not both" in capsys.readouterr().err
     assert main([*argv, "--resume"]) == 0
     assert (out / "summary.csv").exists() and not partial_dir(out).exists()
+
+
+def test_a_failing_replicate_is_named_in_one_line_and_the_finished_ones_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sim.run.runner
+
+    simulate = sim.run.runner.simulate
+
+    def failing(scenario: Any, seed: int, replicate: int = 0, **kwargs: Any) -> Any:
+        if replicate == 2:
+            raise ValueError("a bug in a mechanism")
+        return simulate(scenario, seed, replicate, **kwargs)
+
+    out = tmp_path / "hist"
+    argv = ["run", str(HISTORICAL), "--replicates", "4", "--seed", "2", "--out", str(out), "--quiet"]
+    argv += ["--backend", "serial", "--set", "party.scale=0.02"]
+    with monkeypatch.context() as m:
+        m.setattr(sim.run.runner, "simulate", failing)
+        assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "replicate 2" in err[0] and "a bug in a mechanism" in err[0], err
+    assert str(partial_dir(out)) in err[0]
+    assert Checkpoint(out, resume=True).kept_runs() == 2  # replicates 0 and 1
+    assert main([*argv, "--resume"]) == 0
+    assert (out / "summary.csv").exists()

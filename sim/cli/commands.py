@@ -27,13 +27,14 @@ from sim.cli.options import (
     add_workers,
     announce_runs,
     checkpoint_of,
+    failed,
     load_posterior_option,
     refuse_existing,
     resolve,
     stopped,
     write_or_keep,
 )
-from sim.errors import InputError
+from sim.errors import InputError, RunFailed
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
 EXTRA_COMMAND_MODULES: tuple[str, ...] = (
@@ -268,6 +269,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         return stopped(checkpoint)
+    except RunFailed as err:
+        return failed(checkpoint, err)
     return _finish(args, out, res, run_report, checkpoint)
 
 
@@ -304,6 +307,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         return stopped(checkpoint)
+    except RunFailed as err:
+        return failed(checkpoint, err)
     return _finish(args, out, cmp, comparison_report, checkpoint)
 
 
@@ -371,6 +376,9 @@ def _main(argv: list[str] | None) -> int:
     except (InputError, _UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except RunFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

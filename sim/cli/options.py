@@ -164,6 +164,13 @@ def stopped(checkpoint: Any) -> int:
     return 130
 
 
+def failed(checkpoint: Any, err: Exception) -> int:
+    """Say which replicate failed and where the finished ones are kept; return the exit status (1)."""
+    kept = f"; the finished replicates are kept in {checkpoint.path}" if checkpoint.kept_parts() else ""
+    print(f"error: {err}{kept}", file=sys.stderr)
+    return 1
+
+
 def write_or_keep(checkpoint: Any, write: Callable[[], object]) -> None:
     """Write a finished run's output, then drop its kept replicates; if writing fails, say where they are."""
     try:

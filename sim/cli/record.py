@@ -16,12 +16,13 @@ from sim.cli.options import (
     add_seed,
     add_workers,
     checkpoint_of,
+    failed,
     refuse_existing,
     resolve,
     stopped,
     write_or_keep,
 )
-from sim.errors import InputError
+from sim.errors import InputError, RunFailed
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -83,6 +84,8 @@ def score_command(args: argparse.Namespace) -> int:
         )  # fmt: skip
     except KeyboardInterrupt:
         return stopped(checkpoint)
+    except RunFailed as err:
+        return failed(checkpoint, err)
     result = Score(score_results(res, targets), res)
     write_or_keep(checkpoint, lambda: result.write(out))
     table = result.table

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from sim.errors import RunFailed
 from sim.sweep.backends import make_backend
 from sim.sweep.design import chunk_size_for, chunks
 from sim.sweep.worker import RUN_FUNCTION, ChunkTask, RunSpec
@@ -73,7 +74,7 @@ def run_points(
     """Yield `(run id, ReplicateOutput)` in order; run id = scenario index x replicates + replicate.
 
     Results do not depend on the backend or the number of workers. A replicate that raises stops
-    the run with a RuntimeError naming it (a run's tables must be whole); so does a lost chunk.
+    the run with a `RunFailed` naming it (a run's tables must be whole); so does a lost chunk.
     `on_backend` receives the backend's description (name, workers) for the manifest.
     `parameters[k][i]`, under a posterior, is replicate i of scenario k's calibrated parameters
     (`sim.run.posterior.RunParameters`). Run ids in `skip` (kept by an earlier, stopped run) are
@@ -97,10 +98,10 @@ def run_points(
             _tasks(scenarios, seeds, plan, run_function, parameters), 2 * engine.workers + 2
         ):
             if isinstance(outcome, BaseException):
-                raise RuntimeError(f"chunk {task.chunk_id} lost: {type(outcome).__name__}: {outcome}")
+                raise RunFailed(f"chunk {task.chunk_id} lost: {type(outcome).__name__}: {outcome}")
             if outcome.failures:
                 f = outcome.failures[0]
-                raise RuntimeError(
+                raise RunFailed(
                     f"scenario {scenarios[f['point_id']].name}, replicate {f['replicate']} "
                     f"(seed {f['seed']}) failed: {f['error']}"
                 )
