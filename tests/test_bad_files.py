@@ -189,6 +189,18 @@ def test_a_mistyped_file_name_offers_the_nearest_file(
     assert not (tmp_path / "o").exists()
 
 
+def test_a_missing_scenario_is_named_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    for args in (
+        ["run", "scenarios/historcal.toml"],
+        ["compare", "scenarios/historical.toml", "scenarios/x.toml"],
+    ):
+        code, err = outcome(capsys, [*args, "--out", str(tmp_path / "o")], tmp_path)
+        assert code == 2 and err.startswith(f"error: {args[-1]}: file not found"), err
+
+
 def test_a_missing_file_with_no_near_name_offers_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

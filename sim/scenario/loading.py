@@ -72,13 +72,13 @@ def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, An
 
 
 def _resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    path = path.resolve()
+    given, path = path, path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise InputError(
             f"{chain[-1]}: base: circular inheritance ({cycle}): expected a chain ending without base"
         )
-    data = _read_toml(path)
+    data = _read_toml(given)  # a missing or malformed file is named as the user gave it
     base = data.pop("base", None)
     if base is None:
         return data
