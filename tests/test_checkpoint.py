@@ -110,7 +110,9 @@ def test_the_command_line_says_where_a_stopped_run_is_kept_and_finishes_it(
     assert not out.exists()
     assert main([*argv, "--resume", "--force"]) == 2
     assert "not both" in capsys.readouterr().err
-    assert main([*argv, "--resume"]) == 0
+    assert main([*argv[:-5], "--backend", "serial", "--set", "party.scale=0.02", "--resume"]) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == f"resuming: 1 finished replicate kept in {partial_dir(out)}"
     assert (out / "summary.csv").exists() and not partial_dir(out).exists()
 
 

@@ -145,7 +145,13 @@ def checkpoint_of(args: argparse.Namespace, out: Path) -> Any:
     from sim.run.checkpoint import Checkpoint
 
     check_resume(args)
-    return Checkpoint(out, resume=args.resume, force=args.force)
+    quiet = getattr(args, "quiet", False)
+    return Checkpoint(out, resume=args.resume, force=args.force, announce=None if quiet else _resuming)
+
+
+def _resuming(kept: int, path: Path) -> None:
+    noun = "replicate" if kept == 1 else "replicates"
+    print(f"resuming: {kept:,} finished {noun} kept in {path}", file=sys.stderr, flush=True)
 
 
 def stopped(checkpoint: Any) -> int:

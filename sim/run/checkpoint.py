@@ -18,7 +18,7 @@ import json
 import pickle
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +46,23 @@ class Checkpoint:
     """The finished replicates of one command's run into `out`.
 
     `resume` continues a run that was stopped; `force` discards what an earlier run kept. Without
-    either, finding kept replicates is an `InputError` (nothing is thrown away unasked).
+    either, finding kept replicates is an `InputError` (nothing is thrown away unasked). `announce`
+    is told how many replicates a resume takes over, and from where.
     """
 
-    def __init__(self, out: Path, *, resume: bool = False, force: bool = False) -> None:
+    def __init__(
+        self,
+        out: Path,
+        *,
+        resume: bool = False,
+        force: bool = False,
+        announce: Callable[[int, Path], None] | None = None,
+    ) -> None:
         self.out = out
         self.path = partial_dir(out)
         self.resume = resume
         self.force = force
+        self.announce = announce  # told how many replicates a resume takes over, before any run starts
         self._batch: dict[int, Any] = {}
         self._parts = 0
         self._last = time.monotonic()
@@ -81,6 +90,8 @@ class Checkpoint:
                 with gzip.open(part, "rb") as fh:
                     kept.update(pickle.load(fh))
             self._parts = len(parts)
+            if self.announce is not None:
+                self.announce(len(kept), self.path)
         else:
             try:
                 self.path.mkdir(parents=True)
