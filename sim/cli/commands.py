@@ -239,12 +239,38 @@ def _finish(
     return 0
 
 
+def _run_and_finish(
+    args: argparse.Namespace,
+    out: Path,
+    what: str,
+    runs: int,
+    job: Callable[[Any], Any],
+    report: Callable[[Any, Path], str],
+) -> int:
+    """Run `job(checkpoint)` into `out`: refuse an existing output, keep finished replicates, finish.
+
+    After a Ctrl-C or a failed replicate it says where the finished replicates are kept (`--resume`).
+    """
+    from sim.run.results import check_out_dir
+
+    refuse_existing(out, args.force)
+    check_out_dir(out)
+    checkpoint = checkpoint_of(args, out)
+    announce_runs(runs, what, args.quiet)
+    try:
+        result = job(checkpoint)
+    except KeyboardInterrupt:
+        return stopped(checkpoint)
+    except RunFailed as err:
+        return failed(checkpoint, err)
+    return _finish(args, out, result, report, checkpoint)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """`powerstruggle run SCENARIO ...`."""
     _prestart(args, 1)
     from sim.run.api import posterior_standing, prepare, run_loaded
     from sim.run.report import run_report
-    from sim.run.results import check_out_dir
 
     _check_plot_available(args)
     overrides = _overrides(args)
@@ -253,12 +279,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if posterior is not None:
         posterior_standing([scenario], posterior, overrides)  # a missing parameter fails before any output
     out = args.out if args.out is not None else Path("results") / scenario.name
-    refuse_existing(out, args.force)
-    check_out_dir(out)
-    checkpoint = checkpoint_of(args, out)
-    announce_runs(args.replicates, f"run {scenario.name}", args.quiet)
-    try:
-        res = run_loaded(
+
+    def job(checkpoint: Any) -> Any:
+        return run_loaded(
             scenario,
             args.replicates,
             args.seed,
@@ -267,11 +290,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             checkpoint=checkpoint,
             **_engine_options(args),
         )
-    except KeyboardInterrupt:
-        return stopped(checkpoint)
-    except RunFailed as err:
-        return failed(checkpoint, err)
-    return _finish(args, out, res, run_report, checkpoint)
+
+    return _run_and_finish(args, out, f"run {scenario.name}", args.replicates, job, run_report)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -279,7 +299,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _prestart(args, len(args.scenarios))
     from sim.run.api import compare_loaded, load_all, posterior_standing
     from sim.run.report import comparison_report
-    from sim.run.results import check_out_dir
 
     _check_plot_available(args)
     overrides = _overrides(args)
@@ -291,12 +310,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out = args.out
     else:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
-    refuse_existing(out, args.force)
-    check_out_dir(out)
-    checkpoint = checkpoint_of(args, out)
-    announce_runs(args.replicates * len(scenarios), f"compare {len(scenarios)} scenarios", args.quiet)
-    try:
-        cmp = compare_loaded(
+
+    def job(checkpoint: Any) -> Any:
+        return compare_loaded(
             scenarios,
             args.replicates,
             args.seed,
@@ -305,11 +321,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
             checkpoint=checkpoint,
             **_engine_options(args),
         )
-    except KeyboardInterrupt:
-        return stopped(checkpoint)
-    except RunFailed as err:
-        return failed(checkpoint, err)
-    return _finish(args, out, cmp, comparison_report, checkpoint)
+
+    what = f"compare {len(scenarios)} scenarios"
+    return _run_and_finish(args, out, what, args.replicates * len(scenarios), job, comparison_report)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
