@@ -239,6 +239,21 @@ def _finish(
     return 0
 
 
+def _engine_job(
+    args: argparse.Namespace, loaded: Callable[..., Any], what: Any, overrides: Any, posterior: Any
+) -> Callable[[Any], Any]:
+    """`run_loaded` or `compare_loaded` on `what` with the command's flags, given a checkpoint."""
+    return lambda checkpoint: loaded(
+        what,
+        args.replicates,
+        args.seed,
+        overrides=overrides,
+        posterior=posterior,
+        checkpoint=checkpoint,
+        **_engine_options(args),
+    )
+
+
 def _run_and_finish(
     args: argparse.Namespace,
     out: Path,
@@ -279,18 +294,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if posterior is not None:
         posterior_standing([scenario], posterior, overrides)  # a missing parameter fails before any output
     out = args.out if args.out is not None else Path("results") / scenario.name
-
-    def job(checkpoint: Any) -> Any:
-        return run_loaded(
-            scenario,
-            args.replicates,
-            args.seed,
-            overrides=overrides,
-            posterior=posterior,
-            checkpoint=checkpoint,
-            **_engine_options(args),
-        )
-
+    job = _engine_job(args, run_loaded, scenario, overrides, posterior)
     return _run_and_finish(args, out, f"run {scenario.name}", args.replicates, job, run_report)
 
 
@@ -310,18 +314,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         out = args.out
     else:
         out = Path("results") / f"compare_{scenarios[0].name}_vs_{len(scenarios) - 1}"
-
-    def job(checkpoint: Any) -> Any:
-        return compare_loaded(
-            scenarios,
-            args.replicates,
-            args.seed,
-            overrides=overrides,
-            posterior=posterior,
-            checkpoint=checkpoint,
-            **_engine_options(args),
-        )
-
+    job = _engine_job(args, compare_loaded, scenarios, overrides, posterior)
     what = f"compare {len(scenarios)} scenarios"
     return _run_and_finish(args, out, what, args.replicates * len(scenarios), job, comparison_report)
 

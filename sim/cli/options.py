@@ -1,9 +1,9 @@
 """The options every command shares, each declared once, so that a flag means the same everywhere.
 
 `--seed`, `--set`, `--backend`, `--scheduler`, `--workers`, `--replicates`, `--out`, `--force`,
-`--resume`, `--posterior` and `--quiet` are added through these functions. Options a file may also give (an
-experiment's replicates, seed, backend, workers) default to None here: the file's value is the
-default and the flag overrides it (`resolve`). An existing output is replaced only with `--force`
+`--resume`, `--posterior` and `--quiet` are added through these functions. Options a file may also
+give (an experiment's replicates, seed, backend, workers) default to None here: the file's value is
+the default and the flag overrides it (`resolve`). An existing output is replaced only with `--force`
 (`refuse_existing`), and a job that will take a while says how many runs it starts before it starts
 them (`announce_runs`).
 """
