@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from sim.mechanisms import alliances
 from sim.mechanisms.alliances import camp_compatibility, compatibility, compatibility_matrix
 from sim.model.core import PowerStruggleModel
-from sim.model.politics import camp_of
+from sim.model.politics import Coalition, camp_of
 
 HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
 _MODEL = PowerStruggleModel(scenario=HISTORICAL, overrides={"party.scale": 0.01}, rng=0)
@@ -83,7 +84,13 @@ def test_the_grain_crisis_raises_the_policy_pressure_on_a_bloc() -> None:
 
 
 def test_a_bloc_whose_enemy_recanted_may_break() -> None:
-    model = small_model(**{"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0})
+    model = small_model(
+        **{
+            "mechanisms.alliances.dissolve_rate": 1.0,
+            "mechanisms.alliances.rivalry": 10.0,
+            "mechanisms.alliances.quarrels": 1,
+        }
+    )
     trotsky = model.leader_index["trotsky"]
     assert any(c.against == trotsky for c in model.coalitions)
     alliances._dissolve(model)
@@ -91,6 +98,45 @@ def test_a_bloc_whose_enemy_recanted_may_break() -> None:
     model.leaders[trotsky].capitulated = True
     alliances._dissolve(model)
     assert not any(c.against == trotsky for c in model.coalitions)
+
+
+def test_a_bloc_whose_reason_is_gone_breaks_at_its_third_quarrel_not_its_first() -> None:
+    """A split is made, not declared: at a sure quarrel a month, the Troika lasts three months."""
+    over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
+    model = small_model(**over)
+    assert model.cfg.mechanisms.alliances.quarrels == 3  # the historical value is the default
+    trotsky = model.leader_index["trotsky"]
+    troika = next(c for c in model.coalitions if c.against == trotsky)
+    for _ in range(4):
+        alliances._dissolve(model)  # a live enemy: no quarrel
+    assert troika.quarrels == 0 and troika in list(model.coalitions)
+    model.leaders[trotsky].capitulated = True
+    alliances._dissolve(model)
+    alliances._dissolve(model)
+    assert troika.quarrels == 2 and troika in list(model.coalitions)
+    alliances._dissolve(model)
+    assert troika not in list(model.coalitions)
+
+
+def test_quarrels_keep_the_mean_wait_and_narrow_its_spread() -> None:
+    """Three quarrels at three times the chance: about the one-shot hazard's mean wait, less spread."""
+    rate = 0.12
+
+    def waits(quarrels: int) -> np.ndarray:
+        over = {"mechanisms.alliances.dissolve_rate": rate, "mechanisms.alliances.quarrels": quarrels}
+        model = small_model(**over)
+        out = []
+        for _ in range(3000):
+            c = Coalition(members={0, 1}, against=2, since=date(1925, 1, 1))
+            month = 1
+            while not alliances.quarrel(model, c, pressure=1.0):
+                month += 1
+            out.append(month)
+        return np.array(out)
+
+    one, three = waits(1), waits(3)
+    assert abs(one.mean() - 1 / rate) < 0.6 and abs(three.mean() - 1 / rate) < 0.6
+    assert three.std() < 0.7 * one.std()
 
 
 def _big_troika(model: PowerStruggleModel) -> dict[str, int]:
@@ -116,7 +162,11 @@ def test_the_fault_line_runs_between_the_ruthless_rival_and_the_head() -> None:
 
 def test_a_bloc_breaking_along_its_fault_line_splits_into_two_blocs_facing_each_other() -> None:
     """The head keeps the Right against Zinoviev; Zinoviev and Kamenev leave together against Stalin."""
-    over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
+    over = {
+        "mechanisms.alliances.dissolve_rate": 1.0,
+        "mechanisms.alliances.rivalry": 10.0,
+        "mechanisms.alliances.quarrels": 1,
+    }
     split = exact_model(3, **over)
     idx = _big_troika(split)
     alliances._dissolve(split)
@@ -210,7 +260,11 @@ def test_alliance_refuses_a_partner_with_low_compromise_willingness() -> None:
 
 def test_zinoviev_and_kamenev_leave_the_troika_together_and_in_open_opposition() -> None:
     """A Troika whose head keeps nobody: the two who leave form the New Opposition against him."""
-    over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
+    over = {
+        "mechanisms.alliances.dissolve_rate": 1.0,
+        "mechanisms.alliances.rivalry": 10.0,
+        "mechanisms.alliances.quarrels": 1,
+    }
     model = exact_model(3, **over)
     s, z, k, t = (model.leader_index[n] for n in ("stalin", "zinoviev", "kamenev", "trotsky"))
     _clear(model)

@@ -18,6 +18,7 @@ import numpy as np
 from sim.mechanisms.information import foresight_discount
 from sim.model.leaders import RUNG
 from sim.model.politics import (
+    Coalition,
     camp_of,
     camps_by_leader,
     head,
@@ -133,7 +134,7 @@ def _dissolve(model: PowerStruggleModel) -> None:
             continue
         # The bloc holds while its enemy is a threat; once he is spent, what is left to divide it is policy.
         pressure = 1.0 if drifted else policy_pressure(model, c.members)
-        if model.streams["alliances"].random() >= mech.dissolve_rate * mech.strength * pressure:
+        if not quarrel(model, c, pressure):
             continue
         strongest = head(model, frozenset(c.members))
         leavers = fault_line(model, c.members, strongest)
@@ -154,6 +155,27 @@ def _dissolve(model: PowerStruggleModel) -> None:
             model.coalitions.start(
                 set(leavers), against=strongest, detail=f"against {model.leader_names[strongest]}"
             )
+
+
+def quarrel(model: PowerStruggleModel, c: Coalition, pressure: float) -> bool:
+    """A bloc whose reason is gone may quarrel this month: True when that quarrel is the one that breaks it.
+
+    A split is made, not declared. Record: the Troika quarrelled over expelling Trotsky (January 1925),
+    over socialism in one country and the peasant (the 14th Conference, April 1925) and over the
+    Platform of Four (September-October 1925) before the open break at the 14th Congress (Carr,
+    *Socialism in One Country*, vol. 2; Daniels 1960, ch. 11); Stalin and the Right over the
+    extraordinary measures (January-February 1928), at the April plenum and at the July plenum, where
+    the break was made (Cohen 1973, ch. 9). A quarrel comes in a month with chance
+    `quarrels x dissolve_rate x strength x pressure` (at most 1) and the bloc breaks at the
+    `quarrels`-th: the mean wait is the one-shot monthly hazard's (`quarrels` = 1), its spread smaller,
+    as for building a faction (`sim.mechanisms.mobilisation`).
+    """
+    mech = model.cfg.mechanisms.alliances
+    chance = min(1.0, mech.quarrels * mech.dissolve_rate * mech.strength * pressure)
+    if model.streams["alliances"].random() >= chance:
+        return False
+    c.quarrels += 1
+    return c.quarrels >= mech.quarrels
 
 
 def fault_line(model: PowerStruggleModel, members: set[int], top: int) -> set[int]:

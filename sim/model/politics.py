@@ -13,11 +13,15 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Coalition:
-    """An alliance of two or more leaders against a common threat (a leader's index)."""
+    """An alliance of two or more leaders against a common threat (a leader's index).
+
+    `quarrels` counts the quarrels it has had since its reason went (`sim.mechanisms.alliances`).
+    """
 
     members: set[int]
     against: int
     since: date
+    quarrels: int = 0
 
 
 def _structure(model: PowerStruggleModel) -> tuple[list[frozenset[int]], list[frozenset[int]]]:

@@ -195,6 +195,14 @@ class AllianceParams(Mechanism):
         le=1.0,
         description="monthly chance a coalition whose reason is gone breaks, times the pressure",
     )
+    # A split is made, not declared: the bloc breaks at its `quarrels`-th quarrel, each month's quarrel
+    # drawn at quarrels x dissolve_rate x pressure, so the mean wait is the one-shot hazard's.
+    quarrels: int = Field(
+        default=3,
+        ge=1,
+        le=12,
+        description="quarrels that break a bloc whose reason is gone (1: a one-shot monthly hazard)",
+    )
     betrayal: float = Field(
         default=0.4, ge=0.0, le=1.0, description="distrust between a bloc's head and the partners who left it"
     )
