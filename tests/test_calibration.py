@@ -139,7 +139,7 @@ def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> Non
 def test_the_same_seed_gives_the_same_posterior_on_one_worker_and_on_two(
     small: Path, synthetic: Path, tmp_path: Path
 ) -> None:
-    args = dict(params=[f"{MOB}=0:1"], budget=120, population=20, seed=9, predictive=3)
+    args = dict(params=[f"{MOB}=0:1"], budget=200, population=20, seed=9, predictive=3)
     a = calibrate(small, synthetic, out=tmp_path / "a", workers=1, **args)  # type: ignore[arg-type]
     b = calibrate(small, synthetic, out=tmp_path / "b", workers=2, **args)  # type: ignore[arg-type]
     gens = pd.read_csv(tmp_path / "a" / "generations.csv")
