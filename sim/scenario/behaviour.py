@@ -193,7 +193,7 @@ class AllianceParams(Mechanism):
         default=0.15,
         ge=0.0,
         le=1.0,
-        description="monthly chance a coalition whose reason is gone breaks, times the pressure",
+        description="monthly rate at which a coalition whose reason is gone breaks, times the pressure",
     )
     # A split is made, not declared: the bloc breaks at its `quarrels`-th quarrel, each month's quarrel
     # drawn at quarrels x dissolve_rate x pressure, so the mean wait is the one-shot hazard's.
@@ -207,7 +207,7 @@ class AllianceParams(Mechanism):
         default=0.4, ge=0.0, le=1.0, description="distrust between a bloc's head and the partners who left it"
     )
     distrust_decay: float = Field(default=0.01, ge=0.0, le=1.0, description="monthly decay of distrust")
-    # Once its common enemy is spent, a bloc's monthly hazard of breaking is dissolve_rate x
+    # Once its common enemy is spent, a bloc breaks at the mean rate dissolve_rate x pressure, the pressure
     # min(1, policy_cost x agrarian salience x policy distance / mean compromise willingness).
     policy_cost: float = Field(
         default=3.0,
