@@ -190,18 +190,11 @@ class AllianceParams(Mechanism):
         description="least following of a rival camp that makes a leader seek partners",
     )
     dissolve_rate: float = Field(
-        default=0.15,
-        ge=0.0,
-        le=1.0,
-        description="monthly rate at which a coalition whose reason is gone breaks, times the pressure",
+        default=0.15, ge=0.0, le=1.0, description="monthly rate at which a spent bloc breaks, x the pressure"
     )
-    # A split is made, not declared: the bloc breaks at its `quarrels`-th quarrel, each month's quarrel
-    # drawn at quarrels x dissolve_rate x pressure, so the mean wait is the one-shot hazard's.
+    # A split is made, not declared (sim.mechanisms.alliances.quarrel): the mean wait is dissolve_rate's.
     quarrels: int = Field(
-        default=3,
-        ge=1,
-        le=12,
-        description="quarrels that break a bloc whose reason is gone (1: a one-shot monthly hazard)",
+        default=3, ge=1, le=12, description="quarrels that break a bloc whose reason is gone (1: one-shot)"
     )
     betrayal: float = Field(
         default=0.4, ge=0.0, le=1.0, description="distrust between a bloc's head and the partners who left it"
