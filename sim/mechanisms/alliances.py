@@ -4,9 +4,10 @@ Seed: the Troika against Trotsky; Stalin "turned on his former allies"; the bloc
 A leader whose camp lacks a majority seeks a partner who fears the same rival and is close enough
 (compromise willingness minus ideological distance minus distrust). A coalition breaks when its
 members have drifted apart, or when its common threat is spent and policy divides them (distance times
-the salience of the agrarian question, see `policy_pressure`); its betrayed partners then distrust the
-strongest member. It breaks along its fault line rather than falling apart: the
-partners divided from its head leave together, and the rest stay with him against those who left.
+the salience of the agrarian question, see `policy_pressure`), at the last of a series of quarrels
+(`quarrel`); its betrayed partners then distrust the strongest member. It breaks along its fault
+line rather than falling apart: the partners divided from its head leave together, and the rest stay
+with him against those who left.
 """
 
 from __future__ import annotations
