@@ -138,7 +138,7 @@ class Checkpoint:
         return len(list(self.path.glob("part-*.pkl.gz"))) if self.path.is_dir() else 0
 
     def kept_runs(self) -> int:
-        """How many replicates the parts on disk hold (read back; for the message after a stop)."""
+        """How many replicates the parts on disk hold, read back from them (to inspect a stopped run)."""
         n = 0
         for part in self.path.glob("part-*.pkl.gz"):
             with gzip.open(part, "rb") as fh:

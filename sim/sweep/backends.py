@@ -119,12 +119,6 @@ class LocalBackend:
         finally:
             threading.excepthook = previous
 
-    def terminate(self) -> None:
-        """Stop workers now (Ctrl-C): unfinished chunks are simply not committed and rerun on --resume."""
-        processes = getattr(self.pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            process.terminate()
-
     def describe(self) -> dict[str, Any]:
         """Backend facts for the manifest."""
         return {
