@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sim.mechanisms import alliances
 from sim.mechanisms.alliances import camp_compatibility, compatibility, compatibility_matrix
 from sim.model.core import PowerStruggleModel
+from sim.model.leaders import RUNG
 from sim.model.politics import Coalition, camp_of
 
 HISTORICAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "historical.toml")
@@ -98,6 +99,23 @@ def test_a_bloc_whose_enemy_recanted_may_break() -> None:
     model.leaders[trotsky].capitulated = True
     alliances._dissolve(model)
     assert not any(c.against == trotsky for c in model.coalitions)
+
+
+def test_an_enemy_out_of_office_is_spent_only_once_no_organised_faction_stands_with_him() -> None:
+    """Trotsky quiet out of office in 1925 was spent; the United Opposition out of office was not."""
+    model = small_model()
+    trotsky = model.leader_index["trotsky"]
+    leader = model.leaders[trotsky]
+    assert not alliances.enemy_spent(model, trotsky)  # in office: a live enemy
+    leader.rung = RUNG["post_removal"]
+    leader.mobilised = False
+    assert alliances.enemy_spent(model, trotsky)  # stripped and keeping discipline
+    leader.mobilised = True
+    assert not alliances.enemy_spent(model, trotsky)  # stripped, but his faction fights on
+    leader.rung = RUNG["party_expulsion"]
+    assert alliances.enemy_spent(model, trotsky)  # out of the party, faction or not
+    leader.rung, leader.mobilised, leader.capitulated = RUNG["post_removal"], True, True
+    assert alliances.enemy_spent(model, trotsky)  # recanted
 
 
 def test_a_bloc_whose_reason_is_gone_breaks_at_its_third_quarrel_not_its_first() -> None:

@@ -97,10 +97,32 @@ def _stalin_against_trotsky(willingness: float = 1.0, **overrides: object) -> tu
 
 
 def test_a_members_wavering_decides_a_close_politburo_vote() -> None:
-    loyal, trotsky = _stalin_against_trotsky(willingness=0.0)
+    off = {"mechanisms.information.enabled": False}  # no files: he wavers with his willingness alone
+    loyal, trotsky = _stalin_against_trotsky(willingness=0.0, **off)
     assert politburo_vote.tally(loyal, trotsky) == (2, 1, 0)  # Kalinin votes with his patron
-    wavering, trotsky = _stalin_against_trotsky(willingness=1.0)
+    wavering, trotsky = _stalin_against_trotsky(willingness=1.0, **off)
     assert politburo_vote.tally(wavering, trotsky) == (1, 2, 0)  # he votes his line, and the motion fails
+
+
+def test_the_secretariats_files_hold_a_wavering_client() -> None:
+    """Stalin's "special hold" on Kalinin: a client of the Secretariat's camp wavers less.
+
+    With the files, a member of willingness 1 stays with his patron with chance foresight x control
+    (0.5 x 0.9 for Stalin); without them, or once his patron's camp has lost the Secretariat, never.
+    """
+
+    def loyal_share(model: PowerStruggleModel, trotsky: int) -> float:
+        return sum(politburo_vote.tally(model, trotsky) == (2, 1, 0) for _ in range(600)) / 600
+
+    held, trotsky = _stalin_against_trotsky(willingness=1.0)
+    info = held.cfg.mechanisms.information
+    expected = info.foresight * info.strength * held.leaders[held.leader_index["stalin"]].appointment_control
+    assert abs(loyal_share(held, trotsky) - expected) < 0.07
+    free, trotsky = _stalin_against_trotsky(willingness=1.0, **{"mechanisms.information.enabled": False})
+    assert loyal_share(free, trotsky) == 0.0
+    lost, trotsky = _stalin_against_trotsky(willingness=1.0)
+    lost.leaders[lost.leader_index["stalin"]].lose_post("general_secretary")
+    assert loyal_share(lost, trotsky) == 0.0
 
 
 def test_the_politburo_vote_draws_from_its_own_stream_only() -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms.information import foresight_discount
+from sim.mechanisms.mobilisation import bloc_organised
 from sim.model.leaders import RUNG
 from sim.model.politics import (
     Coalition,
@@ -124,12 +125,7 @@ def _dissolve(model: PowerStruggleModel) -> None:
     for c in list(model.coalitions):
         target = model.leaders[c.against]
         threat_power = power(model, camp_of(model, c.against)) if target.eligible else 0.0
-        # A spent enemy: stripped of his offices, too weak, expelled, or recanted (a leader who renounced
-        # opposition is no rival). Record: with Trotsky out of the War Commissariat in January 1925 the
-        # Troika had done its work, and it came apart over 1925 (Carr; Daniels).
-        weak_threat = (
-            threat_power < mech.threat_min or target.rung >= RUNG["post_removal"] or target.capitulated
-        )
+        weak_threat = threat_power < mech.threat_min or enemy_spent(model, c.against)
         drifted = camp_compatibility(model, c.members) < mech.threshold
         if not (weak_threat or drifted):
             continue
@@ -156,6 +152,24 @@ def _dissolve(model: PowerStruggleModel) -> None:
             model.coalitions.start(
                 set(leavers), against=strongest, detail=f"against {model.leader_names[strongest]}"
             )
+
+
+def enemy_spent(model: PowerStruggleModel, k: int) -> bool:
+    """Whether leader k is spent as the enemy a bloc was formed against.
+
+    Spent: out of the party, recanted (a leader who renounced opposition is no rival), or stripped of
+    his offices with no organised faction left standing with him (`mobilisation.bloc_organised`).
+    Record: with Trotsky out of the War Commissariat in January 1925 and keeping discipline, the Troika
+    had done its work and came apart over 1925 (Carr; Daniels 1960, ch. 11). The United Opposition
+    out of office still fought with a faction (its meetings, its platform, its press, the
+    demonstrations of November 1927), and Stalin's bloc with Bukharin, Rykov and Tomsky held until the
+    15th Congress had expelled it in December 1927 (Cohen 1973, ch. 8-9; Carr, *Foundations of a
+    Planned Economy*, vol. 2).
+    """
+    target = model.leaders[k]
+    if target.capitulated or target.rung >= RUNG["party_expulsion"]:
+        return True
+    return target.rung >= RUNG["post_removal"] and not bloc_organised(model, k)
 
 
 def quarrel(model: PowerStruggleModel, c: Coalition, pressure: float) -> bool:

@@ -2,7 +2,8 @@
 
 Seed: "Access to sensitive information about opponents." The edge is the holder's control of
 appointments (his files on the cadres) times the mechanism's strength; it sharpens his campaigns
-(`attack_multiplier`) and discounts moves against him (`foresight_discount`).
+(`attack_multiplier`) and discounts moves against him (`foresight_discount`), his clients' wavering in
+a Politburo vote among them (`sim.mechanisms.politburo_vote`).
 """
 
 from __future__ import annotations

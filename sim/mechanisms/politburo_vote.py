@@ -6,17 +6,19 @@ grain measures, for a majority; they stayed with Stalin, and the Right was beate
 leadership before the plenum ever voted. The vote: a leader of the leadership's camp votes for, the
 target's camp against, a leader who has recanted for, any other leader for with the chance of his
 compromise willingness (else he abstains). A member who is nobody's rival (`sim.model.members`) votes as
-his patron's camp does, but wavers with the chance of his compromise willingness, and then votes his
-own line: for if it lies nearer the
-party's line (`agenda`) than the target's, else against; a member whose patron is on neither side
-always votes his line. Unnamed clients vote with their patron's camp. The motion goes to the plenum
-with a majority of the votes cast. Draws come from their own stream (`politburo`).
+his patron's camp does, but wavers with the chance of his compromise willingness (less where his
+patron's camp holds the Secretariat's files, `sim.mechanisms.information`), and then votes his own
+line: for if it lies nearer the party's line (`agenda`) than the target's, else against; a member
+whose patron is on neither side always votes his line. Unnamed clients vote with their patron's
+camp. The motion goes to the plenum with a majority of the votes cast. Draws come from their own
+stream (`politburo`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.mechanisms.information import foresight_discount
 from sim.model.leaders import Seat
 from sim.model.politics import camp_of
 
@@ -33,9 +35,17 @@ def side_of_camp(k: int, ruling: frozenset[int], target_camp: frozenset[int]) ->
 
 
 def member_vote(model: PowerStruggleModel, member: PolitburoMember, target: int, patron_side: int) -> int:
-    """A named member's vote (1 for, -1 against): his patron's side unless he wavers and votes his line."""
-    if patron_side != 0 and model.streams["politburo"].random() >= member.compromise_willingness:
-        return patron_side
+    """A named member's vote (1 for, -1 against): his patron's side unless he wavers and votes his line.
+
+    He wavers with the chance of his compromise willingness, less where his patron's camp holds the
+    Secretariat's files on the cadres (`information.foresight_discount`). Record: "Voroshilov and
+    Kalinin changed sides at the last moment. I think Stalin has some special hold on them" (Bukharin
+    to Kamenev, 11 July 1928; Cohen 1973, ch. 9).
+    """
+    if patron_side != 0:
+        waver = member.compromise_willingness * foresight_discount(model, camp_of(model, member.patron))
+        if model.streams["politburo"].random() >= waver:
+            return patron_side
     to_line = abs(member.ideology - model.agenda)
     to_target = abs(member.ideology - model.leaders[target].position)
     return 1 if to_line <= to_target else -1
