@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.mechanisms import defiance, institutions, repression
+from sim.mechanisms import capitulation, defiance, institutions, repression
 from sim.model.calendar import SessionSlot
 from sim.model.core import PowerStruggleModel
 from sim.model.leaders import RUNG
@@ -130,7 +130,7 @@ def _exile_in_alma_ata() -> tuple[PowerStruggleModel, int]:
     return model, trotsky
 
 
-def test_deportation_abroad_waits_for_activity_in_exile_and_a_refused_warning() -> None:
+def test_deportation_abroad_waits_for_activity_in_exile_then_follows_a_refused_warning() -> None:
     model, trotsky = _exile_in_alma_ata()
     exiled = model.leaders[trotsky]
     for _ in range(20):
@@ -140,13 +140,25 @@ def test_deportation_abroad_waits_for_activity_in_exile_and_a_refused_warning() 
     repression.monthly(model)
     assert exiled.ultimatum_month == model.month and exiled.rung == RUNG["internal_exile"]
     assert [e["kind"] for e in model.events][-1] == "ultimatum"
-    for _ in range(5):
-        repression.monthly(model)
-    assert exiled.rung == RUNG["internal_exile"]  # warned, he has not acted again
-    model.month += 1
-    defiance.offend(model, trotsky)  # he refuses: a new act after the warning
     repression.monthly(model)
+    assert exiled.rung == RUNG["internal_exile"]  # the same month: his answer is not yet in
+    model.month += 1
+    repression.monthly(model)  # he has not recanted: he refused, and is deported
     assert exiled.rung == RUNG["exile_abroad"]
+    assert [e["kind"] for e in model.events][-1] == "exile_abroad"
+
+
+def test_a_warned_exile_who_recants_is_not_deported() -> None:
+    model, trotsky = _exile_in_alma_ata()
+    exiled = model.leaders[trotsky]
+    defiance.offend(model, trotsky)
+    repression.monthly(model)
+    assert exiled.ultimatum_month == model.month
+    capitulation.recant(model, trotsky)  # he gives in to the warning
+    for _ in range(6):
+        model.month += 1
+        repression.monthly(model)
+    assert exiled.rung == RUNG["internal_exile"] and exiled.capitulated
 
 
 def test_the_control_commission_answers_a_factions_open_acts_not_a_speech() -> None:

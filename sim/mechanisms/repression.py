@@ -85,16 +85,17 @@ def _deport_if_he_will_not_cease(model: PowerStruggleModel, k: int, ruth: float)
     """An internal exile who keeps up his activity is told to cease it, and deported if he does not.
 
     Record: Trotsky kept up his correspondence from Alma-Ata through 1928; on 16 December the OGPU
-    demanded that he cease his political activity, he refused, and the Politburo had him deported in
-    January 1929. After `min_months_before_abroad` in exile and an act of defiance there, the
-    leadership warns him at `exile_abroad_rate x ruthlessness x (danger_floor + standing)` a month; he
-    may recant then (`capitulation.weigh_after_sanction`); if he acts again (`sim.mechanisms.defiance`)
-    he is deported.
+    demanded that he cease his political activity, he refused in writing the same day, and the
+    Politburo had him deported in January 1929 (Deutscher, *The Prophet Unarmed*, 1959). After
+    `min_months_before_abroad` in exile and an act of defiance there, the leadership warns him at
+    `exile_abroad_rate x ruthlessness x (danger_floor + standing)` a month; he may recant then
+    (`capitulation.weigh_after_sanction`) or in the month that follows (`recant_hazard`, in `monthly`);
+    a warned exile who has not recanted has refused, and is deported the next month.
     """
     mech = model.cfg.mechanisms.repression
     leader = model.leaders[k]
     if leader.ultimatum_month > leader.last_sanction_month:
-        if leader.offence_month > leader.ultimatum_month:  # he refused: a new act after the warning
+        if model.month > leader.ultimatum_month:  # warned last month or before, and he has not recanted
             _deport(model, k)
         return
     waited = model.month - leader.last_sanction_month >= mech.min_months_before_abroad
