@@ -157,8 +157,9 @@ def _dissolve(model: PowerStruggleModel) -> None:
 def enemy_spent(model: PowerStruggleModel, k: int) -> bool:
     """Whether leader k is spent as the enemy a bloc was formed against.
 
-    Spent: out of the party, recanted (a leader who renounced opposition is no rival), or stripped of
-    his offices with no organised faction left standing with him (`mobilisation.bloc_organised`).
+    Spent: out of the party or arrested (`Leader.eligible`), recanted (a leader who renounced opposition
+    is no rival), or stripped of his offices with no organised faction left standing with him
+    (`mobilisation.bloc_organised`).
     Record: with Trotsky out of the War Commissariat in January 1925 and keeping discipline, the Troika
     had done its work and came apart over 1925 (Carr; Daniels 1960, ch. 11). The United Opposition
     out of office still fought with a faction (its meetings, its platform, its press, the
@@ -167,7 +168,7 @@ def enemy_spent(model: PowerStruggleModel, k: int) -> bool:
     Planned Economy*, vol. 2).
     """
     target = model.leaders[k]
-    if target.capitulated or target.rung >= RUNG["party_expulsion"]:
+    if target.capitulated or not target.eligible:
         return True
     return target.rung >= RUNG["post_removal"] and not bloc_organised(model, k)
 
