@@ -139,6 +139,26 @@ def test_an_unwilling_leader_never_recants_and_an_expelled_penitent_is_readmitte
     assert not model.leaders[t].capitulated
 
 
+def test_a_penitent_in_internal_exile_is_readmitted_but_not_one_abroad() -> None:
+    """Radek and Preobrazhensky recanted from Siberian exile in 1929 and were readmitted; abroad, nobody is."""
+    from sim.mechanisms import capitulation, repression
+
+    model = small_model(parameter_uncertainty=0.0)
+    model.step()
+    z = _sanctioned(model, "zinoviev", "internal_exile")
+    k = _sanctioned(model, "kamenev", "exile_abroad")
+    for who in (z, k):
+        capitulation.recant(model, who)
+    months = model.cfg.mechanisms.repression.readmission_months
+    for _ in range(months):
+        model.month += 1
+        repression.monthly(model)
+    assert model.leaders[z].readmitted
+    assert not model.leaders[k].readmitted
+    readmitted = [e["actor"] for e in model.events if e["kind"] == "readmission"]
+    assert readmitted == ["zinoviev"]
+
+
 def test_what_follows_a_session_is_never_dated_before_it() -> None:
     """A recantation, exile or warning that a session's sanction prompted is dated after it.
 

@@ -121,8 +121,16 @@ def _exile(model: PowerStruggleModel, k: int, kind: str, body: str, detail: str)
 
 
 def _readmit(model: PowerStruggleModel, leader: Leader) -> None:
+    """A recanted expelled man is readmitted after a probation, from internal exile as from Moscow.
+
+    Record: Zinoviev and Kamenev recanted in January 1928 and were readmitted in June; Radek,
+    Preobrazhensky and Smilga, in Siberian exile since early 1928, recanted in July 1929 and were let back
+    and readmitted (Deutscher, *The Prophet Unarmed*, ch. 6; *The Prophet Outcast*, ch. 1). Abroad he
+    is out of reach: deportation ends the ladder.
+    """
     mech = model.cfg.mechanisms.repression
-    if leader.readmitted or leader.rung != RUNG["party_expulsion"]:
+    expelled = RUNG["party_expulsion"] <= leader.rung < RUNG["exile_abroad"]
+    if leader.readmitted or not expelled:
         return
     if model.month - leader.capitulated_month >= mech.readmission_months:
         leader.readmitted = True
