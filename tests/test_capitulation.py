@@ -140,7 +140,7 @@ def test_an_unwilling_leader_never_recants_and_an_expelled_penitent_is_readmitte
 
 
 def test_a_penitent_in_internal_exile_is_readmitted_but_not_one_abroad() -> None:
-    """Radek and Preobrazhensky recanted from Siberian exile in 1929 and were readmitted; abroad, nobody is."""
+    """Radek and Preobrazhensky recanted in Siberian exile in 1929 and were readmitted; nobody abroad was."""
     from sim.mechanisms import capitulation, repression
 
     model = small_model(parameter_uncertainty=0.0)
