@@ -124,6 +124,8 @@ def test_resume_after_an_interrupted_generation(
     monkeypatch.setattr(sim.run.runner, "simulate", real)
     whole = calibrate(small, synthetic, **{**args, "out": tmp_path / "whole"})  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(cal.posterior, whole.posterior)  # as if never interrupted
+    # the same batches too: the simulations spent, and so where the budget stopped it
+    pd.testing.assert_frame_equal(gens, pd.read_csv(tmp_path / "whole" / "generations.csv"))
 
 
 def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """`sim.calibrate(...)`: ABC-SMC (pyabc) over a scenario's parameters, fitted to the record's `fit` targets.
 
 The run lives in its output directory: `calibration.json` (what is calibrated), pyabc's history
-database `abc.db` (every finished generation) and `failures.log`. Ctrl-C leaves them; `resume=True`
-continues from the last finished generation. When the budget is spent the outputs are written
-(sim.calibration.outputs).
+database `abc.db` (every finished generation), `sampler.json` (the sampler's rate after it) and
+`failures.log`. Ctrl-C leaves them; `resume=True` continues from the last finished generation. When
+the budget is spent the outputs are written (sim.calibration.outputs).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from sim.record.score import AnyTarget
 BACKENDS = ("local", "dask")
 SPEC = "calibration.json"
 DB = "abc.db"
+RATE = "sampler.json"
 
 
 #: The fewest particles a default population has, and so the smallest budget without --population:
@@ -343,13 +344,14 @@ def calibrate(
             transitions=proposal,
             eps=eps,
             budget=abc_budget,
+            rate_file=out / RATE,
         )
         handler.abc = abc
         if resume:
             abc.load(db, 1)
             t_first = int(abc.history.max_t) + 1
             abc.remember_rates()
-            sampler.last_rate = abc.rates[-1] if abc.rates else None  # as if never interrupted
+            abc.resume_sampler_rate()  # as if never interrupted
         else:
             abc.new(db, observed(statistics(fit)))
             t_first = 0

@@ -15,7 +15,10 @@ completes.
 
 from __future__ import annotations
 
+import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 import pyabc
@@ -53,9 +56,10 @@ def rate_for_cap(population: int, cap: int) -> float:
 class BudgetedABCSMC(pyabc.ABCSMC):
     """pyabc.ABCSMC with `budget`: the simulations it may spend (those already in the history included)."""
 
-    def __init__(self, *args: Any, budget: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, budget: int, rate_file: Path | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = int(budget)
+        self.rate_file = rate_file  # the sampler's rate after each stored generation, for a resume
         self.rates: list[float] = []
         self.stopped_generation = 0  # simulations of a cut-off generation too small to keep
         self.short: dict[int, int] = {}  # generations cut off by the budget and kept: particles accepted
@@ -78,6 +82,35 @@ class BudgetedABCSMC(pyabc.ABCSMC):
         pairs = zip(pops["particles"], pops["samples"], strict=True)
         self.rates = [float(p) / float(n) for p, n in pairs if n]
 
+    def _keep_sampler_rate(self, t: int) -> None:
+        """Write the rate the sampler sizes the next generation's first batch by (atomically).
+
+        It counts the evaluations up to the last particle kept, which the history does not record:
+        the history's rate (particles over all evaluations) sized a resumed generation's batches
+        otherwise, and so changed what it spent and where the budget stopped the calibration.
+        """
+        if self.rate_file is None:
+            return
+        tmp = self.rate_file.with_name(f".{self.rate_file.name}.tmp")
+        tmp.write_text(json.dumps({"generation": t, "last_rate": self.sampler.last_rate}) + "\n")
+        os.replace(tmp, self.rate_file)
+
+    def resume_sampler_rate(self) -> None:
+        """Give the sampler the rate it had after the last stored generation, as if never interrupted.
+
+        Without the kept rate (a calibration made before it was kept, or one stopped between storing
+        a generation and keeping its rate) the history's last acceptance rate stands in for it.
+        """
+        rate = self.rates[-1] if self.rates else None
+        if self.rate_file is not None and self.rate_file.exists():
+            try:
+                kept = json.loads(self.rate_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                kept = {}
+            if isinstance(kept, dict) and kept.get("generation") == int(self.history.max_t):
+                rate = kept.get("last_rate", rate)
+        self.sampler.last_rate = rate
+
     def left(self) -> int:
         """Simulations still to spend."""
         return self.budget - int(self.history.total_nr_simulations) - self.stopped_generation
@@ -91,6 +124,7 @@ class BudgetedABCSMC(pyabc.ABCSMC):
         ret = super().run_generation(t)
         if ret["successful"]:
             self.rates.append(float(ret["acceptance_rate"]))
+            self._keep_sampler_rate(t)
         else:
             self.stopped_generation += int(self.sampler.nr_evaluations_)
             self.reason = "the last generation reached the budget with too few particles and was not kept"
