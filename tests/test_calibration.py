@@ -276,6 +276,36 @@ def test_the_next_generations_cost_follows_the_falling_acceptance_rate() -> None
     assert next_cost(100, [0.2, 0.2]) == pytest.approx(500)  # no faster than a flat rate
 
 
+def test_a_resume_takes_the_kept_sampler_rate_of_the_last_stored_generation(tmp_path: Path) -> None:
+    """The rate kept after generation t sizes the next batch; a stale, missing or broken file falls back."""
+    from types import SimpleNamespace
+
+    from sim.calibration.budget import BudgetedABCSMC
+
+    rate_file = tmp_path / "sampler.json"
+    abc = SimpleNamespace(
+        rates=[0.5, 0.25],  # the history's rates: particles over all evaluations
+        rate_file=rate_file,
+        history=SimpleNamespace(max_t=1),
+        sampler=SimpleNamespace(last_rate=None),
+    )
+    BudgetedABCSMC._keep_sampler_rate(
+        SimpleNamespace(rate_file=rate_file, sampler=SimpleNamespace(last_rate=0.3)), 1
+    )
+    BudgetedABCSMC.resume_sampler_rate(abc)  # type: ignore[arg-type]
+    assert abc.sampler.last_rate == 0.3  # the sampler's own, counted up to the last particle kept
+    abc.history.max_t = 2  # a generation stored after the rate was kept: the file is stale
+    BudgetedABCSMC.resume_sampler_rate(abc)  # type: ignore[arg-type]
+    assert abc.sampler.last_rate == 0.25
+    rate_file.write_text("{not json")
+    abc.history.max_t = 1
+    BudgetedABCSMC.resume_sampler_rate(abc)  # type: ignore[arg-type]
+    assert abc.sampler.last_rate == 0.25
+    rate_file.unlink()
+    BudgetedABCSMC.resume_sampler_rate(abc)  # type: ignore[arg-type]
+    assert abc.sampler.last_rate == 0.25
+
+
 def test_a_generation_capped_at_a_fractional_max_eval_runs_its_ceiling_and_ends() -> None:
     """rate_for_cap gives max_eval a hair below the cap (947.99... for 948): every index below it runs.
 
