@@ -69,8 +69,7 @@ def monthly(model: PowerStruggleModel) -> None:
         if leader.capitulated:
             _readmit(model, leader)
             continue
-        expelled = RUNG["party_expulsion"] <= leader.rung < RUNG["exile_abroad"]
-        if expelled and rng.random() < capitulation.recant_hazard(model, k):
+        if leader.expelled_at_home and rng.random() < capitulation.recant_hazard(model, k):
             # Facing exile, he weighs recanting every month (sim.mechanisms.capitulation).
             capitulation.recant(model, k)
             continue
@@ -129,8 +128,7 @@ def _readmit(model: PowerStruggleModel, leader: Leader) -> None:
     is out of reach: deportation ends the ladder.
     """
     mech = model.cfg.mechanisms.repression
-    expelled = RUNG["party_expulsion"] <= leader.rung < RUNG["exile_abroad"]
-    if leader.readmitted or not expelled:
+    if leader.readmitted or not leader.expelled_at_home:
         return
     if model.month - leader.capitulated_month >= mech.readmission_months:
         leader.readmitted = True

@@ -186,6 +186,11 @@ class Leader(mesa.Agent):
         return self.rung < RUNG["party_expulsion"] and not self.arrested
 
     @property
+    def expelled_at_home(self) -> bool:
+        """Expelled and still in the country (free or in internal exile): he may recant and be readmitted."""
+        return RUNG["party_expulsion"] <= self.rung < RUNG["exile_abroad"]
+
+    @property
     def in_politburo(self) -> bool:
         """Full or candidate member of the Politburo."""
         return self.pb_seat > Seat.NONE
