@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
 import pyabc
+
+from sim.sweep.store import atomic_write_text
 
 #: Expected ratio of one generation's acceptance rate to the last one's when only one is known
 #: (pyabc's median epsilon keeps about half of the last generation's particles' distances).
@@ -91,9 +92,8 @@ class BudgetedABCSMC(pyabc.ABCSMC):
         """
         if self.rate_file is None:
             return
-        tmp = self.rate_file.with_name(f".{self.rate_file.name}.tmp")
-        tmp.write_text(json.dumps({"generation": t, "last_rate": self.sampler.last_rate}) + "\n")
-        os.replace(tmp, self.rate_file)
+        kept = {"generation": t, "last_rate": self.sampler.last_rate}
+        atomic_write_text(self.rate_file, json.dumps(kept) + "\n")
 
     def resume_sampler_rate(self) -> None:
         """Give the sampler the rate it had after the last stored generation, as if never interrupted.
