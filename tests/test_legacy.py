@@ -30,6 +30,15 @@ def test_published_testament_brings_a_vote_on_the_general_secretary() -> None:
     assert motions[0]["for"] + motions[0]["against"] == motions[0]["voting_delegates"]
 
 
+def test_with_the_legacy_switch_off_a_read_letter_brings_no_vote() -> None:
+    """The vote on the General Secretary is the legacy mechanism's: off, the letter moves nothing."""
+    model = small_model(**{"events.testament.published": True, "mechanisms.legacy.enabled": False})
+    while model.running:
+        model.step()
+    assert not [v for v in model.votes if v["motion"].startswith("retain general secretary")]
+    assert not [e for e in model.events if e["kind"] == "gs_removal" and "testament" in e["detail"]]
+
+
 def test_an_organised_faction_forces_the_testament_reading() -> None:
     over = {
         "parameter_uncertainty": 0.0,
@@ -69,9 +78,10 @@ def test_the_funeral_shares_a_fixed_pool_among_those_present_and_the_absent_lose
         assert lead.legitimacy == pytest.approx(
             min(1.0, before[lead.name] + pool * before[lead.name] / total)
         )
-    # the mantle: his legitimacy after the funeral over an even share of the present's before it
+    # the mantle: his share of the pool (by the legitimacy he brought) relative to an even share
     for lead in present:
-        assert lead.mantle == pytest.approx(len(model.leaders) * lead.legitimacy / total)
+        assert lead.mantle == pytest.approx(len(model.leaders) * before[lead.name] / total)
+    assert sum(lead.mantle for lead in present) == pytest.approx(len(model.leaders))
     stalin, zinoviev = (model.leaders[model.leader_index[n]] for n in ("stalin", "zinoviev"))
     assert (stalin.mantle > zinoviev.mantle) == (before["stalin"] > before["zinoviev"])
 

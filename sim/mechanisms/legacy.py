@@ -1,7 +1,8 @@
 """Mechanism 4, Lenin's legacy: the cult, the funeral and the testament move `legitimacy`.
 
 Seed: Stalin as "guardian of Lenin's ideology"; Trotsky missed the funeral; the testament, suppressed
-at the 13th Congress, suggested removing Stalin. If it is published the Congress votes on him.
+at the 13th Congress, suggested removing Stalin. If it is read, the CC the next Congress elects votes
+on keeping him.
 """
 
 from __future__ import annotations
@@ -44,15 +45,16 @@ def funeral(model: PowerStruggleModel, event: FuneralEvent) -> None:
     present = [lead for lead in model.leaders if lead.name not in absent]
     pool = mech.funeral_bonus * mech.strength * len(model.leaders)
     total = sum(lead.legitimacy for lead in present) or 1.0
-    gains = {lead.name: pool * lead.legitimacy / total for lead in present}
+    # Each one's share of the pool, from the legitimacy he brought to the coffin.
+    shares = {lead.name: lead.legitimacy / total for lead in present}
     for leader in model.leaders:
         if leader.name in absent:
             leader.legitimacy = max(0.0, leader.legitimacy - mech.funeral_penalty * mech.strength)
             leader.mantle = 0.0
         else:
-            leader.legitimacy = min(1.0, leader.legitimacy + gains[leader.name])
+            leader.legitimacy = min(1.0, leader.legitimacy + pool * shares[leader.name])
             # His claim on the cult: his share of the mantle relative to an even share.
-            leader.mantle = len(model.leaders) * leader.legitimacy / total
+            leader.mantle = len(model.leaders) * shares[leader.name]
 
 
 def faction_forcing_reading(model: PowerStruggleModel) -> str | None:
@@ -99,10 +101,10 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot) -> int | Non
     from sim.mechanisms.offices import fill_general_secretary
     from sim.model.politics import secretariat_holder
 
-    holder = secretariat_holder(model)
-    if holder is None:
-        return None
     mech = model.cfg.mechanisms.legacy
+    holder = secretariat_holder(model)
+    if holder is None or not mech.enabled:
+        return None  # with the legacy switch off the letter, read or not, moves no vote
     leader = model.leaders[holder]
     stood, _ = defence.defenders(model, holder)
     camp = np.array(sorted(stood | {holder}), dtype=np.intp)
@@ -110,8 +112,8 @@ def retention_vote(model: PowerStruggleModel, session: SessionSlot) -> int | Non
     allegiance = cc.backs()
     in_camp = np.isin(allegiance, camp)
     p_turn = min(1.0, mech.testament_defection * mech.strength * leader.testament_criticism)
-    # His own men owe him their posts: the letter turns only members elected on their organisations'
-    # views (printed abroad in 1926 and read out by Stalin in 1927, it changed nothing in the apparatus).
+    # His own men owe him their posts: the letter turns only members who are not his men (printed
+    # abroad in 1926 and read out by Stalin in 1927, it changed nothing in the apparatus).
     turned = (model.streams["legacy"].random(allegiance.size) < p_turn) & (cc.patron != holder)
     keep = int((in_camp & ~turned).sum())
     remove = int((~in_camp | turned).sum())
