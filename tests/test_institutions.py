@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 from helpers import ROOT, _united_opposition, exact_model, small_model
 
 from sim.mechanisms import institutions, mobilisation
@@ -67,7 +68,7 @@ def test_a_bloc_is_charged_as_one_faction_once_a_partner_has_organised_it() -> N
 def test_the_congress_elects_a_cc_of_the_right_size_from_the_leaderships_slate() -> None:
     from datetime import date
 
-    from sim.mechanisms.institutions import elect_central_committee, session_seats
+    from sim.mechanisms.institutions import elect_central_committee
     from sim.model.calendar import SessionSlot
 
     def leadership_share(slate_bias: float) -> float:
@@ -76,7 +77,7 @@ def test_the_congress_elects_a_cc_of_the_right_size_from_the_leaderships_slate()
         session = SessionSlot(date(1924, 5, 23), "13th Party Congress", "congress", 748, cc_full_members=53)
         shares = []
         for _ in range(20):
-            elect_central_committee(model, session, session_seats(model, session))
+            elect_central_committee(model, session)
             assert model.central_committee.n == 53
             shares.append(sum(model.central_committee.support()[k] for k in model.ruling))
         return float(np.mean(shares))
@@ -95,3 +96,30 @@ def test_a_leader_without_a_politburo_seat_does_not_lose_one() -> None:
         removed = {e["actor"] for e in model.events if e["kind"] == "politburo_removal"}
         if "zhukov" not in seated:
             assert "zhukov" not in removed
+
+
+def test_the_congress_shares_the_cc_seats_among_organisations_by_members(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As the delegates are (7.19): by members, not by the delegates' rounded counts."""
+    from datetime import date
+
+    from sim.mechanisms import institutions
+    from sim.model.calendar import SessionSlot
+    from sim.model.party import delegations
+
+    model = small_model(seed=4)
+    model.step()
+    session = SessionSlot(date(1924, 5, 23), "13th Party Congress", "congress", 748, cc_full_members=53)
+    shared: list[np.ndarray] = []
+    elect = delegations.elect
+
+    def spy(m: PowerStruggleModel, seats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        shared.append(seats.copy())
+        return elect(m, seats)
+
+    monkeypatch.setattr(delegations, "elect", spy)
+    institutions.elect_central_committee(model, session)
+    size = model.central_committee.size_for(53)
+    expected = delegations.apportion(size, model.party.members.by_org())
+    assert np.array_equal(shared[0], expected)

@@ -85,7 +85,7 @@ def hold_session(model: PowerStruggleModel, session: SessionSlot) -> None:
         _move_sanction(model, session, target, focus_on(model, target, strongest), seats, blocs[target])
     voted_out = None
     if session.kind == "congress":
-        elect_central_committee(model, session, seats)
+        elect_central_committee(model, session)
         model.refresh_ruling()
         if model.testament_pending:
             voted_out = legacy.retention_vote(model, session)
@@ -286,8 +286,8 @@ def _move_sanction(
     if draw >= min(1.0, will):
         return
     # At an ordinary plenum a motion to remove a sitting member is the Politburo's to bring
-    # (`politburo_vote`); a joint CC-CCC plenum or a Congress, the judges of members' conduct, may
-    # take it up over the Politburo's head.
+    # (`politburo_vote`); a joint CC-CCC plenum, the judge of members' conduct, may take it up over
+    # the Politburo's head.
     if kind == "politburo_removal" and leader.in_politburo and not session.joint:
         yes, no, ab = politburo_vote.tally(model, target)
         politburo = model.cfg.names.politburo  # the body's name in this scenario (1953: the Presidium)
@@ -313,13 +313,15 @@ def _why(model: PowerStruggleModel, target: int, factional: bool) -> str:
     return "after a campaign against him"
 
 
-def elect_central_committee(
-    model: PowerStruggleModel, session: SessionSlot, seats: np.ndarray | None
-) -> None:
-    """The Congress elects the CC from the slates its delegations carry (`delegations.elect`)."""
+def elect_central_committee(model: PowerStruggleModel, session: SessionSlot) -> None:
+    """The Congress elects the CC from the slates its delegations carry (`delegations.elect`).
+
+    The seats are shared among the organisations by members, as the delegates are (7.19), not by the
+    delegates' already rounded counts, whose ties would always favour the same provinces.
+    """
     cc = model.central_committee
     size = cc.size_for(session.cc_full_members)
-    by_org = seats if seats is not None else model.party.members.by_org()
+    by_org = model.party.members.by_org()
     patron, choice = delegations.elect(model, delegations.apportion(size, by_org))
     cc.seat(patron, choice)
 
