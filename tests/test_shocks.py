@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers import HISTORICAL, exact_model, small_model
+from helpers import HISTORICAL, ROOT, exact_model, small_model
 
 from sim.mechanisms import shocks
+from sim.model.calendar import SessionSlot
 from sim.scenario import ShockEvent, load_scenario
 
 
@@ -69,3 +70,30 @@ def test_with_shocks_off_fear_still_fades_and_nobody_drifts() -> None:
     shocks.strike(model, ShockEvent(date=date(1928, 1, 6), agenda_shift=0.5, fear_boost=0.2))
     assert [lead.position for lead in model.leaders] == positions
     assert model.agenda == -1.0 and model.fear < 0.5
+
+
+def test_a_shock_dated_after_a_session_of_its_month_strikes_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cult condemned on 25 February 1956 weighs on nothing the 20th Congress (14 February) decides."""
+    from sim.mechanisms import institutions
+    from sim.model.core import PowerStruggleModel
+
+    model = PowerStruggleModel(
+        scenario=ROOT / "scenarios" / "succession_1953.toml", overrides={"party.scale": 0.05}, rng=2
+    )
+    seen: list[float] = []
+    hold = institutions.hold_session
+
+    def spy(m: PowerStruggleModel, session: SessionSlot) -> None:
+        if session.date == date(1956, 2, 14):
+            seen.append(m.agenda)
+        hold(m, session)
+
+    monkeypatch.setattr(institutions, "hold_session", spy)
+    before = model.agenda
+    while model.running and model.date_iso < "1956-01-01":
+        model.step()
+        before = model.agenda
+    model.step()  # February 1956
+    assert model.date_iso == "1956-02-01"
+    assert seen == [before]  # the Congress met under January's agenda
+    assert model.agenda != before  # the shock struck in February, after the Congress

@@ -26,7 +26,7 @@ from sim.mechanisms import (
 )
 from sim.model.bodies import CentralCommittee, CoalitionRegister, Politburo
 from sim.model.cache import StateCache
-from sim.model.calendar import build_sessions, month_key, month_starts
+from sim.model.calendar import SessionSlot, build_sessions, month_key, month_starts
 from sim.model.leaders import Leader
 from sim.model.members import PolitburoMember
 from sim.model.outcome import consolidated_leader
@@ -35,6 +35,9 @@ from sim.model.politics import camp_of, ruling_camp
 from sim.run.tables import LeaderMonth
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.schema import DeathEvent, EnrolmentEvent, FuneralEvent, LetterEvent, ShockEvent
+
+#: A dated exogenous event on the month's agenda: (date, its handler, whether it is a shock).
+_Agenda = tuple[date, Callable[[], None], bool]
 
 #: One random stream per mechanism that draws, spawned from the model's seeded generator (see `streams`).
 #: `appointment`, `choice` and `votes` are no longer drawn from (placements draw from `party`); they stay
@@ -173,14 +176,14 @@ class PowerStruggleModel(mesa.Model):
         self.central_committee.seat(patron, choice)
         self.refresh_ruling()
 
-    def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[tuple[date, Callable[[], None]]]]:
+    def _schedule_exogenous_events(self) -> dict[tuple[int, int], list[_Agenda]]:
         """The dated exogenous events, keyed by month; each handler is bound to its typed entry.
 
         Entries of one date keep the order of their types (a death, a funeral, a letter, shocks, then
         the drives' opening and close), so the 1924 events run in the order they always had.
         """
         events = self.cfg.events
-        items: list[tuple[date, Callable[[], None]]] = []
+        items: list[_Agenda] = []
         for kind, handler in (
             ("death", self._leader_dies),
             ("funeral", self._funeral),
@@ -188,14 +191,14 @@ class PowerStruggleModel(mesa.Model):
             ("shock", self._shock),
         ):
             entries = [(name, ev) for name, ev in events.of_type(kind) if ev.enabled]
-            items += [(ev.date, partial(handler, name, ev)) for name, ev in entries]
+            items += [(ev.date, partial(handler, name, ev), kind == "shock") for name, ev in entries]
         for name, ev in events.of_type("enrolment"):
             if ev.enabled:
-                items.append((ev.start, partial(self._enrolment_opens, name, ev)))
-                items.append((ev.end, partial(self._enrolment_closes, name, ev)))
-        by_month: dict[tuple[int, int], list[tuple[date, Callable[[], None]]]] = {}
-        for when, fn in sorted(items, key=lambda x: x[0]):
-            by_month.setdefault(month_key(when), []).append((when, fn))
+                items.append((ev.start, partial(self._enrolment_opens, name, ev), False))
+                items.append((ev.end, partial(self._enrolment_closes, name, ev), False))
+        by_month: dict[tuple[int, int], list[_Agenda]] = {}
+        for item in sorted(items, key=lambda x: x[0]):
+            by_month.setdefault(month_key(item[0]), []).append(item)
         return by_month
 
     # --- exogenous events --------------------------------------------------------------------------
@@ -238,6 +241,24 @@ class PowerStruggleModel(mesa.Model):
 
     # --- the monthly rhythm -------------------------------------------------------------------------
 
+    def _run_events_before_sessions(
+        self, key: tuple[int, int], sessions: list[SessionSlot]
+    ) -> list[tuple[date, Callable[[], None]]]:
+        """Run the month's dated events that come before its sessions; return the shocks that come after.
+
+        A shock strikes on its date: one dated after a session of its month waits for that session (the
+        cult condemned on 25 February 1956, after the 20th Congress had opened). The other events run at
+        the month's start, as they always have.
+        """
+        late: list[tuple[date, Callable[[], None]]] = []
+        first = sessions[0].date if sessions else None
+        for when, fn, is_shock in self._agenda_items.get(key, []):
+            if is_shock and first is not None and when > first:
+                late.append((when, fn))
+            else:
+                fn()
+        return late
+
     def step(self) -> None:
         """One month: events, recruits, placements, campaigns, the members' choice, alliances, sessions."""
         if self.month + 1 >= len(self.months):
@@ -251,8 +272,7 @@ class PowerStruggleModel(mesa.Model):
         # The month's steps before its sessions are dated the 15th, or the first session's day where it
         # comes earlier: the chronicle never shows a session's verdict before the moves that led to it.
         self.mid_month = min([fifteenth, *(s.date for s in sessions)])
-        for _, fn in self._agenda_items.get(month_key(now), []):
-            fn()
+        late = self._run_events_before_sessions(month_key(now), sessions)
         self.party.month(now)
         appointment.appoint(self)
         propaganda.campaign(self)
@@ -266,8 +286,12 @@ class PowerStruggleModel(mesa.Model):
         organs.arrest(self)
         self.refresh_ruling()
         for session in sessions:
+            while late and late[0][0] <= session.date:
+                late.pop(0)[1]()
             institutions.hold_session(self, session)
             self.refresh_support()
+        for _, fn in late:  # a shock dated after the month's last session strikes after it
+            fn()
         if sessions:  # what follows the sessions is dated after them
             self.mid_month = max(fifteenth, max(s.date for s in sessions))
         repression.monthly(self)
