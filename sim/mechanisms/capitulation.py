@@ -52,6 +52,7 @@ def resolve(model: PowerStruggleModel, k: int) -> float:
     16 October 1926 was signed by Trotsky, Zinoviev and Kamenev alike); Zinoviev and Kamenev recanted
     apart from Trotsky only once the bloc was broken by their expulsion in December 1927. A member of a
     bloc weighs recanting with the willingness of the bloc's least willing member; out of a bloc, his own.
+    So while the bloc holds its members rarely recant; one who does recants alone and leaves it.
     """
     camp = camp_of(model, k)
     if len(camp) < 2:

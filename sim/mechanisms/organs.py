@@ -74,7 +74,8 @@ def arrest(model: PowerStruggleModel) -> None:
 def sentence(model: PowerStruggleModel, session: SessionSlot) -> None:
     """A later session takes the arrested leaders' seats and cards: the July 1953 plenum's verdict on Beria.
 
-    Only a session of a later month: the arrest is dated mid-month, after the month's earlier sessions.
+    Only a session of a later month: the arrest comes before the month's sessions (docs/model.md 3), and
+    the plenum that meets that month has not yet taken up his case.
     """
     for leader in model.leaders:
         if not leader.arrested or leader.rung >= RUNG["party_expulsion"]:

@@ -2,11 +2,12 @@
 
 The secretary's slate decides who goes (Daniels: the secretaries "chose the delegates"), so a
 delegation votes first as its secretary's patron does: Leningrad, elected under Zinoviev's machine,
-voted against the line as one at the 14th Congress. Where the secretary is nobody's man, or his
-patron takes no side, the organisation's members speak through their delegates: their own views
-(line, Lenin's legitimacy, charisma) decide, and fear of voting against the majority in the open
-weighs on them as it does in choosing whom to follow (`delegate_choice.fear`). Their views are the
-members' choice (mechanism 5).
+voted against the line as one at the 14th Congress. A locally elected secretary, nobody's man,
+brings his delegates to the centre's side as far as his loyalty goes. The delegates no secretary
+delivers (all of them where his patron takes no side) speak for the organisation's members: their
+own views (line, Lenin's legitimacy, charisma) decide, and fear of voting against the majority in
+the open weighs on them as it does in choosing whom to follow (`delegate_choice.fear`). Their views
+are the members' choice (mechanism 5).
 """
 
 from __future__ import annotations
