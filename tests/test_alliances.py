@@ -136,8 +136,8 @@ def test_a_bloc_whose_reason_is_gone_breaks_at_its_third_quarrel_not_its_first()
     assert troika not in list(model.coalitions)
 
 
-def test_a_bloc_whose_reason_comes_back_forgets_its_quarrels() -> None:
-    """Quarrels count since the reason went: a revived enemy closes the bloc's ranks again."""
+def test_a_bloc_keeps_its_quarrels_when_its_enemy_revives() -> None:
+    """Quarrels are not undone: the Troika's rift of June 1924 outlived its closing ranks that autumn."""
     over = {"mechanisms.alliances.dissolve_rate": 1.0, "mechanisms.alliances.rivalry": 10.0}
     model = small_model(**over)
     trotsky = model.leader_index["trotsky"]
@@ -146,12 +146,12 @@ def test_a_bloc_whose_reason_comes_back_forgets_its_quarrels() -> None:
     alliances._dissolve(model)
     alliances._dissolve(model)
     assert troika.quarrels == 2
-    model.leaders[trotsky].capitulated = False  # the enemy is a live threat again
+    model.leaders[trotsky].capitulated = False  # the enemy is a live threat again: no quarrel
     alliances._dissolve(model)
-    assert troika.quarrels == 0 and troika in list(model.coalitions)
+    assert troika.quarrels == 2 and troika in list(model.coalitions)
     model.leaders[trotsky].capitulated = True
     alliances._dissolve(model)
-    assert troika.quarrels == 1 and troika in list(model.coalitions)  # one quarrel, not the third
+    assert troika not in list(model.coalitions)  # the third quarrel, counting those before the revival
 
 
 def test_quarrels_keep_the_mean_wait_and_narrow_its_spread() -> None:

@@ -128,7 +128,6 @@ def _dissolve(model: PowerStruggleModel) -> None:
         weak_threat = threat_power < mech.threat_min or enemy_spent(model, c.against)
         drifted = camp_compatibility(model, c.members) < mech.threshold
         if not (weak_threat or drifted):
-            c.quarrels = 0  # its reason is back: the bloc closes ranks and its quarrels are forgotten
             continue
         # The bloc holds while its enemy is a threat; once he is spent, what is left to divide it is policy.
         pressure = 1.0 if drifted else policy_pressure(model, c.members)

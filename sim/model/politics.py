@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 class Coalition:
     """An alliance of two or more leaders against a common threat (a leader's index).
 
-    `quarrels` counts the quarrels it has had since its reason went (`sim.mechanisms.alliances`).
+    `quarrels` counts the quarrels it has had in months when its reason was gone, over its whole life:
+    an enemy who revives does not undo them (`sim.mechanisms.alliances`).
     """
 
     members: set[int]
