@@ -102,10 +102,6 @@ def test_the_congress_shares_the_cc_seats_among_organisations_by_members(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """As the delegates are (7.19): by members, not by the delegates' rounded counts."""
-    from datetime import date
-
-    from sim.mechanisms import institutions
-    from sim.model.calendar import SessionSlot
     from sim.model.party import delegations
 
     model = small_model(seed=4)
