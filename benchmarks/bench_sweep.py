@@ -23,15 +23,13 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
-DELEGATES = 1000
 
 
 def write_experiment(directory: Path, runs: int) -> Path:
-    """Write a 1,000-delegate historical replay: 10 values of Stalin's appointment control x runs/10 reps."""
+    """The historical replay at its default party scale: 10 values of Stalin's appointment control."""
     path = directory / f"bench-{runs}.toml"
     path.write_text(
         f'[experiment]\nscenario = "{HISTORICAL}"\nreplicates = {max(1, runs // 10)}\nseed = 1\n'
-        f"[fixed]\ndelegates = {DELEGATES}\n"
         '[grid]\n"leaders.stalin.appointment_control" = { start = 0.45, stop = 0.9, steps = 10 }\n',
         encoding="utf-8",
     )
@@ -93,7 +91,7 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     from sim.scenario import load_scenario
     from sim.sweep.engine import run_sweep
 
-    scenario = load_scenario(HISTORICAL, {"delegates": DELEGATES})
+    scenario = load_scenario(HISTORICAL)
     simulate(scenario, 0, 0)  # warm caches before timing either side
 
     def direct(n: int) -> float:
@@ -105,7 +103,6 @@ def direct_and_serial(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     def serial(n: int) -> float:
         experiment = {
             "experiment": {"scenario": str(HISTORICAL), "replicates": n, "seed": 3},
-            "fixed": {"delegates": DELEGATES},
         }
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.process_time()
@@ -132,10 +129,10 @@ _RAW = """
 import sys, time
 from sim.run.runner import simulate
 from sim.scenario import load_scenario
-scenario = load_scenario(sys.argv[1], {"delegates": int(sys.argv[2])})
+scenario = load_scenario(sys.argv[1])
 simulate(scenario, 0, 0)
 t0 = time.perf_counter()
-for seed in range(int(sys.argv[3])):
+for seed in range(int(sys.argv[2])):
     simulate(scenario, seed, 0)
 print(time.perf_counter() - t0)
 """
@@ -143,7 +140,7 @@ print(time.perf_counter() - t0)
 
 def hardware_ceiling(runs: int) -> float:
     """Speed-up of two plain model processes side by side over one: what any parallel sweep can reach here."""
-    cmd = [sys.executable, "-c", _RAW, str(HISTORICAL), str(DELEGATES), str(runs)]
+    cmd = [sys.executable, "-c", _RAW, str(HISTORICAL), str(runs)]
 
     def together(n: int) -> list[float]:
         procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(n)]
@@ -157,10 +154,10 @@ def hardware_ceiling(runs: int) -> float:
 _BARE_LOOP = """
 import sys, time
 from sim.model.core import PowerStruggleModel
-m = PowerStruggleModel(sys.argv[1], overrides={"delegates": int(sys.argv[2])}, rng=0); m.run_model()
+m = PowerStruggleModel(sys.argv[1], rng=0, monthly_records=False); m.run_model()
 t = time.perf_counter(); k = 0
-while time.perf_counter() - t < float(sys.argv[3]):
-    m = PowerStruggleModel(sys.argv[1], overrides={"delegates": int(sys.argv[2])}, rng=k)
+while time.perf_counter() - t < float(sys.argv[2]):
+    m = PowerStruggleModel(sys.argv[1], rng=k, monthly_records=False)
     m.run_model(); k += 1
 print(k / (time.perf_counter() - t))
 """
@@ -172,7 +169,7 @@ def ceiling_ratio(runs: int = 1800, seconds: float = 20.0) -> tuple[float, float
     The sweep's rate is by the wall time of the whole command, the better of two sweeps of `runs`.
     Returns (sweep rate, ceiling, ratio).
     """
-    cmd = [sys.executable, "-c", _BARE_LOOP, str(HISTORICAL), str(DELEGATES), str(seconds)]
+    cmd = [sys.executable, "-c", _BARE_LOOP, str(HISTORICAL), str(seconds)]
     procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(2)]
     ceiling = sum(float(p.communicate()[0].split()[-1]) for p in procs)
     rate = 0.0
@@ -180,7 +177,7 @@ def ceiling_ratio(runs: int = 1800, seconds: float = 20.0) -> tuple[float, float
         exp = Path(tmp) / "bench.toml"
         exp.write_text(
             f'[experiment]\nname = "bench"\nscenario = "{HISTORICAL}"\nreplicates = {runs}\nseed = 1\n'
-            f'outputs = ["summary"]\n[fixed]\ndelegates = {DELEGATES}\n',
+            f'outputs = ["summary"]\n',
             encoding="utf-8",
         )
         for attempt in range(2):
@@ -227,7 +224,7 @@ def main() -> None:
             return
     rate_runs, big = (100, 1000) if args.quick else (400, 10_000)
     big = args.big or big
-    print(f"machine: {psutil.cpu_count()} cores; model: historical replay at {DELEGATES} delegates")
+    print(f"machine: {psutil.cpu_count()} cores; model: historical replay at the default party scale")
 
     ceiling = hardware_ceiling(40 if args.quick else 100)
     print(
