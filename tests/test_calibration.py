@@ -142,13 +142,15 @@ def test_the_same_seed_gives_the_same_posterior_on_one_worker_and_on_two(
     small: Path, synthetic: Path, tmp_path: Path
 ) -> None:
     args = dict(params=[f"{MOB}=0:1"], budget=200, population=20, seed=9, predictive=3)
-    a = calibrate(small, synthetic, out=tmp_path / "a", workers=1, **args)  # type: ignore[arg-type]
+    # serial: in this process, whatever the worker count asked for
+    a = calibrate(small, synthetic, out=tmp_path / "a", workers=2, backend="serial", **args)  # type: ignore[arg-type]
     b = calibrate(small, synthetic, out=tmp_path / "b", workers=2, **args)  # type: ignore[arg-type]
     gens = pd.read_csv(tmp_path / "a" / "generations.csv")
     assert len(gens) >= 2  # beyond the first generation, whose proposals come from the prior
     pd.testing.assert_frame_equal(a.posterior, b.posterior)
     pd.testing.assert_frame_equal(gens, pd.read_csv(tmp_path / "b" / "generations.csv"))
     assert a.manifest["simulations"] == b.manifest["simulations"]
+    assert a.manifest["workers"] == 1 and a.manifest["backend"] == "serial"
     d = calibrate(small, synthetic, out=tmp_path / "d", workers=2, backend="dask", **args)  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(a.posterior, d.posterior)
     c = calibrate(small, synthetic, out=tmp_path / "c", workers=1, **{**args, "seed": 10})  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ from sim.cli.options import WORKERS
 from sim.errors import InputError
 from sim.record.score import AnyTarget
 
-BACKENDS = ("local", "dask")
+BACKENDS = ("local", "serial", "dask")
 SPEC = "calibration.json"
 DB = "abc.db"
 RATE = "sampler.json"
@@ -269,6 +269,8 @@ def calibrate(
         raise InputError(f"--seed: expected an integer >= 0 (got {seed!r})")
     if backend not in BACKENDS:
         raise InputError(f"--backend: expected one of {', '.join(BACKENDS)} (got {backend!r})")
+    if backend == "serial":
+        workers = 1  # every simulation in this process, as `run --backend serial` does
     if population is None and budget < 2 * MIN_POPULATION:
         raise InputError(
             f"--budget {budget}: too small for a calibration: expected at least {2 * MIN_POPULATION} "

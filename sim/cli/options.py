@@ -70,11 +70,11 @@ def add_workers(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_backend(p: argparse.ArgumentParser, choices: tuple[str, ...] = BACKENDS) -> None:
+def add_backend(p: argparse.ArgumentParser) -> None:
     """`--backend` and `--scheduler`: where runs go; results never depend on it."""
     p.add_argument(
         BACKEND,
-        choices=choices,
+        choices=BACKENDS,
         default=None,
         help="where runs go: local worker processes (the default), serial (in this process) or dask; "
         "results do not depend on it",
