@@ -113,7 +113,8 @@ def build_parser() -> ArgumentParser:
         "run",
         help="run a scenario's replicates, write the tables and print a summary",
         description="Run the replicates of one scenario; write summary.csv, events.csv, votes.csv, "
-        "timeseries.csv and manifest.json to OUT; print P(winner) and the sanction dates.",
+        "timeseries.csv, party.csv, delegations.csv and manifest.json to OUT; print P(winner) and the "
+        "sanction dates.",
     )
     run.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario TOML file (see scenarios/)")
     _add_run_options(run, "results/<scenario name>")

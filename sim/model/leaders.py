@@ -42,7 +42,7 @@ class _Structural:
     """A leader attribute whose every change is a structural change of the model (`sim.model.cache`).
 
     State that decides camps, eligibility, opposition and offices (mobilised, declared_opposition,
-    capitulated, holds_home_post, rung, pb_seat) keys the model's caches of who stands where. The
+    capitulated, arrested, holds_home_post, rung, pb_seat) keys the model's caches of who stands where. The
     descriptor defines only `__set__`, so reading the attribute is a plain instance-dict lookup:
     reads outnumber writes a hundred to one.
     """
