@@ -35,3 +35,18 @@ def test_seats_are_an_enum_and_expulsion_from_the_politburo_empties_the_seat() -
     assert trotsky.pb_seat is Seat.FULL and trotsky.in_politburo
     trotsky.apply_sanction("politburo_removal", 3)
     assert trotsky.pb_seat is Seat.NONE and not trotsky.in_politburo and not trotsky.posts
+
+
+def test_a_trait_set_at_a_bound_keeps_it_and_shifts_no_later_draw() -> None:
+    """Common random numbers: Stalin's appointment control at 0 must not change Trotsky's draws."""
+    historical = ROOT / "scenarios" / "historical.toml"
+    for seed in (0, 1, 2):
+        base = PowerStruggleModel(historical, rng=seed)
+        switched = PowerStruggleModel(historical, {"leaders.stalin.appointment_control": 0.0}, rng=seed)
+        stalin = switched.leaders[switched.leader_index["stalin"]]
+        assert stalin.appointment_control == 0.0  # a switch, not jittered
+        for a, b in zip(base.leaders, switched.leaders, strict=True):
+            traits = ("charisma", "mobilisation", "vulnerability")
+            if a.name != "stalin":
+                assert [getattr(a, t) for t in traits] == [getattr(b, t) for t in traits]
+        assert base.rng.random() == switched.rng.random()  # the stream goes on in step

@@ -125,10 +125,13 @@ class Leader(mesa.Agent):
         unc = model.cfg.parameter_uncertainty
         for trait in _JITTERED:
             base = getattr(params, trait)
-            noise = model.rng.normal(0.0, unc) if unc > 0 and 0.0 < base < 1.0 else 0.0
-            # A trait drawn from a posterior is not jittered, but its noise is still drawn, so that
-            # the later draws from model.rng are those of a run without the posterior.
-            value = base if f"leaders.{name}.{trait}" in model.drawn else base + noise
+            # The noise is drawn for every trait, so that replicate i's later draws from model.rng are
+            # the same in every scenario (common random numbers). It is not added to a trait drawn from
+            # a posterior, nor to one set at a bound: 0 or 1 is a switch (no appointment power), not
+            # an estimate.
+            noise = model.rng.normal(0.0, unc) if unc > 0 else 0.0
+            kept = f"leaders.{name}.{trait}" in model.drawn or not 0.0 < base < 1.0
+            value = base if kept else base + noise
             setattr(self, trait, float(min(1.0, max(0.0, value))))
         self.position = float(params.ideology)
         self.legitimacy = self.lenin_legitimacy
