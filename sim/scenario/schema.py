@@ -76,7 +76,12 @@ class MemberParams(StrictModel):
 
 
 class Bloc(StrictModel):
-    """A region or institution whose delegates share a home organisation."""
+    """A home base a leader's `home_bloc` may name.
+
+    `share` and `ideology` are validated but read by no mechanism since the party's organisations
+    (`party.organisations`) replaced the standing pool of delegates: a base's members and line are its
+    organisation's.
+    """
 
     share: float = Field(gt=0.0, le=1.0)
     ideology: float = Field(ge=-1.0, le=1.0)
