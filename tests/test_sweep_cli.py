@@ -82,6 +82,24 @@ def test_used_directory_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 
+def test_force_replaces_a_sweep_but_not_a_run_directory(tmp_path: Path) -> None:
+    """Every command writes a manifest.json: it is no sign that a directory is a sweep's."""
+    run_dir = tmp_path / "run"
+    r = cli("run", HISTORICAL, "--replicates", "1", "--set", "party.scale=0.02", "--out", run_dir, "--quiet")
+    assert r.returncode == 0, r.stderr
+    before = sorted(p.name for p in run_dir.iterdir())
+    r = cli("sweep", experiment(tmp_path, replicates=1), "--backend", "serial", "--out", run_dir, "--force")
+    assert r.returncode == 2
+    assert "directory holds other files" in r.stderr and "Traceback" not in r.stderr
+    assert sorted(p.name for p in run_dir.iterdir()) == before
+    sweep_dir = tmp_path / "sweep"
+    exp = experiment(tmp_path, replicates=1)
+    for _ in range(2):  # the second time over the first sweep, which --force replaces
+        r = cli("sweep", exp, "--backend", "serial", "--out", sweep_dir, "--force")
+        assert r.returncode == 0, r.stderr
+    assert (sweep_dir / "runs.parquet").exists()
+
+
 @pytest.mark.parametrize(
     ("extra_args", "toml_extra", "expected"),
     [

@@ -63,7 +63,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     # With --force an earlier calibration is set aside, and put back if this one writes nothing.
     replacing = args.force and not args.resume
     try:
-        with replaced_on_success(out, replacing, ("manifest.json", "abc.db")):
+        with replaced_on_success(out, replacing, ("calibration.json", "abc.db")):
             cal = calibrate(
                 args.scenario, args.targets, params=args.param, space=args.space, budget=args.budget,
                 population=args.population, seed=resolve(args.seed, 0),

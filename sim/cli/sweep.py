@@ -27,8 +27,9 @@ from sim.cli.options import (
 )
 from sim.errors import InputError
 
-#: Files a sweep directory holds (so that --force removes only a sweep).
-SWEEP_MARKERS = ("manifest.json", "runs.parquet", "points.csv")
+#: What only a sweep directory holds (so that --force removes only a sweep; every command writes a
+#: manifest.json, so it is no mark of a sweep).
+SWEEP_MARKERS = (".sweep", "runs.parquet", "points.csv")
 
 
 def register(subparsers: Any) -> None:
