@@ -418,6 +418,13 @@ def test_bad_format_and_replicate_are_input_errors(run_dir: Path, tmp_path: Path
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_replicate_missing_from_a_comparison_is_an_input_error(tmp_path: Path) -> None:
+    d = make_comparison(tmp_path / "cmp", n=4)
+    with pytest.raises(InputError, match="replicate 99 not in the results: expected one of 0..3"):
+        draw_all(d, tmp_path / "figs", replicate=99)
+    assert not (tmp_path / "figs").exists()
+
+
 # ---------------------------------------------------------------- run figures
 
 

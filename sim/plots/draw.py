@@ -151,12 +151,8 @@ def comparison_figures(
             rival=rival,
         )
     for name, run in cmp.runs.items():
-        rep = (
-            replicate
-            if replicate is not None and (run.summary.empty or replicate in set(run.summary["replicate"]))
-            else None
-        )
-        for stem, fig in run_figures(run, rep, notes=notes, record=record, leaders=leaders).items():
+        # the scenarios of a comparison share their replicates: one that is not there is an error
+        for stem, fig in run_figures(run, replicate, notes=notes, record=record, leaders=leaders).items():
             out[f"{name}/{stem}"] = fig
     if notes is not None and cmp.missing:
         notes.append(f"{cmp.path}: no {', '.join(cmp.missing)}")

@@ -17,7 +17,7 @@ class LeaderMonth(NamedTuple):
     """
 
     leader: str
-    support: float  # share of delegates backing him
+    support: float  # his following: the share of the party's members who follow him
     pb_seat: int  # sim.model.leaders.Seat: 0 none, 1 candidate, 2 full
     cc_share: float  # share of the Central Committee backing him
     rung: int  # index on the sanctions ladder (sim.model.leaders.LADDER)

@@ -60,12 +60,12 @@ def TimelinePanel(model: ViewModel, current: solara.Reactive[ViewModel]) -> None
 
 
 def SupportPanel(model: ViewModel) -> None:
-    """Each leader's share of the delegates, month by month (Mesa's matplotlib plot component)."""
+    """Each leader's following, his share of the party's members, month by month (Mesa's plot component)."""
     cast = state.leader_names(model)
     colours = {name: colour for name, colour in leader_palette(cast).items() if name in cast}
 
     def finish(ax: object) -> None:
-        ax.set_ylabel("share of delegates")  # type: ignore[attr-defined]
+        ax.set_ylabel("share of members")  # type: ignore[attr-defined]
         ax.set_title("Support")  # type: ignore[attr-defined]
 
     with solara.Column(classes=["ps-support"]):

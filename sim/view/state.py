@@ -53,7 +53,7 @@ def current_date(model: PowerStruggleModel) -> date:
 
 
 def support(model: PowerStruggleModel) -> dict[str, float]:
-    """Each leader's share of the delegates now."""
+    """Each leader's following now: his share of the party's members."""
     return dict(zip(model.leader_names, (float(s) for s in model.support), strict=True))
 
 
