@@ -40,6 +40,19 @@ def test_untouched_inputs_change_nothing(setup: ViewSetup) -> None:
     assert "inputs changed: none" in model.settings_text()
 
 
+def test_the_replay_is_replicate_0_of_run_with_the_same_seed(setup: ViewSetup) -> None:
+    from sim import run_scenario
+
+    model = ViewModel(**start_values(setup))
+    while model.running:
+        model.step()
+    events = run_scenario(HISTORICAL, replicates=1, seed=3).events
+    events = events[events["kind"] != "consolidation"]  # written by the run layer after the last month
+    ran = sorted((str(d)[:10], k, a if isinstance(a, str) else "") for d, k, a in zip(
+        events["date"], events["kind"], events["actor"], strict=True))  # fmt: skip
+    assert sorted((e["date"], e["kind"], e["actor"]) for e in model.events) == ran
+
+
 def test_moved_inputs_become_overrides(setup: ViewSetup) -> None:
     values = start_values(setup)
     values.update(testament_published=True, trotsky_at_funeral=True, stalin_charisma=0.9, shocks=False)

@@ -12,6 +12,7 @@ from typing import Any
 import mesa
 
 from sim.model.core import PowerStruggleModel
+from sim.run.seeds import replicate_seed
 from sim.scenario import load_scenario
 from sim.view import state
 from sim.view.settings import ViewSetup, to_overrides
@@ -45,7 +46,8 @@ class ViewModel(PowerStruggleModel):
         self.overrides = to_overrides(self.changed, spec)
         self.scenario_name = name
         self.seed = setup.seed if seed is None else int(seed)
-        super().__init__(spec, overrides=self.overrides, rng=self.seed)
+        # The replay is replicate 0 of `run --seed S`, and of the Monte Carlo panel's runs.
+        super().__init__(spec, overrides=self.overrides, rng=replicate_seed(self.seed, 0))
         reporters: dict[str, Any] = {
             "date": "date_iso",
             "winner_now": "winner_now",

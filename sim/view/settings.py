@@ -224,7 +224,7 @@ class ViewSetup:
                 "type": "SliderInt",
                 "value": self.seed,
                 "min": 0,
-                "max": 999,
+                "max": max(999, self.seed),  # a --seed above the slider's range still shows
                 "step": 1,
                 "label": "Seed",
             },
