@@ -50,8 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     t = subparsers.add_parser(
         "targets",
         help="write a targets file from a run directory (a synthetic record)",
-        description="Write a targets file from a run: the median first date of each sanction that happens in "
-        "at least half the replicates, and the vote shares, each with role `fit`.",
+        description="Write a targets file from a run: the median first date of every event of a leader "
+        "(sanctions, factions, capitulations, ...) that happens in at least half the replicates, and the "
+        "shares against the line at Congresses and Conferences, each with role `fit`.",
     )
     t.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="directory written by run")
     add_out(t, default="none: required", what="targets file to write", metavar="FILE")
