@@ -32,11 +32,10 @@ from sim.calibration.simulator import (
 )
 from sim.calibration.space import Param, build_space, parse_param, read_space
 from sim.calibration.statistics import FAILED, missing, observed, statistics, summarise
-from sim.cli.options import WORKERS
+from sim.cli.options import BACKENDS, WORKERS
 from sim.errors import InputError
 from sim.record.score import AnyTarget
 
-BACKENDS = ("local", "serial", "dask")
 SPEC = "calibration.json"
 DB = "abc.db"
 RATE = "sampler.json"
