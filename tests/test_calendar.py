@@ -22,3 +22,13 @@ def test_a_calendar_without_plenums_gets_them_by_rule() -> None:
     ruled = small_model(**{"calendar.sessions": [s.model_dump() for s in sessions]})
     plenums = [s for slots in ruled.sessions.values() for s in slots if s.kind == "cc_plenum"]
     assert plenums and all(s.date.day == 15 and s.joint for s in plenums)
+
+
+def test_a_congress_is_a_joint_session_and_a_conference_is_not() -> None:
+    model = small_model()
+    slots = [s for ss in model.sessions.values() for s in ss]
+    congresses = [s for s in slots if s.kind == "congress"]
+    conferences = [s for s in slots if s.kind == "conference"]
+    assert congresses and all(s.joint for s in congresses)
+    # A Conference takes no CC seat and no party card (sim.mechanisms.institutions checks `joint`).
+    assert conferences and not any(s.joint for s in conferences)

@@ -46,7 +46,11 @@ def build_sessions(cfg: ScenarioModel, months: list[date]) -> dict[tuple[int, in
     by_month: dict[tuple[int, int], list[SessionSlot]] = {}
     for s in cfg.calendar.sessions:
         kind = "cc_plenum" if s.kind == "plenum" else s.kind
-        joint = s.joint or s.kind in ("congress", "conference")
+        # The Congress elects the CC and may expel; between Congresses only a joint CC-CCC plenum takes
+        # a CC seat or a party card (the 10th Congress's resolution on party unity, 1921). A Conference
+        # is neither: none of 1924-29 took either (the 15th, October-November 1926, condemned the
+        # Opposition bloc; the 16th, April 1929, sanctioned nobody).
+        joint = s.joint or s.kind == "congress"
         by_month.setdefault(month_key(s.date), []).append(
             SessionSlot(
                 s.date, s.body, kind, s.voting_delegates, s.cc_full_members, joint, s.politburo_full_members
