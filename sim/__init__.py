@@ -3,8 +3,9 @@
     import sim
     res = sim.run_scenario("scenarios/historical.toml", replicates=50, seed=1)
 
-Imports stay light: `run_scenario`, `compare_scenarios`, `Results` and `Comparison` load on first use,
-and so does `__version__` (reading the package metadata costs every command and worker 50 ms).
+Imports stay light: `run_scenario`, `compare_scenarios`, `Results`, `Comparison` and `sweep` (the
+callable subpackage `sim.sweep`) load on first use, and so does `__version__` (reading the package
+metadata costs every command and worker 50 ms).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "run_sweep",
     "score",
     "sensitivity",
+    "sweep",
 ]
 
 _LAZY = {
@@ -67,6 +69,10 @@ def __getattr__(name: str) -> Any:
     if name == "__version__":
         globals()[name] = version = _version()
         return version
+    if name == "sweep":  # the callable subpackage (sim/sweep/__init__.py); importing it sets the attribute
+        import importlib
+
+        return importlib.import_module("sim.sweep")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")

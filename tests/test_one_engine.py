@@ -68,3 +68,13 @@ def test_a_replay_without_monthly_records_has_the_same_outcome() -> None:
         lean = simulate(scenario, seed, timeseries=False)
         assert full.timeseries and not lean.timeseries
         assert (lean.summary, lean.events, lean.votes) == (full.summary, full.events, full.votes)
+
+
+def test_the_readme_s_sim_sweep_works_after_a_bare_import_sim() -> None:
+    """`import sim` then `sim.sweep(...)`, as the README shows, in a fresh interpreter (no earlier import)."""
+    import subprocess
+    import sys
+
+    code = "import sim; print(callable(sim.sweep), sim.sweep.sweep is sim.run_sweep)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["True", "True"]

@@ -169,3 +169,32 @@ def test_bad_backend_and_unreachable_scheduler_fail_before_writing(tmp_path: Pat
     with pytest.raises(InputError, match="--scheduler tcp://127.0.0.1:9: cannot connect"):
         run_sweep(small(), tmp_path / "b", backend="dask", scheduler="tcp://127.0.0.1:9")
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def dies_always(scenario: Any, seed: int, replicate: int) -> Any:
+    """Kill the worker process at every run: the local pool breaks and no chunk comes back."""
+    os._exit(1)
+
+
+def test_the_python_api_raises_when_runs_are_lost_rather_than_return_a_short_table(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match=r"12 of 12 run\(s\) not done .*resume=True"):
+        sweep(
+            small(),
+            backend="local",
+            workers=2,
+            out=tmp_path / "out",
+            run_function="test_sweep_engine:dies_always",
+        )
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["counts"]["missing"] == 12  # kept and resumable, as the message says
+
+
+def test_a_pool_started_while_a_worker_imports_the_script_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script without `if __name__ == "__main__":` ran its whole body again in every local worker."""
+    import multiprocessing
+
+    from sim.sweep.backends import LocalBackend
+
+    monkeypatch.setattr(multiprocessing.current_process(), "_inheriting", True, raising=False)
+    with pytest.raises(RuntimeError, match="__name__"), LocalBackend(2):
+        pass

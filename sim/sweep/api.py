@@ -32,6 +32,8 @@ def sweep(
     With `out` the usual sweep directory is kept (and `resume=True` continues it); without it the
     results live in a temporary directory that is removed once the table is in memory. Failed runs
     are not rows: they are in `df.attrs["failures"]` (and `raise_on_failure=True` raises instead).
+    Runs not done at all (a worker process lost, a stopped sweep) raise a RuntimeError rather than
+    return a short table; with `out`, what was done is kept and `resume=True` completes it.
     `posterior` (a `calibrate` output directory) draws each replicate's calibrated parameters from
     its posterior (`sim.run.posterior`); the table then has a column per calibrated path.
     """
@@ -65,6 +67,11 @@ def sweep(
     else:
         with tempfile.TemporaryDirectory(prefix="powerstruggle-sweep-") as tmp:
             frame, report = go(Path(tmp) / "sweep")
-    if raise_on_failure and (report.failed or report.missing):
-        raise RuntimeError(f"sweep: {report.failed} run(s) failed, {report.missing} missing")
+    if report.missing:
+        # Runs not done at all (a worker process lost, a stopped sweep): the table would be silently short.
+        why = report.errors[0] if report.errors else report.status
+        hint = f"; sim.sweep(..., out={str(out)!r}, resume=True) completes them" if out is not None else ""
+        raise RuntimeError(f"sweep: {report.missing} of {report.planned} run(s) not done ({why}){hint}")
+    if raise_on_failure and report.failed:
+        raise RuntimeError(f"sweep: {report.failed} run(s) failed")
     return frame

@@ -52,6 +52,24 @@ class SerialBackend:
                 yield task, exc
 
 
+def refuse_in_a_starting_worker() -> None:
+    """Stop a script that starts a pool from within a worker that is still importing it.
+
+    Local workers start from a fork server, which imports the user's script (as `__mp_main__`) in each
+    new worker: a script that calls `sim.sweep` or `sim.run_scenario` at its top level, without
+    `if __name__ == "__main__":`, ran its whole body again in every worker, whose nested pool could not
+    start, so each worker's copy of the script went on with an empty table.
+    """
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise RuntimeError(
+            "a local pool was started while a worker process was importing the main script: "
+            'put the call under `if __name__ == "__main__":` (Python\'s multiprocessing rule), '
+            'or use backend="serial"'
+        )
+
+
 def _local_worker_init(run_function: str) -> None:
     # Ctrl-C reaches the whole process group; only the coordinator should react to it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -69,6 +87,7 @@ class LocalBackend:
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalBackend:
+        refuse_in_a_starting_worker()
         context = start_method()
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(preload_modules(self.run_function))
