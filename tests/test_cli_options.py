@@ -221,3 +221,27 @@ def test_a_mistyped_results_directory_offers_the_nearest(
     assert main(["plot", str(tmp_path / "hsit")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.endswith(f"(did you mean {tmp_path / 'hist'}?)"), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["run", "x.toml", "--replicats", "2"],
+            "powerstruggle run: unrecognized arguments: --replicats 2 (did you mean --replicates?)",
+        ),
+        (
+            ["chronicle", "d", "--replicates", "1"],
+            "powerstruggle chronicle: unrecognized arguments: --replicates 1 (did you mean --replicate?)",
+        ),
+        (["--verison"], "powerstruggle: unrecognized arguments: --verison (did you mean --version?)"),
+        (["run", "x.toml", "--zzz"], "powerstruggle run: unrecognized arguments: --zzz"),
+    ],
+)
+def test_an_unknown_flag_is_named_with_its_command_and_the_nearest_flag(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.cli.commands import main
+
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip() == f"error: {expected}"
