@@ -140,3 +140,15 @@ def test_a_failing_replicate_is_named_in_one_line_and_the_finished_ones_are_kept
     assert Checkpoint(out, resume=True).kept_runs() == 2  # replicates 0 and 1
     assert main([*argv, "--resume"]) == 0
     assert (out / "summary.csv").exists()
+
+
+def test_a_run_that_never_started_leaves_nothing_to_resume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scheduler that cannot be reached kept no replicate: the corrected command must not need --force."""
+    out = tmp_path / "r"
+    argv = ["run", str(HISTORICAL), "--replicates", "2", "--out", str(out), "--quiet"]
+    assert main([*argv, "--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "cannot connect" in capsys.readouterr().err
+    assert not partial_dir(out).exists() and not out.exists()
+    assert main([*argv, "--set", "party.scale=0.02"]) == 0

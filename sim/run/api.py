@@ -200,6 +200,8 @@ def _run_all(
     finally:
         if checkpoint is not None:
             checkpoint.flush()  # a stop or a failing replicate keeps every replicate finished so far
+            if not checkpoint.kept_parts():
+                checkpoint.discard()  # nothing finished (say, no backend): leave nothing to resume
         close = getattr(bar, "close", None)
         if callable(close):
             close()
