@@ -251,7 +251,7 @@ class Results:
         return pd.DataFrame(rows, columns=["leader", "kind", "median", "q10", "q90", "count", "n"])
 
     def write_into(self, directory: Path) -> None:
-        """Write the five files into an existing directory (not atomic on its own; see `write`)."""
+        """Write the six tables and manifest.json into an existing directory (see `write` for atomic)."""
         for name in TABLES:
             getattr(self, name).to_csv(directory / f"{name}.csv", index=False)
         _write_json(directory / "manifest.json", self.manifest)
