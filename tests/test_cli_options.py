@@ -245,3 +245,26 @@ def test_an_unknown_flag_is_named_with_its_command_and_the_nearest_flag(
 
     assert main(argv) == 2
     assert capsys.readouterr().err.strip() == f"error: {expected}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["run", "experiments/appointment_vs_charisma.toml"],
+            "an experiment file, not a scenario: run it with",
+        ),
+        (["compare", "scenarios/historical.toml", "targets/record.toml"], "a targets file, not a scenario"),
+        (["attribute", "experiments/trotsky_errors.toml"], "a menu file, not a scenario"),
+        (["calibrate", "targets/calibration_space.toml", "--targets", "x"], "a calibration space file"),
+    ],
+)
+def test_a_file_of_another_kind_given_as_a_scenario_is_named_for_what_it_is(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.cli.commands import main
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert expected in err and len(err.splitlines()) == 1

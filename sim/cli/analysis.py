@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import positive_int
+from sim.cli.argtypes import positive_int, scenario_path
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -92,7 +92,7 @@ def register(subparsers: Any) -> None:
         description="Run every on/off configuration of the mechanisms (or of a menu's interventions) with "
         "common seeds; write configurations.csv, attribution.csv and figures/attribution.png.",
     )
-    p.add_argument("scenario", type=Path, metavar="SCENARIO")
+    p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument("--mechanisms", type=_names, default=None, help="comma-separated (default: all ten)")
     p.add_argument("--switches", type=Path, default=None, metavar="MENU", help="a menu of interventions")
     p.add_argument(
@@ -145,7 +145,7 @@ def register(subparsers: Any) -> None:
         description="Try a menu's interventions alone, then in pairs, ... (supersets of a flip are pruned); "
         "write flips.csv, tested.csv and figures/flips.png.",
     )
-    p.add_argument("scenario", type=Path, metavar="SCENARIO")
+    p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument("--to", required=True, metavar="LEADER", help="the leader who should win")
     p.add_argument("--menu", required=True, type=Path, help="menu TOML of [[intervention]] tables")
     p.add_argument(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.argtypes import positive_int
+from sim.cli.argtypes import positive_int, scenario_path
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "by pyabc's ABC-SMC, one replicate per particle; write the posterior, the generations, a calibrated "
         "scenario, the prior- and posterior-predictive score, a manifest and figures to OUT.",
     )
-    p.add_argument("scenario", type=Path, metavar="SCENARIO")
+    p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument(
         "--targets", type=Path, required=True, metavar="FILE", help="targets file (role fit is fitted)"
     )

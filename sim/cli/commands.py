@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sim.cli.argtypes import scenario_path
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -142,7 +143,9 @@ def build_parser() -> ArgumentParser:
         "timeseries.csv, party.csv, delegations.csv and manifest.json to OUT; print P(winner) and the "
         "sanction dates.",
     )
-    run.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario TOML file (see scenarios/)")
+    run.add_argument(
+        "scenario", type=scenario_path, metavar="SCENARIO", help="scenario TOML file (see scenarios/)"
+    )
     _add_run_options(run, "results/<scenario name>")
     run.set_defaults(func=cmd_run)
 
@@ -152,7 +155,9 @@ def build_parser() -> ArgumentParser:
         description="Run each scenario with the same replicates and seeds; write OUT/<name>/ per scenario, "
         "OUT/comparison.csv and OUT/manifest.json; print the differences from the first scenario.",
     )
-    cmp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="two or more scenario files")
+    cmp.add_argument(
+        "scenarios", type=scenario_path, nargs="+", metavar="SCENARIO", help="two or more scenario files"
+    )
     _add_run_options(cmp, "results/compare_<first>_vs_<n-1>")
     cmp.set_defaults(func=cmd_compare)
 

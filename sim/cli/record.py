@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli.argtypes import scenario_path
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run the scenario's replicates, compare them with each target of the targets file and "
         "write OUT/score.csv (with the run's tables); print the table. Exit 0 whenever it ran.",
     )
-    p.add_argument("scenario", type=Path, metavar="SCENARIO")
+    p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument(
         "--targets", type=Path, required=True, metavar="FILE", help="targets file (targets/record.toml)"
     )
