@@ -137,3 +137,37 @@ def test_an_unknown_override_names_the_nearest_key(path: str, expected: str) -> 
     with pytest.raises(InputError) as err:
         load_scenario(HISTORICAL, {path: 1})
     assert expected in str(err.value) and str(err.value).count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"leaders.stalin.posts": ["general_secretry"]},
+            "leaders.stalin.posts: 'general_secretry' is no post the model reads "
+            "(did you mean general_secretary?)",
+        ),
+        (
+            {"party.organisations.leningrad.boss_post": "leningrad_prty"},
+            "party.organisations.leningrad.boss_post: 'leningrad_prty' is held by nobody, and "
+            "leaders.zinoviev.posts has 'leningrad_party': expected the same name in both",
+        ),
+        (
+            {"events.funeral.absent": ["trotskyy"]},
+            "events.funeral.absent: unknown leader 'trotskyy' (did you mean trotsky?)",
+        ),
+        ({"party.organisations.leningrad.secretary": "stalni"}, "or empty (did you mean stalin?)"),
+        ({"leaders.stalin.home_bloc": "leningrd"}, "(did you mean leningrad?)"),
+    ],
+)
+def test_a_misspelt_name_the_model_reads_is_an_error_with_the_nearest_name(
+    overrides: dict[str, object], message: str
+) -> None:
+    """`posts = ["general_secretry"]` ran with the Secretariat empty at the start; names get a suggestion."""
+    with pytest.raises(InputError) as err:
+        load_scenario(HISTORICAL, overrides)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_post_no_mechanism_reads_stays_a_free_label() -> None:
+    load_scenario(HISTORICAL, {"leaders.trotsky.posts": ["war_comissar"]})  # a label only: not refused

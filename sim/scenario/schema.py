@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from sim.names import did_you_mean, expected_one_of, nearest
 from sim.scenario.behaviour import (  # noqa: F401 - re-exported: the schema's one namespace
     MECHANISMS,
     AllianceParams,
@@ -257,14 +258,15 @@ class ScenarioModel(StrictModel):
             raise ValueError("leaders: expected at least two leaders")
         for name, lp in self.leaders.items():
             if lp.home_bloc and lp.home_bloc not in self.blocs:
-                raise ValueError(f"leaders.{name}.home_bloc: expected one of {sorted(self.blocs)}")
+                raise ValueError(f"leaders.{name}.home_bloc: {expected_one_of(lp.home_bloc, self.blocs)}")
         total = sum(b.share for b in self.blocs.values())
         if total > 1.0 + 1e-9:
             raise ValueError(f"blocs: expected shares summing to at most 1 (got {total:.3f})")
         for i, al in enumerate(self.initial_state.alliances):
             for who in (*al.members, al.against):
                 if who not in self.leaders:
-                    raise ValueError(f"initial_state.alliances.{i}: unknown leader {who!r}")
+                    hint = did_you_mean(who, self.leaders)
+                    raise ValueError(f"initial_state.alliances.{i}: unknown leader {who!r}{hint}")
         for who in self.initial_state.politburo_client_seats:
             if who not in self.leaders:
                 raise ValueError(f"initial_state.politburo_client_seats.{who}: unknown leader")
@@ -278,18 +280,44 @@ class ScenarioModel(StrictModel):
         for org, spec in self.party.organisations.items():
             if spec.secretary and spec.secretary not in self.leaders:
                 raise ValueError(
-                    f"party.organisations.{org}.secretary: expected one of {sorted(self.leaders)} or empty"
+                    f"party.organisations.{org}.secretary: expected one of {', '.join(sorted(self.leaders))} "
+                    f"or empty{did_you_mean(spec.secretary, self.leaders)}"
                 )
         named = sum(o.share for o in self.party.organisations.values())
         if named >= 1.0:
             raise ValueError(f"party.organisations: expected shares summing to less than 1 (got {named:.3f})")
         for name, ev in self.events.items():
-            names = (*getattr(ev, "absent", ()), *getattr(ev, "criticism", ()))
-            for who in names:
-                if who not in self.leaders:
-                    raise ValueError(f"events.{name}: unknown leader {who!r}")
+            for key in ("absent", "criticism"):
+                for who in getattr(ev, key, ()):
+                    if who not in self.leaders:
+                        hint = did_you_mean(who, self.leaders)
+                        raise ValueError(f"events.{name}.{key}: unknown leader {who!r}{hint}")
+        self._check_posts()
         self._check_dates()
         return self
+
+    def _check_posts(self) -> None:
+        """A post one letter off the first office or an organisation's boss post is a typo, not a new post.
+
+        Posts are otherwise free labels, but `general_secretary` and each `boss_post` are read by the
+        model: `posts = ["general_secretry"]` would leave the Secretariat empty at the start.
+        """
+        read = {"general_secretary"} | {o.boss_post for o in self.party.organisations.values() if o.boss_post}
+        held = {post for lp in self.leaders.values() for post in lp.posts}
+        for org, spec in self.party.organisations.items():
+            post = spec.boss_post
+            near = None if not post or post in held else nearest(post, held, cutoff=0.85)
+            if near is not None:  # one of the two names is a typo; say both, not which
+                who = next(k for k, lp in self.leaders.items() if near in lp.posts)
+                raise ValueError(
+                    f"party.organisations.{org}.boss_post: {post!r} is held by nobody, and "
+                    f"leaders.{who}.posts has {near!r}: expected the same name in both"
+                )
+        for name, lp in self.leaders.items():
+            for post in lp.posts:
+                hint = "" if post in read else did_you_mean(post, read, cutoff=0.85)
+                if hint:
+                    raise ValueError(f"leaders.{name}.posts: {post!r} is no post the model reads{hint}")
 
     def _check_dates(self) -> None:
         inside = []
