@@ -70,13 +70,17 @@ def add_workers(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_backend(p: argparse.ArgumentParser) -> None:
-    """`--backend` and `--scheduler`: where runs go; results never depend on it."""
+def add_backend(p: argparse.ArgumentParser, serial_for_one: bool = True) -> None:
+    """`--backend` and `--scheduler`: where runs go; results never depend on it.
+
+    `serial_for_one`: the command runs in its own process when given one worker (all but `sweep`).
+    """
+    default = "the default; serial with --workers 1" if serial_for_one else "the default"
     p.add_argument(
         BACKEND,
         choices=BACKENDS,
         default=None,
-        help="where runs go: local worker processes (the default), serial (in this process) or dask; "
+        help=f"where runs go: local worker processes ({default}), serial (in this process) or dask; "
         "results do not depend on it",
     )
     p.add_argument(

@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
     add_seed(parser, "the file's")
     add_overrides(parser)
     add_workers(parser)
-    add_backend(parser)
+    add_backend(parser, serial_for_one=False)
     add_posterior(parser)
     add_out(parser, "results/sweeps/<experiment name>", "sweep directory")
     add_resume(parser, "the sweep already in --out")
