@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.cli.argtypes import positive_int, scenario_path
+from sim.cli.argtypes import positive_int
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -29,6 +29,7 @@ from sim.cli.options import (
     replaced_on_success,
     resolve,
 )
+from sim.cli.parser import scenario_path
 from sim.errors import InputError
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.argtypes import positive_int, scenario_path
+from sim.cli.argtypes import positive_int
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -18,6 +18,7 @@ from sim.cli.options import (
     replaced_on_success,
     resolve,
 )
+from sim.cli.parser import scenario_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

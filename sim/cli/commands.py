@@ -13,9 +13,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from sim.cli.argtypes import scenario_path
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -35,6 +34,7 @@ from sim.cli.options import (
     stopped,
     write_or_keep,
 )
+from sim.cli.parser import ArgumentParser, UsageError, scenario_path
 from sim.errors import InputError, RunFailed
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
@@ -46,55 +46,6 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "sim.cli.analysis",
     "sim.cli.view",
 )
-
-
-class _UsageError(Exception):
-    """argparse's complaint, turned into our one-line error."""
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line (`error: ...`, exit 2) instead of usage + message."""
-
-    def error(self, message: str) -> NoReturn:
-        """Raise instead of printing the usage block; `main` prints one line and returns 2."""
-        raise _UsageError(f"{self.prog}: {message}")
-
-    def parse_args(  # type: ignore[override]
-        self, args: list[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> argparse.Namespace:
-        """Parse as argparse does; an unknown flag is named with its command and the nearest flag."""
-        ns, extras = self.parse_known_args(args, namespace)
-        if extras:
-            parser = self._command_parser(ns)
-            parser.error(f"unrecognized arguments: {' '.join(extras)}{_nearest_flag(parser, extras)}")
-        return ns
-
-    def _command_parser(self, ns: argparse.Namespace) -> argparse.ArgumentParser:
-        """The parser of the subcommand given (it knows the flags), else this one."""
-        for action in self._actions:
-            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001 - argparse's own type
-                return action.choices.get(getattr(ns, action.dest, None) or "", self)
-        return self
-
-    def _check_value(self, action: argparse.Action, value: object) -> None:
-        """Check a choice as argparse does, and offer the nearest one (`--backend dsk`)."""
-        choices = action.choices
-        if choices is None or value in choices:
-            return
-        from sim.names import did_you_mean
-
-        listed = ", ".join(repr(c) for c in choices)
-        hint = did_you_mean(str(value), [str(c) for c in choices])
-        raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {listed}){hint}")
-
-
-def _nearest_flag(parser: argparse.ArgumentParser, extras: list[str]) -> str:
-    """` (did you mean --replicates?)` for the first unknown flag near one of the command's."""
-    from sim.names import did_you_mean
-
-    flags = [f for f in parser._option_string_actions if f.startswith("--")]  # noqa: SLF001
-    hints = (did_you_mean(x.split("=", 1)[0], flags) for x in extras if x.startswith("--"))
-    return next((h for h in hints if h), "")
 
 
 def _version() -> str:
@@ -412,7 +363,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"error: expected a command: one of {commands} (see powerstruggle --help)", file=sys.stderr)
             return 2
         return int(func(args) or 0)
-    except (InputError, _UsageError) as err:
+    except (InputError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except RunFailed as err:

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.argtypes import scenario_path
 from sim.cli.options import (
     add_backend,
     add_out,
@@ -23,6 +22,7 @@ from sim.cli.options import (
     stopped,
     write_or_keep,
 )
+from sim.cli.parser import scenario_path
 from sim.errors import InputError, RunFailed
 
 

@@ -1,0 +1,91 @@
+"""The CLI's argument parser: one-line errors, the nearest flag for an unknown one, and scenario paths.
+
+Apart from `sim.cli.commands` (which builds the commands on it) and `sim.cli.argtypes` (counts and
+seeds), because naming a file's kind reads the file kinds of `sim.filekinds`, which reach the run and
+record layers.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import NoReturn
+
+
+class UsageError(Exception):
+    """argparse's complaint, turned into our one-line error."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (`error: ...`, exit 2) instead of usage + message."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of printing the usage block; `main` prints one line and returns 2."""
+        raise UsageError(f"{self.prog}: {message}")
+
+    def parse_args(  # type: ignore[override]
+        self, args: list[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """Parse as argparse does; an unknown flag is named with its command and the nearest flag."""
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self._command_parser(ns)
+            parser.error(f"unrecognized arguments: {' '.join(extras)}{_nearest_flag(parser, extras)}")
+        return ns
+
+    def _command_parser(self, ns: argparse.Namespace) -> argparse.ArgumentParser:
+        """The parser of the subcommand given (it knows the flags), else this one."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001 - argparse's own type
+                return action.choices.get(getattr(ns, action.dest, None) or "", self)
+        return self
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        """Check a choice as argparse does, and offer the nearest one (`--backend dsk`)."""
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        from sim.names import did_you_mean
+
+        listed = ", ".join(repr(c) for c in choices)
+        hint = did_you_mean(str(value), [str(c) for c in choices])
+        raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {listed}){hint}")
+
+
+def _nearest_flag(parser: argparse.ArgumentParser, extras: list[str]) -> str:
+    """` (did you mean --replicates?)` for the first unknown flag near one of the command's."""
+    from sim.names import did_you_mean
+
+    flags = [f for f in parser._option_string_actions if f.startswith("--")]  # noqa: SLF001
+    hints = (did_you_mean(x.split("=", 1)[0], flags) for x in extras if x.startswith("--"))
+    return next((h for h in hints if h), "")
+
+
+#: What an input file that is not a scenario is, and what to do with it, by its kind (`sim.filekinds`).
+_NOT_A_SCENARIO = {
+    "experiment": ("an experiment file", "run it with `powerstruggle sweep`"),
+    "targets": ("a targets file", "pass it as --targets to score or calibrate"),
+    "menu": ("a menu file", "pass it as --menu to flip or --switches to attribute"),
+    "space": ("a calibration space file", "pass it as --space to calibrate"),
+}
+
+
+def scenario_path(text: str) -> Path:
+    """A scenario file's path; an experiment, targets, menu or space file is named for what it is.
+
+    A file that cannot be read or parsed is left to the scenario loader, whose errors say more.
+    """
+    from sim.errors import InputError
+    from sim.filekinds import file_kind
+
+    path = Path(text)
+    if not path.is_file():
+        return path
+    try:
+        kind = file_kind(path).name
+    except InputError:
+        return path
+    if kind in _NOT_A_SCENARIO:
+        what, advice = _NOT_A_SCENARIO[kind]
+        raise argparse.ArgumentTypeError(f"{text}: {what}, not a scenario: {advice}")
+    return path
