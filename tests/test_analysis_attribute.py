@@ -118,6 +118,7 @@ def test_switches_from_a_menu(tmp_path: Path) -> None:
     ("extra", "message"),
     [
         (["--mechanisms", "appointment,nonsense"], "--mechanisms: nonsense: unknown mechanism"),
+        (["--mechanisms", "appointment,propoganda"], "(did you mean propaganda?)"),
         (["--outcome", "loser=stalin"], "--outcome loser=stalin: expected winner=LEADER"),
         (["--replicates", "0"], "--replicates"),
         (["--switches", "missing.toml"], "missing.toml: file not found"),

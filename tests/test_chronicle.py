@@ -116,6 +116,8 @@ def test_chronicle_of_directories(tmp_path: Path) -> None:
         InputError, match="scenario 'nope' not in this comparison: expected one of historical"
     ):
         chronicle_of(cmp, 0, "nope")
+    with pytest.raises(InputError, match=r"\(did you mean historical\?\)"):
+        chronicle_of(cmp, 0, "historicl")
     sweep = tmp_path / "sweep"
     sweep.mkdir()
     (sweep / "manifest.json").write_text(json.dumps({"kind": "sweep"}))

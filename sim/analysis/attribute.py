@@ -116,6 +116,7 @@ def switch_configurations(menu: list[Intervention]) -> list[Configuration]:
 
 
 def _mechanism_names(scenario: Path, requested: list[str] | None) -> list[str]:
+    from sim.names import did_you_mean
     from sim.scenario import load_scenario
 
     known = list(load_scenario(scenario).resolved()["mechanisms"])
@@ -123,7 +124,10 @@ def _mechanism_names(scenario: Path, requested: list[str] | None) -> list[str]:
         return known
     for name in requested:
         if name not in known:
-            raise InputError(f"--mechanisms: {name}: unknown mechanism: expected some of {', '.join(known)}")
+            hint = did_you_mean(name, known)
+            raise InputError(
+                f"--mechanisms: {name}: unknown mechanism: expected some of {', '.join(known)}{hint}"
+            )
     if len(set(requested)) < len(requested) or not requested:
         raise InputError("--mechanisms: expected distinct mechanism names, at least one")
     return list(requested)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sim.chronicle.sentences import _is_politburo, event_sentence, vote_sentence
 from sim.errors import InputError
+from sim.names import did_you_mean
 from sim.plots.load import ComparisonData, RunData, SweepData, load, normalise
 from sim.scenario.names import DEFAULT_NAMES, Names, names_of
 
@@ -124,7 +125,7 @@ def chronicle_of(results_dir: Path, replicate: int = 0, scenario: str | None = N
         if name not in data.runs:
             raise InputError(
                 f"{results_dir}: scenario {name!r} not in this comparison: expected one of "
-                f"{', '.join(data.runs)}"
+                f"{', '.join(data.runs)}{did_you_mean(name, data.runs)}"
             )
         run = data.runs[name]
     else:
