@@ -11,6 +11,9 @@ import argparse
 from pathlib import Path
 from typing import NoReturn
 
+from sim.errors import InputError
+from sim.names import did_you_mean
+
 
 class UsageError(Exception):
     """argparse's complaint, turned into our one-line error."""
@@ -45,8 +48,6 @@ class ArgumentParser(argparse.ArgumentParser):
         choices = action.choices
         if choices is None or value in choices:
             return
-        from sim.names import did_you_mean
-
         listed = ", ".join(repr(c) for c in choices)
         hint = did_you_mean(str(value), [str(c) for c in choices])
         raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {listed}){hint}")
@@ -54,8 +55,6 @@ class ArgumentParser(argparse.ArgumentParser):
 
 def _nearest_flag(parser: argparse.ArgumentParser, extras: list[str]) -> str:
     """` (did you mean --replicates?)` for the first unknown flag near one of the command's."""
-    from sim.names import did_you_mean
-
     flags = [f for f in parser._option_string_actions if f.startswith("--")]  # noqa: SLF001
     hints = (did_you_mean(x.split("=", 1)[0], flags) for x in extras if x.startswith("--"))
     return next((h for h in hints if h), "")
@@ -75,8 +74,7 @@ def scenario_path(text: str) -> Path:
 
     A file that cannot be read or parsed is left to the scenario loader, whose errors say more.
     """
-    from sim.errors import InputError
-    from sim.filekinds import file_kind
+    from sim.filekinds import file_kind  # reaches the run and record layers: loaded when used
 
     path = Path(text)
     if not path.is_file():
