@@ -76,8 +76,11 @@ def test_file_values_are_defaults_so_flags_default_to_none() -> None:
 
 def test_every_long_command_takes_quiet() -> None:
     parsers = subcommands()
+    helps = set()
     for command in (*COMMANDS, "calibrate", "discover"):  # discover too: one convention for every analysis
         assert option(parsers[command], "--quiet") is not None, command
+        helps.add(option(parsers[command], "--quiet").help)
+    assert len(helps) == 1 and "nothing but errors" in helps.pop()  # one meaning, said the same way
 
 
 def test_refuse_existing(tmp_path: Path) -> None:
@@ -180,6 +183,7 @@ def test_score_takes_set_and_backend(tmp_path: Path) -> None:
         "--backend", "serial", "--set", "party.scale=0.02", "--out", "s", "--quiet", cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
+    assert (proc.stdout, proc.stderr) == ("", "")  # --quiet: no table on the terminal, only in score.csv
     assert '"party.scale": 0.02' in (tmp_path / "s" / "manifest.json").read_text()
     proc = cli("score", HISTORICAL, "--targets", ROOT / "targets" / "record.toml", "--set", "party.scal=1",
                cwd=tmp_path)  # fmt: skip

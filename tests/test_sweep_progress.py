@@ -46,7 +46,12 @@ def test_report_exit_status_and_failure_count(tmp_path: Path) -> None:
     ok = SweepReport(tmp_path, planned=10, completed=10, status="complete")
     assert print_report(ok, log) == 0 and "10 of 10 runs completed, 0 failed, 0 missing" in log.getvalue()
     log = io.StringIO()
+    assert print_report(ok, log, quiet=True) == 0 and log.getvalue() == ""  # --quiet: silent when all is well
+    log = io.StringIO()
     failed = SweepReport(tmp_path, planned=10, completed=7, failed=3, status="complete")
+    assert print_report(failed, log, quiet=True) == 1  # what went wrong is still said
+    assert "3 run(s) failed" in log.getvalue()
+    log = io.StringIO()
     assert print_report(failed, log) == 1
     assert f"error: 3 run(s) failed; see {tmp_path / 'failures.csv'}" in log.getvalue()
     log = io.StringIO()

@@ -137,7 +137,7 @@ def register(subparsers: Any) -> None:
     )
     add_out(p, "SWEEP_DIR/discover", "analysis directory")
     # Every command takes --quiet (one convention); discover reads a finished sweep and shows no progress.
-    add_quiet(p, "no progress display (discover reads a finished sweep and has none)")
+    add_quiet(p)
     p.set_defaults(func=cmd_discover)
 
     p = subparsers.add_parser(

@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_out(p, default="results/calibrate_<scenario>")
     add_resume(p, "the calibration in OUT from its last generation")
     p.add_argument("--predictive", type=positive_int, default=100, help="replicates per predictive stage")
-    add_quiet(p, "no progress lines")
+    add_quiet(p)
     p.set_defaults(func=calibrate_command)
 
 

@@ -7,6 +7,7 @@ no output directory left behind; Ctrl-C exits with 130.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -362,6 +363,9 @@ def _main(argv: list[str] | None) -> int:
             commands = ", ".join(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
             print(f"error: expected a command: one of {commands} (see powerstruggle --help)", file=sys.stderr)
             return 2
+        if getattr(args, "quiet", False):  # one meaning everywhere: nothing but errors and warnings
+            with open(os.devnull, "w") as nowhere, contextlib.redirect_stdout(nowhere):
+                return int(func(args) or 0)
         return int(func(args) or 0)
     except (InputError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)

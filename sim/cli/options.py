@@ -192,20 +192,28 @@ def write_or_keep(checkpoint: Any, write: Callable[[], object]) -> None:
     checkpoint.discard()
 
 
-def add_quiet(p: argparse.ArgumentParser, what: str = "no progress and no summary on the terminal") -> None:
-    """`--quiet`: no progress display (every long command shows progress otherwise)."""
-    p.add_argument("--quiet", action="store_true", help=what)
+#: What `--quiet` means in every command that takes it.
+QUIET_HELP = "print nothing but errors and warnings: no progress, no summary (the files are written as usual)"
+
+
+def add_quiet(p: argparse.ArgumentParser) -> None:
+    """`--quiet`: one meaning everywhere, nothing on the terminal but errors and warnings.
+
+    The command still shows its progress and result unless asked; `sim.cli.commands` silences standard
+    output under `--quiet`, and each command keeps its own standard-error lines to what went wrong.
+    """
+    p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
 
 def add_progress(p: argparse.ArgumentParser) -> None:
-    """`--progress` (how to show progress) and `--quiet` (the same as `--progress off`)."""
+    """`--progress` (how to show progress) and `--quiet` (`--progress off`, and no summary)."""
     p.add_argument(
         "--progress",
         choices=("auto", "bar", "lines", "off"),
         default="auto",
         help="progress display (default: a bar on a terminal, periodic lines otherwise)",
     )
-    add_quiet(p, "no progress display (the same as --progress off)")
+    add_quiet(p)
 
 
 def progress_of(args: argparse.Namespace) -> str:

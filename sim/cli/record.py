@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_backend(p)
     add_overrides(p)
     add_resume(p, "a stopped score into OUT: run only the replicates it did not keep")
-    add_quiet(p, "no progress bar")
+    add_quiet(p)
     p.set_defaults(func=score_command)
 
     t = subparsers.add_parser(

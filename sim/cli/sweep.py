@@ -97,7 +97,7 @@ def handler(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"interrupted: committed chunks are saved in {out}; continue with --resume", file=sys.stderr)
         return 130
-    status = print_report(report)
+    status = print_report(report, quiet=args.quiet)
     if args.plot:
         from sim.plots import draw_all
 

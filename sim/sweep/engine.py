@@ -276,18 +276,23 @@ def run_sweep(
     return sweep.execute(backend, workers or spec.workers, scheduler, resume, chunk_size, progress)
 
 
-def print_report(report: SweepReport, stream: Any = None) -> int:
-    """Print the outcome for the terminal; return the exit status (0 only if every run succeeded)."""
+def print_report(report: SweepReport, stream: Any = None, quiet: bool = False) -> int:
+    """Print the outcome for the terminal; return the exit status (0 only if every run succeeded).
+
+    `quiet` keeps the summary line back when every run succeeded: only what went wrong is said.
+    """
     stream = stream or sys.stderr
-    print(
-        f"sweep {report.status}: {report.completed} of {report.planned} runs completed, "
-        f"{report.failed} failed, {report.missing} missing, in {report.seconds:.1f} s -> {report.out_dir}",
-        file=stream,
-    )
+    clean = report.status == "complete" and not report.failed
+    if not (quiet and clean):
+        print(
+            f"sweep {report.status}: {report.completed} of {report.planned} runs completed, {report.failed} "
+            f"failed, {report.missing} missing, in {report.seconds:.1f} s -> {report.out_dir}",
+            file=stream,
+        )
     for error in report.errors[:5]:
         print(f"error: {error}", file=stream)
     if report.failed:
         print(f"error: {report.failed} run(s) failed; see {report.out_dir / 'failures.csv'}", file=stream)
     if report.missing and report.status != "interrupted":
         print(f"error: {report.missing} run(s) not done; rerun with --resume to complete them", file=stream)
-    return 0 if report.status == "complete" and not report.failed else 1
+    return 0 if clean else 1
