@@ -240,6 +240,19 @@ def test_a_mistyped_results_directory_offers_the_nearest(
         ),
         (["--verison"], "powerstruggle: unrecognized arguments: --verison (did you mean --version?)"),
         (["run", "x.toml", "--zzz"], "powerstruggle run: unrecognized arguments: --zzz"),
+        # flags are taken whole: a prefix was read as the flag it begins, silently
+        (
+            ["run", "x.toml", "--rep", "2"],
+            "powerstruggle run: unrecognized arguments: --rep 2 (did you mean --replicates?)",
+        ),
+        (
+            ["run", "x.toml", "--re", "2"],
+            "powerstruggle run: unrecognized arguments: --re 2 (did you mean --replicates or --resume?)",
+        ),
+        (
+            ["plot", "d", "--rep", "1"],
+            "powerstruggle plot: unrecognized arguments: --rep 1 (did you mean --replicate?)",
+        ),
     ],
 )
 def test_an_unknown_flag_is_named_with_its_command_and_the_nearest_flag(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sim.errors import InputError
 from sim.names import did_you_mean
@@ -20,7 +20,16 @@ class UsageError(Exception):
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line (`error: ...`, exit 2) instead of usage + message."""
+    """An ArgumentParser whose errors are one line (`error: ...`, exit 2) instead of usage + message.
+
+    Flags are taken whole: argparse's prefix matching read `plot --rep 3` and `run --replicate 3` as
+    flags the user did not write, and a flag added later could turn an accepted prefix ambiguous. A
+    prefix is an unknown flag, answered with the nearest one.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         """Raise instead of printing the usage block; `main` prints one line and returns 2."""
@@ -54,9 +63,19 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def _nearest_flag(parser: argparse.ArgumentParser, extras: list[str]) -> str:
-    """` (did you mean --replicates?)` for the first unknown flag near one of the command's."""
+    """` (did you mean --replicates?)` for the first unknown flag near one of the command's.
+
+    A prefix of flags (`--rep`) is offered the ones it begins (flags are taken whole, not abbreviated).
+    """
     flags = [f for f in parser._option_string_actions if f.startswith("--")]  # noqa: SLF001
-    hints = (did_you_mean(x.split("=", 1)[0], flags) for x in extras if x.startswith("--"))
+
+    def hint(typed: str) -> str:
+        begun = sorted(f for f in flags if f.startswith(typed))
+        if begun:
+            return f" (did you mean {' or '.join(begun)}?)"
+        return did_you_mean(typed, flags)
+
+    hints = (hint(x.split("=", 1)[0]) for x in extras if x.startswith("--") and len(x) > 2)
     return next((h for h in hints if h), "")
 
 
