@@ -136,6 +136,11 @@ def format_validation(
         return f"{where}: {prefix}unknown key: expected one of {keys}"
     if kind == "missing":
         return f"{where}: {prefix}missing: expected a value"
+    if kind == "union_tag_invalid":  # a typed entry's kind (an event's `type`) that is not one of the kinds
+        ctx = err.get("ctx", {})
+        field = str(ctx.get("discriminator", "type")).strip("'")
+        tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        return f"{where}: {loc}.{field}: {ctx.get('tag')!r}: {expected_one_of(str(ctx.get('tag')), tags)}"
     got = err.get("input")
     shown = "" if isinstance(got, dict | list | tuple) else f" (got {got!r})"
     if kind in _ARRAY_TYPES:

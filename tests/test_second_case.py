@@ -117,3 +117,14 @@ def test_the_palette_gives_the_1953_cast_distinct_colours() -> None:
     cast = list(load_scenario(S53).config.leaders)
     colours = leader_palette(cast)
     assert len({colours[n] for n in cast}) == len(cast) == 9
+
+
+def test_a_misspelt_event_type_names_its_key_and_the_nearest_type(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'base = "{S53.as_posix()}"\n[events.sputnik]\ntype = "shok"\ndate = "1957-10-04"\n')
+    proc = _cli("validate", str(bad))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"error: {bad}: events.sputnik.type: 'shok': "
+        "expected one of death, enrolment, funeral, letter, shock (did you mean shock?)"
+    )
