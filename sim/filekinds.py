@@ -131,9 +131,9 @@ def validate_files(
 ) -> list[tuple[Path, str | InputError]]:
     """Check each file by its kind: (path, note) when valid, (path, error) when not.
 
-    Menus, targets files and calibration spaces are checked against `scenarios`, else (a menu) the
-    scenario it names for itself, else the scenario files among `paths`, else the shipped historical
-    scenario.
+    Menus, targets files and calibration spaces are checked against every one of `scenarios`, else (a
+    menu) the scenario it names for itself, else one of the scenario files among `paths` (the first that
+    takes it), else the shipped historical scenario.
     """
     kinds: list[tuple[Path, FileKind | InputError]] = []
     for path in paths:
@@ -149,8 +149,35 @@ def validate_files(
         if isinstance(kind, InputError):
             results.append((path, kind))
             continue
-        try:
-            results.append((path, kind.check(path, _reference_for(path, kind, scenarios, reference))))
-        except InputError as err:
-            results.append((path, err))
+        against = _reference_for(path, kind, scenarios, reference)
+        every = bool(scenarios) or len(against) < 2 or kind.name not in _CHECKED_AGAINST_A_SCENARIO
+        results.append((path, _check(path, kind, against, every)))
     return results
+
+
+#: The kinds whose names are a scenario's (leaders, paths, the window): checked against one.
+_CHECKED_AGAINST_A_SCENARIO = frozenset({"menu", "targets", "space"})
+
+
+def _check(path: Path, kind: FileKind, against: list[Path], every: bool) -> str | InputError:
+    """Check a file against every scenario in `against` (--scenario), or against one of them.
+
+    Scenarios met among the files (`validate scenarios/*.toml targets/*.toml`) may be of different cases:
+    a targets file or menu written for one is valid when one of them takes it, and is checked against
+    that one. When none does, the first one's error is given.
+    """
+    if every:
+        try:
+            return kind.check(path, against)
+        except InputError as err:
+            return err
+    first: InputError | None = None
+    for scenario in against:
+        try:
+            note = kind.check(path, [scenario])
+        except InputError as err:
+            first = first or err
+            continue
+        return note if "against" in note else f"{note}, checked against {scenario}"
+    assert first is not None
+    return first

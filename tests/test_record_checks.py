@@ -120,6 +120,20 @@ def test_validate_checks_a_targets_file_on_the_scenarios_given_with_it(
     assert cli.main(["validate", str(later), str(longer)]) == 0
 
 
+def test_validate_takes_the_files_of_both_cases_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    # Each targets file and menu is checked against the scenario given that takes it: the 1953 record
+    # names leaders the 1924 case lacks, and the 1924 record names Trotsky.
+    root = HISTORICAL.parents[1]
+    files = sorted((root / "scenarios").glob("*.toml")) + sorted((root / "targets").glob("*.toml"))
+    files += sorted((root / "experiments").glob("*.toml"))
+    assert cli.main(["validate", *map(str, files)]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert f"ok {root / 'targets' / 'record_1953.toml'} (targets, checked against" in out
+    assert "succession_1953" in out.split("record_1953.toml")[1].splitlines()[0]
+    bad = ["--scenario", str(HISTORICAL), str(root / "targets" / "record_1953.toml")]
+    assert cli.main(["validate", *bad]) == 2  # --scenario: every one named must take it
+
+
 def test_targets_refuses_a_run_whose_events_name_no_event_kind(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -118,8 +118,9 @@ def build_parser() -> ArgumentParser:
         help="check scenario, experiment, menu, targets or calibration-space files without running them",
         description="Load each file (a scenario, an experiment, a menu of interventions, a targets file or a "
         "calibration space, told apart by its content) and report `ok FILE` or the error; exit 0 when all "
-        "are valid, 2 otherwise. A menu, targets file or space is checked against --scenario, else (a menu) "
-        "the scenario it names, else the scenarios given, else scenarios/historical.toml.",
+        "are valid, 2 otherwise. A menu, targets file or space is checked against every --scenario, else (a "
+        "menu) the scenario it names, else one of the scenario files given (the first that takes it), else "
+        "scenarios/historical.toml.",
     )
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
     val.add_argument(
