@@ -2,7 +2,7 @@
 
 One place decides what "nearest" means, so that `--outcome`, `--where`, menus, experiments and
 scenario files all suggest alike. Dotted scenario paths go through the scenario loader's own hint
-(`sim.scenario.loading._hint`), which also knows keys that were renamed or removed.
+(`sim.scenario.path_hint`), which also knows keys that were renamed or removed.
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ def test_recognises_experiment_files_but_not_scenarios() -> None:
     [
         (
             '[grid]\n"leaders.stalin.charm" = [0.1, 0.2]\n',
-            "grid.leaders.stalin.charm: unknown parameter path",
+            "grid.leaders.stalin.charm: unknown parameter path of scenario 'historical': expected a key of "
+            "leaders.stalin (did you mean leaders.stalin.charisma?)",
         ),
         (
             '[grid]\n"leaders.stalin.charisma" = []\n',

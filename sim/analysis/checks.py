@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.names import expected_one_of, nearest
-from sim.scenario.loading import _hint as path_hint  # the loader's: it also knows removed keys
+from sim.scenario import path_hint  # the loader's: it also knows removed keys
 
 #: Columns of a run whose values are leader names (or `none`).
 LEADER_COLUMNS = ("winner", "gs_holder_final")

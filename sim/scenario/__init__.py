@@ -12,6 +12,7 @@ from sim.scenario.loading import (
     known_paths,
     load_scenario,
     parse_assignment,
+    path_hint,
 )
 from sim.scenario.schema import (
     MECHANISMS,
@@ -23,8 +24,8 @@ from sim.scenario.schema import (
 )
 
 __all__ = [
-    "MECHANISMS",
     "LeaderParams",
+    "MECHANISMS",
     "MemberParams",
     "Scenario",
     "ScenarioModel",
@@ -36,5 +37,6 @@ __all__ = [
     "known_paths",
     "load_scenario",
     "parse_assignment",
+    "path_hint",
     "scenario_digest",
 ]

@@ -141,7 +141,7 @@ def nearest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | Non
     return near[0] if near else None
 
 
-def _hint(path: str, valid: set[str]) -> str:
+def path_hint(path: str, valid: set[str]) -> str:
     """What an unknown override path should have been: the nearest known path, by its parent table."""
     if path in REMOVED:
         return REMOVED[path]
@@ -171,7 +171,7 @@ def _set_paths(out: dict[str, Any], overrides: Mapping[str, Any], where: str, va
     """Set each dotted path of `overrides` in `out` itself; `valid` holds the paths `out` has."""
     for path, value in overrides.items():
         if path not in valid:
-            raise InputError(f"{where}: override {path}: unknown key path: expected {_hint(path, valid)}")
+            raise InputError(f"{where}: override {path}: unknown key path: expected {path_hint(path, valid)}")
         node = out
         *parents, leaf = path.split(".")
         for part in parents:

@@ -246,7 +246,7 @@ def _check_parameters(
     axes: dict[str, list[Scalar]],
 ) -> None:
     """Reject unknown paths, tables and out-of-range values before a single run starts."""
-    from sim.scenario import known_paths, load_scenario
+    from sim.scenario import known_paths, load_scenario, path_hint
 
     where = experiment.where
     sample = experiment.spec.sample
@@ -265,8 +265,8 @@ def _check_parameters(
         for table, path, _ in trials:
             if path not in known:
                 raise InputError(
-                    f"{where}: {key(table, path)}: unknown parameter path: expected a key of scenario "
-                    f"'{name}' such as leaders.stalin.appointment_control"
+                    f"{where}: {key(table, path)}: unknown parameter path of scenario '{name}': "
+                    f"expected {path_hint(path, known)}"
                 )
             if path not in leaves:
                 raise InputError(
