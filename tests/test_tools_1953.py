@@ -133,3 +133,12 @@ def test_the_views_inputs_are_the_1953_scenarios() -> None:
     assert baseline_file(CF53) == S53 and baseline_file(
         ROOT / "scenarios" / "testament_published.toml"
     ).name == ("historical.toml")
+
+
+def test_a_comparison_of_the_two_cases_is_refused_before_any_run(tmp_path: Path) -> None:
+    # Runs are paired with the first scenario's: 1953-58 beside 1924-29 has no difference to report.
+    from sim.errors import InputError
+
+    refused = r"succession_1953.toml: start: 1953-03-05 to 1958-12-31 shares no day"
+    with pytest.raises(InputError, match=refused):
+        sim.compare_scenarios([ROOT / "scenarios" / "historical.toml", S53], replicates=1)

@@ -343,7 +343,25 @@ def load_all(sources: Sequence[ScenarioSource], overrides: Overrides = None) -> 
                 f"{seen[sc.name].source or 'another scenario'}: expected distinct scenario names"
             )
         seen[sc.name] = sc
+    _one_case(scenarios)
     return scenarios
+
+
+def _one_case(scenarios: Sequence[Scenario]) -> None:
+    """Refuse a comparison of two successions: its runs are paired month by month with the first's.
+
+    A counterfactual may start or end elsewhere, but a scenario whose window shares no day with the
+    reference's (the 1953 case beside the 1924 one) has no paired difference to report.
+    """
+    ref = scenarios[0]
+    for sc in scenarios[1:]:
+        if sc.config.start > ref.config.end or sc.config.end < ref.config.start:
+            raise InputError(
+                f"{sc.source or '<scenario mapping>'}: start: {sc.config.start} to {sc.config.end} shares no "
+                f"day with {ref.source or ref.name} ({ref.config.start} to {ref.config.end}): expected "
+                "scenarios of one case (compare pairs each run with the first scenario's; run the other "
+                "case on its own)"
+            )
 
 
 def compare_scenarios(
