@@ -141,3 +141,36 @@ def test_a_menu_that_names_its_scenario_is_checked_against_it(tmp_path: Path) ->
     wrong = tmp_path / "wrong.toml"
     wrong.write_text('scenario = 3\n[[intervention]]\nname = "x"\nset = { "a.b" = 1 }\n')
     one_line(cli("validate", wrong, cwd=tmp_path), "wrong.toml: scenario: expected the path")
+
+
+def test_force_replaces_only_an_earlier_output_of_the_same_analysis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+    import json
+
+    from sim.cli import analysis
+    from sim.cli.commands import main
+
+    attribution = tmp_path / "attribution"
+    attribution.mkdir()
+    (attribution / "analysis.json").write_text(json.dumps({"kind": "attribution"}))
+    (attribution / "attribution.csv").write_text("mine\n")
+    argv = ["discover", str(tmp_path / "sweep"), "--where", "winner != 'stalin'", "--out", str(attribution)]
+    assert main([*argv, "--force"]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {attribution}: holds the output of `attribute`" in err and "of `discover`" in err
+    assert (attribution / "attribution.csv").read_text() == "mine\n"  # nothing deleted
+    # an interrupted sensitivity analysis (its runs, no analysis.json yet) is told apart too
+    stopped = tmp_path / "stopped"
+    (stopped / "sweep").mkdir(parents=True)
+    (stopped / "sweep" / "manifest.json").write_text(
+        json.dumps({"command": "powerstruggle sensitivity x.toml"})
+    )
+    assert analysis.analysis_owner(stopped) == "sensitivity"
+    ns = argparse.Namespace(func=analysis.cmd_attribute, force=True, out=attribution, resume=False)
+    analysis._check_out(ns)  # its own earlier output: --force may replace it
+    ns.func = analysis.cmd_attribute
+    ns.out = stopped
+    with pytest.raises(InputError, match="holds the output of `sensitivity`"):
+        analysis._check_out(ns)

@@ -8,6 +8,7 @@ and a hint to --resume.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -183,11 +184,51 @@ def _backend(args: argparse.Namespace) -> str:
 ANALYSIS_MARKERS = ("analysis.json", "sweep", "sweeps", "boxes.csv")
 
 
+#: The `kind` each analysis command writes into its analysis.json.
+ANALYSIS_KINDS = {
+    "attribute": "attribution",
+    "sensitivity": "sensitivity",
+    "discover": "discovery",
+    "flip": "flip",
+}
+
+
+def analysis_owner(out: Path) -> str | None:
+    """The analysis command whose output `out` holds: by its analysis.json, or an interrupted one's runs.
+
+    None when it cannot be told (not an analysis, or one written through the Python API).
+    """
+    try:
+        if (out / "analysis.json").is_file():
+            kind = json.loads((out / "analysis.json").read_text(encoding="utf-8")).get("kind")
+            return next((c for c, k in ANALYSIS_KINDS.items() if k == kind), None)
+        if (out / "sweep" / "manifest.json").is_file():  # attribute or sensitivity, stopped before the end
+            words = str(
+                json.loads((out / "sweep" / "manifest.json").read_text(encoding="utf-8")).get("command")
+            )
+            return next((w for w in words.split()[1:2] if w in ANALYSIS_KINDS), None)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return "flip" if (out / "sweeps").is_dir() else None
+
+
 def _check_out(args: argparse.Namespace) -> None:
-    """Refuse an existing analysis directory unless --resume continues it or --force replaces it."""
+    """Refuse an existing analysis directory unless --resume continues it or --force replaces it.
+
+    --force replaces only an earlier output of the same command: `discover --out <an attribution>
+    --force` deleted the attribution and its runs.
+    """
     resume = getattr(args, "resume", False)
     if args.force and resume:
         raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
+    command = args.func.__name__.removeprefix("cmd_")
+    if args.force and args.out.is_dir():
+        owner = analysis_owner(args.out)
+        if owner is not None and owner != command:
+            raise InputError(
+                f"--out {args.out}: holds the output of `{owner}`: expected a new directory or an earlier "
+                f"output of `{command}` (--force replaces only that)"
+            )
     if not resume:
         refuse_existing(args.out, args.force, resume="the analysis in it" if hasattr(args, "resume") else "")
 
