@@ -78,6 +78,24 @@ def test_minimal_sets_and_pruning(tmp_path: Path) -> None:
     assert (tmp_path / "f" / "figures" / "flips.png").is_file()
 
 
+def test_a_scenario_that_already_flips_is_the_one_minimal_flip(tmp_path: Path) -> None:
+    # Trotsky wins as given under the logic model unless a, or b and c, are applied: the empty set flips,
+    # and the singles run beside it are supersets of it, not minimal flips.
+    menu = tmp_path / "menu.toml"
+    menu.write_text(MENU)
+    result = flip(
+        HISTORICAL,
+        "trotsky",
+        menu,
+        replicates=2,
+        backend="serial",
+        run_function="test_analysis_flip:logic_model",
+    )
+    assert result.flips["interventions"].tolist() == [""]
+    assert result.tested["interventions"].tolist() == ["", "a", "b", "c"]
+    assert result.tested["flips"].tolist() == [True, False, False, False]  # b and c reach the threshold too
+
+
 def test_max_size_stops_the_search(tmp_path: Path) -> None:
     menu = tmp_path / "menu.toml"
     menu.write_text(MENU)

@@ -208,9 +208,12 @@ def _search(
         baseline = wins[0] if baseline is None else baseline
         for chosen, outcome in zip(sets, wins, strict=True):
             row = _row(chosen, outcome, baseline, threshold)
+            names = frozenset(m.name for m in chosen)
+            if row["flips"] and any(f <= names for f in flipped):
+                row["flips"] = False  # a superset of a flip (the singles, when the scenario as given flips)
             rows.append(row)
             if row["flips"]:
-                flipped.append(frozenset(m.name for m in chosen))
+                flipped.append(names)
         if rows[0]["flips"] or size >= min(max_size, len(menu)):
             break  # already the likely winner as given, or the largest size asked for is done
         size += 1
