@@ -67,7 +67,7 @@ def test_ishigami_sobol_indices_match_the_analytic_ones() -> None:
     for name, want_s1, want_st in zip(INPUTS, s1, st, strict=True):
         assert table.loc[name, "S1"] == pytest.approx(want_s1, abs=0.06)
         assert table.loc[name, "ST"] == pytest.approx(want_st, abs=0.06)
-    assert table["noise_share"].iloc[0] < 1e-12  # a deterministic model: one replicate, no noise
+    assert math.isnan(table["noise_share"].iloc[0])  # one replicate a point: the noise is not measured
 
 
 def test_second_order_indices_are_written(tmp_path: Path) -> None:
@@ -143,3 +143,23 @@ def test_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "none.toml: file not found" in err and err.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_the_noise_is_said_in_words_where_a_percentage_would_mislead() -> None:
+    from sim.analysis.sensitivity import _noise_shares, _noise_words
+
+    def rows(share: float) -> pd.DataFrame:
+        return pd.DataFrame({"noise_share": [share]})
+
+    varying, flat = pd.Series([0.2, 0.8]), pd.Series([1.0, 1.0])
+    assert _noise_words(rows(0.05), varying) == "replicate noise ≈ 5% of its variance across points"
+    assert "4 times its variance across points: the indices mostly measure noise" in _noise_words(
+        rows(4.0), varying
+    )
+    assert "needs 2 or more replicates per point" in _noise_words(rows(float("nan")), varying)
+    assert "the same at every point" in _noise_words(rows(float("nan")), flat)
+    # one replicate a point shows no noise at all: unknown, not 0
+    runs = pd.DataFrame({"point_id": [0, 1], "replicate": [0, 0], "y": [0.0, 1.0]})
+    values = pd.DataFrame({"y": [0.0, 1.0]})
+    shares = _noise_shares(runs, {}, lambda frame, _: frame.set_index("point_id")[["y"]], values, seed=1)
+    assert math.isnan(shares["y"])

@@ -97,10 +97,7 @@ class Sensitivity:
         conf = f"{key}_conf"
         lines = []
         for outcome, rows in self.indices.groupby("outcome", sort=False):
-            noise = rows["noise_share"].iloc[0]
-            lines.append(
-                f"{outcome} ({self.method}; replicate noise ≈ {noise:.0%} of its variance across points):"
-            )
+            lines.append(f"{outcome} ({self.method}; {_noise_words(rows, self.points[outcome])}):")
             for _, row in rows.sort_values(key, ascending=False).iterrows():
                 extra = (
                     f"  S1 {row['S1']:.3f} ± {row['S1_conf']:.3f}"
@@ -287,6 +284,20 @@ def _salib(method: str, spec: dict[str, Any], x: np.ndarray, y: np.ndarray, samp
     return morris.analyze(spec, x, y, num_levels=sample.levels, seed=seed)
 
 
+def _noise_words(rows: pd.DataFrame, across_points: pd.Series) -> str:
+    """The replicate noise for the terminal, in words where the ratio alone would mislead."""
+    noise = float(rows["noise_share"].iloc[0])
+    if across_points.nunique(dropna=True) < 2:
+        return "the outcome is the same at every point: no index to read"
+    if np.isnan(noise):
+        return "replicate noise not measured: it needs 2 or more replicates per point"
+    if noise >= 1:
+        return (
+            f"replicate noise {noise:.2g} times its variance across points: the indices mostly measure noise"
+        )
+    return f"replicate noise ≈ {noise:.0%} of its variance across points"
+
+
 def _noise_shares(
     runs: pd.DataFrame, scenario: Mapping[str, Any], outcomes: Outcomes, values: pd.DataFrame, seed: int
 ) -> dict[str, float]:
@@ -297,6 +308,8 @@ def _noise_shares(
     rng = np.random.default_rng(np.random.SeedSequence([seed, _NOISE_STREAM]))
     order = runs.sort_values(["point_id", "replicate"]).reset_index(drop=True)
     starts = order.groupby("point_id").indices
+    if min((len(idx) for idx in starts.values()), default=0) < 2:  # one replicate shows no noise: unknown
+        return {name: float("nan") for name in values.columns}
     draws = []
     for _ in range(NOISE_DRAWS):
         picks = np.concatenate([rng.choice(idx, size=len(idx)) for idx in starts.values()])
