@@ -17,6 +17,7 @@ from sim.calibration.api import calibrate
 from sim.calibration.outputs import weighted_quantile
 from sim.cli import commands as cli
 from sim.record.synthetic import write_targets_from_run
+from sim.record.targets import load_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
@@ -183,6 +184,11 @@ def test_recovers_a_known_value_from_a_synthetic_record(small: Path, synthetic: 
     assert hi - lo <= 0.9  # narrower than the prior (one history pins it down only so far)
     score = pd.read_csv(out / "score.csv")
     assert set(score["stage"]) == {"prior", "posterior"}
+    predictive = pd.read_csv(out / "predictive.csv", dtype=str)
+    assert predictive.columns[0] == "stage" and len(predictive) == 20  # 10 prior, 10 posterior draws
+    dated = [t.name for t in load_targets(synthetic) if t.kind == "event_date"]
+    days = predictive[dated].stack().dropna()  # empty where the event never came
+    assert len(days) and days.str.fullmatch(r"19\d\d-\d\d-\d\d").all()  # dates, not day numbers
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["versions"]["pyabc"] and manifest["seed"] == 2
     assert cli.main(["validate", str(out / "calibrated.toml")]) == 0

@@ -5,6 +5,7 @@ Written when the budget is spent (or, on resume, when there is nothing left to r
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -118,6 +119,18 @@ def _one(job: tuple[str, dict[str, Any], int, list[AnyTarget]]) -> dict[str, flo
     except Exception:  # noqa: BLE001 - a failed predictive run counts as a history with no value
         return {t.name: float("nan") for t in targets}
     return replicate_values(out.events, out.votes, targets)
+
+
+def _predictive_table(values: dict[str, pd.DataFrame], targets: Sequence[AnyTarget]) -> pd.DataFrame:
+    """`stage`, then one column per target: a date target's day as an ISO date (empty where it never came)."""
+    table = pd.concat([v.assign(stage=s) for s, v in values.items()], ignore_index=True)
+    for t in targets:
+        if t.kind == "event_date" and t.name in table:
+            table[t.name] = [
+                "" if pd.isna(day) else dt.date.fromordinal(int(round(day))).isoformat()
+                for day in table[t.name]
+            ]
+    return table[["stage", *[c for c in table.columns if c != "stage"]]]
 
 
 def predictive_stages(
@@ -237,9 +250,7 @@ def _write_files(
     posterior.to_parquet(out / "posterior.parquet", index=False)
     generations.to_csv(out / "generations.csv", index=False)
     score.to_csv(out / "score.csv", index=False)
-    pd.concat([v.assign(stage=s) for s, v in values.items()], ignore_index=True).to_csv(
-        out / "predictive.csv", index=False
-    )
+    _predictive_table(values, targets).to_csv(out / "predictive.csv", index=False)
     note = f"Calibrated by `powerstruggle calibrate` ({datetime.now(UTC):%Y-%m-%d}); see its manifest.json."
     _write_text(out / "calibrated.toml", calibrated_toml(scenario, out, medians, note))
     failures = out / "failures.log"
