@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
 #: How alike two names must be (difflib's ratio) before one is offered for the other.
 CUTOFF = 0.6
@@ -20,6 +21,15 @@ def nearest(name: str, candidates: Iterable[str], cutoff: float = CUTOFF) -> str
     """The candidate closest to `name`, or None when none is close enough to be a likely typo."""
     found = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=cutoff)
     return found[0] if found else None
+
+
+def nearest_directory(path: Path) -> str:
+    """` (did you mean results/hist?)` for a mistyped directory beside existing ones, or an empty string."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return ""
+    near = nearest(path.name, [d.name for d in path.parent.iterdir() if d.is_dir()])
+    return f" (did you mean {path.parent / near}?)" if near else ""
 
 
 def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = CUTOFF) -> str:

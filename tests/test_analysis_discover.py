@@ -103,3 +103,24 @@ def test_not_a_sweep_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["discover", str(tmp_path), "--where", "winner != 'stalin'"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "not a sweep directory" in err and "\n" not in err
+
+
+def test_a_mistyped_sweep_directory_is_offered_the_nearest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_sweep(tmp_path)
+    assert main(["discover", str(tmp_path / "swep"), "--where", "winner != 'stalin'"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"error: {tmp_path / 'swep'}: no such directory: expected the --out of `powerstruggle sweep` "
+        f"(did you mean {tmp_path / 'sweep'}?)"
+    )
+
+
+def test_a_tree_too_small_to_split_is_said_so(tmp_path: Path) -> None:
+    sweep = fake_sweep(tmp_path)
+    runs = pd.read_parquet(sweep / "runs.parquet").iloc[:8]  # 8 runs: a leaf needs 5, so no split
+    runs.to_parquet(sweep / "runs.parquet" / "part-00000000.parquet")
+    result = discover(sweep, "`leaders.stalin.appointment_control` < 0.5", method="cart")
+    assert result.boxes.empty
+    assert "none: the tree made 1 leaf" in result.report() and "at least 5 runs" in result.report()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
+from sim.names import nearest_directory
 
 BOX_COLUMNS = [
     "box",
@@ -93,12 +94,26 @@ class Discovery:
                 )
                 qp = f" (qp {row.qp_value:.2g})" if pd.notna(row.qp_value) else ""
                 lines.append(f"    {row.parameter}: {span}{qp}")
+        if self.boxes.empty:
+            leaves = int(self.tree.get_n_leaves()) if self.method == "cart" else 0
+            why = (
+                f"the tree made {leaves} leaf, and none holds a majority of these runs (a leaf needs at "
+                f"least {min_leaf(self.runs)} runs)"
+                if leaves == 1
+                else "no box holds a majority of these runs"
+            )
+            lines.append(f"  none: {why}")
         return "\n".join(lines)
 
 
 def load_runs(sweep_dir: Path) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
     """A finished sweep's runs, the swept columns and its manifest; InputError if it is not one."""
     manifest_file = sweep_dir / "manifest.json"
+    if not sweep_dir.exists():
+        raise InputError(
+            f"{sweep_dir}: no such directory: expected the --out of `powerstruggle sweep`"
+            f"{nearest_directory(sweep_dir)}"
+        )
     if not manifest_file.is_file() or not (sweep_dir / "runs.parquet").is_dir():
         raise InputError(f"{sweep_dir}: not a sweep directory: expected the --out of `powerstruggle sweep`")
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
@@ -187,12 +202,17 @@ def prim_box_rows(box: Any, i: int, trajectory: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=BOX_COLUMNS)
 
 
+def min_leaf(runs: int) -> int:
+    """The fewest runs a CART leaf may hold: 5% of the runs, and never fewer than 5 (no leaf of noise)."""
+    return max(5, runs // 20)
+
+
 def fit_tree(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> tuple[Any, pd.DataFrame]:
-    """A shallow CART tree (depth 3, leaves of at least 5% of the runs) on one-hot encoded inputs."""
+    """A shallow CART tree (depth 3, leaves of at least 5% of the runs and 5 runs) on one-hot inputs."""
     from sklearn.tree import DecisionTreeClassifier
 
     encoded = pd.get_dummies(x, prefix_sep="=", dtype=float)
-    tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=max(5, len(y) // 20), random_state=seed)
+    tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=min_leaf(len(y)), random_state=seed)
     tree.fit(encoded, y.astype(int))
     return tree, encoded
 
@@ -270,7 +290,7 @@ def discover(
         "cases_of_interest": int(y.sum()),
         "chosen_box": chosen,
         "rule": f"the densest step of PRIM's peeling trajectory with coverage >= {min_coverage}",
-        "tree": "CART, depth 3, leaves of at least 5% of the runs (scikit-learn)",
+        "tree": "CART, depth 3, leaves of at least 5% of the runs and at least 5 runs (scikit-learn)",
     }
     result = Discovery(
         str(sweep_dir),

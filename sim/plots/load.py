@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import InputError
+from sim.names import nearest_directory
 
 RUN_TABLES = ("summary", "events", "votes", "timeseries")
 #: Columns each run table must have for the plots to read it (others are optional).
@@ -95,23 +96,13 @@ class SweepData:
     missing: list[str] = field(default_factory=list)
 
 
-def _nearest_directory(path: Path) -> str:
-    """` (did you mean results/hist?)` for a mistyped results directory, or an empty string."""
-    from sim.names import nearest
-
-    if not path.parent.is_dir():
-        return ""
-    near = nearest(path.name, [d.name for d in path.parent.iterdir() if d.is_dir()])
-    return f" (did you mean {path.parent / near}?)" if near else ""
-
-
 def kind_of(path: Path) -> str:
     """`run`, `comparison` or `sweep`, from the manifest or else from the files present."""
     path = Path(path)
     if not path.exists():
         raise InputError(
             f"{path}: no such directory: expected a results directory written by run, compare or sweep"
-            f"{_nearest_directory(path)}"
+            f"{nearest_directory(path)}"
         )
     if not path.is_dir():
         raise InputError(

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.names import nearest_directory
 from sim.run.seeds import replicate_child
 
 #: The calibration's table of the last generation's particles (sim.calibration.outputs).
@@ -139,7 +140,11 @@ def _error(directory: Path, what: str) -> InputError:
 
 def _manifest(directory: Path) -> dict[str, Any]:
     if not directory.exists():
-        raise _error(directory, "no such directory: expected the output directory of powerstruggle calibrate")
+        raise _error(
+            directory,
+            "no such directory: expected the output directory of powerstruggle calibrate"
+            + nearest_directory(directory),
+        )
     if not directory.is_dir():
         raise _error(directory, "not a directory: expected the output directory of powerstruggle calibrate")
     not_calibration = _error(
