@@ -285,3 +285,18 @@ def test_a_file_of_another_kind_given_as_a_scenario_is_named_for_what_it_is(
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert expected in err and len(err.splitlines()) == 1
+
+
+def test_the_backend_help_says_which_commands_go_serial_with_one_worker(tmp_path: Path) -> None:
+    parsers = subcommands()
+    for command in ("run", "compare", "score"):
+        assert "serial with --workers 1" in option(parsers[command], "--backend").help, command
+    for command in ("sweep", "attribute", "sensitivity", "flip", "calibrate"):
+        assert "serial with --workers 1" not in option(parsers[command], "--backend").help, command
+    # and an analysis given one worker does run on a local worker, as its help now says
+    proc = cli(
+        "attribute", HISTORICAL, "--mechanisms", "appointment", "--replicates", "1", "--workers", "1",
+        "--set", "party.scale=0.01", "--out", "a", "--quiet", cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert '"backend": "local"' in (tmp_path / "a" / "sweep" / "manifest.json").read_text()

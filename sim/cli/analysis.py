@@ -53,7 +53,7 @@ def _engine_options(p: argparse.ArgumentParser, replicates: str = "100", overrid
     add_replicates(p, replicates)
     add_seed(p, "0" if replicates == "100" else "the file's")
     add_workers(p)
-    add_backend(p)
+    add_backend(p, serial_for_one=False)  # built on the sweep engine: local workers even for one
     add_out(p, "results/<command>_<name>", "analysis directory")
     add_resume(p, "an interrupted analysis in --out")
     add_progress(p)

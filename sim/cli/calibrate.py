@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--population", type=positive_int, default=None, help="particles per generation")
     add_seed(p)
     add_workers(p)
-    add_backend(p)
+    add_backend(p, serial_for_one=False)  # its own pool of workers, even for one
     add_out(p, default="results/calibrate_<scenario>")
     add_resume(p, "the calibration in OUT from its last generation")
     p.add_argument("--predictive", type=positive_int, default=100, help="replicates per predictive stage")

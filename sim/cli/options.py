@@ -73,7 +73,7 @@ def add_workers(p: argparse.ArgumentParser) -> None:
 def add_backend(p: argparse.ArgumentParser, serial_for_one: bool = True) -> None:
     """`--backend` and `--scheduler`: where runs go; results never depend on it.
 
-    `serial_for_one`: the command runs in its own process when given one worker (all but `sweep`).
+    `serial_for_one`: the command runs in its own process when given one worker (run, compare, score).
     """
     default = "the default; serial with --workers 1" if serial_for_one else "the default"
     p.add_argument(
