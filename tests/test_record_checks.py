@@ -105,7 +105,7 @@ def test_validate_checks_a_space_on_the_scenario(tmp_path: Path, capsys: pytest.
     space = tmp_path / "space.toml"
     space.write_text('[params]\n"leaders.trotsky.mobilsation" = [0.0, 1.0]\n')
     assert cli.main(["validate", str(space)]) == 2
-    _one_line(capsys, "leaders.trotsky.mobilsation", "unknown path")
+    _one_line(capsys, "space.toml: params.leaders.trotsky.mobilsation: unknown path", "mobilisation?")
 
 
 def test_validate_checks_a_targets_file_on_the_scenarios_given_with_it(

@@ -102,7 +102,7 @@ def build_space(
     scenario: Any, entries: Sequence[tuple[str, float, float, str]], where: str = "--param"
 ) -> list[Param]:
     """Check each path against the scenario (a number there, LOW < HIGH, both values valid) and build it."""
-    from sim.scenario import load_scenario
+    from sim.scenario import known_paths, load_scenario, path_hint
 
     if not entries:
         raise InputError("calibrate: expected at least one --param PATH=LOW:HIGH or a --space file")
@@ -110,14 +110,15 @@ def build_space(
     seen: set[str] = set()
     params = []
     for path, lo, hi, prior in entries:
-        here = f"{where} {path}"
+        here = f"{where} {path}" if where.startswith("--") else f"{where}.{path}"  # a flag, or a file's key
         if path in seen:
             raise InputError(f"{here}: given twice: expected each path once")
         seen.add(path)
         node: Any = resolved
         for part in path.split("."):
             if not isinstance(node, Mapping) or part not in node:
-                raise InputError(f"{here}: unknown path: expected a numeric key of the scenario")
+                expected = path_hint(path, known_paths(resolved))
+                raise InputError(f"{here}: unknown path: expected {expected}")
             node = node[part]
         if isinstance(node, bool) or not isinstance(node, int | float):
             raise InputError(f"{here}: expected a numeric scenario value (the scenario has {node!r})")
