@@ -274,6 +274,31 @@ def test_an_unknown_flag_is_named_with_its_command_and_the_nearest_flag(
         (["compare", "scenarios/historical.toml", "targets/record.toml"], "a targets file, not a scenario"),
         (["attribute", "experiments/trotsky_errors.toml"], "a menu file, not a scenario"),
         (["calibrate", "targets/calibration_space.toml", "--targets", "x"], "a calibration space file"),
+        # and every other file argument: --targets, --menu, --switches, --space, an experiment
+        (
+            ["score", "scenarios/historical.toml", "--targets", "experiments/trotsky_errors.toml"],
+            "argument --targets: experiments/trotsky_errors.toml: a menu file, not a targets file: pass "
+            "it as --menu to flip or --switches to attribute",
+        ),
+        (["plot", "d", "--targets", "scenarios/historical.toml"], "a scenario file, not a targets file"),
+        (
+            ["attribute", "scenarios/historical.toml", "--switches", "experiments/lhs_leaders.toml"],
+            "an experiment file, not a menu: run it with `powerstruggle sweep`",
+        ),
+        (["flip", "scenarios/historical.toml", "--to", "x", "--menu", "targets/record.toml"], "not a menu"),
+        (
+            [
+                "calibrate",
+                "scenarios/historical.toml",
+                "--targets",
+                "targets/record.toml",
+                "--space",
+                "targets/record.toml",
+            ],
+            "a targets file, not a calibration space",
+        ),  # fmt: skip
+        (["sensitivity", "scenarios/historical.toml"], "a scenario file, not an experiment file: pass it as"),
+        (["sweep", "targets/calibration_space.toml"], "a calibration space file, not an experiment file"),
     ],
 )
 def test_a_file_of_another_kind_given_as_a_scenario_is_named_for_what_it_is(

@@ -30,7 +30,7 @@ from sim.cli.options import (
     replaced_on_success,
     resolve,
 )
-from sim.cli.parser import scenario_path
+from sim.cli.parser import kind_path, scenario_path
 from sim.errors import InputError
 
 
@@ -96,7 +96,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument("--mechanisms", type=_names, default=None, help="comma-separated (default: all ten)")
-    p.add_argument("--switches", type=Path, default=None, metavar="MENU", help="a menu of interventions")
+    p.add_argument(
+        "--switches", type=kind_path("menu"), default=None, metavar="MENU", help="a menu of interventions"
+    )
     p.add_argument(
         "--outcome",
         default=None,
@@ -111,7 +113,7 @@ def register(subparsers: Any) -> None:
         description="Run an experiment whose [sample] method is sobol_saltelli or morris; write indices.csv "
         "(per parameter and outcome) and figures/indices.png.",
     )
-    p.add_argument("experiment", type=Path, metavar="EXPERIMENT")
+    p.add_argument("experiment", type=kind_path("experiment"), metavar="EXPERIMENT")
     p.add_argument(
         "--method",
         choices=("sobol", "morris"),
@@ -149,7 +151,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument("--to", required=True, metavar="LEADER", help="the leader who should win")
-    p.add_argument("--menu", required=True, type=Path, help="menu TOML of [[intervention]] tables")
+    p.add_argument(
+        "--menu", required=True, type=kind_path("menu"), help="menu TOML of [[intervention]] tables"
+    )
     p.add_argument(
         "--threshold", type=_probability, default=0.5, help="P(LEADER wins) to reach (default 0.5)"
     )

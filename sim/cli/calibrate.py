@@ -18,7 +18,7 @@ from sim.cli.options import (
     replaced_on_success,
     resolve,
 )
-from sim.cli.parser import scenario_path
+from sim.cli.parser import kind_path, scenario_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,12 +32,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument(
-        "--targets", type=Path, required=True, metavar="FILE", help="targets file (role fit is fitted)"
+        "--targets",
+        type=kind_path("targets"),
+        required=True,
+        metavar="FILE",
+        help="targets file (role fit is fitted)",
     )
     p.add_argument(
         "--param", action="append", default=[], metavar="PATH=LOW:HIGH", help="uniform prior (repeatable)"
     )
-    p.add_argument("--space", type=Path, default=None, metavar="SPACE.toml", help="[params] table of priors")
+    p.add_argument(
+        "--space",
+        type=kind_path("space"),
+        default=None,
+        metavar="SPACE.toml",
+        help="[params] table of priors",
+    )
     p.add_argument("--budget", type=positive_int, default=3000, help="total simulations (default 3000)")
     p.add_argument("--population", type=positive_int, default=None, help="particles per generation")
     add_seed(p)

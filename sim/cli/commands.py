@@ -35,7 +35,7 @@ from sim.cli.options import (
     stopped,
     write_or_keep,
 )
-from sim.cli.parser import ArgumentParser, UsageError, scenario_path
+from sim.cli.parser import ArgumentParser, UsageError, kind_path, scenario_path
 from sim.errors import InputError, RunFailed
 
 #: Modules that add subcommands: each has `register(subparsers)` setting `func=handler` on its parsers.
@@ -74,7 +74,11 @@ def _add_run_options(p: argparse.ArgumentParser, out_default: str) -> None:
     add_resume(p, "a stopped run into OUT: run only the replicates it did not keep")
     p.add_argument("--plot", action="store_true", help="draw the figures into OUT/figures when done")
     p.add_argument(
-        "--targets", type=Path, default=None, metavar="FILE", help="with --plot: mark the record of FILE"
+        "--targets",
+        type=kind_path("targets"),
+        default=None,
+        metavar="FILE",
+        help="with --plot: mark the record of FILE",
     )
     add_quiet(p)
 

@@ -8,6 +8,7 @@ record layers.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -79,8 +80,9 @@ def _nearest_flag(parser: argparse.ArgumentParser, extras: list[str]) -> str:
     return next((h for h in hints if h), "")
 
 
-#: What an input file that is not a scenario is, and what to do with it, by its kind (`sim.filekinds`).
-_NOT_A_SCENARIO = {
+#: What each input file is called, and where it goes, by its kind (`sim.filekinds`).
+_KIND_WORDS = {
+    "scenario": ("a scenario file", "pass it as SCENARIO to run, compare, score or calibrate"),
     "experiment": ("an experiment file", "run it with `powerstruggle sweep`"),
     "targets": ("a targets file", "pass it as --targets to score or calibrate"),
     "menu": ("a menu file", "pass it as --menu to flip or --switches to attribute"),
@@ -88,21 +90,42 @@ _NOT_A_SCENARIO = {
 }
 
 
-def scenario_path(text: str) -> Path:
-    """A scenario file's path; an experiment, targets, menu or space file is named for what it is.
+#: What an argument of each kind expects, in the error's "not ..." clause.
+_EXPECTED = {
+    "scenario": "a scenario",
+    "experiment": "an experiment file",
+    "targets": "a targets file",
+    "menu": "a menu",
+    "space": "a calibration space",
+}
 
-    A file that cannot be read or parsed is left to the scenario loader, whose errors say more.
+
+def kind_path(kind: str) -> Callable[[str], Path]:
+    """An argparse type for a path to a `kind` file; a file of another kind is named for what it is.
+
+    `score --targets experiments/trotsky_errors.toml` read the menu as a targets file with an unknown
+    key; now it says that the file is a menu and where a menu goes. A file that cannot be read or parsed
+    is left to the file's own loader, whose errors say more.
     """
-    from sim.filekinds import file_kind  # reaches the run and record layers: loaded when used
 
-    path = Path(text)
-    if not path.is_file():
+    def typed(text: str) -> Path:
+        from sim.filekinds import file_kind  # reaches the run and record layers: loaded when used
+
+        path = Path(text)
+        if not path.is_file():
+            return path
+        try:
+            found = file_kind(path).name
+        except InputError:
+            return path
+        if found != kind:
+            what, advice = _KIND_WORDS[found]
+            raise argparse.ArgumentTypeError(f"{text}: {what}, not {_EXPECTED[kind]}: {advice}")
         return path
-    try:
-        kind = file_kind(path).name
-    except InputError:
-        return path
-    if kind in _NOT_A_SCENARIO:
-        what, advice = _NOT_A_SCENARIO[kind]
-        raise argparse.ArgumentTypeError(f"{text}: {what}, not a scenario: {advice}")
-    return path
+
+    typed.__name__ = f"{kind}_path"  # argparse names the type in its own messages
+    return typed
+
+
+#: A scenario file's path; an experiment, targets, menu or space file is named for what it is.
+scenario_path = kind_path("scenario")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.options import add_out
+from sim.cli.parser import kind_path
 
 FORMATS = ("png", "svg", "pdf")  # as sim.plots.style.FORMATS, kept here so the CLI starts without matplotlib
 
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--targets",
-        type=Path,
+        type=kind_path("targets"),
         default=None,
         metavar="FILE",
         help="mark the record's dates and shares of FILE",

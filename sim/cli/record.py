@@ -22,7 +22,7 @@ from sim.cli.options import (
     stopped,
     write_or_keep,
 )
-from sim.cli.parser import scenario_path
+from sim.cli.parser import kind_path, scenario_path
 from sim.errors import InputError, RunFailed
 
 
@@ -36,7 +36,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenario", type=scenario_path, metavar="SCENARIO")
     p.add_argument(
-        "--targets", type=Path, required=True, metavar="FILE", help="targets file (targets/record.toml)"
+        "--targets",
+        type=kind_path("targets"),
+        required=True,
+        metavar="FILE",
+        help="targets file (targets/record.toml)",
     )
     add_replicates(p, "100")
     add_seed(p, "0")

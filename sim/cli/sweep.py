@@ -25,6 +25,7 @@ from sim.cli.options import (
     progress_of,
     refuse_existing,
 )
+from sim.cli.parser import kind_path
 from sim.errors import InputError
 
 #: What only a sweep directory holds (so that --force removes only a sweep; every command writes a
@@ -42,7 +43,9 @@ def register(subparsers: Any) -> None:
         "The file's replicates, seed, backend and workers are defaults that the flags override; "
         "--set PATH=VALUE gives every point that value (over the base scenario and [fixed]).",
     )
-    parser.add_argument("experiment", type=Path, help="experiment TOML file (see experiments/)")
+    parser.add_argument(
+        "experiment", type=kind_path("experiment"), help="experiment TOML file (see experiments/)"
+    )
     add_replicates(parser, "the file's")
     add_seed(parser, "the file's")
     add_overrides(parser)
