@@ -107,6 +107,9 @@ def test_chronicle_of_directories(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         chronicle_of(run, 5)
     assert str(err.value).startswith(f"{run}: replicate 5 not in the results")
+    assert chronicle_of(run, 0, "historical")[0].startswith("Chronicle of replicate 0")  # its own name
+    with pytest.raises(InputError, match=r"--scenario other: a run directory of scenario 'historical'"):
+        chronicle_of(run, 0, "other")  # was ignored: replicate 0 of historical, silently
     cmp = tmp_path / "cmp"
     cmp.mkdir()
     (cmp / "manifest.json").write_text(json.dumps({"kind": "comparison", "scenarios": ["historical"]}))

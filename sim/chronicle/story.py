@@ -130,6 +130,12 @@ def chronicle_of(results_dir: Path, replicate: int = 0, scenario: str | None = N
         run = data.runs[name]
     else:
         run = data
+        named = str(run.manifest.get("scenario_name") or "")
+        if scenario is not None and scenario != named:
+            raise InputError(
+                f"{results_dir}: --scenario {scenario}: a run directory of scenario {named!r}: expected "
+                "--scenario only with a comparison directory, or that name"
+            )
     if "events.csv" in run.missing and "votes.csv" in run.missing:
         raise InputError(f"{run.path}: no events.csv or votes.csv: expected the run's event and vote tables")
     try:
