@@ -141,15 +141,33 @@ def validate_files(
             kinds.append((path, file_kind(path)))
         except InputError as err:
             kinds.append((path, err))
-    reference = list(scenarios) or [p for p, k in kinds if k is SCENARIO_KIND]
-    if not reference and (shipped := shipped_scenario()) is not None:
+    # The scenario files among the paths are checked first: a file checked against an invalid one
+    # would report that scenario's error as its own.
+    own = {p: _check(p, k, [], True) for p, k in kinds if k is SCENARIO_KIND}
+    reference = list(scenarios) or [p for p, outcome in own.items() if not isinstance(outcome, InputError)]
+    broken = [p for p, outcome in own.items() if isinstance(outcome, InputError)]
+    if not reference and not broken and (shipped := shipped_scenario()) is not None:
         reference = [shipped]
     results: list[tuple[Path, str | InputError]] = []
     for path, kind in kinds:
         if isinstance(kind, InputError):
             results.append((path, kind))
             continue
+        if path in own:
+            results.append((path, own[path]))
+            continue
         against = _reference_for(path, kind, scenarios, reference)
+        if not against and kind.name in _CHECKED_AGAINST_A_SCENARIO:
+            results.append(
+                (
+                    path,
+                    InputError(
+                        f"{path}: not checked: expected a valid scenario to check it "
+                        f"against ({broken[0]}, given with it, is not)"
+                    ),
+                )
+            )
+            continue
         every = bool(scenarios) or len(against) < 2 or kind.name not in _CHECKED_AGAINST_A_SCENARIO
         results.append((path, _check(path, kind, against, every)))
     return results

@@ -194,3 +194,17 @@ def test_every_event_kind_of_an_actor_the_model_writes_may_be_a_target(tmp_path:
     source = "\n".join(p.read_text() for p in (ROOT / "sim").rglob("*.py") if "record" not in p.parts)
     assert [k for k in EVENT_KINDS if f'"{k}"' not in source] == []
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_file_checked_against_a_broken_scenario_does_not_take_its_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    space = tmp_path / "space.toml"
+    space.write_text('[params]\n"leaders.stalin.appointment_control" = [0.1, 1.0]\n')
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[param]\n"leaders.stalin.appointment_control" = [0.1, 1.0]\n')  # read as a scenario
+    assert cli.main(["validate", str(space), str(broken)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    why = f"not checked: expected a valid scenario to check it against ({broken}, given with it, is not)"
+    assert err[0] == f"error: {space}: {why}"
+    assert err[1].startswith(f"error: {broken}: param: unknown key")  # reported once, as its own
