@@ -142,3 +142,16 @@ def test_a_comparison_of_the_two_cases_is_refused_before_any_run(tmp_path: Path)
     refused = r"succession_1953.toml: start: 1953-03-05 to 1958-12-31 shares no day"
     with pytest.raises(InputError, match=refused):
         sim.compare_scenarios([ROOT / "scenarios" / "historical.toml", S53], replicates=1)
+
+
+def test_the_other_cases_record_is_refused_as_marks(base: Path, tmp_path: Path) -> None:
+    # The 1924 record names Trotsky and dates in the 1920s: on a 1953 run no mark would be drawn.
+    from sim.errors import InputError
+    from sim.plots import draw_all
+
+    record_1924 = ROOT / "targets" / "record.toml"
+    for results in ("run", "cmp"):
+        with pytest.raises(InputError, match=r"record.toml: target\[0\]\.actor: 'trotsky' is not a leader"):
+            draw_all(base / results, tmp_path / results, targets=record_1924)
+        assert not (tmp_path / results).exists()  # nothing drawn
+    assert draw_all(base / "run", tmp_path / "ok", targets=ROOT / "targets" / "record_1953.toml")

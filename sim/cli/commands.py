@@ -177,6 +177,15 @@ def _check_plot_available(args: argparse.Namespace) -> None:
         load_targets(args.targets)  # a bad targets file fails before anything runs
 
 
+def _check_targets_fit(args: argparse.Namespace, scenario: Any) -> None:
+    """`--plot --targets FILE`: the record must fit the scenario (its leaders, its window) before any run."""
+    if getattr(args, "targets", None) is not None:
+        from sim.record.checks import check_targets
+        from sim.record.targets import load_targets
+
+        check_targets(load_targets(args.targets), scenario.config, f"--targets {args.targets}")
+
+
 def _plot(out: Path, quiet: bool, targets: Path | None = None) -> None:
     from sim.plots import draw_all
 
@@ -279,6 +288,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_plot_available(args)
     overrides = _overrides(args)
     scenario = prepare(args.scenario, overrides)
+    _check_targets_fit(args, scenario)
     posterior = load_posterior_option(args)
     if posterior is not None:
         posterior_standing([scenario], posterior, overrides)  # a missing parameter fails before any output
@@ -296,6 +306,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _check_plot_available(args)
     overrides = _overrides(args)
     scenarios = load_all(args.scenarios, overrides)
+    _check_targets_fit(args, scenarios[0])
     posterior = load_posterior_option(args)
     if posterior is not None:
         posterior_standing(scenarios, posterior, overrides)  # a missing parameter fails before any output

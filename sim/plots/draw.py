@@ -195,6 +195,32 @@ def sweep_figures(sw: SweepData, notes: list[str] | None = None) -> dict[str, Fi
     return out
 
 
+def _check_record_fits(targets: Path, data: RunData | ComparisonData | SweepData) -> None:
+    """The targets must name the run's leaders and fall in its window, as `score` checks.
+
+    Marks of the other case's record (its leaders, its dates) would otherwise be left off every
+    figure without a word. The run's scenario is the one its manifest holds; a manifest that does not
+    hold a valid one (an older version's) leaves the file's own check.
+    """
+    from pydantic import ValidationError
+
+    from sim.record.checks import check_targets
+    from sim.record.targets import load_targets
+    from sim.scenario import ScenarioModel
+
+    run = data if isinstance(data, RunData) else None
+    if isinstance(data, ComparisonData):
+        run = next(iter(data.runs.values()), None)
+    config = run.manifest.get("scenario") if run is not None else None
+    if not isinstance(config, dict):
+        return
+    try:
+        cfg = ScenarioModel.model_validate(config)
+    except ValidationError:
+        return
+    check_targets(load_targets(targets), cfg, f"--targets {targets}")
+
+
 def draw_all(
     results_dir: Path,
     out_dir: Path | None = None,
@@ -217,6 +243,8 @@ def draw_all(
         raise InputError(f"{results_dir}: figure format {fmt!r}: expected one of {', '.join(style.FORMATS)}")
     record = load_marks(targets)  # the record's marks (`--targets`), checked before anything is drawn
     data = load(results_dir)
+    if targets is not None:
+        _check_record_fits(Path(targets), data)
     if isinstance(data, RunData):
         figures = run_figures(data, replicate, notes=notes, record=record)
     elif isinstance(data, ComparisonData):
