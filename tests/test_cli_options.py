@@ -325,3 +325,18 @@ def test_the_backend_help_says_which_commands_go_serial_with_one_worker(tmp_path
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert '"backend": "local"' in (tmp_path / "a" / "sweep" / "manifest.json").read_text()
+
+
+def test_help_gives_each_default_and_what_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli.commands import main
+
+    parsers = subcommands()
+    assert "default: a twentieth of the budget" in option(parsers["calibrate"], "--population").help
+    assert "(default 100)" in option(parsers["calibrate"], "--predictive").help
+    assert option(parsers["targets"], "--out").required  # the usage line showed it as optional
+    assert main(["targets", "somewhere"]) == 2
+    assert "the following arguments are required: --out" in capsys.readouterr().err
+    # the experiment file's own name for Sobol' is taken too
+    assert (
+        parsers["sensitivity"].parse_args(["x.toml", "--method", "sobol_saltelli"]).method == "sobol_saltelli"
+    )

@@ -116,9 +116,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("experiment", type=kind_path("experiment"), metavar="EXPERIMENT")
     p.add_argument(
         "--method",
-        choices=("sobol", "morris"),
+        choices=("sobol", "sobol_saltelli", "morris"),
         default=None,
-        help="must match the file's [sample] method (default: the file's)",
+        help="sobol (the file's sobol_saltelli) or morris: must match the file's [sample] method "
+        "(default: the file's)",
     )
     _engine_options(p, replicates="the file's", overrides=False)
     p.set_defaults(func=cmd_sensitivity, overrides=[])
@@ -263,7 +264,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         args,
         lambda: sensitivity(
             args.experiment,
-            args.method,
+            "sobol" if args.method == "sobol_saltelli" else args.method,  # the file's name for it too
             replicates=args.replicates,
             seed=args.seed,
             workers=args.workers,

@@ -49,13 +49,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="[params] table of priors",
     )
     p.add_argument("--budget", type=positive_int, default=3000, help="total simulations (default 3000)")
-    p.add_argument("--population", type=positive_int, default=None, help="particles per generation")
+    p.add_argument(
+        "--population",
+        type=positive_int,
+        default=None,
+        help="particles per generation (default: a twentieth of the budget, between 20 and 200)",
+    )
     add_seed(p)
     add_workers(p)
     add_backend(p, serial_for_one=False)  # its own pool of workers, even for one
     add_out(p, default="results/calibrate_<scenario>")
     add_resume(p, "the calibration in OUT from its last generation")
-    p.add_argument("--predictive", type=positive_int, default=100, help="replicates per predictive stage")
+    p.add_argument(
+        "--predictive", type=positive_int, default=100, help="replicates per predictive stage (default 100)"
+    )
     add_quiet(p)
     p.set_defaults(func=calibrate_command)
 

@@ -126,10 +126,19 @@ def load_posterior_option(args: argparse.Namespace) -> Any:
 
 
 def add_out(
-    p: argparse.ArgumentParser, default: str, what: str = "output directory", metavar: str | None = None
+    p: argparse.ArgumentParser,
+    default: str | None,
+    what: str = "output directory",
+    metavar: str | None = None,
 ) -> None:
-    """`--out` and `--force`: where the output goes, and whether an existing one may be replaced."""
-    p.add_argument(OUT, type=Path, default=None, metavar=metavar, help=f"{what} (default: {default})")
+    """`--out` and `--force`: where the output goes, and whether an existing one may be replaced.
+
+    `default` None: the command has no default place, and `--out` is required.
+    """
+    if default is None:
+        p.add_argument(OUT, type=Path, required=True, metavar=metavar, help=f"{what} (required)")
+    else:
+        p.add_argument(OUT, type=Path, default=None, metavar=metavar, help=f"{what} (default: {default})")
     p.add_argument("--force", action="store_true", help=f"replace an existing {what}")
 
 

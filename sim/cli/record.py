@@ -23,7 +23,7 @@ from sim.cli.options import (
     write_or_keep,
 )
 from sim.cli.parser import kind_path, scenario_path
-from sim.errors import InputError, RunFailed
+from sim.errors import RunFailed
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "shares against the line at Congresses and Conferences, each with role `fit`.",
     )
     t.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="directory written by run")
-    add_out(t, default="none: required", what="targets file to write", metavar="FILE")
+    add_out(t, default=None, what="targets file to write", metavar="FILE")
     t.set_defaults(func=targets_command)
 
 
@@ -108,8 +108,6 @@ def targets_command(args: argparse.Namespace) -> int:
     """`powerstruggle targets RESULTS_DIR --out FILE`."""
     from sim.record.synthetic import write_targets_from_run
 
-    if args.out is None:
-        raise InputError("targets: --out FILE: expected the targets file to write")
     refuse_existing(args.out, args.force)
     n = write_targets_from_run(args.results_dir, args.out)
     print(f"{n} targets written to {args.out}", file=sys.stderr)
