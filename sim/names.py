@@ -45,6 +45,13 @@ def expected_one_of(name: str, candidates: Iterable[str], what: str = "one of") 
     return f"expected {listed}{did_you_mean(name, names)}"
 
 
-def plural(kind: str) -> str:
-    """'mechanisms' or 'switches', for reports and figures."""
+def plural(kind: str, n: int = 2) -> str:
+    """'mechanisms' or 'switches' (or, for `n` = 1, 'mechanism', 'switch'), for reports and figures."""
+    if n == 1:
+        return kind
     return "switches" if kind == "switch" else f"{kind}s"
+
+
+def p_wins(who: str) -> str:
+    """`P(Stalin wins)`, or `P(no winner)` for the outcome `none` (collective leadership)."""
+    return "P(no winner)" if who.lower() in ("none", "nobody") else f"P({who} wins)"

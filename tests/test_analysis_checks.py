@@ -174,3 +174,11 @@ def test_force_replaces_only_an_earlier_output_of_the_same_analysis(
     ns.out = stopped
     with pytest.raises(InputError, match="holds the output of `sensitivity`"):
         analysis._check_out(ns)
+
+
+def test_labels_read_as_english() -> None:
+    from sim.names import p_wins, plural
+
+    assert p_wins("none") == "P(no winner)" and p_wins("Stalin") == "P(Stalin wins)"
+    assert plural("mechanism", 1) == "mechanism" and plural("mechanism", 2) == "mechanisms"
+    assert plural("switch") == "switches" and plural("generation", 1) == "generation"

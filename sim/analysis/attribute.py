@@ -29,7 +29,7 @@ from sim.analysis.menu import Intervention, combine, load_menu
 from sim.analysis.output import write_tables
 from sim.analysis.shapley import paired_bootstrap, shapley
 from sim.errors import InputError
-from sim.names import plural
+from sim.names import p_wins, plural
 from sim.run.stats import wilson
 
 MAX_PLAYERS = 12  # 4,096 configurations: beyond that the exact method is a week of runs
@@ -76,8 +76,9 @@ class Attribution:
         col = f"p_{self.outcome}"
         on, off = self.configurations[col].iloc[-1], self.configurations[col].iloc[0]
         lines = [
-            f"P({self.outcome} wins): all on {on:.3f}, all off {off:.3f}; difference {self.total:+.3f} "
-            f"shared among {len(self.players)} {plural(self.kind)} ({self.used_replicates} paired replicates)"
+            f"{p_wins(self.outcome)}: all on {on:.3f}, all off {off:.3f}; difference {self.total:+.3f} "
+            f"shared among {len(self.players)} {plural(self.kind, len(self.players))} "
+            f"({self.used_replicates} paired replicates)"
         ]
         lines += [
             f"  {row[self.kind]:<28} {row['shapley']:+.3f}  [{row['lo']:+.3f}, {row['hi']:+.3f}]"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.names import p_wins
 from sim.plots.style import TALL, WIDE, caption, new_figure
 
 if TYPE_CHECKING:
@@ -35,12 +36,12 @@ def attribution_figure(result: Any) -> Figure:
     values = table["shapley"].to_numpy(float)
     _bars(ax, table[result.kind].tolist(), values, table["lo"].to_numpy(float), table["hi"].to_numpy(float))
     ax.set_xlabel(
-        f"Shapley value: change in P({result.outcome} wins), probability units "
+        f"Shapley value: change in {p_wins(result.outcome)}, probability units "
         "[95% paired bootstrap interval]"
     )
     ax.set_title(
-        f"What P({result.outcome} wins) rests on: {result.total:+.3f} "
-        f"between all {plural(result.kind)} on and off"
+        f"What {p_wins(result.outcome)} rests on: {result.total:+.3f} between all "
+        f"{len(result.players)} {plural(result.kind, len(result.players))} on and off"
     )
     caption(
         fig,
@@ -193,7 +194,7 @@ def flip_figure(
     ax.axvline(baseline, color="#2166ac", linestyle=":", label=f"as given {baseline:.2f}")
     ax.set_xlim(0, 1)
     ax.set_xlabel(
-        f"P({leader} wins) [95% Wilson interval]; dark green: interval above the threshold, "
+        f"{p_wins(leader)} [95% Wilson interval]; dark green: interval above the threshold, "
         "light green: only the estimate reaches it"
     )
     ax.legend(loc="lower right")

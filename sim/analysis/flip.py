@@ -27,6 +27,7 @@ from sim.analysis.configurations import (
 from sim.analysis.menu import Intervention, combine, load_menu
 from sim.analysis.output import write_tables
 from sim.errors import InputError
+from sim.names import p_wins
 from sim.run.stats import newcombe_paired, wilson
 
 FLIP_COLUMNS = ["size", "interventions", "p", "lo", "hi", "diff", "diff_lo", "diff_hi", "n"]
@@ -69,7 +70,7 @@ class FlipSearch:
     def report(self) -> str:
         """Lines for the terminal: the scenario as given, then each minimal flip."""
         lines = [
-            f"P({self.leader} wins) as given: {self.baseline:.3f}; threshold {self.threshold:g}; "
+            f"{p_wins(self.leader)} as given: {self.baseline:.3f}; threshold {self.threshold:g}; "
             f"{len(self.tested) - 1} set(s) tried"
         ]
         flips = self.flips

@@ -19,6 +19,7 @@ from sim.cli.options import (
     resolve,
 )
 from sim.cli.parser import kind_path, scenario_path
+from sim.names import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -104,6 +105,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     m = cal.manifest
     print(
         f"{m['simulations']} simulations ({m['budget_simulations']} of the budget, "
-        f"{m['predictive_simulations']} predictive), {m['generations']} generations; written to {out}"
+        f"{m['predictive_simulations']} predictive), {m['generations']} "
+        f"{plural('generation', m['generations'])}; written to {out}"
     )
     return 0

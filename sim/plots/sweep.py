@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from sim.names import p_wins
 from sim.plots import style
 from sim.plots.load import normalise
 from sim.run.stats import wilson
@@ -92,11 +93,11 @@ def sweep_outcome(
     t = outcome_table(points, parameters, runs, outcome)
     numeric = [p for p in parameters if p in t and pd.api.types.is_numeric_dtype(t[p])]
     if not parameters:
-        return style.empty_figure(f"Sweep: P({who} wins)", "No swept parameters found in this sweep", caption)
+        return style.empty_figure(f"Sweep: {p_wins(who)}", "No swept parameters found in this sweep", caption)
     if t.empty:
         return style.empty_figure(
-            f"Sweep: P({who} wins)",
-            f"No P({who} wins) in this sweep (no p_{outcome} column and no completed runs)",
+            f"Sweep: {p_wins(who)}",
+            f"No {p_wins(who)} in this sweep (no p_{outcome} column and no completed runs)",
             caption,
         )
     if len(parameters) == 1:
@@ -148,7 +149,7 @@ def _one(
     who = style.display_name(outcome)
     fig = style.new_figure((10.0, 6.0))
     ax = fig.add_subplot()
-    title = f"Sweep: P({who} wins) against {parameter_label(param)}" + (f", by {by}" if by else "")
+    title = f"Sweep: {p_wins(who)} against {parameter_label(param)}" + (f", by {by}" if by else "")
     ax.set_title(_titled(title, t))
     groups = list(t.groupby(by, sort=False)) if by else [(None, t)]
     styles = ("-", "--", ":", "-.")
@@ -177,14 +178,14 @@ def _one(
             marker=markers[i % len(markers)],
             color=colour,
             lw=2,
-            label=f"P({who} wins){tag}",
+            label=f"{p_wins(who)}{tag}",
         )
     ax.axhline(0.5, color="#999999", lw=0.8, ls=":", label="50%")
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     ax.grid(color="#eeeeee")
     ax.set_xlabel(parameter_label(param))
-    ax.set_ylabel(f"P({who} wins), share of replicates")
+    ax.set_ylabel(f"{p_wins(who)}, share of replicates")
     ax.legend(loc="best", fontsize=9)
     style.caption(fig, caption)
     return fig
@@ -223,8 +224,8 @@ def _two(t: pd.DataFrame, params: list[str], outcome: str, caption: str) -> Figu
     xs, ys = np.sort(g[px].unique()), np.sort(g[py].unique())
     fig = style.new_figure((15.0, 7.0))
     ax, ax_u = fig.subplots(1, 2, width_ratios=[1.25, 1.0])
-    fig.suptitle(_titled(f"Sweep: P({who} wins) over {parameter_label(px)} × {parameter_label(py)}", t))
-    ax.set_title(f"P({who} wins)", fontsize=10)
+    fig.suptitle(_titled(f"Sweep: {p_wins(who)} over {parameter_label(px)} × {parameter_label(py)}", t))
+    ax.set_title(f"{p_wins(who)}", fontsize=10)
     ax_u.set_title("uncertainty: width of each point's 95% interval (Wilson)", fontsize=10)
     cmap = colormaps["RdBu_r"]
     handles: list = []
@@ -243,7 +244,7 @@ def _two(t: pd.DataFrame, params: list[str], outcome: str, caption: str) -> Figu
             g[px], g[py], c=g["width"], cmap="Greys", vmin=0, vmax=1, edgecolors="black", s=50
         )
     cb = fig.colorbar(mesh, ax=ax)
-    cb.set_label(f"P({who} wins)")
+    cb.set_label(f"{p_wins(who)}")
     cb.ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     cb_u = fig.colorbar(mesh_u, ax=ax_u)
     cb_u.set_label("width of the 95% interval (hi - lo)")
@@ -325,7 +326,7 @@ def _many(t: pd.DataFrame, params: list[str], outcome: str, caption: str, colour
     nrow = -(-len(params) // ncol)
     fig = style.new_figure((4.2 * ncol + 1.0, 3.6 * nrow + 1.0))
     axes = fig.subplots(nrow, ncol, squeeze=False, sharey=True).ravel()
-    fig.suptitle(_titled(f"Sweep: P({who} wins) against each of {len(params)} swept parameters", t))
+    fig.suptitle(_titled(f"Sweep: {p_wins(who)} against each of {len(params)} swept parameters", t))
     for ax, param in zip(axes, params, strict=False):
         x = pd.to_numeric(t[param], errors="coerce")
         ok = x.notna()
@@ -350,7 +351,7 @@ def _many(t: pd.DataFrame, params: list[str], outcome: str, caption: str, colour
     for ax in axes[len(params) :]:
         ax.set_visible(False)
     for ax in axes[::ncol]:
-        ax.set_ylabel(f"P({who} wins)")
+        ax.set_ylabel(f"{p_wins(who)}")
         ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     axes[0].set_ylim(-0.02, 1.02)
     handles = [
