@@ -146,18 +146,18 @@ def test_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_the_noise_is_said_in_words_where_a_percentage_would_mislead() -> None:
-    from sim.analysis.sensitivity import _noise_shares, _noise_words
+    from sim.analysis.sensitivity import _noise_shares, noise_words
 
     def rows(share: float) -> pd.DataFrame:
         return pd.DataFrame({"noise_share": [share]})
 
     varying, flat = pd.Series([0.2, 0.8]), pd.Series([1.0, 1.0])
-    assert _noise_words(rows(0.05), varying) == "replicate noise ≈ 5% of its variance across points"
-    assert "4 times its variance across points: the indices mostly measure noise" in _noise_words(
+    assert noise_words(rows(0.05), varying) == "replicate noise ≈ 5% of its variance across points"
+    assert "4 times its variance across points: the indices mostly measure noise" in noise_words(
         rows(4.0), varying
     )
-    assert "needs 2 or more replicates per point" in _noise_words(rows(float("nan")), varying)
-    assert "the same at every point" in _noise_words(rows(float("nan")), flat)
+    assert "needs 2 or more replicates per point" in noise_words(rows(float("nan")), varying)
+    assert "the same at every point" in noise_words(rows(float("nan")), flat)
     # one replicate a point shows no noise at all: unknown, not 0
     runs = pd.DataFrame({"point_id": [0, 1], "replicate": [0, 0], "y": [0.0, 1.0]})
     values = pd.DataFrame({"y": [0.0, 1.0]})

@@ -51,8 +51,14 @@ def attribution_figure(result: Any) -> Figure:
     return fig
 
 
-def sensitivity_figure(indices: pd.DataFrame, method: str, title: str) -> Figure:
-    """One panel per outcome: total and first-order Sobol' indices, or Morris mu* against sigma."""
+def sensitivity_figure(indices: pd.DataFrame, method: str, title: str, note: str = "") -> Figure:
+    """One panel per outcome: total and first-order Sobol' indices, or Morris mu* against sigma.
+
+    Each panel's title says the replicate noise on a second line, in words where a share would mislead
+    (`sim.analysis.sensitivity.noise_words`); `note` is the caption (experiment, size, seed).
+    """
+    from sim.analysis.sensitivity import noise_words
+
     outcomes = list(dict.fromkeys(indices["outcome"]))
     fig = new_figure(WIDE)
     axes = fig.subplots(1, len(outcomes), squeeze=False)[0]
@@ -79,12 +85,11 @@ def sensitivity_figure(indices: pd.DataFrame, method: str, title: str) -> Figure
                 )
             ax.set_xlabel("mu* (mean absolute elementary effect)")
             ax.set_ylabel("sigma (interaction or non-linearity)")
-        noise = rows["noise_share"].iloc[0] if "noise_share" in rows else np.nan
-        ax.set_title(
-            f"{name} (replicate noise ≈ {noise:.0%} of its variance)" if np.isfinite(noise) else name
-        )
+        ax.set_title(f"{name}\n{noise_words(rows)}" if "noise_share" in rows else name, fontsize=9)
         ax.grid(alpha=0.3)
     fig.suptitle(title)
+    if note:
+        caption(fig, note)
     return fig
 
 

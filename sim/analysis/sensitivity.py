@@ -86,9 +86,9 @@ class Sensitivity:
         paths = write_tables(out, tables, self.meta)
         size = f"{len(self.points)} points × {self.replicates} replicates"
         title = f"{self.method} indices · {self.experiment} · {size}"
-        paths.append(
-            save(sensitivity_figure(self.indices, self.method, title), out / "figures" / "indices.png")
-        )
+        note = f"{self.experiment} · {size} · master seed {self.meta.get('master_seed', '?')}"
+        figure = sensitivity_figure(self.indices, self.method, title, note)
+        paths.append(save(figure, out / "figures" / "indices.png"))
         return paths
 
     def report(self) -> str:
@@ -97,7 +97,7 @@ class Sensitivity:
         conf = f"{key}_conf"
         lines = []
         for outcome, rows in self.indices.groupby("outcome", sort=False):
-            lines.append(f"{outcome} ({self.method}; {_noise_words(rows, self.points[outcome])}):")
+            lines.append(f"{outcome} ({self.method}; {noise_words(rows, self.points[outcome])}):")
             for _, row in rows.sort_values(key, ascending=False).iterrows():
                 extra = (
                     f"  S1 {row['S1']:.3f} ± {row['S1_conf']:.3f}"
@@ -284,10 +284,20 @@ def _salib(method: str, spec: dict[str, Any], x: np.ndarray, y: np.ndarray, samp
     return morris.analyze(spec, x, y, num_levels=sample.levels, seed=seed)
 
 
-def _noise_words(rows: pd.DataFrame, across_points: pd.Series) -> str:
-    """The replicate noise for the terminal, in words where the ratio alone would mislead."""
+def noise_words(rows: pd.DataFrame, across_points: pd.Series | None = None) -> str:
+    """The replicate noise for the report and the figure, in words where the ratio alone would mislead.
+
+    `across_points`: the outcome at each point, to tell a flat outcome; without it, a flat outcome is
+    told by its indices (all zero).
+    """
     noise = float(rows["noise_share"].iloc[0])
-    if across_points.nunique(dropna=True) < 2:
+    index = "ST" if "ST" in rows else "mu_star"
+    flat = (
+        across_points.nunique(dropna=True) < 2
+        if across_points is not None
+        else bool((rows[index].fillna(0) == 0).all())
+    )
+    if flat:
         return "the outcome is the same at every point: no index to read"
     if np.isnan(noise):
         return "replicate noise not measured: it needs 2 or more replicates per point"
