@@ -44,10 +44,13 @@ def marginals_figure(posterior: pd.DataFrame, params: Sequence[Param]) -> Figure
 
 def draw_figures(
     folder: Path, posterior: pd.DataFrame, params: Sequence[Param], predictive: pd.DataFrame,
-    targets: Sequence[AnyTarget],
+    targets: Sequence[AnyTarget], note: str = "",
 ) -> list[Path]:  # fmt: skip
     """Write marginals.png, pairs.png and predictive.png into `folder`."""
-    return [*posterior_figures(folder, posterior, params), predictive_figure(folder, predictive, targets)]
+    return [
+        *posterior_figures(folder, posterior, params),
+        predictive_figure(folder, predictive, targets, note),
+    ]
 
 
 def posterior_figures(folder: Path, posterior: pd.DataFrame, params: Sequence[Param]) -> list[Path]:
@@ -82,8 +85,13 @@ def posterior_figures(folder: Path, posterior: pd.DataFrame, params: Sequence[Pa
     return paths
 
 
-def predictive_figure(folder: Path, predictive: pd.DataFrame, targets: Sequence[AnyTarget]) -> Path:
-    """Write predictive.png: each target's posterior-predictive values against the record."""
+def predictive_figure(
+    folder: Path, predictive: pd.DataFrame, targets: Sequence[AnyTarget], note: str = ""
+) -> Path:
+    """Write predictive.png: each target's posterior-predictive values against the record.
+
+    `note` is the caption (scenario, draws, seed, date); without it, the date alone.
+    """
     from sim.plots import style
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -120,5 +128,5 @@ def predictive_figure(folder: Path, predictive: pd.DataFrame, targets: Sequence[
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlabel("model minus record (months for dates, percentage points for shares); black: median")
     ax.axvline(0, color=COLOUR, lw=0.6)
-    fig.text(0.01, 0.005, f"drawn {dt.date.today():%Y-%m-%d}", fontsize=6, color="#999999")
+    style.caption(fig, note or f"drawn {dt.date.today():%Y-%m-%d}")
     return style.save(fig, folder / "predictive.png")

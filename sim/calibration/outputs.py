@@ -288,5 +288,9 @@ def _write_files(
         "versions": {**versions(), "pyabc": str(pyabc.__version__)},
     }
     _write_text(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
-    predictive_figure(out / "figures", values["posterior"], targets)
+    note = (
+        f"scenario: {scenario.name}  ·  {n} posterior draws, one replicate each  ·  calibration seed "
+        f"{run['seed']}  ·  drawn {datetime.now(UTC):%Y-%m-%d}"
+    )
+    predictive_figure(out / "figures", values["posterior"], targets, note)
     return Calibration(out, posterior, generations, score, manifest)
