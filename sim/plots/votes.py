@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -92,7 +94,8 @@ def vote_shares(votes: pd.DataFrame, *, caption: str = "", record: RecordMarks |
         share = record.votes.get(str(body).strip().lower()) if record is not None else None
         if share is not None:
             ax.plot(i, share, marker="_", color=record_marks.COLOUR, ms=22, mew=3, ls="none", zorder=4)
-    labels = [f"{short_body(b)}\n{order[b]:%b %Y}" for b in order.index]
+    # a long name ("Pre-congress discussion") wraps rather than run into its neighbours' labels
+    labels = [f"{textwrap.fill(short_body(b), 15)}\n{order[b]:%b %Y}" for b in order.index]
     ax.set_xticks(x, labels, fontsize=8.5)
     ax.set_xlim(-0.6, len(order) - 0.4)
     ax.set_ylim(0, 1.1)
@@ -100,8 +103,8 @@ def vote_shares(votes: pd.DataFrame, *, caption: str = "", record: RecordMarks |
     ax.axhline(0.5, color="#aaaaaa", lw=0.8, ls=":")
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     ax.grid(axis="y", color="#eeeeee")
-    ax.set_ylabel("share of voting delegates")
-    ax.set_xlabel("Party Congress or Conference (median date)")
+    ax.set_ylabel("share of voting delegates (of members, in a discussion)")
+    ax.set_xlabel("Party Congress or Conference, or open discussion (median date)")
     handles = [
         Line2D([], [], marker="o", color=c, mec="white", ms=7, lw=0, label=lab) for _, lab, c, _ in sides
     ]
