@@ -620,6 +620,18 @@ def test_sweep_two_parameters_grid_has_heatmap_and_contour(tmp_path: Path) -> No
     assert "50% contour" in texts(fig)
 
 
+def test_a_grid_of_switches_reads_off_and_on(tmp_path: Path) -> None:
+    # an attribution's design: each mechanism off (0) or on (1), not a 0-1 continuum ticked at 0.2 ... 0.8
+    d = make_sweep(tmp_path / "sw", {"appointment": [0, 1], "alliances": [0, 1]}, replicates=4)
+    sw = load.load_sweep(d)
+    ax = sweep_outcome(sw.points, sw.parameters).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["off", "on"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["off", "on"]
+    few = make_sweep(tmp_path / "few", {"a": [0.1, 0.5, 0.9], "b": [0.2, 0.8]}, replicates=2)
+    ax = sweep_outcome(load.load_sweep(few).points, ["a", "b"]).axes[0]
+    assert [round(t, 2) for t in ax.get_xticks()] == [0.1, 0.5, 0.9]  # a tick at each level swept
+
+
 def test_sweep_two_parameters_scattered_design(tmp_path: Path) -> None:
     d = make_sweep(tmp_path / "sw", {"a.x": [], "a.y": []}, replicates=6, scattered=30)
     (p,) = draw_all(d, tmp_path / "figs")

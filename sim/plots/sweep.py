@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -211,6 +212,15 @@ def _with_intervals(t: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
+def _level_ticks(axis: Axis, values: np.ndarray) -> None:
+    """A few swept levels get a tick each; a switch's two (an attribution's design) read off and on."""
+    if len(values) > 6:
+        return
+    axis.set_ticks([float(v) for v in values])
+    if {float(v) for v in values} <= {0.0, 1.0}:
+        axis.set_ticklabels(["off" if float(v) == 0 else "on" for v in values])
+
+
 def _two(t: pd.DataFrame, params: list[str], outcome: str, caption: str) -> Figure:
     """P over two numeric parameters (left), and how sure each point is: its 95% interval's width (right).
 
@@ -238,6 +248,8 @@ def _two(t: pd.DataFrame, params: list[str], outcome: str, caption: str) -> Figu
         for a in (ax, ax_u):
             a.set_xlim(xs[0], xs[-1])
             a.set_ylim(ys[0], ys[-1])
+            _level_ticks(a.xaxis, xs)
+            _level_ticks(a.yaxis, ys)
     else:
         mesh = _scattered(ax, g, px, py, cmap, handles)
         mesh_u = ax_u.scatter(
