@@ -205,3 +205,16 @@ def test_a_menu_path_the_scenario_lacks(tmp_path: Path) -> None:
     menu.write_text('[[intervention]]\nname = "x"\nset = { "leaders.stalin.charm" = 0.9 }\n')
     with pytest.raises(InputError, match="charm"):
         flip(HISTORICAL, "stalin", menu, replicates=1, backend="serial")
+
+
+def test_a_menu_naming_a_missing_scenario_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    menu = tmp_path / "menu.toml"
+    menu.write_text('scenario = "../nowhere.toml"\n' + MENU)
+    assert (
+        main(["flip", str(HISTORICAL), "--to", "stalin", "--menu", str(menu), "--out", str(tmp_path / "x")])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "menu.toml: scenario: ../nowhere.toml: file not found" in err and not (tmp_path / "x").exists()

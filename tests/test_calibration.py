@@ -52,6 +52,7 @@ def synthetic(small: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         (["--param", f"{MOB}=0:2"], "not a valid value"),
         (["--param", "leaders.trotsky.mobilisation"], "expected PATH=LOW:HIGH"),
         (["--param", "name=0:1"], "expected a numeric scenario value"),
+        (["--param", "party.candidate_months=6:24.5"], "6:24.5: expected whole numbers"),
         ([], "expected at least one --param"),
     ],
 )

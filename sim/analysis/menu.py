@@ -94,7 +94,9 @@ def load_menu(path: str | Path) -> list[Intervention]:
         raise InputError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: malformed TOML: {exc}") from None
-    return parse_menu(raw, str(path))
+    items = parse_menu(raw, str(path))
+    menu_scenario(path)  # a scenario the menu names must exist, even where another is run
+    return items
 
 
 def menu_scenario(path: str | Path) -> Path | None:

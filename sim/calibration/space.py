@@ -125,6 +125,8 @@ def build_space(
         if not lo < hi:
             raise InputError(f"{here}: LOW {lo:g} >= HIGH {hi:g}: expected LOW < HIGH")
         integer = isinstance(node, int)
+        if integer and not (float(lo).is_integer() and float(hi).is_integer()):
+            raise InputError(f"{here}: {lo:g}:{hi:g}: expected whole numbers (the scenario's value is one)")
         for end in (lo, hi):
             value = int(round(end)) if integer else end
             try:
