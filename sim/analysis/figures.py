@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,13 +52,15 @@ def attribution_figure(result: Any) -> Figure:
     return fig
 
 
-def sensitivity_figure(indices: pd.DataFrame, method: str, title: str, note: str = "") -> Figure:
+def sensitivity_figure(
+    indices: pd.DataFrame, method: str, title: str, note: str = "", noise: Mapping[str, str] | None = None
+) -> Figure:
     """One panel per outcome: total and first-order Sobol' indices, or Morris mu* against sigma.
 
-    Each panel's title says the replicate noise on a second line, in words where a share would mislead
-    (`sim.analysis.sensitivity.noise_words`); `note` is the caption (experiment, size, seed).
+    `noise` gives each outcome's replicate noise in words (`sim.analysis.sensitivity.noise_words`), set
+    on a second line of its panel's title; `note` is the caption (experiment, size, seed).
     """
-    from sim.analysis.sensitivity import noise_words
+    noise = noise or {}
 
     outcomes = list(dict.fromkeys(indices["outcome"]))
     fig = new_figure(WIDE)
@@ -85,7 +88,7 @@ def sensitivity_figure(indices: pd.DataFrame, method: str, title: str, note: str
                 )
             ax.set_xlabel("mu* (mean absolute elementary effect)")
             ax.set_ylabel("sigma (interaction or non-linearity)")
-        ax.set_title(f"{name}\n{noise_words(rows)}" if "noise_share" in rows else name, fontsize=9)
+        ax.set_title(f"{name}\n{noise[name]}" if name in noise else name, fontsize=9)
         ax.grid(alpha=0.3)
     fig.suptitle(title)
     if note:

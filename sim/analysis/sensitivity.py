@@ -87,7 +87,11 @@ class Sensitivity:
         size = f"{len(self.points)} points × {self.replicates} replicates"
         title = f"{self.method} indices · {self.experiment} · {size}"
         note = f"{self.experiment} · {size} · master seed {self.meta.get('master_seed', '?')}"
-        figure = sensitivity_figure(self.indices, self.method, title, note)
+        noise = {
+            outcome: noise_words(rows, self.points[outcome])
+            for outcome, rows in self.indices.groupby("outcome", sort=False)
+        }
+        figure = sensitivity_figure(self.indices, self.method, title, note, noise)
         paths.append(save(figure, out / "figures" / "indices.png"))
         return paths
 
@@ -284,20 +288,13 @@ def _salib(method: str, spec: dict[str, Any], x: np.ndarray, y: np.ndarray, samp
     return morris.analyze(spec, x, y, num_levels=sample.levels, seed=seed)
 
 
-def noise_words(rows: pd.DataFrame, across_points: pd.Series | None = None) -> str:
+def noise_words(rows: pd.DataFrame, across_points: pd.Series) -> str:
     """The replicate noise for the report and the figure, in words where the ratio alone would mislead.
 
-    `across_points`: the outcome at each point, to tell a flat outcome; without it, a flat outcome is
-    told by its indices (all zero).
+    `across_points`: the outcome at each point, to tell an outcome that does not vary.
     """
     noise = float(rows["noise_share"].iloc[0])
-    index = "ST" if "ST" in rows else "mu_star"
-    flat = (
-        across_points.nunique(dropna=True) < 2
-        if across_points is not None
-        else bool((rows[index].fillna(0) == 0).all())
-    )
-    if flat:
+    if across_points.nunique(dropna=True) < 2:
         return "the outcome is the same at every point: no index to read"
     if np.isnan(noise):
         return "replicate noise not measured: it needs 2 or more replicates per point"
