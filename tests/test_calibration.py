@@ -130,6 +130,27 @@ def test_resume_after_an_interrupted_generation(
     pd.testing.assert_frame_equal(gens, pd.read_csv(tmp_path / "whole" / "generations.csv"))
 
 
+def test_a_resume_after_the_last_generation_adds_none(small: Path, synthetic: Path, tmp_path: Path) -> None:
+    # Resumed once the ABC had stopped (here: complete; or stopped while the outputs were made), a
+    # calibration ran one generation more than one never interrupted and changed its posterior.
+    import shutil
+
+    args = dict(params=[f"{MOB}=0:1"], budget=500, population=20, seed=3, predictive=3)
+    whole = calibrate(small, synthetic, out=tmp_path / "whole", **args)  # type: ignore[arg-type]
+    assert whole.manifest["budget_simulations"] < 500  # stopped by the rule, with budget left
+    shutil.copytree(tmp_path / "whole", tmp_path / "again")
+    (tmp_path / "again" / "posterior.parquet").unlink()  # as if stopped while the outputs were written
+    again = calibrate(small, synthetic, out=tmp_path / "again", resume=True, **args)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(again.posterior, whole.posterior)
+    assert again.manifest["generations"] == whole.manifest["generations"]
+    assert again.manifest["stop"] == whole.manifest["stop"]
+    assert again.manifest["simulations"] == whole.manifest["simulations"]
+    with pytest.raises(sim.errors.InputError, match="--resume: seed differs"):
+        calibrate(small, synthetic, out=tmp_path / "again", resume=True, **{**args, "seed": 5})  # type: ignore[arg-type]
+    assert cli.main(["calibrate", str(small), "--targets", str(synthetic), "--param", f"{MOB}=0:1",
+                     "--out", str(tmp_path / "again"), "--resume", "--force"]) == 2  # fmt: skip
+
+
 def test_the_budget_is_kept(small: Path, synthetic: Path, tmp_path: Path) -> None:
     cal = calibrate(small, synthetic, params=[f"{MOB}=0:1"], budget=200, population=20, seed=4,
                     out=tmp_path / "cal", predictive=3)  # fmt: skip

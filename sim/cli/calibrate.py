@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from sim.cli.argtypes import positive_int
@@ -14,6 +15,7 @@ from sim.cli.options import (
     add_resume,
     add_seed,
     add_workers,
+    check_resume,
     refuse_existing,
     replaced_on_success,
     resolve,
@@ -68,6 +70,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=calibrate_command)
 
 
+def _interrupted(out: Path, started: float, replacing: bool) -> str:
+    """What a Ctrl-C kept: generations to resume, or (stopped in the pilot) nothing of this calibration."""
+    spec = out / "calibration.json"
+    if spec.exists() and spec.stat().st_mtime >= started and (out / "abc.db").exists():
+        return f"interrupted: finished generations are kept in {out}; continue with --resume"
+    if replacing and spec.exists():
+        return f"interrupted in the pilot, before anything was kept: the earlier calibration in {out} stands"
+    return "interrupted in the pilot, before anything was kept: nothing to resume; start again"
+
+
 def calibrate_command(args: argparse.Namespace) -> int:
     """`powerstruggle calibrate SCENARIO --targets FILE ...`."""
     backend = "dask" if args.scheduler and args.backend is None else resolve(args.backend, "local")
@@ -76,7 +88,9 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from sim.calibration.api import calibrate
     from sim.run.runner import default_workers
 
+    check_resume(args)  # --force starts again, --resume continues: not both
     out = args.out if args.out is not None else Path("results") / f"calibrate_{args.scenario.stem}"
+    started = time.time()
     if not args.resume:
         refuse_existing(out, args.force, resume="the calibration")
     # With --force an earlier calibration is set aside, and put back if this one writes nothing.
@@ -91,7 +105,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
                 predictive=args.predictive, progress=not args.quiet,
             )  # fmt: skip
     except KeyboardInterrupt:
-        print(f"interrupted: finished generations are kept in {out}; continue with --resume", file=sys.stderr)
+        print(_interrupted(out, started, replacing), file=sys.stderr)
         raise
     for path, s in cal.manifest["posterior"].items():
         lo, hi = s["prior"]
