@@ -152,3 +152,27 @@ def test_a_run_that_never_started_leaves_nothing_to_resume(
     assert "cannot connect" in capsys.readouterr().err
     assert not partial_dir(out).exists() and not out.exists()
     assert main([*argv, "--set", "party.scale=0.02"]) == 0
+
+
+def test_a_stopped_force_run_resumes_and_a_resume_with_nothing_kept_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "hist"
+    argv = ["run", str(HISTORICAL), "--replicates", "3", "--seed", "2", "--out", str(out), "--quiet"]
+    argv += ["--backend", "serial", "--set", "party.scale=0.02"]
+    assert main(argv) == 0
+    finished = (out / "summary.csv").read_text()
+    # --resume on a finished output: nothing to resume, and the output stands
+    assert main([*argv, "--resume"]) == 2
+    assert "--resume: nothing to resume: the output is finished" in capsys.readouterr().err
+    # --force over it, stopped: the kept replicates finish the replacement with --resume alone
+    with monkeypatch.context() as m:
+        _stop_after(m, 1)
+        assert main([*argv, "--force"]) == 130
+    capsys.readouterr()
+    assert main([*argv, "--resume"]) == 0
+    assert (out / "summary.csv").read_text() == finished and not partial_dir(out).exists()
+    # --resume where nothing was ever kept starts, with a note (a mistyped --out is seen at once)
+    other = tmp_path / "other"
+    assert main([*argv[:7], str(other), *argv[8:], "--resume"]) == 0
+    assert capsys.readouterr().err.startswith(f"note: --resume: nothing was kept for {other}")

@@ -27,10 +27,10 @@ from sim.cli.options import (
     add_seed,
     add_workers,
     announce_runs,
+    check_run_out,
     checkpoint_of,
     failed,
     load_posterior_option,
-    refuse_existing,
     resolve,
     stopped,
     write_or_keep,
@@ -264,10 +264,7 @@ def _run_and_finish(
 
     After a Ctrl-C or a failed replicate it says where the finished replicates are kept (`--resume`).
     """
-    from sim.run.results import check_out_dir
-
-    refuse_existing(out, args.force)
-    check_out_dir(out)
+    check_run_out(args, out)
     checkpoint = checkpoint_of(args, out)
     announce_runs(runs, what, args.quiet)
     try:

@@ -153,6 +153,31 @@ def check_resume(args: argparse.Namespace) -> None:
         raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
 
 
+def check_run_out(args: argparse.Namespace, out: Path) -> None:
+    """May `run`, `compare` or `score` write `out`? --force replaces, --resume finishes what was kept.
+
+    A run stopped after --force kept its replicates beside the output it was to replace: a resume
+    finishes that replacement. A resume with nothing kept says so: over a finished output it is an
+    error (the output stands), elsewhere a note (a mistyped --out would silently start a long job).
+    """
+    from sim.run.checkpoint import partial_dir
+    from sim.run.results import check_out_dir
+
+    check_resume(args)
+    kept = partial_dir(out).exists()
+    if args.resume and not kept:
+        if (out.is_dir() and any(out.iterdir())) or out.is_file():
+            raise InputError(
+                f"--out {out}: --resume: nothing to resume: the output is finished (no "
+                f"{partial_dir(out).name} beside it): expected --force to run it again, or another --out"
+            )
+        print(
+            f"note: --resume: nothing was kept for {out}: starting from the first replicate", file=sys.stderr
+        )
+    refuse_existing(out, args.force or (args.resume and kept))
+    check_out_dir(out)
+
+
 def checkpoint_of(args: argparse.Namespace, out: Path) -> Any:
     """Where `run`, `compare` and `score` keep their finished replicates until OUT is written."""
     from sim.run.checkpoint import Checkpoint
@@ -198,6 +223,12 @@ def write_or_keep(checkpoint: Any, write: Callable[[], object]) -> None:
         raise InputError(
             f"{err} (the replicates are kept in {checkpoint.path}: continue with --resume)"
         ) from None
+    except KeyboardInterrupt:  # stopped while the tables were written: every replicate is kept
+        print(
+            f"interrupted: the finished replicates are kept in {checkpoint.path}; continue with --resume",
+            file=sys.stderr,
+        )
+        raise
     checkpoint.discard()
 
 

@@ -15,6 +15,7 @@ from sim.cli.options import (
     add_resume,
     add_seed,
     add_workers,
+    check_run_out,
     checkpoint_of,
     failed,
     refuse_existing,
@@ -71,7 +72,6 @@ def score_command(args: argparse.Namespace) -> int:
     from sim.record.score import format_table
     from sim.record.targets import load_targets
     from sim.run.api import normalise_overrides, prepare, run_loaded
-    from sim.run.results import check_out_dir
     from sim.run.runner import default_workers
 
     targets = load_targets(args.targets)  # a bad file is named before a bad scenario is looked at
@@ -79,8 +79,7 @@ def score_command(args: argparse.Namespace) -> int:
     scenario = prepare(args.scenario, overrides)
     check_targets(targets, scenario.config, str(args.targets))
     out = args.out if args.out is not None else Path("results") / f"score_{scenario.name}"
-    refuse_existing(out, args.force)
-    check_out_dir(out)
+    check_run_out(args, out)
     checkpoint = checkpoint_of(args, out)
     workers = args.workers if args.workers is not None else default_workers()
     try:
