@@ -176,3 +176,16 @@ def test_a_stopped_force_run_resumes_and_a_resume_with_nothing_kept_says_so(
     other = tmp_path / "other"
     assert main([*argv[:7], str(other), *argv[8:], "--resume"]) == 0
     assert capsys.readouterr().err.startswith(f"note: --resume: nothing was kept for {other}")
+
+
+def test_a_second_command_on_the_same_output_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    first = Checkpoint(out)
+    first.open("key")
+    with pytest.raises(InputError, match=r"another command is running into this output"):
+        Checkpoint(out, resume=True).open("key")
+    with pytest.raises(InputError, match=r"another command is running into this output"):
+        Checkpoint(out, force=True).open("key")  # and --force does not delete what it is writing
+    assert partial_dir(out).exists()
+    first.release()  # stopped (or done): a resume may take it over, in this process too
+    assert Checkpoint(out, resume=True).open("key") == {}

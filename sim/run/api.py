@@ -197,6 +197,10 @@ def _run_all(
                 t = time.perf_counter()
                 timing[i] = {"started": started[i], "finished": now(), "seconds": round(t - t_prev, 3)}
                 t_prev, stamp_prev = t, timing[i]["finished"]
+    except BaseException:
+        if checkpoint is not None:
+            checkpoint.release()  # stopped: a resume, in this process or another, may take it over
+        raise
     finally:
         if checkpoint is not None:
             checkpoint.flush()  # a stop or a failing replicate keeps every replicate finished so far

@@ -12,6 +12,7 @@ Layout: `state.json` (the fingerprint of the inputs) and `part-NNNNNN.pkl.gz`, e
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
@@ -64,12 +65,31 @@ class Checkpoint:
         self.force = force
         self.announce = announce  # told how many replicates a resume takes over, before any run starts
         self._batch: dict[int, Any] = {}
+        self._lock: Any = None  # the open lock file while this run writes into `path`
         self._parts = 0
         self._last = time.monotonic()
+
+    def _take_lock(self) -> None:
+        """Hold the kept directory for this run: a second command on the same output is refused.
+
+        Two `run --resume` on one output both wrote parts into it, and the second ended in a traceback.
+        """
+        self._lock = open(self.path / "lock", "wb")  # noqa: SIM115 - held until the process ends
+        try:
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            self._lock = None
+            raise InputError(
+                f"--out {self.out}: another command is running into this output (its replicates are kept in "
+                f"{self.path}): expected it to finish first"
+            ) from None
 
     def open(self, key: str) -> dict[int, Any]:
         """Check what is kept against this command's inputs; return the finished replicates by run id."""
         kept: dict[int, Any] = {}
+        if self.path.exists():
+            self._take_lock()  # before anything kept is read or removed
         if self.path.exists() and not self.resume:
             if not self.force:
                 raise InputError(
@@ -97,6 +117,7 @@ class Checkpoint:
                 self.path.mkdir(parents=True)
             except OSError as exc:
                 raise InputError(f"--out {self.out}: cannot create {self.path}: {exc.strerror}") from None
+            self._take_lock()
             atomic_write_text(self.path / "state.json", json.dumps({"fingerprint": key}) + "\n")
         self._last = time.monotonic()
         return kept
@@ -145,6 +166,13 @@ class Checkpoint:
                 n += len(pickle.load(fh))
         return n
 
+    def release(self) -> None:
+        """Let another command take the kept replicates over (this run has stopped, or is done)."""
+        if self._lock is not None:
+            self._lock.close()  # closing the file drops the lock
+            self._lock = None
+
     def discard(self) -> None:
         """Remove the kept replicates once the output they were for is written."""
+        self.release()
         shutil.rmtree(self.path, ignore_errors=True)
