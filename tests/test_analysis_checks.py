@@ -182,3 +182,32 @@ def test_labels_read_as_english() -> None:
     assert p_wins("none") == "P(no winner)" and p_wins("Stalin") == "P(Stalin wins)"
     assert plural("mechanism", 1) == "mechanism" and plural("mechanism", 2) == "mechanisms"
     assert plural("switch") == "switches" and plural("generation", 1) == "generation"
+
+
+def test_a_resume_asks_the_question_the_finished_analysis_answered(tmp_path: Path) -> None:
+    import argparse
+    import json
+
+    from sim.cli import analysis
+
+    out = tmp_path / "flip"
+    out.mkdir()
+    (out / "analysis.json").write_text(
+        json.dumps({"kind": "flip", "leader": "none", "threshold": 0.5, "max_size": 2})
+    )
+    question = {"to": "none", "threshold": 0.5, "max_size": 2}
+    ns = argparse.Namespace(func=analysis.cmd_flip, force=False, resume=True, out=out, **question)
+    analysis._check_out(ns)  # the same question: resumed (a finished one is written again, the same)
+    ns.to = "stalin"
+    with pytest.raises(
+        InputError, match=r"--resume: leader stalin differs from the finished analysis's \(none\)"
+    ):
+        analysis._check_out(ns)
+    # the kept runs' own refusal names the analysis's --out, not its inner sweep directory
+    ns.to = "none"
+
+    def refused() -> None:
+        raise InputError(f"--out {out / 'sweeps' / 'size_1'}: --resume: holds the runs of a different design")
+
+    with pytest.raises(InputError, match=rf"^--out {out}: --resume: holds the runs"):
+        analysis._run(ns, refused)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,6 +76,9 @@ def _run(args: argparse.Namespace, call: Callable[[], Any]) -> int:
     try:
         with replaced_on_success(args.out, args.force, ANALYSIS_MARKERS):
             result = call()
+    except InputError as err:  # the runs' directories are the analysis's own: name the analysis's --out
+        inner = re.escape(str(args.out)) + r"/sweeps?(/size_\d+)?"
+        raise InputError(re.sub(rf"--out {inner}\b", f"--out {args.out}", str(err))) from None
     except IncompleteRuns as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -236,6 +240,32 @@ def _check_out(args: argparse.Namespace) -> None:
             )
     if not resume:
         refuse_existing(args.out, args.force, resume="the analysis in it" if hasattr(args, "resume") else "")
+    else:
+        _same_question(args, command)
+
+
+def _same_question(args: argparse.Namespace, command: str) -> None:
+    """--resume over a finished analysis must ask what it asked: a new question would replace its answer.
+
+    The runs kept do not depend on the question (the outcome, the leader, the threshold, the sizes
+    tried), so a changed one was answered from them and written over the old answer without --force.
+    """
+    try:
+        old = json.loads((args.out / "analysis.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no finished analysis here: the runs' own fingerprint guards the rest
+    asked = {
+        "attribute": {"outcome": getattr(args, "outcome", None)},
+        "flip": {"leader": args.to, "threshold": args.threshold, "max_size": args.max_size}
+        if command == "flip"
+        else {},
+    }.get(command, {})
+    for key, value in asked.items():
+        if value is not None and key in old and str(old[key]) != str(value):
+            raise InputError(
+                f"--out {args.out}: --resume: {key} {value} differs from the finished analysis's "
+                f"({old[key]}): expected the same question, --force to answer the new one, or another --out"
+            )
 
 
 def cmd_attribute(args: argparse.Namespace) -> int:

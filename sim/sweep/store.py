@@ -163,8 +163,9 @@ class SweepStore:
         state = json.loads(state_file.read_text(encoding="utf-8"))
         if state.get("fingerprint") != fingerprint:
             raise InputError(
-                f"--out {self.out}: holds a sweep of a different design (experiment, scenario, "
-                "replicates or seed changed): expected the same experiment for --resume"
+                f"--out {self.out}: --resume: holds the runs of a different design (the experiment or "
+                "analysis, scenario, --set, replicates or seed changed): expected the inputs that made "
+                "them, or --force to start again (or another --out)"
             )
         return state
 
