@@ -340,3 +340,21 @@ def test_help_gives_each_default_and_what_is_required(capsys: pytest.CaptureFixt
     assert (
         parsers["sensitivity"].parse_args(["x.toml", "--method", "sobol_saltelli"]).method == "sobol_saltelli"
     )
+
+
+def test_a_resume_with_nothing_kept_starts_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.cli.options import note_nothing_to_resume
+
+    args = argparse.Namespace(resume=True)
+    note_nothing_to_resume(args, tmp_path / "mistyped")
+    assert (
+        capsys.readouterr().err
+        == f"note: --resume: nothing was kept in {tmp_path / 'mistyped'}: starting from the first run\n"
+    )
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "points.csv").write_text("x\n")
+    note_nothing_to_resume(args, tmp_path / "kept")
+    note_nothing_to_resume(argparse.Namespace(resume=False), tmp_path / "mistyped")
+    assert capsys.readouterr().err == ""

@@ -26,6 +26,7 @@ from sim.cli.options import (
     add_resume,
     add_seed,
     add_workers,
+    note_nothing_to_resume,
     progress_of,
     refuse_existing,
     replaced_on_success,
@@ -241,6 +242,7 @@ def _check_out(args: argparse.Namespace) -> None:
     if not resume:
         refuse_existing(args.out, args.force, resume="the analysis in it" if hasattr(args, "resume") else "")
     else:
+        note_nothing_to_resume(args, args.out)
         _same_question(args, command)
 
 

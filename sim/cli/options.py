@@ -153,6 +153,12 @@ def check_resume(args: argparse.Namespace) -> None:
         raise InputError("--force: expected either --force (start again) or --resume (continue), not both")
 
 
+def note_nothing_to_resume(args: argparse.Namespace, out: Path) -> None:
+    """`--resume` where nothing was kept starts afresh, with a note: a mistyped --out is seen at once."""
+    if getattr(args, "resume", False) and (not out.exists() or (out.is_dir() and not any(out.iterdir()))):
+        print(f"note: --resume: nothing was kept in {out}: starting from the first run", file=sys.stderr)
+
+
 def check_run_out(args: argparse.Namespace, out: Path) -> None:
     """May `run`, `compare` or `score` write `out`? --force replaces, --resume finishes what was kept.
 

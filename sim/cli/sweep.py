@@ -22,6 +22,7 @@ from sim.cli.options import (
     check_resume,
     clear_for_rerun,
     load_posterior_option,
+    note_nothing_to_resume,
     progress_of,
     refuse_existing,
 )
@@ -80,6 +81,7 @@ def handler(args: argparse.Namespace) -> int:
     design = build_design(experiment, posterior=posterior)
     out = args.out if args.out is not None else Path("results") / "sweeps" / experiment.name
     check_resume(args)
+    note_nothing_to_resume(args, out)
     if not args.resume:
         refuse_existing(out, args.force, resume="the sweep in it")
         if args.force:
