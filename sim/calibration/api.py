@@ -35,13 +35,10 @@ from sim.calibration.statistics import FAILED, missing, observed, statistics, su
 from sim.cli.options import BACKENDS, WORKERS
 from sim.errors import InputError
 from sim.record.score import AnyTarget
-from sim.sweep.store import atomic_write_text
 
 SPEC = "calibration.json"
 DB = "abc.db"
 RATE = "sampler.json"
-#: Why the ABC stopped and at which budget, once it has: a resume then only finishes the outputs.
-STOP = "stop.json"
 
 
 #: The fewest particles a default population has, and so the smallest budget without --population:
@@ -97,26 +94,6 @@ def _prepare_dir(out: Path, spec: dict[str, Any], resume: bool) -> None:
         return
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"--out {out}: exists and is not empty: expected a new directory (or --resume)")
-
-
-def _stopped(out: Path, abc_budget: int) -> dict[str, Any] | None:
-    """How a stored calibration's ABC stopped, if it did at this budget; None if it is to go on.
-
-    Resumed after its last generation (stopped while the outputs were made, or complete), a calibration
-    ran one generation more than one never interrupted, since the budget's stop rule is only asked
-    between generations. A larger budget goes on (it extends the calibration). A calibration made
-    before `stop.json` was kept is read from its manifest.
-    """
-    for name, budget_key in ((STOP, "abc_budget"), ("manifest.json", "")):
-        try:
-            kept = json.loads((out / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(kept, dict) or "stop" not in kept:
-            continue
-        budget = kept.get(budget_key) if budget_key else kept.get("budget", 0) - kept.get("pilot", 0)
-        return kept if budget is not None and int(budget) >= abc_budget else None
-    return None
 
 
 def _sampler(seed: int, workers: int, backend: str, scheduler: str | None) -> tuple[Any, Any]:
@@ -382,12 +359,8 @@ def calibrate(
         # Every evaluation seeds numpy's global generator itself (sim.calibration.sampler); the main
         # process's draws, if pyabc makes any, are seeded too (per resumed start).
         np.random.seed((seed + 7919 * t_first) % 2**32)
-        stopped = _stopped(out, abc_budget) if resume else None
-        if stopped is not None:  # the ABC had finished (stopped in the predictive stage, or complete)
-            abc.reason = str(stopped.get("stop", ""))
-            abc.stopped_generation = int(stopped.get("discarded_simulations", 0))
-            abc.short = {int(t): int(n) for t, n in dict(stopped.get("cut_off_generation", {})).items()}
-        elif int(abc.history.total_nr_simulations) < abc_budget:
+        stopped = resume and abc.resume_stopped(out)  # the generations had stopped: only the outputs remain
+        if not stopped and int(abc.history.total_nr_simulations) < abc_budget:
             abc.run(max_total_nr_simulations=abc_budget)
         history = abc.history
         if int(history.max_t) < 0:
@@ -406,10 +379,7 @@ def calibrate(
         if client is not None:
             client.close()
     seconds = time.perf_counter() - started
-    cut_off = {str(t): n for t, n in abc.short.items()}
-    done = {"abc_budget": abc_budget, "stop": abc.reason, "discarded_simulations": abc.stopped_generation,
-            "cut_off_generation": cut_off}  # fmt: skip
-    atomic_write_text(out / STOP, json.dumps(done, indent=2) + "\n")
+    cut_off = abc.keep_stop(out)
 
     return write_outputs(
         out, sc, all_targets, space_params, history, spec,

@@ -29,6 +29,8 @@ from sim.sweep.store import atomic_write_text
 DEFAULT_DECAY = 0.5
 #: The smallest share of a population a generation cut off by the budget must have accepted to be kept.
 KEEP = 0.5
+#: Why the generations stopped and at which budget, once they have: a resume then only makes the outputs.
+STOP = "stop.json"
 
 
 def next_cost(population: int, rates: list[float]) -> float:
@@ -52,6 +54,26 @@ def rate_for_cap(population: int, cap: int) -> float:
     while population / rate > cap:
         rate = math.nextafter(rate, math.inf)
     return rate
+
+
+def stored_stop(out: Path, abc_budget: int) -> dict[str, Any] | None:
+    """How a stored calibration's ABC stopped, if it did at this budget; None if it is to go on.
+
+    Resumed after its last generation (stopped while the outputs were made, or complete), a calibration
+    ran one generation more than one never interrupted, since the budget's stop rule is only asked
+    between generations. A larger budget goes on (it extends the calibration). A calibration made
+    before `stop.json` was kept is read from its manifest.
+    """
+    for name, budget_key in ((STOP, "abc_budget"), ("manifest.json", "")):
+        try:
+            kept = json.loads((out / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(kept, dict) or "stop" not in kept:
+            continue
+        budget = kept.get(budget_key) if budget_key else kept.get("budget", 0) - kept.get("pilot", 0)
+        return kept if budget is not None and int(budget) >= abc_budget else None
+    return None
 
 
 class BudgetedABCSMC(pyabc.ABCSMC):
@@ -110,6 +132,28 @@ class BudgetedABCSMC(pyabc.ABCSMC):
             if isinstance(kept, dict) and kept.get("generation") == int(self.history.max_t):
                 rate = kept.get("last_rate", rate)
         self.sampler.last_rate = rate
+
+    def resume_stopped(self, out: Path) -> bool:
+        """Take over how a stored calibration's generations stopped, if they did at this budget."""
+        stopped = stored_stop(out, self.budget)
+        if stopped is None:
+            return False
+        self.reason = str(stopped.get("stop", ""))
+        self.stopped_generation = int(stopped.get("discarded_simulations", 0))
+        self.short = {int(t): int(n) for t, n in dict(stopped.get("cut_off_generation", {})).items()}
+        return True
+
+    def keep_stop(self, out: Path) -> dict[str, int]:
+        """Write stop.json (why and at which budget the generations stopped); return the cut-off ones."""
+        cut_off = {str(t): n for t, n in self.short.items()}
+        done = {
+            "abc_budget": self.budget,
+            "stop": self.reason,
+            "discarded_simulations": self.stopped_generation,
+            "cut_off_generation": cut_off,
+        }
+        atomic_write_text(out / STOP, json.dumps(done, indent=2) + "\n")
+        return cut_off
 
     def left(self) -> int:
         """Simulations still to spend."""

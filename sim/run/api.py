@@ -352,11 +352,7 @@ def load_all(sources: Sequence[ScenarioSource], overrides: Overrides = None) -> 
 
 
 def _one_case(scenarios: Sequence[Scenario]) -> None:
-    """Refuse a comparison of two successions: its runs are paired month by month with the first's.
-
-    A counterfactual may start or end elsewhere, but a scenario whose window shares no day with the
-    reference's (the 1953 case beside the 1924 one) has no paired difference to report.
-    """
+    """Refuse a comparison of two cases: a window sharing no day with the first's has nothing to pair."""
     ref = scenarios[0]
     for sc in scenarios[1:]:
         if sc.config.start > ref.config.end or sc.config.end < ref.config.start:
