@@ -351,7 +351,7 @@ def test_a_resume_with_nothing_kept_starts_with_a_note(
     note_nothing_to_resume(args, tmp_path / "mistyped")
     assert (
         capsys.readouterr().err
-        == f"note: --resume: nothing was kept in {tmp_path / 'mistyped'}: starting from the first run\n"
+        == f"note: --resume: nothing was kept for {tmp_path / 'mistyped'}: starting from the first run\n"
     )
     (tmp_path / "kept").mkdir()
     (tmp_path / "kept" / "points.csv").write_text("x\n")

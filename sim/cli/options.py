@@ -156,7 +156,7 @@ def check_resume(args: argparse.Namespace) -> None:
 def note_nothing_to_resume(args: argparse.Namespace, out: Path) -> None:
     """`--resume` where nothing was kept starts afresh, with a note: a mistyped --out is seen at once."""
     if getattr(args, "resume", False) and (not out.exists() or (out.is_dir() and not any(out.iterdir()))):
-        print(f"note: --resume: nothing was kept in {out}: starting from the first run", file=sys.stderr)
+        print(f"note: --resume: nothing was kept for {out}: starting from the first run", file=sys.stderr)
 
 
 def check_run_out(args: argparse.Namespace, out: Path) -> None:
@@ -177,9 +177,7 @@ def check_run_out(args: argparse.Namespace, out: Path) -> None:
                 f"--out {out}: --resume: nothing to resume: the output is finished (no "
                 f"{partial_dir(out).name} beside it): expected --force to run it again, or another --out"
             )
-        print(
-            f"note: --resume: nothing was kept for {out}: starting from the first replicate", file=sys.stderr
-        )
+        note_nothing_to_resume(args, out)
     refuse_existing(out, args.force or (args.resume and kept))
     check_out_dir(out)
 
