@@ -256,12 +256,11 @@ def _same_question(args: argparse.Namespace, command: str) -> None:
         old = json.loads((args.out / "analysis.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return  # no finished analysis here: the runs' own fingerprint guards the rest
-    asked = {
-        "attribute": {"outcome": getattr(args, "outcome", None)},
-        "flip": {"leader": args.to, "threshold": args.threshold, "max_size": args.max_size}
-        if command == "flip"
-        else {},
-    }.get(command, {})
+    asked: dict[str, Any] = {}
+    if command == "attribute":
+        asked = {"outcome": args.outcome}
+    elif command == "flip":
+        asked = {"leader": args.to, "threshold": args.threshold, "max_size": args.max_size}
     for key, value in asked.items():
         if value is not None and key in old and str(old[key]) != str(value):
             raise InputError(
