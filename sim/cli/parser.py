@@ -80,23 +80,14 @@ def _nearest_flag(parser: argparse.ArgumentParser, extras: list[str]) -> str:
     return next((h for h in hints if h), "")
 
 
-#: What each input file is called, and where it goes, by its kind (`sim.filekinds`).
-_KIND_WORDS = {
-    "scenario": ("a scenario file", "pass it as SCENARIO to run, compare, score or calibrate"),
-    "experiment": ("an experiment file", "run it with `powerstruggle sweep`"),
-    "targets": ("a targets file", "pass it as --targets to score or calibrate"),
-    "menu": ("a menu file", "pass it as --menu to flip or --switches to attribute"),
-    "space": ("a calibration space file", "pass it as --space to calibrate"),
-}
-
-
-#: What an argument of each kind expects, in the error's "not ..." clause.
-_EXPECTED = {
-    "scenario": "a scenario",
-    "experiment": "an experiment file",
-    "targets": "a targets file",
-    "menu": "a menu",
-    "space": "a calibration space",
+#: Each input file kind (`sim.filekinds`): what a file of it is called, what an argument of it expects
+#: (the error's "not ..." clause), and where such a file goes.
+_KINDS = {
+    "scenario": ("a scenario file", "a scenario", "pass it as SCENARIO to run, compare, score or calibrate"),
+    "experiment": ("an experiment file", "an experiment file", "run it with `powerstruggle sweep`"),
+    "targets": ("a targets file", "a targets file", "pass it as --targets to score or calibrate"),
+    "menu": ("a menu file", "a menu", "pass it as --menu to flip or --switches to attribute"),
+    "space": ("a calibration space file", "a calibration space", "pass it as --space to calibrate"),
 }
 
 
@@ -119,8 +110,8 @@ def kind_path(kind: str) -> Callable[[str], Path]:
         except InputError:
             return path
         if found != kind:
-            what, advice = _KIND_WORDS[found]
-            raise argparse.ArgumentTypeError(f"{text}: {what}, not {_EXPECTED[kind]}: {advice}")
+            what, _, advice = _KINDS[found]
+            raise argparse.ArgumentTypeError(f"{text}: {what}, not {_KINDS[kind][1]}: {advice}")
         return path
 
     typed.__name__ = f"{kind}_path"  # argparse names the type in its own messages
