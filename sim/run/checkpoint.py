@@ -12,7 +12,6 @@ Layout: `state.json` (the fingerprint of the inputs) and `part-NNNNNN.pkl.gz`, e
 
 from __future__ import annotations
 
-import fcntl
 import gzip
 import hashlib
 import json
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.sweep.store import atomic_write, atomic_write_text, signals_deferred
+from sim.sweep.store import atomic_write, atomic_write_text, hold_lock, signals_deferred
 
 #: Keep a batch once it holds this many replicates, or once this many seconds have passed.
 BATCH_RUNS = 200
@@ -74,16 +73,11 @@ class Checkpoint:
 
         Two `run --resume` on one output both wrote parts into it, and the second ended in a traceback.
         """
-        self._lock = open(self.path / "lock", "wb")  # noqa: SIM115 - held until the process ends
-        try:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            self._lock = None
-            raise InputError(
-                f"--out {self.out}: another command is running into this output (its replicates are kept in "
-                f"{self.path}): expected it to finish first"
-            ) from None
+        self._lock = hold_lock(
+            self.path / "lock",
+            f"--out {self.out}: another command is running into this output (its replicates are kept in "
+            f"{self.path}): expected it to finish first",
+        )
 
     def open(self, key: str) -> dict[int, Any]:
         """Check what is kept against this command's inputs; return the finished replicates by run id."""

@@ -74,6 +74,21 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     _fsync_dir(path.parent)
 
 
+def hold_lock(path: Path, busy: str) -> IO[bytes]:
+    """Open `path` and hold an exclusive lock on it until the file is closed (or the process ends).
+
+    Another process holding it already is an InputError with the message `busy`: a second sweep, or a
+    second run into one output, is refused rather than left to write beside the first.
+    """
+    handle = open(path, "wb")  # noqa: SIM115 - the caller holds it
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise InputError(busy) from None
+    return handle
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """`atomic_write` for text files (CSV, JSON)."""
     atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
@@ -174,14 +189,8 @@ class SweepStore:
     def open(self, state: dict[str, Any], outputs: tuple[str, ...]) -> None:
         """Create the layout (or take over an existing one), lock it, and drop uncommitted leftovers."""
         self.done_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.meta / "lock", "wb")  # noqa: SIM115 - held for the whole sweep
-        try:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.close()
-            raise InputError(
-                f"--out {self.out}: another sweep is writing to this directory: expected it to finish first"
-            ) from None
+        busy = f"--out {self.out}: another sweep is writing to this directory: expected it to finish first"
+        self._lock = hold_lock(self.meta / "lock", busy)  # held for the whole sweep
         self.outputs = tuple(t for t in TABLES if t == "runs" or t in outputs)
         for table in self.outputs:
             (self.out / f"{table}.parquet").mkdir(exist_ok=True)
