@@ -146,6 +146,8 @@ def format_validation(
     if kind in _ARRAY_TYPES:
         example = f"[{got!r}]" if isinstance(got, str | int | float) else "[...]"
         return f"{where}: {prefix}expected an array, e.g. {example.replace(chr(39), chr(34))}{shown}"
+    if kind == "bool_type":  # a switch takes TOML's true or false only: "yes", 1 or "off" would pass silently
+        return f"{where}: {prefix}expected true or false{shown}"
     msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     if "(got " in msg:  # the validator already says what it got
         shown = ""

@@ -175,8 +175,13 @@ def test_unknown_command_and_no_command(tmp_path: Path) -> None:
             '[events.funeral]\nabsent = "trotsky"',
             ["events.funeral.absent", 'expected an array, e.g. ["trotsky"]'],
         ),
+        ('[events.grain_crisis]\nenabled = "yes"', ["events.grain_crisis.enabled", "expected true or false (got 'yes')"]),
+        (
+            "[mechanisms.alliances]\nenabled = 1",
+            ["mechanisms.alliances.enabled", "expected true or false (got 1)"],
+        ),
     ],
-    ids=["leader_key", "mechanism_key", "top_level_table", "string_for_array"],
+    ids=["leader_key", "mechanism_key", "top_level_table", "string_for_array", "string_for_switch", "number_for_switch"],
 )
 def test_scenario_key_errors_suggest_the_nearest_key(tmp_path: Path, body: str, needles: list[str]) -> None:
     path = counterfactual(tmp_path, "typo.toml", body)
@@ -186,6 +191,13 @@ def test_scenario_key_errors_suggest_the_nearest_key(tmp_path: Path, body: str, 
     assert len(line.splitlines()) == 1 and "typo.toml" in line and "see README" not in line
     for needle in needles:
         assert needle in line, (needle, line)
+
+
+def test_set_word_for_a_switch_says_so(tmp_path: Path) -> None:
+    """`--set ...enabled=yes` was read as true: a switch takes TOML's true or false, nothing else."""
+    proc = cli("run", HISTORICAL, "--set", "events.grain_crisis.enabled=yes", "--out", "o", cwd=tmp_path)
+    assert_one_line_error(proc, "events.grain_crisis.enabled", "expected true or false (got 'yes')")
+    assert not (tmp_path / "o").exists()
 
 
 def test_set_string_for_an_array_says_so(tmp_path: Path) -> None:

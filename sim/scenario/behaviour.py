@@ -7,7 +7,7 @@ docs/parameters.md is generated from (`sim.scenario.reference`). The inputs that
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from sim.validation import StrictModel
 
@@ -15,7 +15,7 @@ from sim.validation import StrictModel
 class Mechanism(StrictModel):
     """A mechanism switch and a scale; subclasses add the mechanism's own named parameters."""
 
-    enabled: bool = True
+    enabled: StrictBool = True
     strength: float = Field(default=1.0, ge=0.0, le=10.0)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, RootModel, model_validator
+from pydantic import ConfigDict, Field, RootModel, StrictBool, model_validator
 
 from sim.validation import StrictModel
 
@@ -21,7 +21,7 @@ class DatedEvent(StrictModel):
     """
 
     date: date
-    enabled: bool = True
+    enabled: StrictBool = True
     detail: str = ""
 
 
@@ -33,7 +33,7 @@ class DeathEvent(DatedEvent):
     """
 
     type: Literal["death"] = "death"
-    seat: bool = True
+    seat: StrictBool = True
 
 
 class FuneralEvent(DatedEvent):
@@ -52,7 +52,7 @@ class EnrolmentEvent(StrictModel):
     """
 
     type: Literal["enrolment"] = "enrolment"
-    enabled: bool = True
+    enabled: StrictBool = True
     start: date
     end: date
     recruits: int = Field(default=241_591, ge=0, le=10_000_000)
@@ -67,7 +67,7 @@ class LetterEvent(DatedEvent):
     """
 
     type: Literal["letter"] = "letter"
-    published: bool = False
+    published: StrictBool = False
     criticism: dict[str, float] = Field(default_factory=dict)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from sim.names import did_you_mean, expected_one_of, nearest
 from sim.scenario.behaviour import (  # noqa: F401 - re-exported: the schema's one namespace
@@ -102,7 +102,7 @@ class Session(StrictModel):
     voting_delegates: int = Field(default=0, ge=0)
     cc_full_members: int = Field(default=0, ge=0)
     politburo_full_members: int = Field(default=0, ge=0, le=30)
-    joint: bool = False
+    joint: StrictBool = False
 
     @model_validator(mode="after")
     def _delegates_for_votes(self) -> Session:
@@ -156,7 +156,7 @@ class Organisation(StrictModel):
     line: float = Field(default=0.0, ge=-1.0, le=1.0)
     secretary: str = ""
     boss_post: str = ""
-    police: bool = False
+    police: StrictBool = False
 
 
 class Drive(StrictModel):

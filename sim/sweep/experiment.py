@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, StrictBool, ValidationError, field_validator
 
 from sim.cli.options import REPLICATES, SEED
 from sim.errors import InputError
@@ -53,7 +53,7 @@ class SampleSpec(StrictModel):
     method: Literal["lhs", "sobol", "sobol_saltelli", "morris"]
     points: Annotated[int, Field(ge=1)]
     bounds: dict[str, tuple[float | int, float | int]]
-    second_order: bool = False  # sobol_saltelli: also sample for the second-order indices S2
+    second_order: StrictBool = False  # sobol_saltelli: also sample for the second-order indices S2
     levels: Annotated[int, Field(ge=2)] = 4  # morris: grid levels per parameter
 
     @field_validator("points")
