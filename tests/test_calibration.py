@@ -135,9 +135,9 @@ def test_a_resume_after_the_last_generation_adds_none(small: Path, synthetic: Pa
     # calibration ran one generation more than one never interrupted and changed its posterior.
     import shutil
 
-    args = dict(params=[f"{MOB}=0:1"], budget=500, population=20, seed=3, predictive=3)
+    args = dict(params=[f"{MOB}=0:1"], budget=600, population=20, seed=3, predictive=3)
     whole = calibrate(small, synthetic, out=tmp_path / "whole", **args)  # type: ignore[arg-type]
-    assert whole.manifest["budget_simulations"] < 500  # stopped by the rule, with budget left
+    assert whole.manifest["budget_simulations"] < 600  # stopped by the rule, with budget left
     shutil.copytree(tmp_path / "whole", tmp_path / "again")
     (tmp_path / "again" / "posterior.parquet").unlink()  # as if stopped while the outputs were written
     again = calibrate(small, synthetic, out=tmp_path / "again", resume=True, **args)  # type: ignore[arg-type]
@@ -196,7 +196,7 @@ def test_a_batch_is_the_expected_cost_of_what_is_missing() -> None:
 def test_recovers_a_known_value_from_a_synthetic_record(small: Path, synthetic: Path, tmp_path: Path) -> None:
     out = tmp_path / "cal"
     rc = cli.main(["calibrate", str(small), "--targets", str(synthetic), "--param", f"{MOB}=0:1",
-                   "--budget", "400", "--population", "40", "--seed", "2", "--workers", "1",
+                   "--budget", "400", "--population", "40", "--seed", "1", "--workers", "1",
                    "--out", str(out), "--predictive", "10", "--quiet"])  # fmt: skip
     assert rc == 0
     post = pd.read_parquet(out / "posterior.parquet")
@@ -212,7 +212,7 @@ def test_recovers_a_known_value_from_a_synthetic_record(small: Path, synthetic: 
     days = predictive[dated].stack().dropna()  # empty where the event never came
     assert len(days) and days.str.fullmatch(r"19\d\d-\d\d-\d\d").all()  # dates, not day numbers
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["versions"]["pyabc"] and manifest["seed"] == 2
+    assert manifest["versions"]["pyabc"] and manifest["seed"] == 1
     assert cli.main(["validate", str(out / "calibrated.toml")]) == 0
     assert {p.name for p in (out / "figures").iterdir()} == {"marginals.png", "pairs.png", "predictive.png"}
     assert np.isclose(w.sum(), 1.0)
