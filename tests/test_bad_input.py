@@ -175,13 +175,23 @@ def test_unknown_command_and_no_command(tmp_path: Path) -> None:
             '[events.funeral]\nabsent = "trotsky"',
             ["events.funeral.absent", 'expected an array, e.g. ["trotsky"]'],
         ),
-        ('[events.grain_crisis]\nenabled = "yes"', ["events.grain_crisis.enabled", "expected true or false (got 'yes')"]),
+        (
+            '[events.grain_crisis]\nenabled = "yes"',
+            ["events.grain_crisis.enabled", "expected true or false (got 'yes')"],
+        ),
         (
             "[mechanisms.alliances]\nenabled = 1",
             ["mechanisms.alliances.enabled", "expected true or false (got 1)"],
         ),
     ],
-    ids=["leader_key", "mechanism_key", "top_level_table", "string_for_array", "string_for_switch", "number_for_switch"],
+    ids=[
+        "leader_key",
+        "mechanism_key",
+        "top_level_table",
+        "string_for_array",
+        "string_for_switch",
+        "number_for_switch",
+    ],
 )
 def test_scenario_key_errors_suggest_the_nearest_key(tmp_path: Path, body: str, needles: list[str]) -> None:
     path = counterfactual(tmp_path, "typo.toml", body)
