@@ -203,6 +203,8 @@ def test_a_resume_asks_the_question_the_finished_analysis_answered(tmp_path: Pat
         InputError, match=r"--resume: leader stalin differs from the finished analysis's \(none\)"
     ):
         analysis._check_out(ns)
+    ns.to = "None"  # a leader is named in any case, as `flip` itself reads it
+    analysis._check_out(ns)
     # the kept runs' own refusal names the analysis's --out, not its inner sweep directory
     ns.to = "none"
 
@@ -211,3 +213,26 @@ def test_a_resume_asks_the_question_the_finished_analysis_answered(tmp_path: Pat
 
     with pytest.raises(InputError, match=rf"^--out {out}: --resume: holds the runs"):
         analysis._run(ns, refused)
+
+
+def test_a_resumed_attribution_without_outcome_asks_the_default(tmp_path: Path) -> None:
+    """Without --outcome, --resume weighs the default outcome, Stalin's win.
+
+    It was not compared: an attribution of Trotsky's win was answered again for Stalin's and written over.
+    """
+    import argparse
+    import json
+
+    from sim.cli import analysis
+
+    out = tmp_path / "attribution"
+    out.mkdir()
+    (out / "analysis.json").write_text(json.dumps({"kind": "attribute", "outcome": "winner=trotsky"}))
+    ns = argparse.Namespace(
+        func=analysis.cmd_attribute, force=False, resume=True, out=out, outcome=None,
+        scenario=HISTORICAL, set=None, posterior=None,
+    )  # fmt: skip
+    with pytest.raises(InputError, match=r"outcome winner=stalin differs from the finished analysis's"):
+        analysis._check_out(ns)
+    ns.outcome = "winner=Trotsky"
+    analysis._check_out(ns)  # the same outcome, however it is spelt

@@ -258,15 +258,24 @@ def _same_question(args: argparse.Namespace, command: str) -> None:
         return  # no finished analysis here: the runs' own fingerprint guards the rest
     asked: dict[str, Any] = {}
     if command == "attribute":
-        asked = {"outcome": args.outcome}
+        asked = {"outcome": _asked_outcome(args)}
     elif command == "flip":
-        asked = {"leader": args.to, "threshold": args.threshold, "max_size": args.max_size}
+        asked = {"leader": args.to.lower(), "threshold": args.threshold, "max_size": args.max_size}
     for key, value in asked.items():
-        if value is not None and key in old and str(old[key]) != str(value):
+        if key in old and str(old[key]) != str(value):
             raise InputError(
                 f"--out {args.out}: --resume: {key} {value} differs from the finished analysis's "
                 f"({old[key]}): expected the same question, --force to answer the new one, or another --out"
             )
+
+
+def _asked_outcome(args: argparse.Namespace) -> str:
+    """The outcome `attribute` weighs, as its analysis.json records it: without --outcome, the default."""
+    from sim.analysis.checks import default_outcome
+    from sim.analysis.configurations import parse_outcome
+
+    text = args.outcome if args.outcome is not None else default_outcome(args.scenario, _overrides(args))
+    return f"winner={parse_outcome(text)[1]}"
 
 
 def cmd_attribute(args: argparse.Namespace) -> int:
