@@ -110,6 +110,18 @@ def keys_at(model: type[BaseModel], loc: tuple[str | int, ...], tag: str | None 
 
 _ARRAY_TYPES = {"tuple_type", "list_type", "set_type", "frozen_set_type"}
 
+#: pydantic's type errors in the words of the other lines ("expected ..."). A switch takes TOML's true or
+#: false only: "yes", 1 or "off" would otherwise pass silently (pydantic's lax booleans).
+_EXPECTED = {
+    "bool_type": "expected true or false",
+    "int_from_float": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "string_type": "expected a string",
+}
+
 
 def format_validation(
     where: str,
@@ -146,8 +158,8 @@ def format_validation(
     if kind in _ARRAY_TYPES:
         example = f"[{got!r}]" if isinstance(got, str | int | float) else "[...]"
         return f"{where}: {prefix}expected an array, e.g. {example.replace(chr(39), chr(34))}{shown}"
-    if kind == "bool_type":  # a switch takes TOML's true or false only: "yes", 1 or "off" would pass silently
-        return f"{where}: {prefix}expected true or false{shown}"
+    if kind in _EXPECTED:
+        return f"{where}: {prefix}{_EXPECTED[kind]}{shown}"
     msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     if "(got " in msg:  # the validator already says what it got
         shown = ""

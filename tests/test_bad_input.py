@@ -210,6 +210,24 @@ def test_set_word_for_a_switch_says_so(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(
+    ("assignment", "needle"),
+    [
+        ("party.candidate_months=1.5", "party.candidate_months: expected a whole number (got 1.5)"),
+        ("leaders.stalin.charisma=high", "leaders.stalin.charisma: expected a number (got 'high')"),
+        ("name=3", "name: expected a string (got 3)"),
+    ],
+)
+def test_set_wrong_type_says_what_was_expected(tmp_path: Path, assignment: str, needle: str) -> None:
+    """A wrong type says what was expected, in the words of every other line.
+
+    It was pydantic's own: "Input should be a valid integer, got a number with a fractional part".
+    """
+    proc = cli("run", HISTORICAL, "--set", assignment, "--out", "o", cwd=tmp_path)
+    assert_one_line_error(proc, needle)
+    assert not (tmp_path / "o").exists()
+
+
 def test_set_string_for_an_array_says_so(tmp_path: Path) -> None:
     proc = cli("run", HISTORICAL, "--set", "events.funeral.absent=trotsky", "--out", "o", cwd=tmp_path)
     assert_one_line_error(proc, "events.funeral.absent", 'expected an array, e.g. ["trotsky"]')
