@@ -7,8 +7,10 @@ nearest, found by walking the model the error came from.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
@@ -123,6 +125,22 @@ _EXPECTED = {
 }
 
 
+def expected_words(err: Mapping[str, Any]) -> str | None:
+    """A type error or a word not among the allowed ones, as `expected ... (got ...)`; else None."""
+    kind = err.get("type", "")
+    got = err.get("input")
+    if kind in _EXPECTED:
+        return f"{_EXPECTED[kind]} (got {got!r})"
+    if kind == "literal_error" and isinstance(got, str):  # one of a few words: offer the nearest
+        options = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        if options:
+            words = expected_one_of(got, options)
+            if words.endswith("?)"):  # `expected one of a, b (did you mean a?)`
+                return words.replace(" (did you mean", f" (got {got!r}; did you mean", 1)
+            return f"{words} (got {got!r})"
+    return None
+
+
 def format_validation(
     where: str,
     exc: ValidationError,
@@ -158,8 +176,9 @@ def format_validation(
     if kind in _ARRAY_TYPES:
         example = f"[{got!r}]" if isinstance(got, str | int | float) else "[...]"
         return f"{where}: {prefix}expected an array, e.g. {example.replace(chr(39), chr(34))}{shown}"
-    if kind in _EXPECTED:
-        return f"{where}: {prefix}{_EXPECTED[kind]}{shown}"
+    expected = expected_words(err)
+    if expected is not None:
+        return f"{where}: {prefix}{expected}"
     msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     if "(got " in msg:  # the validator already says what it got
         shown = ""

@@ -216,6 +216,7 @@ def test_set_word_for_a_switch_says_so(tmp_path: Path) -> None:
         ("party.candidate_months=1.5", "party.candidate_months: expected a whole number (got 1.5)"),
         ("leaders.stalin.charisma=high", "leaders.stalin.charisma: expected a number (got 'high')"),
         ("name=3", "name: expected a string (got 3)"),
+        ("leaders.trotsky.politburo=ful", "leaders.trotsky.politburo: expected one of "),
     ],
 )
 def test_set_wrong_type_says_what_was_expected(tmp_path: Path, assignment: str, needle: str) -> None:

@@ -78,6 +78,23 @@ def test_a_bad_target_is_one_line_naming_the_file_and_key(row: dict[str, object]
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("row", "line"),
+    [
+        (
+            _target(role="fitt"),
+            "f.toml: target[0].role: expected one of fit, validate (got 'fitt'; did you mean fit?)",
+        ),
+        (_target(tolerance="sixty"), "f.toml: target[0].tolerance: expected a number (got 'sixty')"),
+    ],
+)
+def test_a_mistyped_word_or_number_says_what_was_expected(row: dict[str, object], line: str) -> None:
+    """It was pydantic's "Input should be 'fit' or 'validate'", without the nearest word."""
+    with pytest.raises(InputError) as err:
+        parse_targets({"target": [row]}, "f.toml")
+    assert str(err.value) == line
+
+
 def test_names_must_be_distinct_and_the_file_must_have_targets() -> None:
     with pytest.raises(InputError, match="used twice"):
         parse_targets({"target": [_target(), _target()]}, "f.toml")

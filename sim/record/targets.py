@@ -33,7 +33,7 @@ from sim.errors import InputError
 from sim.record.events import EVENT_KINDS
 from sim.scenario.loading import nearest
 from sim.tomlfile import file_not_found
-from sim.validation import first_error
+from sim.validation import expected_words, first_error
 
 _NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
 _WORD = r"^[a-z][a-z0-9_+]*$"
@@ -184,6 +184,9 @@ def _one_line(where: str, exc: ValidationError) -> str:
         near = nearest(str(got_kind), KINDS) if got_kind is not None else None
         hint = f"; did you mean {near}?" if near else ""
         return f"{where}.kind: expected one of {', '.join(KINDS)} (got {got_kind!r}{hint})"
+    expected = expected_words(err)
+    if expected is not None:
+        return f"{where}.{loc}: {expected}"
     got = err.get("input")
     shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
     msg = err.get("msg", "invalid value").removeprefix("Value error, ")
